@@ -1,0 +1,56 @@
+"""The shapes every module agrees on: documents, their passages, and read sources.
+
+Kept free of heavy imports: the warm search path loads this module.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One retrievable unit of a document, with its place in the outline.
+
+    ``start``/``end`` are character offsets into the *source text* the document
+    was parsed from (for the shipped seed file, the whole file), so
+    ``source[start:end] == text`` always holds.
+    """
+
+    id: str  # stable and readable, e.g. "qa/action/4"
+    doc: str  # document id, e.g. "qa"
+    kind: str  # intro, question, answer, principle, action, guarantee, heading, paragraph ...
+    number: int | None  # ordinal where enumerated (action 4 -> 4), else None
+    label: str  # the ordinal as written ("四是", "（三十四）", "——"), or ""
+    title: str  # short title ("负碳及非二氧化碳温室气体减排技术能力提升行动"), or ""
+    parent: str | None  # id of the heading passage this one sits under
+    section: tuple[str, ...]  # titles of the enclosing headings, outermost first
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Document:
+    """A parsed document: its passages in reading order and its page metadata."""
+
+    id: str
+    title: str
+    start: int  # span of this document inside its source text
+    end: int
+    passages: list[Passage] = field(default_factory=list)
+    truncated: bool = False  # a teaser cut off with "......"
+    meta: dict[str, str] = field(default_factory=dict)  # 文号, 发布时间, 来源, 索引号 ...
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """Text read from a file, with how it was decoded."""
+
+    text: str
+    encoding: str  # "utf-8", "utf-8-sig", "gb18030", "big5" ...
+    format: str  # "text", "markdown", "html", "docx", "pdf"
+
+
+class CarbonError(Exception):
+    """A failure the user can act on: shown as one line on stderr, exit code 2."""
