@@ -1,0 +1,228 @@
+"""Output: JSON for scripts, rich text for people.
+
+JSON goes straight to stdout with ``json.dumps(..., ensure_ascii=False)``; it never
+passes through rich, which would wrap lines and read ``[...]`` as markup. The
+terminal views build rich ``Text`` objects and style highlights by character
+offset, so document text is never interpreted as markup. rich is imported only
+when a terminal view is printed: ``--json`` runs never load it.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from .model import Passage
+from .search import Hit, SearchResult
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+
+HIGHLIGHT = "bold reverse"
+ELLIPSIS = "…"
+
+
+# -- JSON -------------------------------------------------------------------------
+
+
+def emit_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def passage_json(passage: Passage) -> dict[str, Any]:
+    return {
+        "id": passage.id,
+        "doc": passage.doc,
+        "kind": passage.kind,
+        "number": passage.number,
+        "label": passage.label,
+        "title": passage.title,
+        "section": list(passage.section),
+        "parent": passage.parent,
+        "start": passage.start,
+        "end": passage.end,
+        "text": passage.text,
+    }
+
+
+def hit_json(hit: Hit, explain: bool = False) -> dict[str, Any]:
+    data = {"rank": hit.rank, **passage_json(hit.passage), "score": round(hit.score, 6)}
+    data.update(excerpt=hit.excerpt, excerpt_start=hit.excerpt_start, highlights=[list(s) for s in hit.highlights])
+    if explain:
+        data["explain"] = [
+            {"term": c.term, "idf": round(c.idf, 6), "tf": c.tf, "weight": c.weight, "score": round(c.score, 6)}
+            for c in hit.explain
+        ]
+    return data
+
+
+def search_json(result: SearchResult, explain: bool = False) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "query": result.query,
+        "tokens": result.tokens,
+        "total": result.total,
+        "results": [hit_json(hit, explain) for hit in result.hits],
+    }
+    if explain:
+        data["terms"] = [{"term": t.term, "weight": t.weight, "source": t.source} for t in result.terms]
+    return data
+
+
+# -- the terminal -----------------------------------------------------------------
+
+
+def console(stderr: bool = False) -> Console:
+    """A console that never wraps, never reads markup, and has no colour when piped.
+
+    rich already drops colour when the stream is not a terminal and honours
+    NO_COLOR; ``soft_wrap`` keeps each line whole for ``grep`` and ``cut``.
+    """
+    from rich.console import Console
+
+    stream = sys.stderr if stderr else sys.stdout
+    width = None if stream.isatty() else 10_000  # piped: tables keep whole cells too
+    return Console(stderr=stderr, width=width, highlight=False, markup=False, emoji=False, soft_wrap=True)
+
+
+def highlighted(text: str, spans: Iterable[tuple[int, int]], offset: int = 0) -> Text:
+    """``text`` with the spans (offsets into a longer text starting at ``offset``) styled."""
+    from rich.text import Text
+
+    out = Text(text)
+    for start, end in spans:
+        start, end = max(start - offset, 0), min(end - offset, len(text))
+        if start < end:
+            out.stylize(HIGHLIGHT, start, end)
+    return out
+
+
+def heading(passage: Passage) -> str:
+    """A passage's name for lists: its title, or its kind and label."""
+    return passage.title or f"{passage.label or passage.kind}".strip()
+
+
+def print_search(result: SearchResult) -> None:
+    from rich.text import Text
+
+    out = console()
+    for hit in result.hits:
+        p = hit.passage
+        line = Text()
+        line.append(f"{hit.rank:>2}. ", style="bold")
+        line.append(heading(p), style="bold")
+        line.append(f"  {p.id}", style="cyan")
+        line.append(f"  {hit.score:.2f}", style="dim")
+        out.print(line)
+        place = " › ".join(p.section)
+        if place:
+            out.print(Text("    " + place, style="dim"))
+        body = Text("    ")
+        if hit.excerpt_start > 0:
+            body.append(ELLIPSIS)
+        body.append_text(highlighted(hit.excerpt, hit.highlights, hit.excerpt_start))
+        if hit.excerpt_start + len(hit.excerpt) < len(p.text):
+            body.append(ELLIPSIS)
+        out.print(body)
+        if hit.explain:
+            for c in hit.explain:
+                out.print(Text(f"      {c.term}: idf {c.idf:.3f} × tf {c.tf} × weight {c.weight:g} → {c.score:.3f}", style="dim"))
+        out.print()
+
+
+def print_explain_terms(result: SearchResult) -> None:
+    from rich.text import Text
+
+    out = console()
+    out.print(Text("query terms:", style="bold"))
+    for term in result.terms:
+        out.print(Text(f"  {term.term}  weight {term.weight:g}  ({term.source})", style="dim"))
+    out.print()
+
+
+def print_list(passages: Sequence[Passage], doc_titles: dict[str, str]) -> None:
+    """Numbered items grouped under their document."""
+    from rich.text import Text
+
+    out = console()
+    current = None
+    for p in passages:
+        if p.doc != current:
+            if current is not None:
+                out.print()
+            current = p.doc
+            out.print(Text(f"{p.doc}  {doc_titles.get(p.doc, '')}".rstrip(), style="bold"))
+        line = Text(f"{p.number if p.number is not None else '-':>3}  ")
+        line.append(heading(p))
+        line.append(f"  {p.id}", style="cyan")
+        out.print(line)
+
+
+def print_passage(passage: Passage) -> None:
+    from rich.text import Text
+
+    out = console()
+    title = Text(heading(passage), style="bold")
+    title.append(f"  {passage.id}", style="cyan")
+    out.print(title)
+    if passage.section:
+        out.print(Text(" › ".join(passage.section), style="dim"))
+    out.print(Text(passage.text))
+
+
+def print_outline(documents: Sequence[dict], passages: Sequence[Passage]) -> None:
+    """Documents, then their passages nested under the headings they sit in."""
+    from rich.tree import Tree
+
+    out = console()
+    children: dict[str | None, list[Passage]] = {}
+    for p in passages:
+        children.setdefault(p.parent, []).append(p)
+    by_doc: dict[str, list[Passage]] = {}
+    for p in children.get(None, []):
+        by_doc.setdefault(p.doc, []).append(p)
+
+    def grow(node: Tree, items: list[Passage]) -> None:
+        for p in items:
+            branch = node.add(_outline_label(p))
+            grow(branch, children.get(p.id, []))
+
+    for doc in documents:
+        flag = "  (truncated)" if doc["truncated"] else ""
+        tree = Tree(f"{doc['id']}  {doc['title']}{flag}")
+        grow(tree, by_doc.get(doc["id"], []))
+        out.print(tree)
+
+
+def _outline_label(p: Passage) -> Text:
+    from rich.text import Text
+
+    label = Text(f"{p.kind}", style="dim")
+    if p.number is not None:
+        label.append(f" {p.number}", style="dim")
+    label.append("  ")
+    label.append(heading(p) if p.title else _clip(p.text, 40))
+    label.append(f"  {p.id}", style="cyan")
+    return label
+
+
+def _clip(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + ELLIPSIS
+
+
+def print_documents(documents: Sequence[dict]) -> None:
+    from rich.table import Table
+
+    table = Table(box=None, pad_edge=False)
+    for column in ("id", "title", "passages", "chars", "format", "encoding", "source"):
+        table.add_column(column, overflow="fold")
+    for doc in documents:
+        table.add_row(
+            doc["id"], _clip(doc["title"], 40), str(doc["passages"]), str(doc["chars"]),
+            doc["format"], doc["encoding"], doc["source"],
+        )
+    console().print(table)

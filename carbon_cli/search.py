@@ -1,0 +1,286 @@
+"""From what the user typed to ranked passages with highlights and excerpts.
+
+A passage is a hit when it contains at least one query term (and satisfies the
+phrases, required and excluded words and filters): hits are decided by term
+presence, never by ``score > 0``, because BM25's idf can be zero for a term
+that half the passages contain. Scores only order the hits.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .index import Index
+from .model import CarbonError, Passage
+from .query import ParsedQuery, parse_query
+from .rank import Corpus, Params, default_params, idf, term_weight
+from .text import Pipeline
+from .vocabulary import Expansion, Vocabulary
+
+MAX_QUERY_CHARS = 2000
+FALLBACK_WEIGHT = 0.5  # a fragment unknown to the index, matched inside longer terms
+
+
+@dataclass(frozen=True)
+class Term:
+    """A term the index is asked about, and why it is in the query."""
+
+    term: str  # normalised, as indexed
+    weight: float
+    source: str  # "query", "phrase", "synonym of CCUS", "english: carbon capture", "contains 碳" ...
+    highlight: str  # the normalised string to mark in the text
+
+
+@dataclass(frozen=True)
+class Contribution:
+    term: str
+    idf: float
+    tf: int
+    weight: float
+    score: float
+
+
+@dataclass
+class Hit:
+    passage: Passage
+    score: float
+    rank: int = 0
+    highlights: list[tuple[int, int]] = field(default_factory=list)
+    excerpt: str = ""
+    excerpt_start: int = 0
+    explain: list[Contribution] = field(default_factory=list)
+
+
+@dataclass
+class SearchResult:
+    query: str
+    parsed: ParsedQuery
+    tokens: list[str]  # the segmented query: the literal terms, in order
+    terms: list[Term]  # everything searched for, with expansions
+    hits: list[Hit]
+    total: int  # hits before the limit
+    notes: list[str] = field(default_factory=list)  # what was tried, for a no-hit suggestion
+
+
+def check_query(raw: str) -> ParsedQuery:
+    """Reject what cannot be a query, with a message the user can act on."""
+    if len(raw) > MAX_QUERY_CHARS:
+        raise CarbonError(f"query is {len(raw):,} characters long; the limit is {MAX_QUERY_CHARS:,}")
+    parsed = parse_query(raw)
+    if not raw.strip():
+        raise CarbonError("empty query")
+    return parsed
+
+
+class Searcher:
+    """Runs queries against one index with one pipeline and one scoring."""
+
+    def __init__(self, index: Index, pipeline: Pipeline, params: Params | None = None) -> None:
+        self.index = index
+        self.pipeline = pipeline
+        self.params = params or default_params()
+        self.vocabulary = Vocabulary(pipeline)
+
+    def _corpus(self) -> Corpus:
+        avg_idf = self.index.okapi_average_idf() if self.params.variant == "okapi" else 0.0
+        return Corpus(n=self.index.n, avgdl=self.index.avgdl, avg_idf=avg_idf)
+
+    def search(
+        self,
+        raw: str,
+        *,
+        limit: int = 10,
+        kinds: Sequence[str] = (),
+        docs: Sequence[str] = (),
+        explain: bool = False,
+    ) -> SearchResult:
+        parsed = check_query(raw)
+        kinds = tuple(dict.fromkeys([*kinds, *parsed.kinds]))
+        docs = tuple(dict.fromkeys([*docs, *parsed.docs]))
+        tokens, terms, notes = self._terms(parsed)
+        stats = self.index.term_stats(t.term for t in terms)
+        terms = self._with_fallbacks(terms, stats, notes)
+        stats = self.index.term_stats(t.term for t in terms)
+        scores, contributions = self._score(terms, stats)
+        candidates = set(scores)
+        if kinds or docs:
+            candidates = self.index.filter_pids(candidates, kinds, docs)
+        passages = self.index.passages_by_pid(sorted(candidates))
+        passages = {pid: p for pid, p in passages.items() if self._admits(p, parsed)}
+        order = sorted(passages, key=lambda pid: (-scores[pid], pid))
+        hits = []
+        for rank, pid in enumerate(order[: max(limit, 0)], start=1):
+            hit = Hit(passage=passages[pid], score=scores[pid], rank=rank)
+            hit.highlights = self.highlights(hit.passage.text, [t.highlight for t in terms])
+            hit.excerpt_start, hit.excerpt = excerpt(hit.passage.text, hit.highlights)
+            if explain:
+                hit.explain = contributions[pid]
+            hits.append(hit)
+        return SearchResult(raw, parsed, tokens, terms, hits, len(order), notes)
+
+    # -- the terms of a query -----------------------------------------------------
+
+    def _terms(self, parsed: ParsedQuery) -> tuple[list[str], list[Term], list[str]]:
+        tokens: list[str] = []
+        terms: dict[str, Term] = {}
+        notes: list[str] = []
+        for clause in parsed.clauses:
+            if clause.occur == "must_not":
+                continue
+            literal = self.vocabulary.content_terms(clause.text)
+            tokens.extend(literal)
+            source = "phrase" if clause.phrase else "query"
+            for word in literal:
+                terms.setdefault(word, Term(word, 1.0, source, word))
+            if clause.phrase:
+                continue
+            for expansion in self.vocabulary.expand(clause.text, literal):
+                self._add_expansion(terms, expansion)
+                notes.append(expansion.note)
+        return tokens, list(terms.values()), notes
+
+    def _add_expansion(self, terms: dict[str, Term], expansion: Expansion) -> None:
+        for word in self.vocabulary.content_terms(expansion.text):
+            if word not in terms:
+                terms[word] = Term(word, expansion.weight, expansion.note, word)
+
+    def _with_fallbacks(self, terms: list[Term], stats: dict, notes: list[str]) -> list[Term]:
+        """A term the index does not know is looked for inside the terms it does know."""
+        out = list(terms)
+        known = {t.term for t in terms}
+        for term in terms:
+            if term.term in stats:
+                continue
+            for word in self.index.terms_containing(term.term):
+                if word not in known:
+                    known.add(word)
+                    out.append(Term(word, term.weight * FALLBACK_WEIGHT, f"contains {term.term}", term.highlight))
+            notes.append(f"{term.term}: not a word of the index; looked for it inside longer words")
+        return out
+
+    # -- scoring ------------------------------------------------------------------
+
+    def _score(self, terms: list[Term], stats: dict[str, tuple[int, int]]) -> tuple[dict[int, float], dict]:
+        corpus = self._corpus()
+        params = self.params
+        scores: dict[int, float] = {}
+        contributions: dict[int, list[Contribution]] = {}
+        base = 0.0
+        for term in terms:
+            if term.term not in stats:
+                continue
+            tid, df = stats[term.term]
+            term_idf = idf(df, corpus, params)
+            zero = term_weight(0, 1, corpus, params)
+            base += term.weight * term_idf * zero
+            for posting in self.index.postings(tid):
+                gain = term.weight * term_idf * (term_weight(posting.tf, posting.dl, corpus, params) - zero)
+                scores[posting.pid] = scores.get(posting.pid, 0.0) + gain
+                contributions.setdefault(posting.pid, []).append(
+                    Contribution(term.term, term_idf, posting.tf, term.weight, gain + term.weight * term_idf * zero)
+                )
+        if base:
+            scores = {pid: score + base for pid, score in scores.items()}
+        return scores, contributions
+
+    def _admits(self, passage: Passage, parsed: ParsedQuery) -> bool:
+        """Phrases, required and excluded words, matched on the normalised text."""
+        text = None
+        for clause in parsed.clauses:
+            if clause.occur == "should" and not clause.phrase:
+                continue
+            if text is None:
+                text = self.pipeline.normaliser.normalise(passage.text)
+            needle = self.pipeline.normaliser.normalise(clause.text).strip()
+            if not needle:
+                continue
+            present = needle in text
+            if present != (clause.occur != "must_not"):
+                return False
+        return True
+
+    # -- display ------------------------------------------------------------------
+
+    def highlights(self, text: str, needles: Sequence[str]) -> list[tuple[int, int]]:
+        """Spans ``[start, end)`` of ``text`` where any needle occurs, merged."""
+        normalised, offsets = self.pipeline.normaliser.normalise_with_offsets(text)
+        spans = []
+        for needle in set(filter(None, needles)):
+            for match in re.finditer(re.escape(needle), normalised):
+                start, end = match.start(), match.end()
+                if offsets is not None:
+                    start, end = offsets[start], offsets[end - 1] + 1
+                spans.append((start, end))
+        return merge_spans(spans)
+
+
+def merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+_SENTENCE_END = re.compile(r"[。！？!?；;\n]")
+_CLAUSE_END = re.compile(r"[，,、：:]")
+EXCERPT_CHARS = 120
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans of text, each ending after its punctuation."""
+    spans, start = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        spans.append((start, match.end()))
+        start = match.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return [(s, e) for s, e in spans if text[s:e].strip()]
+
+
+def excerpt(text: str, highlights: list[tuple[int, int]], width: int = EXCERPT_CHARS) -> tuple[int, str]:
+    """The sentences around the best match, cut at sentence boundaries.
+
+    The sentence holding the most highlighted characters is the centre; neighbours
+    are added while the excerpt stays within ``width``. A single sentence longer
+    than that is cut at a clause boundary near the first match.
+    """
+    if len(text) <= width:
+        return 0, text
+    spans = sentences(text) or [(0, len(text))]
+
+    def covered(span: tuple[int, int]) -> int:
+        return sum(max(0, min(e, span[1]) - max(s, span[0])) for s, e in highlights)
+
+    best = max(range(len(spans)), key=lambda i: (covered(spans[i]), -i))
+    lo = hi = best
+    while True:
+        grown = False
+        if hi + 1 < len(spans) and spans[hi + 1][1] - spans[lo][0] <= width:
+            hi, grown = hi + 1, True
+        if lo > 0 and spans[hi][1] - spans[lo - 1][0] <= width:
+            lo, grown = lo - 1, True
+        if not grown:
+            break
+    start, end = spans[lo][0], spans[hi][1]
+    if end - start > width:
+        start, end = _cut_long_sentence(text, start, end, highlights, width)
+    while start < end and text[start].isspace():
+        start += 1
+    return start, text[start:end].rstrip()
+
+
+def _cut_long_sentence(
+    text: str, start: int, end: int, highlights: list[tuple[int, int]], width: int
+) -> tuple[int, int]:
+    inside = [s for s, e in highlights if start <= s < end]
+    focus = inside[0] if inside else start
+    left = max(start, focus - width // 3)
+    clause = _CLAUSE_END.search(text, left, focus)
+    if clause and left > start:
+        left = clause.end()
+    return left, min(end, left + width)

@@ -1,0 +1,275 @@
+"""Text processing: one pipeline for documents and queries.
+
+Matching happens on a normalised copy of the text (NFKC, so full-width letters and
+digits match their ASCII forms; Latin lower case; traditional Chinese folded to
+simplified through OpenCC). Display always uses the original characters, so every
+normalised character keeps the offset of the original one it came from.
+
+Segmentation is jieba's, with the project's user dictionary. Two tokenizers give the
+same words: the *full* one loads jieba's dictionary into memory (fast for whole
+documents) and the *lexicon* one reads it from a memory-mapped file (fast to start,
+for queries and small documents). See ``lexicon.py``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import sys
+import unicodedata
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .lexicon import Lexicon, merge_entries, write_lexicon
+from .resources import data_file
+
+if TYPE_CHECKING:
+    import jieba
+
+# Bump when segmentation or normalisation changes: every index is then rebuilt.
+PIPELINE_VERSION = "1"
+# jieba's search mode also emits the dictionary words inside longer words
+# (碳达峰碳中和 -> 碳达峰, 碳中和, 中和 ...), so a query for a part finds the whole.
+SEGMENT_MODE = "search"
+
+
+class _NormTable(dict[int, str]):
+    """str.translate table filled on demand: NFKC then lower case, per character."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.multi: set[str] = set()  # characters whose normal form is not one character
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        value = unicodedata.normalize("NFKC", char).lower()
+        self[code] = value
+        if len(value) != 1:
+            self.multi.add(char)
+        return value
+
+
+_TABLE = _NormTable()
+
+
+def _fold_width_case(text: str) -> tuple[str, list[int] | None]:
+    folded = text.translate(_TABLE)
+    if len(folded) == len(text) and _TABLE.multi.isdisjoint(text):
+        return folded, None
+    pieces: list[str] = []
+    offsets: list[int] = []
+    for index, char in enumerate(text):
+        value = _TABLE[ord(char)]
+        pieces.append(value)
+        offsets.extend([index] * len(value))
+    return "".join(pieces), offsets
+
+
+class Normaliser:
+    """Folds text to its matching form; knows which characters need OpenCC."""
+
+    def __init__(self, traditional: frozenset[str]) -> None:
+        self._traditional = traditional
+
+    @cached_property
+    def _converter(self):  # type: ignore[no-untyped-def]
+        import opencc
+
+        return opencc.OpenCC("t2s")
+
+    def _to_simplified(self, text: str) -> str:
+        if self._traditional.isdisjoint(text):
+            return text
+        converted = self._converter.convert(text)
+        if len(converted) == len(text):
+            return converted
+        return "".join(self._converter.convert(char) if char in self._traditional else char for char in text)
+
+    def normalise(self, text: str) -> str:
+        return self.normalise_with_offsets(text)[0]
+
+    def normalise_with_offsets(self, text: str) -> tuple[str, list[int] | None]:
+        """The matching form and, when lengths differ, each character's original offset.
+
+        ``None`` means the identity map: character i came from character i.
+        """
+        folded, offsets = _fold_width_case(text)
+        simplified = self._to_simplified(folded)
+        if len(simplified) != len(folded):  # a per-character conversion never changes length
+            simplified = folded
+        return simplified, offsets
+
+
+def traditional_chars() -> frozenset[str]:
+    """Every CJK character that OpenCC's t2s conversion changes."""
+    import opencc
+
+    converter = opencc.OpenCC("t2s")
+    chars = [chr(code) for code in range(0x3400, 0x4DC0)] + [chr(code) for code in range(0x4E00, 0xA000)]
+    converted = converter.convert("\n".join(chars)).split("\n")
+    return frozenset(a for a, b in zip(chars, converted) if a != b)
+
+
+def _read_list(name: str) -> list[str]:
+    lines = data_file(name).read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+
+
+def user_words() -> list[tuple[str, int]]:
+    """The project's jieba user dictionary, normalised like the text it segments."""
+    words = []
+    for line in _read_list("userdict.txt"):
+        word, freq = line.rsplit(None, 1)
+        words.append((unicodedata.normalize("NFKC", word).lower(), int(freq)))
+    return words
+
+
+def stop_words() -> frozenset[str]:
+    return frozenset(unicodedata.normalize("NFKC", w).lower() for w in _read_list("stopwords.txt"))
+
+
+def _import_jieba() -> "jieba":  # type: ignore[valid-type]
+    """Import jieba silently and without pkg_resources.
+
+    jieba's compatibility module imports pkg_resources (70 ms) only to locate its own
+    files, and falls back to plain paths when that import fails.
+    """
+    blocked = "pkg_resources" not in sys.modules
+    if blocked:
+        sys.modules["pkg_resources"] = None  # type: ignore[assignment]
+    try:
+        import jieba
+    finally:
+        if blocked:
+            del sys.modules["pkg_resources"]
+    jieba.setLogLevel(logging.CRITICAL + 1)
+    return jieba
+
+
+def jieba_dict_path() -> Path:
+    jieba = _import_jieba()
+    return Path(jieba.__file__).parent / "dict.txt"
+
+
+def dictionary_key() -> str:
+    """Changes whenever jieba's dictionary or the user dictionary changes."""
+    digest = hashlib.sha256()
+    stat = jieba_dict_path().stat()
+    digest.update(f"{stat.st_size}:{stat.st_mtime_ns}:{PIPELINE_VERSION}".encode())
+    digest.update(data_file("userdict.txt").read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def pipeline_key() -> str:
+    """Everything that decides which terms a text yields."""
+    digest = hashlib.sha256()
+    digest.update(f"{PIPELINE_VERSION}:{SEGMENT_MODE}:{dictionary_key()}".encode())
+    digest.update(data_file("stopwords.txt").read_bytes())
+    return digest.hexdigest()[:16]
+
+
+class Pipeline:
+    """Normalise, segment and filter: the same steps for documents and queries.
+
+    ``cache_dir`` holds the lexicon and the list of traditional characters; both are
+    derived from installed packages and rebuilt when they change.
+    """
+
+    def __init__(self, cache_dir: Path) -> None:
+        self.cache_dir = cache_dir
+        self.stop_words = stop_words()
+        self._lexicon_path = cache_dir / f"lexicon-{dictionary_key()}.txt"
+        self._traditional_path = cache_dir / "t2s-chars.txt"
+
+    @cached_property
+    def normaliser(self) -> Normaliser:
+        return Normaliser(self._traditional())
+
+    def _traditional(self) -> frozenset[str]:
+        try:
+            return frozenset(self._traditional_path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            chars = traditional_chars()
+            _write_quietly(self._traditional_path, "".join(sorted(chars)))
+            return chars
+
+    @cached_property
+    def full_tokenizer(self) -> "jieba.Tokenizer":
+        """jieba with its whole dictionary in memory: for segmenting many documents."""
+        jieba = _import_jieba()
+        tokenizer = jieba.Tokenizer()
+        tokenizer.tmp_dir = str(self.cache_dir / "jieba")
+        try:
+            os.makedirs(tokenizer.tmp_dir, exist_ok=True)
+        except OSError:
+            tokenizer.tmp_dir = None
+            tokenizer.cache_file = os.devnull
+        tokenizer.initialize()
+        for word, freq in user_words():
+            tokenizer.add_word(word, freq)
+        return tokenizer
+
+    @cached_property
+    def lexicon_tokenizer(self) -> "jieba.Tokenizer":
+        """jieba reading its dictionary from the lexicon file: for queries."""
+        jieba = _import_jieba()
+        lexicon = self._lexicon()
+        tokenizer = jieba.Tokenizer()
+        tokenizer.FREQ = lexicon
+        tokenizer.total = lexicon.total
+        tokenizer.initialized = True
+        return tokenizer
+
+    def _lexicon(self) -> Lexicon:
+        try:
+            return Lexicon(self._lexicon_path)
+        except (OSError, ValueError):
+            pass
+        lines = jieba_dict_path().read_text(encoding="utf-8").splitlines()
+        freq, total = merge_entries(lines, user_words())
+        try:
+            self.cache_dir.mkdir(parents=True, exist_ok=True)
+            write_lexicon(self._lexicon_path, freq, total)
+            return Lexicon(self._lexicon_path)
+        except OSError:
+            # A read-only home: serve from memory, as jieba itself would.
+            return _MemoryLexicon(freq, total)
+
+    def segment(self, normalised: str, *, bulk: bool = False) -> list[str]:
+        """Words of already-normalised text, in order, stop words and punctuation dropped."""
+        tokenizer = self.full_tokenizer if bulk else self.lexicon_tokenizer
+        cut = tokenizer.cut_for_search if SEGMENT_MODE == "search" else tokenizer.cut
+        stop = self.stop_words
+        return [w for w in cut(normalised) if w not in stop and _is_word(w)]
+
+    def terms(self, text: str, *, bulk: bool = False) -> list[str]:
+        return self.segment(self.normaliser.normalise(text), bulk=bulk)
+
+
+class _MemoryLexicon(dict[str, int]):
+    """The lexicon kept in memory when it cannot be written: prefixes map to 0."""
+
+    def __init__(self, freq: dict[str, int], total: int) -> None:
+        super().__init__()
+        for word, value in freq.items():
+            for end in range(1, len(word)):
+                self.setdefault(word[:end], 0)
+        self.update(freq)
+        self.total = total
+
+
+def _is_word(token: str) -> bool:
+    return any(char.isalnum() for char in token)
+
+
+def _write_quietly(path: Path, content: str) -> None:
+    """Best-effort cache write: a read-only home must still answer."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(content, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass

@@ -1,0 +1,114 @@
+"""What people type, mapped to the words of the documents.
+
+Three curated files in ``data/`` (see ``docs/vocabulary.md``):
+
+- ``synonyms.tsv``: groups of equivalent terms and abbreviations (CCUS and
+  碳捕集利用与封存, 双碳 and 碳达峰碳中和). A query for one also searches the others,
+  at a lower weight, so a passage with the literal words ranks first.
+- ``glossary_en.tsv``: English phrases of the field with their Chinese renderings;
+  the longest phrase found in the query wins (``carbon capture`` before ``carbon``).
+- ``question_words.txt``: 怎么, 哪些, 吗 … and English function words, dropped from
+  queries so that a natural question is searched by its content words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from .resources import data_file
+from .text import Pipeline
+
+SYNONYM_WEIGHT = 0.6
+ENGLISH_WEIGHT = 1.0
+_ENGLISH_WORD = re.compile(r"[a-z0-9]+(?:[-'+][a-z0-9]+)*")
+
+
+@dataclass(frozen=True)
+class Expansion:
+    text: str  # Chinese (or English) text to search for as well
+    weight: float
+    note: str  # where it came from, for --explain and no-hit messages
+
+
+def _rows(name: str) -> list[list[str]]:
+    try:
+        lines = data_file(name).read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return []
+    rows = []
+    for line in lines:
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        rows.append([cell.strip() for cell in line.split("\t") if cell.strip()])
+    return rows
+
+
+class Vocabulary:
+    """Query-side knowledge: question words, synonyms and the English glossary."""
+
+    def __init__(self, pipeline: Pipeline) -> None:
+        self.pipeline = pipeline
+
+    def _norm(self, text: str) -> str:
+        return self.pipeline.normaliser.normalise(text)
+
+    @cached_property
+    def question_words(self) -> frozenset[str]:
+        return frozenset(self._norm(row[0]) for row in _rows("question_words.txt") if row)
+
+    @cached_property
+    def synonym_groups(self) -> list[tuple[str, ...]]:
+        return [tuple(self._norm(term) for term in row) for row in _rows("synonyms.tsv") if len(row) > 1]
+
+    @cached_property
+    def glossary(self) -> dict[tuple[str, ...], tuple[str, ...]]:
+        table: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for row in _rows("glossary_en.tsv"):
+            if len(row) < 2:
+                continue
+            key = tuple(_ENGLISH_WORD.findall(self._norm(row[0])))
+            if key:
+                table[key] = tuple(dict.fromkeys(table.get(key, ()) + tuple(row[1:])))
+        return table
+
+    @cached_property
+    def _longest_phrase(self) -> int:
+        return max((len(key) for key in self.glossary), default=0)
+
+    def content_terms(self, text: str) -> list[str]:
+        """The query's words as the index holds them, question words left out."""
+        words = self.pipeline.terms(text)
+        return [word for word in dict.fromkeys(words) if word not in self.question_words]
+
+    def expand(self, text: str, literal: list[str]) -> list[Expansion]:
+        """Synonyms of what the text contains, and the Chinese of its English phrases."""
+        normalised = self._norm(text)
+        expansions: list[Expansion] = []
+        for group in self.synonym_groups:
+            present = [term for term in group if term in normalised or term in literal]
+            if not present:
+                continue
+            for term in group:
+                if term not in present:
+                    expansions.append(Expansion(term, SYNONYM_WEIGHT, f"synonym of {present[0]}"))
+        for phrase, renderings in self._english_phrases(normalised):
+            expansions.extend(Expansion(zh, ENGLISH_WEIGHT, f"english: {phrase}") for zh in renderings)
+        return expansions
+
+    def _english_phrases(self, normalised: str) -> list[tuple[str, tuple[str, ...]]]:
+        """Glossary phrases in the text, longest first, words not reused."""
+        words = _ENGLISH_WORD.findall(normalised)
+        found = []
+        at = 0
+        while at < len(words):
+            for size in range(min(self._longest_phrase, len(words) - at), 0, -1):
+                key = tuple(words[at : at + size])
+                if key in self.glossary:
+                    found.append((" ".join(key), self.glossary[key]))
+                    at += size
+                    break
+            else:
+                at += 1
+        return found
