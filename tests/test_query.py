@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+import unicodedata
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -340,3 +342,67 @@ def test_plain_words_are_should_terms(words):
     q = parse_query(" ".join(words))
     assert q.clauses == tuple(S(w) for w in dict.fromkeys(words))
     assert not q.is_empty
+
+
+# --- vocabulary data files ----------------------------------------------------
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+def _rows(name: str) -> list[list[str]]:
+    rows = []
+    for line in (DATA / name).read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        rows.append(line.split("\t"))
+    return rows
+
+
+def test_synonyms_file():
+    text = (DATA / "synonyms.tsv").read_text(encoding="utf-8")
+    assert text.startswith("#")
+    groups = _rows("synonyms.tsv")
+    assert len(groups) >= 60
+    seen: set[str] = set()
+    for group in groups:
+        assert len(group) >= 2, group
+        for term in group:
+            assert term and term == term.strip() and " " not in term, group
+            key = unicodedata.normalize("NFKC", term).lower()
+            assert key not in seen, f"{term!r} in two groups (or twice)"
+            seen.add(key)
+    by_term = {t: g for g in groups for t in g}
+    for a, b in [("CCUS", "碳捕集、利用与封存"), ("双碳", "碳达峰碳中和"), ("发改委", "国家发展和改革委员会"),
+                 ("工信部", "工业和信息化部"), ("交通部", "交通运输部"), ("国自然", "国家自然科学基金")]:
+        assert b in by_term[a]
+    assert "清洁能源" not in by_term.get("可再生能源", [])
+    assert "新型储能" not in by_term.get("储能", [])
+
+
+def test_glossary_file():
+    rows = _rows("glossary_en.tsv")
+    assert len(rows) >= 220
+    keys = [r[0] for r in rows]
+    assert len(keys) == len(set(keys))
+    for row in rows:
+        en, zh = row[0], row[1:]
+        assert en == en.lower() == " ".join(en.split()), row
+        assert zh and all(z and z == z.strip() for z in zh) and len(set(zh)) == len(zh), row
+    gloss = {r[0]: r[1:] for r in rows}
+    assert gloss["carbon peaking"][0] == "碳达峰"
+    assert gloss["ccus"] == ["碳捕集利用与封存"]
+    assert {"蓝色碳汇", "海洋碳汇"} <= set(gloss["blue carbon"])
+    assert "emissions" in gloss and "emission" in gloss
+
+
+def test_question_words_file():
+    words = []
+    for line in (DATA / "question_words.txt").read_text(encoding="utf-8").splitlines():
+        word = line.split("#", 1)[0].strip()
+        if word:
+            words.append(word)
+    assert len(words) == len(set(words))
+    assert {"怎么", "如何", "哪些", "什么", "吗", "请问", "what", "how", "the"} <= set(words)
+    assert not {"目标", "措施", "政策", "方案", "碳", "储能"} & set(words)
+    glossary_keys = {r[0] for r in _rows("glossary_en.tsv")}
+    assert not set(words) & glossary_keys
