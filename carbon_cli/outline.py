@@ -1,0 +1,916 @@
+"""The outline of a Chinese official document: plain text to ``Document``s.
+
+``parse_documents(text, doc_id, teaser_prefix=None)`` is a pure function (no I/O,
+no jieba) that never raises on a ``str``: whatever the input, it returns a list of
+``Document`` whose passages satisfy ``text[p.start:p.end] == p.text``, come in
+reading order, never overlap and have ids unique within their document.
+
+What is recognised
+------------------
+* One paragraph per line (``\\n``, ``\\r\\n`` or ``\\r``); surrounding whitespace
+  (incl. U+3000 and zero-width characters) is trimmed from every span.
+* Front matter: a title line (up to three wrapped title lines are joined), a
+  document number line (``发改能源规〔2021〕1051号``, also stored as
+  ``meta["文号"]``), a date line right under the title (``（2021年9月22日）``) and an
+  addressee line (``各省、自治区、直辖市…：``).
+* Back matter: date line (``2021年7月15日``, ``二〇二一年七月十五日``), the signature
+  lines just above it (agency names), ``（此件公开发布）`` notes, and an attachment
+  block (``附件：`` / ``附件下载:`` followed by file names or a numbered list).
+* Page metadata left by web reprints goes into ``Document.meta`` and into no
+  passage: table lines (``| 索 引 号： | … |``), ``key：value`` lines such as
+  ``来源：新华社``, ``发布时间：…``, ``访问次数：…`` and page furniture
+  (``字号 大 中 小``, ``打印本页``, ``分享到``, ``关闭窗口`` …).
+* Ordinals, by family (the first seen family is the outer level; a family that is
+  already open closes back to its level; a family ranked shallower than the open
+  one closes the deeper ones):
+  ``第一章/第一节/第一条``, ``一、 一． 一.``, ``（一） (一)``, ``1. 1． 1、``,
+  ``1) 1）``, ``（1） (1)``, ``① …``, and the list markers ``——``, ``一是``,
+  ``第一，`` which are always leaves. An ordinal alone on its line (``一、`` /
+  ``（三）``) is joined with the next line into one heading.
+* Inline enumerations ``一是…二是…三是…`` inside one paragraph are split into
+  one passage each (exact sub-spans of the paragraph); the text before ``一是``
+  stays a paragraph (or the heading it belongs to).
+* Titled paragraphs: runs of at least two sibling paragraphs whose first sentence
+  is a short title (``统筹规划、多元发展。加强顶层设计…``) become items.
+* The Q&A form (``一、…？`` question lines followed by answers): an intro, then
+  question / answer pairs, see ids below.
+* A text ending in news teasers (lines cut off with ``......`` / ``……``) yields one
+  extra ``Document`` per teaser (``truncated=True``, a single passage ``news``).
+
+Kinds
+-----
+title, number (the document number line), addressee, preamble, heading (an
+ordinal line that is a heading alone, or that has children), item (an
+enumerated or titled paragraph without children), paragraph, signature, date,
+attachment; for the Q&A form intro, question, answer; news for teasers; and the
+semantic kinds:
+
+* ``action``: enumerated (or titled) items whose title ends in 行动;
+* ``principle``: items directly under a heading about principles (its text has
+  原则, e.g. 工作原则 / 基本原则 / 编制原则), or after a lead paragraph ending in
+  ``…原则：``;
+* ``guarantee``: items directly under a heading about safeguards and
+  implementation (保障措施, 政策保障, 组织实施, 组织领导, 确保…落实 …).
+
+Semantic items are numbered 1..n in reading order within the document and
+``number`` is that n; other enumerated passages carry the ordinal's value.
+
+Ids
+---
+Every id is ``{doc}/{local}``:
+
+* ``title``, ``number``, ``addressee``, ``preamble``, ``signature``, ``date``,
+  ``attachment``, ``intro`` (Q&A), ``news`` (teaser documents);
+* semantic items: ``action/N``, ``principle/N``, ``guarantee/N``;
+  Q&A: ``question/N`` and ``answer/N`` (N = the question's ordinal);
+* everything else by its outline path: numbered ordinals give their value, the
+  first segment prefixed with ``s`` (``s3`` for 三、, ``s3.5`` for （五） under it,
+  ``s3.5.2`` for 2. under that); paragraphs ``p{k}`` (k-th paragraph child of the
+  same parent: ``s3.5.p1``; top-level ones ``p1``); ``——`` items ``d{k}``;
+  ``一是`` items ``i{n}`` (``s4.i2``). The path of a semantic item or of a
+  question is still used for its children (``s6.15.p1`` under guarantee 1).
+* A repeated id (a misnumbered document) gets ``-2``, ``-3`` … appended.
+
+Titles
+------
+``title_of(text_after_ordinal)``: the text up to the first sentence or clause
+punctuation (。，,；;：:？?！!), at most 60 characters. Questions keep their whole
+text without the ordinal and the final question mark. The document title is the
+title line; else ``meta["标题"]``; else, for the Q&A form,
+``《X》答记者问`` with X the first 《…》 of the intro (so the shipped seed gets
+``《科技支撑碳达峰碳中和实施方案(2022—2030年)》答记者问``); else the first clause
+of the first passage, shortened. A teaser's title is its first clause (ordinal
+dropped), at most 30 characters.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from carbon_cli.model import Document, Passage
+
+__all__ = ["parse_documents", "title_of", "cn_number"]
+
+# Whitespace (everything str.isspace() accepts) plus zero-width characters and BOM.
+_WS = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680"
+    "\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u2028\u2029\u202f\u205f\u3000\ufeff\u200b\u200c\u200d\u2060"
+)
+
+_TITLE_STOPS = frozenset("。，,；;：:？?！!")
+_SENTENCE_PUNCT = frozenset("。；;！!？?")
+_CLAUSE_PUNCT = frozenset("，,；;：:")
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
+              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CN = "一二三四五六七八九十百零〇"
+_DIG = "0-9０-９"
+
+
+def cn_number(s: str) -> int | None:
+    """Value of a Chinese (or Arabic / full-width) numeral: 三十四 -> 34, 12 -> 12."""
+    s = s.strip(_WS)
+    if not s:
+        return None
+    try:
+        return int(s)
+    except ValueError:
+        pass
+    total, cur = 0, None
+    for ch in s:
+        if ch in _CN_DIGITS:
+            cur = _CN_DIGITS[ch] if cur is None else cur * 10 + _CN_DIGITS[ch]
+        elif ch in _CN_UNITS:
+            total += (1 if cur is None else cur) * _CN_UNITS[ch]
+            cur = None
+        else:
+            return None
+    return total + (cur or 0)
+
+
+def title_of(text_after_ordinal: str, limit: int = 60) -> str:
+    """Short title: the text up to the first sentence or clause punctuation."""
+    s = text_after_ordinal.lstrip(_WS)
+    cut = len(s)
+    for i, ch in enumerate(s):
+        if ch in _TITLE_STOPS or ch == "\n" or ch == "\r":
+            cut = i
+            break
+        if i >= limit:
+            cut = limit
+            break
+    return s[:cut].strip(_WS)[:limit]
+
+
+def _short(s: str, limit: int) -> str:
+    t = title_of(s, limit)
+    return t
+
+
+# --------------------------------------------------------------------------- ordinals
+
+_ORDINALS: list[tuple[str, re.Pattern[str]]] = [
+    ("chap", re.compile(rf"第(?P<n>[{_CN}{_DIG}]{{1,5}})(?:章|篇|部分)")),
+    ("sect", re.compile(rf"第(?P<n>[{_CN}{_DIG}]{{1,5}})节")),
+    ("art", re.compile(rf"第(?P<n>[{_CN}{_DIG}]{{1,5}})条")),
+    ("di", re.compile(r"第(?P<n>[一二三四五六七八九十]{1,3})[，,、]")),
+    ("shi", re.compile(r"(?P<n>[一二三四五六七八九十]{1,3})是(?![的否])")),
+    ("cn", re.compile(rf"(?P<n>[{_CN}]{{1,5}})[ \t\u3000]*[、．.]")),
+    ("pcn", re.compile(rf"[（(][ \t\u3000]*(?P<n>[{_CN}]{{1,5}})[ \t\u3000]*[）)]")),
+    ("pnum", re.compile(rf"[（(][ \t\u3000]*(?P<n>[{_DIG}]{{1,3}})[ \t\u3000]*[）)]")),
+    ("num", re.compile(rf"(?P<n>[{_DIG}]{{1,3}})[ \t\u3000]*[.．、](?![{_DIG}])")),
+    ("num2", re.compile(rf"(?P<n>[{_DIG}]{{1,3}})[）)]")),
+    ("circ", re.compile(r"(?P<c>[\u2460-\u2473\u3251-\u325f\u32b1-\u32bf])")),
+    ("dash", re.compile(r"(?:——|──|--|－－|—(?=[ \u3000]))")),
+]
+_RANK = {"chap": 0, "sect": 1, "art": 2, "cn": 3, "pcn": 4, "num": 5, "num2": 6,
+         "pnum": 7, "circ": 8, "dash": 9, "shi": 9, "di": 9}
+_LEAF_STYLES = frozenset({"dash", "shi", "di"})
+
+
+def _circ_value(ch: str) -> int:
+    o = ord(ch)
+    if 0x2460 <= o <= 0x2473:
+        return o - 0x2460 + 1
+    if 0x3251 <= o <= 0x325F:
+        return o - 0x3251 + 21
+    return o - 0x32B1 + 36
+
+
+def _ordinal(s: str) -> tuple[str, str, int | None, int] | None:
+    """(style, label, value, length of label) for a line starting with an ordinal."""
+    head = s[:16]
+    for style, rx in _ORDINALS:
+        m = rx.match(head)
+        if not m:
+            continue
+        if style == "circ":
+            value: int | None = _circ_value(m.group("c"))
+        elif style == "dash":
+            value = None
+        else:
+            value = cn_number(m.group("n"))
+            if value is None:
+                continue
+        label = m.group(0).rstrip(_WS)
+        return style, label, value, m.end()
+    return None
+
+
+# --------------------------------------------------------------------------- line classes
+
+_DOCNO_RX = re.compile(r"^.{0,24}?[〔\[［【(（][ ]*[0-9０-９]{4}[ ]*[〕\]］】)）][ ]*[0-9０-９]{1,5}[ ]*号$")
+_DATE_RX = re.compile(
+    rf"^[（(]?[ \t\u3000]*[{_DIG}〇零一二三四五六七八九]{{4}}[ \t\u3000]*年[ \t\u3000]*"
+    rf"[{_DIG}〇一二三四五六七八九十]{{1,3}}[ \t\u3000]*月[ \t\u3000]*"
+    rf"[{_DIG}〇一二三四五六七八九十]{{1,3}}[ \t\u3000]*日[ \t\u3000]*[）)]?$")
+_NOTE_RX = re.compile(r"^[（(]此件[^）)]{0,20}[）)]$")
+_ATTACH_RX = re.compile(r"^附[ \t\u3000]*件[ \t\u3000]*(?:下载|[0-9０-９]{1,2})?[ \t\u3000]*(?:[：:]|$)")
+_FILE_RX = re.compile(r"\.(?:pdf|docx?|xlsx?|wps|et|ofd|zip|rar|7z|txt|pptx?|csv|jpe?g|png)$", re.I)
+_TITLE_END_RX = re.compile(
+    r"(?:意见|通知|方案|办法|规定|决定|报告|答记者问|批复|函|纲要|规划|公告|通告|细则|"
+    r"指南|条例|决议|通报|计划|要点|说明|解读|措施|规则|标准|目录|清单|命令|令)[）)]?$")
+
+_META_KEYS = ["索引号", "主题分类", "发文机关", "成文日期", "标题", "发文字号", "文号",
+              "发布日期", "发布时间", "来源", "信息来源", "文章来源", "主题词", "访问次数",
+              "浏览次数", "阅读次数", "点击数", "生效日期", "有效性", "作者", "责任编辑",
+              "字号", "字体", "公文种类", "发布机构", "体裁分类", "当前位置", "浏览量"]
+_META_KEYSET = frozenset(_META_KEYS)
+_KEY_ALT = "|".join(r"[ \t\u3000]*".join(re.escape(c) for c in k)
+                    for k in sorted(_META_KEYS, key=len, reverse=True))
+_KV_START_RX = re.compile(rf"^[【\[]?[ \t\u3000]*(?:{_KEY_ALT})[ \t\u3000]*[】\]]?[ \t\u3000]*[：:]")
+_KV_RX = re.compile(rf"(?P<k>{_KEY_ALT})[ \t\u3000]*[】\]]?[ \t\u3000]*[：:]")
+_NAV_RX = re.compile(r"大[ \t\u3000]*中[ \t\u3000]*小|打印本页|打印此页|关闭窗口|关闭本页|分享到|"
+                     r"扫一扫|返回顶部|[【\[]打印[】\]]|[【\[]关闭[】\]]|^打印$|^收藏$")
+_PIPES = "|｜"
+
+
+def _strip_key(k: str) -> str:
+    return re.sub(r"[\s\u3000：:【】\[\]]", "", k)
+
+
+def _meta_of(line: str) -> dict[str, str] | None:
+    """The metadata a line holds ({} for page furniture), or None for content."""
+    if len(line) > 400:
+        return None
+    if line[0] in _PIPES:
+        cells = [c.strip(_WS) for c in re.split(r"[|｜]", line)]
+        cells = [c for c in cells]
+        inner = [c for c in cells if c]
+        if not inner or all(re.fullmatch(r":?-{2,}:?", c) for c in inner):
+            return {} if "-" in line else None
+        keys = [_strip_key(c) in _META_KEYSET for c in cells]
+        if not any(keys):
+            return None
+        out: dict[str, str] = {}
+        for i, c in enumerate(cells):
+            if keys[i]:
+                v = cells[i + 1] if i + 1 < len(cells) and not keys[i + 1] else ""
+                if v:
+                    out.setdefault(_strip_key(c), v)
+        return out
+    if len(line) <= 160 and _KV_START_RX.match(line):
+        out = {}
+        ms = list(_KV_RX.finditer(line))
+        for j, m in enumerate(ms):
+            end = ms[j + 1].start() if j + 1 < len(ms) else len(line)
+            v = line[m.end():end].strip(_WS + "【】[]|")
+            k = _strip_key(m.group("k"))
+            if k in ("字号", "字体") and re.fullmatch(r"[大中小\s\u3000]*", v):
+                continue
+            if v:
+                out.setdefault(k, v)
+        return out
+    if len(line) <= 60 and _NAV_RX.search(line):
+        return {}
+    return None
+
+
+# --------------------------------------------------------------------------- internals
+
+
+@dataclass
+class _Line:
+    idx: int
+    start: int
+    end: int
+    text: str
+    cls: str = "body"  # body, meta, title, number, addressee, date, signature, attachment, note
+
+
+@dataclass(eq=False)
+class _Node:
+    kind: str  # "ord" (ordinal line), "para", "inline" (一是 item inside a paragraph)
+    start: int
+    end: int
+    text: str
+    first_line: int
+    last_line: int
+    style: str | None = None
+    label: str = ""
+    value: int | None = None
+    title: str = ""
+    heading_only: bool = False
+    titled: bool = False
+    titled_item: bool = False
+    parent: _Node | None = None
+    children: list[_Node] = field(default_factory=list)
+    path: str = ""
+    pid: str = ""
+    pkind: str = ""
+    number: int | None = None
+    question: bool = False
+
+
+def _lines(text: str, lo: int = 0, hi: int | None = None) -> list[_Line]:
+    out: list[_Line] = []
+    hi = len(text) if hi is None else hi
+    for m in re.finditer(r"[^\r\n]+", text[lo:hi]):
+        raw = m.group(0)
+        ls = raw.lstrip(_WS)
+        if not ls:
+            continue
+        s = ls.rstrip(_WS)
+        start = lo + m.start() + (len(raw) - len(ls))
+        out.append(_Line(len(out), start, start + len(s), s))
+    return out
+
+
+def _strip_span(text: str, a: int, b: int) -> tuple[int, int]:
+    seg = text[a:b]
+    ls = seg.lstrip(_WS)
+    a += len(seg) - len(ls)
+    b = a + len(ls.rstrip(_WS))
+    return a, b
+
+
+_TEASER_RX = re.compile(r"(?:\.{3,}|…+|。{3,})$")
+
+
+def _is_teaser(line: _Line) -> bool:
+    return bool(_TEASER_RX.search(line.text[-8:]))
+
+
+def _first_clause_len(s: str, limit: int) -> int | None:
+    for i, ch in enumerate(s[: limit + 1]):
+        if ch in _TITLE_STOPS:
+            return i
+    return None
+
+
+def _is_titled(s: str) -> bool:
+    """A paragraph whose first sentence is a short title: 统筹规划、多元发展。…"""
+    head = s[:24]
+    i = head.find("。")
+    if i < 2 or i > 20 or i + 1 >= len(s):
+        return False
+    return not any(ch in _CLAUSE_PUNCT or ch in "？?！!“”\"" for ch in head[:i])
+
+
+def _heading_only(rest: str) -> bool:
+    r = rest.strip(_WS).rstrip("。.:：;；")
+    if not r:
+        return True
+    r = r.rstrip("？?")
+    if len(r) > 50:
+        return False
+    return not any(ch in _SENTENCE_PUNCT for ch in r)
+
+
+_PRINCIPLE_RX = re.compile(r"原则")
+_GUARANTEE_RX = re.compile(
+    r"保障措施|政策保障|保障机制|支撑保障|监督保障|组织保障|实施保障|保障体系|"
+    r"组织实施|组织领导|确保.{0,30}落实|贯彻落实|抓好落实|推动落实|狠抓落实")
+_LEAD_PRINCIPLE_RX = re.compile(r"原则[：:]$")
+
+
+# --------------------------------------------------------------------------- main parser
+
+
+class _Parser:
+    def __init__(self, text: str, doc_id: str, lines: list[_Line], start: int, end: int):
+        self.t = text
+        self.doc = doc_id
+        self.lines = lines
+        self.start = start
+        self.end = end
+        self.meta: dict[str, str] = {}
+        self.used: set[str] = set()
+        self.passages: list[Passage] = []
+
+    # ------------------------------------------------------------ classification
+    def classify(self) -> None:
+        lines = self.lines
+        for ln in lines:
+            m = _meta_of(ln.text)
+            if m is not None:
+                ln.cls = "meta"
+                for k, v in m.items():
+                    self.meta.setdefault(k, v)
+        content = [ln for ln in lines if ln.cls != "meta"]
+        # front matter
+        title_seen = False
+        for i, ln in enumerate(content):
+            s = ln.text
+            if _DOCNO_RX.match(s) and len(s) <= 40:
+                ln.cls = "number"
+                self.meta.setdefault("文号", s)
+                continue
+            if _DATE_RX.match(s):
+                ln.cls = "date"
+                continue
+            if not title_seen and self._title_like(s):
+                ln.cls = "title"
+                title_seen = True
+                # wrapped title lines
+                j, prev = i + 1, s
+                while (j < len(content) and j <= i + 2 and not _TITLE_END_RX.search(prev)
+                       and self._title_like(content[j].text)
+                       and not _DOCNO_RX.match(content[j].text)):
+                    content[j].cls = "title"
+                    prev = content[j].text
+                    j += 1
+                continue
+            if ln.cls == "title":
+                continue
+            if self._addressee_like(s):
+                ln.cls = "addressee"
+            break
+        # back matter: note, date and signature
+        k = len(content) - 1
+        while k >= 0 and content[k].cls == "body" and _NOTE_RX.match(content[k].text):
+            content[k].cls = "note"
+            k -= 1
+        if k >= 0 and content[k].cls == "body" and _DATE_RX.match(content[k].text):
+            content[k].cls = "date"
+            j = k - 1
+            sig: list[_Line] = []
+            while j >= 0 and len(sig) < 4 and content[j].cls == "body" and self._signature_like(content[j].text):
+                sig.append(content[j])
+                j -= 1
+            if j >= 0 or sig:
+                for ln in sig:
+                    ln.cls = "signature"
+        # attachment blocks
+        i = 0
+        while i < len(content):
+            ln = content[i]
+            if ln.cls == "body" and i > 0 and _ATTACH_RX.match(ln.text) and len(ln.text) <= 120:
+                j = i + 1
+                while j < len(content) and content[j].cls == "body" and self._attachment_line(content[j].text):
+                    j += 1
+                rest = ln.text.split("：", 1)[-1].split(":", 1)[-1] if ("：" in ln.text or ":" in ln.text) else ""
+                if j > i + 1 or rest.strip(_WS):
+                    for x in content[i:j]:
+                        x.cls = "attachment"
+                    i = j
+                    continue
+            i += 1
+
+    @staticmethod
+    def _title_like(s: str) -> bool:
+        if len(s) > 100 or _ordinal(s) is not None or _DATE_RX.match(s):
+            return False
+        if s[-1] in "：:，,、":
+            return False
+        return not any(ch in _SENTENCE_PUNCT for ch in s)
+
+    @staticmethod
+    def _addressee_like(s: str) -> bool:
+        if len(s) > 200 or s[-1] not in "：:" or "。" in s or _ordinal(s) is not None:
+            return False
+        body = s[:-1]
+        return bool(body.startswith("各") or "、" in body or "，" in body
+                    or re.search(r"(?:局|委|厅|部|院|办|公司|单位|政府|机构|集团|中心)$", body))
+
+    @staticmethod
+    def _signature_like(s: str) -> bool:
+        if len(s) > 40 or _ordinal(s) is not None or _DATE_RX.match(s):
+            return False
+        return not any(ch in _TITLE_STOPS or ch in "《》“”\"" for ch in s)
+
+    @staticmethod
+    def _attachment_line(s: str) -> bool:
+        if _FILE_RX.search(s):
+            return True
+        o = _ordinal(s)
+        return bool(o and o[0] in ("num", "pnum", "num2") and len(s) <= 80
+                    and not any(ch in _SENTENCE_PUNCT for ch in s))
+
+    # ------------------------------------------------------------ nodes and tree
+    def nodes(self) -> list[_Node]:
+        """Body lines to nodes, split headings joined, inline 一是… split."""
+        body = [ln for ln in self.lines if ln.cls == "body"]
+        out: list[_Node] = []
+        i = 0
+        while i < len(body):
+            ln = body[i]
+            o = _ordinal(ln.text)
+            if o is None:
+                node = _Node("para", ln.start, ln.end, ln.text, ln.idx, ln.idx)
+                node.titled = _is_titled(ln.text)
+                out.extend(self._split_inline(node))
+                i += 1
+                continue
+            style, label, value, n = o
+            rest = ln.text[n:]
+            start, end, last = ln.start, ln.end, ln.idx
+            if not rest.strip(_WS) and i + 1 < len(body) and body[i + 1].idx == ln.idx + 1 \
+                    and _ordinal(body[i + 1].text) is None:
+                nxt = body[i + 1]
+                end, last, rest = nxt.end, nxt.idx, nxt.text
+                i += 1
+            node = _Node("ord", start, end, self.t[start:end], ln.idx, last, style, label, value)
+            node.heading_only = _heading_only(rest)
+            node.title = title_of(rest)
+            node.rest = rest  # type: ignore[attr-defined]
+            node.rest_off = end - len(rest)  # type: ignore[attr-defined]
+            out.extend(self._split_inline(node))
+            i += 1
+        return out
+
+    def _split_inline(self, node: _Node) -> list[_Node]:
+        if node.kind == "ord" and node.style in ("dash", "di"):
+            return [node]
+        s = node.text
+        if len(s) < 6 or "是" not in s:
+            return [node]
+        cands: list[tuple[int, int]] = []
+        for m in re.finditer(r"([一二三四五六七八九十]{1,3})是", s):
+            p = m.start()
+            if p > 0 and s[p - 1] not in "：:。；;，,！!？? \t\u3000)）”\"":
+                continue
+            v = cn_number(m.group(1))
+            if v is not None:
+                cands.append((p, v))
+        seq: list[tuple[int, int]] = []
+        want = 1
+        for p, v in cands:
+            if v == want:
+                seq.append((p, v))
+                want += 1
+        if len(seq) < 2:
+            return [node]
+        base = node.start
+        out: list[_Node] = []
+        first = seq[0][0]
+        if node.kind == "ord" and node.style == "shi":
+            lead = None
+            if first != 0:
+                return [node]
+        else:
+            lead = node
+        if lead is not None:
+            a, b = _strip_span(self.t, base, base + first)
+            if b > a:
+                lead.start, lead.end = a, b
+                lead.text = self.t[a:b]
+                if lead.kind == "ord":
+                    rest = lead.text[len(lead.label):] if lead.text.startswith(lead.label) else lead.text
+                    lead.heading_only = _heading_only(rest)
+                    lead.title = title_of(rest)
+                else:
+                    lead.titled = _is_titled(lead.text)
+                out.append(lead)
+        for j, (p, v) in enumerate(seq):
+            q = seq[j + 1][0] if j + 1 < len(seq) else len(s)
+            a, b = _strip_span(self.t, base + p, base + q)
+            if b <= a:
+                continue
+            txt = self.t[a:b]
+            lab = txt[: txt.index("是") + 1]
+            it = _Node("inline", a, b, txt, node.first_line, node.last_line, "shi", lab, v,
+                       title_of(txt[len(lab):]))
+            it.owner = lead if (lead is not None and lead.kind == "ord") else None  # type: ignore[attr-defined]
+            out.append(it)
+        return out
+
+    def tree(self, nodes: list[_Node]) -> _Node:
+        root = _Node("root", 0, 0, "", -1, -1)
+        stack: list[_Node] = []
+        for nd in nodes:
+            owner = getattr(nd, "owner", None)
+            if owner is not None:
+                nd.parent = owner
+                owner.children.append(nd)
+                continue
+            if nd.kind == "para":
+                par = next((x for x in reversed(stack) if x.style not in _LEAF_STYLES), root)
+                nd.parent = par
+                par.children.append(nd)
+                continue
+            style = nd.style or ""
+            while stack and stack[-1].style in _LEAF_STYLES and stack[-1].style != style:
+                stack.pop()
+            if any(x.style == style for x in stack):
+                while stack[-1].style != style:
+                    stack.pop()
+                stack.pop()
+            else:
+                while stack and _RANK.get(stack[-1].style or "", 9) > _RANK.get(style, 9):
+                    stack.pop()
+            par = stack[-1] if stack else root
+            nd.parent = par
+            par.children.append(nd)
+            stack.append(nd)
+        return root
+
+    # ------------------------------------------------------------ passages
+    def _uid(self, local: str) -> str:
+        pid = f"{self.doc}/{local}"
+        if pid in self.used:
+            k = 2
+            while f"{pid}-{k}" in self.used:
+                k += 1
+            pid = f"{pid}-{k}"
+        self.used.add(pid)
+        return pid
+
+    def build(self) -> Document:
+        self.classify()
+        nodes = self.nodes()
+        root = self.tree(nodes)
+        all_nodes = [n for n in _walk(root) if n is not root]
+
+        # titled runs become items
+        for par in [root] + all_nodes:
+            kids = par.children
+            i = 0
+            while i < len(kids):
+                if kids[i].kind == "para" and kids[i].titled:
+                    j = i
+                    while j < len(kids) and kids[j].kind == "para" and kids[j].titled:
+                        j += 1
+                    if j - i >= 2 or self._principle_parent(par):
+                        for x in kids[i:j]:
+                            x.titled_item = True
+                            x.title = x.text[: x.text.find("。")]
+                    i = j
+                else:
+                    i += 1
+
+        # Q&A form
+        qs = [c for c in root.children if c.kind == "ord" and c.style == "cn"]
+        asks = [c for c in qs if c.text.rstrip(_WS + "。").endswith(("?", "？"))]
+        qa = len(asks) >= 2 and 2 * len(asks) >= len(qs)
+        if qa:
+            for c in asks:
+                c.question = True
+                rest = getattr(c, "rest", c.text)
+                c.title = rest.strip(_WS).rstrip("?？").strip(_WS)
+
+        # semantic kinds
+        counters = {"action": 0, "principle": 0, "guarantee": 0}
+        for nd in all_nodes:
+            if nd.question or not (nd.kind in ("ord", "inline") or nd.titled_item):
+                continue
+            sem = None
+            if nd.title.endswith("行动"):
+                sem = "action"
+            elif self._principle_parent(nd.parent):
+                sem = "principle"
+            elif self._guarantee_parent(nd.parent):
+                sem = "guarantee"
+            if sem:
+                counters[sem] += 1
+                nd.pkind, nd.number = sem, counters[sem]
+
+        # paths
+        self._paths(root)
+
+        meta_title = ""
+        first_heading = next((i for i, n in enumerate(root.children) if n.kind != "para"), None)
+        if qa:
+            first_heading = next((i for i, n in enumerate(root.children) if n.question), None)
+
+        # collect passages: specials and nodes, in reading order
+        items: list[tuple[int, object]] = []
+        special_runs: list[list[_Line]] = []
+        for ln in self.lines:
+            if ln.cls in ("body", "meta"):
+                continue
+            if special_runs and special_runs[-1][-1].cls == ln.cls and ln.cls in ("title", "signature", "attachment") \
+                    and special_runs[-1][-1].idx == ln.idx - 1:
+                special_runs[-1].append(ln)
+            else:
+                special_runs.append([ln])
+        for run in special_runs:
+            items.append((run[0].start, run))
+
+        # root paragraph runs before the first heading: preamble / intro
+        pre_nodes: set[int] = set()
+        limit = len(root.children) if first_heading is None else first_heading
+        has_heading = first_heading is not None
+        if has_heading:
+            runs = _para_runs(root.children[:limit])
+            for run in runs:
+                for x in run:
+                    pre_nodes.add(id(x))
+                items.append((run[0].start, ("pre", run)))
+        for nd in all_nodes:
+            if id(nd) in pre_nodes:
+                continue
+            items.append((nd.start, nd))
+        items.sort(key=lambda x: x[0])
+
+        doc_title = ""
+        for _, it in items:
+            if isinstance(it, list):
+                self._emit_special(it)
+            elif isinstance(it, tuple):
+                self._emit_run("intro" if qa else "preamble", "intro" if qa else "preamble", it[1], None, ())
+            else:
+                self._emit_node(it, qa)
+        self.passages.sort(key=lambda p: p.start)
+        # Q&A answers were emitted as runs; ensure order
+        title_lines = [ln for ln in self.lines if ln.cls == "title"]
+        if title_lines:
+            doc_title = "".join(ln.text for ln in title_lines)
+        elif self.meta.get("标题"):
+            doc_title = self.meta["标题"]
+            meta_title = doc_title
+        if not doc_title:
+            if qa:
+                intro = next((p for p in self.passages if p.kind == "intro"), None)
+                m = re.search(r"《[^《》]{1,80}》", intro.text) if intro else None
+                if m:
+                    doc_title = m.group(0) + "答记者问"
+            if not doc_title and self.passages:
+                first = self.passages[0]
+                doc_title = first.title or _short(first.text, 30)
+        del meta_title
+        return Document(self.doc, doc_title, self.start, self.end, self.passages, False, self.meta)
+
+    def _principle_parent(self, par: _Node | None) -> bool:
+        if par is None or par.kind == "root" and not par.children:
+            return False
+        if par.kind != "root" and _PRINCIPLE_RX.search(getattr(par, "rest", par.text)[:80]):
+            return True
+        return any(c.kind == "para" and not c.titled_item and _LEAD_PRINCIPLE_RX.search(c.text[-6:])
+                   for c in par.children)
+
+    def _guarantee_parent(self, par: _Node | None) -> bool:
+        if par is None or par.kind == "root":
+            return False
+        return bool(_GUARANTEE_RX.search(getattr(par, "rest", par.text)[:120]))
+
+    def _paths(self, root: _Node) -> None:
+        for par in _walk(root):
+            pk = dk = 0
+            for c in par.children:
+                if c.kind == "para":
+                    pk += 1
+                    seg = f"p{pk}"
+                elif c.style == "dash":
+                    dk += 1
+                    seg = f"d{dk}"
+                elif c.style in ("shi", "di"):
+                    seg = f"i{c.value}"
+                else:
+                    seg = str(c.value)
+                    if par is root:
+                        seg = "s" + seg
+                c.path = seg if par is root else f"{par.path}.{seg}"
+
+    def _section(self, nd: _Node) -> tuple[str, ...]:
+        out: list[str] = []
+        p = nd.parent
+        while p is not None and p.kind != "root":
+            out.append(p.title or _short(p.text, 60))
+            p = p.parent
+        return tuple(reversed(out))
+
+    def _emit_special(self, run: list[_Line]) -> None:
+        kind = run[0].cls
+        if kind == "note":
+            kind = "paragraph"
+        local = {"paragraph": "note"}.get(kind, kind)
+        a, b = run[0].start, run[-1].end
+        txt = self.t[a:b]
+        title = ""
+        if kind == "title":
+            title = "".join(ln.text for ln in run)
+        self.passages.append(Passage(self._uid(local), self.doc, kind, None, "", title, None, (), a, b, txt))
+
+    def _emit_run(self, local: str, kind: str, run: list[_Node], parent: str | None,
+                  section: tuple[str, ...], number: int | None = None) -> None:
+        a, b = run[0].start, run[-1].end
+        self.passages.append(Passage(self._uid(local), self.doc, kind, number, "", "", parent,
+                                     section, a, b, self.t[a:b]))
+
+    def _emit_node(self, nd: _Node, qa: bool) -> None:
+        par = nd.parent
+        parent_id = par.pid if par is not None and par.kind != "root" else None
+        section = self._section(nd)
+        if nd.kind == "para":
+            if getattr(nd, "done", False):
+                return
+            if par is not None and par.question and not nd.titled_item:
+                # answer: this paragraph and the following plain siblings
+                kids = par.children
+                i = kids.index(nd)
+                j = i
+                while (j + 1 < len(kids) and kids[j + 1].kind == "para" and not kids[j + 1].titled_item
+                       and kids[j + 1].first_line == kids[j].last_line + 1):
+                    j += 1
+                for x in kids[i:j + 1]:
+                    x.done = True  # type: ignore[attr-defined]
+                self._emit_run(f"answer/{par.value}", "answer", kids[i:j + 1], parent_id, section, par.value)
+                return
+            if nd.titled_item:
+                kind, number, title = nd.pkind or "item", nd.number, nd.title
+            else:
+                kind, number, title = "paragraph", None, ""
+            local = f"{kind}/{number}" if nd.pkind else nd.path
+            nd.pid = self._uid(local)
+            self.passages.append(Passage(nd.pid, self.doc, kind, number, "", title, parent_id, section,
+                                         nd.start, nd.end, nd.text))
+            return
+        if nd.question:
+            nd.pid = self._uid(f"question/{nd.value}")
+            kind, number = "question", nd.value
+        elif nd.pkind:
+            nd.pid = self._uid(f"{nd.pkind}/{nd.number}")
+            kind, number = nd.pkind, nd.number
+        else:
+            nd.pid = self._uid(nd.path)
+            kind = "heading" if (nd.heading_only or nd.children) else "item"
+            number = nd.value
+        self.passages.append(Passage(nd.pid, self.doc, kind, number, nd.label, nd.title, parent_id, section,
+                                     nd.start, nd.end, nd.text))
+
+
+def _walk(root: _Node):
+    stack = [root]
+    while stack:
+        n = stack.pop()
+        yield n
+        stack.extend(reversed(n.children))
+
+
+def _para_runs(nodes: list[_Node]) -> list[list[_Node]]:
+    runs: list[list[_Node]] = []
+    for n in nodes:
+        if n.kind != "para" or n.titled_item or n.children:
+            continue
+        if runs and runs[-1][-1].last_line + 1 == n.first_line:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return runs
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def _news_title(s: str, limit: int = 30) -> str:
+    """First clause of a teaser; clauses shorter than 8 characters take the next one too."""
+    s = s.strip(_WS)
+    end = 0
+    while end < len(s) and end < limit:
+        cut = _first_clause_len(s[end:], limit)
+        if cut is None:
+            end = len(s)
+            break
+        end += cut
+        if end >= 8 or s[end] in _SENTENCE_PUNCT:
+            break
+        end += 1
+    return s[:min(end, limit)].strip(_WS + "，,；;：:")
+
+
+def _teaser_doc(text: str, ln: _Line, tid: str) -> Document:
+    body = ln.text
+    o = _ordinal(body)
+    head = body[o[3]:] if o else body
+    head = _TEASER_RX.sub("", head)
+    title = _news_title(head) or _news_title(body)
+    p = Passage(f"{tid}/news", tid, "news", None, "", title, None, (), ln.start, ln.end, text[ln.start:ln.end])
+    return Document(tid, title, ln.start, ln.end, [p], True, {})
+
+
+def _fallback(text: str, doc_id: str) -> list[Document]:
+    lines = _lines(text)
+    if not lines:
+        return []
+    ps = [Passage(f"{doc_id}/p{i + 1}", doc_id, "paragraph", None, "", "", None, (), ln.start, ln.end, ln.text)
+          for i, ln in enumerate(lines)]
+    return [Document(doc_id, title_of(lines[0].text, 30), lines[0].start, lines[-1].end, ps)]
+
+
+def parse_documents(text: str, doc_id: str, teaser_prefix: str | None = None) -> list[Document]:
+    """Parse ``text`` into its main document and any trailing news teasers.
+
+    Returns [] for a text without content. Never raises on a ``str``.
+    """
+    if not isinstance(text, str) or not text:
+        return []
+    try:
+        return _parse(text, doc_id, teaser_prefix)
+    except Exception:  # pragma: no cover - last resort; the parser is meant not to get here
+        return _fallback(text, doc_id)
+
+
+def _parse(text: str, doc_id: str, teaser_prefix: str | None) -> list[Document]:
+    lines = _lines(text)
+    if not lines:
+        return []
+    k = len(lines)
+    while k > 0 and _is_teaser(lines[k - 1]):
+        k -= 1
+    teasers = lines[k:]
+    main = lines[:k]
+    for i, ln in enumerate(main):
+        ln.idx = i
+    docs: list[Document] = []
+    if main:
+        d = _Parser(text, doc_id, main, main[0].start, main[-1].end).build()
+        if d.passages or d.meta:
+            docs.append(d)
+    for i, ln in enumerate(teasers, 1):
+        tid = f"{teaser_prefix}-{i:02d}" if teaser_prefix else f"{doc_id}-news-{i:02d}"
+        docs.append(_teaser_doc(text, ln, tid))
+    return docs
