@@ -29,8 +29,6 @@ from pathlib import Path
 
 from . import index as ix
 from .model import CarbonError, Document
-from .outline import parse_documents
-from .readers import display_path, read_file
 from .resources import seed_file
 from .store import Home
 from .text import Pipeline, pipeline_key
@@ -70,6 +68,8 @@ class Record:
         )
 
     def documents(self) -> list[Document]:
+        from .outline import parse_documents  # only index builds parse: keep it off the warm path
+
         prefix = SEED_TEASERS if self.id == SEED_DOC else None
         return parse_documents(self.text, self.id, teaser_prefix=prefix)
 
@@ -244,6 +244,8 @@ class Catalog:
 
     def add_file(self, path: Path) -> Added:
         """Read, parse and index one file; the index is updated before this returns."""
+        from .readers import display_path, read_file
+
         source = read_file(path)
         sha = sha256_text(source.text)
         shown = display_path(path)
@@ -311,6 +313,8 @@ def slug(name: str) -> str:
 
 def _location(path: Path) -> str:
     """The absolute path in a printable form (names need not be valid UTF-8)."""
+    from .readers import display_path
+
     try:
         return display_path(path.resolve())
     except OSError:

@@ -249,6 +249,9 @@ class Index:
         allowed = {pid for (pid,) in self.conn.execute(f"SELECT pid FROM passages WHERE {' AND '.join(clauses)}", args)}
         return allowed.intersection(pids)
 
+    def kinds(self) -> set[str]:
+        return {kind for (kind,) in self.conn.execute("SELECT DISTINCT kind FROM passages")}
+
     def passage(self, passage_id: str) -> Passage | None:
         row = self.conn.execute(f"SELECT {PASSAGE_COLUMNS} FROM passages WHERE id = ?", (passage_id,)).fetchone()
         return row_to_passage(row) if row else None

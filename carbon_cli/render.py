@@ -226,3 +226,46 @@ def print_documents(documents: Sequence[dict]) -> None:
             doc["format"], doc["encoding"], doc["source"],
         )
     console().print(table)
+
+
+def outline_json(documents: Sequence[dict], passages: Sequence[Passage]) -> list[dict[str, Any]]:
+    """Documents with their passages nested as the outline nests them."""
+    nodes = {p.id: {**passage_json(p), "children": []} for p in passages}
+    roots: dict[str, list[dict[str, Any]]] = {}
+    for p in passages:
+        node = nodes[p.id]
+        parent = nodes.get(p.parent) if p.parent else None
+        if parent is not None:
+            parent["children"].append(node)
+        else:
+            roots.setdefault(p.doc, []).append(node)
+    return [{**doc, "outline": roots.get(doc["id"], [])} for doc in documents]
+
+
+def added_json(added: Any) -> dict[str, Any]:
+    return {
+        "id": added.id, "path": added.path, "status": added.status, "passages": added.passages,
+        "encoding": added.encoding, "format": added.format,
+    }
+
+
+def print_added(added: Sequence[Any]) -> None:
+    for item in added:
+        sys.stdout.write(
+            f"{item.status:<9} {item.id}  {item.path}  ({item.passages} passages, {item.format}, {item.encoding})\n"
+        )
+
+
+def progress(items: Sequence[Any], what: str) -> Iterable[tuple[Any, bool]]:
+    """Yield the items, with a progress bar on stderr when it is a terminal and there are many."""
+    if len(items) < 5 or not sys.stderr.isatty():
+        for item in items:
+            yield item, True
+        return
+    from rich.progress import Progress
+
+    with Progress(console=console(stderr=True), transient=True) as bar:
+        task = bar.add_task(what, total=len(items))
+        for item in items:
+            yield item, True
+            bar.advance(task)

@@ -17,10 +17,11 @@ from .model import CarbonError, Passage
 from .query import ParsedQuery, parse_query
 from .rank import Corpus, Params, default_params, idf, term_weight
 from .text import Pipeline
-from .vocabulary import Expansion, Vocabulary
+from .vocabulary import Vocabulary
 
 MAX_QUERY_CHARS = 2000
 FALLBACK_WEIGHT = 0.5  # a fragment unknown to the index, matched inside longer terms
+SUBWORD_WEIGHT = 0.3  # a dictionary word inside a longer query word
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,8 @@ class Term:
     weight: float
     source: str  # "query", "phrase", "synonym of CCUS", "english: carbon capture", "contains 碳" ...
     highlight: str  # the normalised string to mark in the text
+    group: int = 0  # >0: an expansion whose words must all be present to count, so that
+    # 碳捕集利用与封存 does not match every passage that says 利用
 
 
 @dataclass(frozen=True)
@@ -123,35 +126,46 @@ class Searcher:
     # -- the terms of a query -----------------------------------------------------
 
     def _terms(self, parsed: ParsedQuery) -> tuple[list[str], list[Term], list[str]]:
+        """Literal words (each on its own) and expansions (each a group: all words needed).
+
+        A query word is looked for at full weight; the shorter dictionary words that
+        jieba's search mode finds inside it (利用 in 碳捕集利用与封存) at a lower one,
+        so that the whole word decides the ranking. Expansions are looked up on the
+        whole query, so that an English phrase typed as two words is still found.
+        """
         tokens: list[str] = []
-        terms: dict[str, Term] = {}
-        notes: list[str] = []
+        literal: dict[str, Term] = {}
+        free_text: list[str] = []
         for clause in parsed.clauses:
             if clause.occur == "must_not":
                 continue
-            literal = self.vocabulary.content_terms(clause.text)
-            tokens.extend(literal)
+            whole, parts = self.vocabulary.query_terms(clause.text)
             source = "phrase" if clause.phrase else "query"
-            for word in literal:
-                terms.setdefault(word, Term(word, 1.0, source, word))
-            if clause.phrase:
+            for word in whole:
+                literal[word] = Term(word, 1.0, source, word)
+            for word in parts:
+                literal.setdefault(word, Term(word, SUBWORD_WEIGHT, f"{source} (part of a word)", word))
+            tokens.extend(w for w in [*whole, *parts] if w not in tokens)
+            if not clause.phrase:
+                free_text.append(clause.text)
+        expansions: list[Term] = []
+        notes: list[str] = []
+        for expansion in self.vocabulary.expand(" ".join(free_text), tokens):
+            members = self.vocabulary.content_terms(expansion.text)
+            if not members or all(w in literal for w in members):
                 continue
-            for expansion in self.vocabulary.expand(clause.text, literal):
-                self._add_expansion(terms, expansion)
-                notes.append(expansion.note)
-        return tokens, list(terms.values()), notes
-
-    def _add_expansion(self, terms: dict[str, Term], expansion: Expansion) -> None:
-        for word in self.vocabulary.content_terms(expansion.text):
-            if word not in terms:
-                terms[word] = Term(word, expansion.weight, expansion.note, word)
+            group = len(notes) + 1
+            target = self.pipeline.normaliser.normalise(expansion.text)
+            expansions.extend(Term(w, expansion.weight, expansion.note, target, group) for w in members)
+            notes.append(f"{expansion.note}: {expansion.text}")
+        return tokens, [*literal.values(), *expansions], notes
 
     def _with_fallbacks(self, terms: list[Term], stats: dict, notes: list[str]) -> list[Term]:
-        """A term the index does not know is looked for inside the terms it does know."""
+        """A query word the index does not know is looked for inside the words it knows."""
         out = list(terms)
-        known = {t.term for t in terms}
+        known = {t.term for t in terms if not t.group}
         for term in terms:
-            if term.term in stats:
+            if term.group or term.term in stats:
                 continue
             for word in self.index.terms_containing(term.term):
                 if word not in known:
@@ -167,22 +181,31 @@ class Searcher:
         params = self.params
         scores: dict[int, float] = {}
         contributions: dict[int, list[Contribution]] = {}
+        pending: dict[int, dict[int, list[Contribution]]] = {}  # group -> pid -> its terms' shares
+        sizes: dict[int, int] = {}
         base = 0.0
+        zero = term_weight(0, 1, corpus, params)
         for term in terms:
+            if term.group:
+                sizes[term.group] = sizes.get(term.group, 0) + 1
             if term.term not in stats:
                 continue
             tid, df = stats[term.term]
             term_idf = idf(df, corpus, params)
-            zero = term_weight(0, 1, corpus, params)
             base += term.weight * term_idf * zero
             for posting in self.index.postings(tid):
                 gain = term.weight * term_idf * (term_weight(posting.tf, posting.dl, corpus, params) - zero)
-                scores[posting.pid] = scores.get(posting.pid, 0.0) + gain
-                contributions.setdefault(posting.pid, []).append(
-                    Contribution(term.term, term_idf, posting.tf, term.weight, gain + term.weight * term_idf * zero)
-                )
-        if base:
-            scores = {pid: score + base for pid, score in scores.items()}
+                share = Contribution(term.term, term_idf, posting.tf, term.weight, gain + term.weight * term_idf * zero)
+                if term.group:
+                    pending.setdefault(term.group, {}).setdefault(posting.pid, []).append(share)
+                else:
+                    contributions.setdefault(posting.pid, []).append(share)
+        for group, by_pid in pending.items():
+            for pid, shares in by_pid.items():
+                if len(shares) == sizes[group]:
+                    contributions.setdefault(pid, []).extend(shares)
+        for pid, shares in contributions.items():
+            scores[pid] = base + sum(c.score for c in shares) - zero * sum(c.idf * c.weight for c in shares)
         return scores, contributions
 
     def _admits(self, passage: Passage, parsed: ParsedQuery) -> bool:
@@ -200,6 +223,17 @@ class Searcher:
             if present != (clause.occur != "must_not"):
                 return False
         return True
+
+    def suggestions(self, result: SearchResult) -> list[str]:
+        """For a query without hits: what was tried, and close words of the index."""
+        notes = list(dict.fromkeys(result.notes))
+        chars = {c for t in result.tokens for c in t if not c.isascii()}
+        close: list[str] = []
+        for char in sorted(chars):
+            close.extend(w for w in self.index.terms_containing(char, limit=3) if w not in close)
+        if close:
+            notes.append("words of the index that share characters: " + ", ".join(close[:8]))
+        return notes
 
     # -- display ------------------------------------------------------------------
 

@@ -237,15 +237,19 @@ class Pipeline:
             # A read-only home: serve from memory, as jieba itself would.
             return _MemoryLexicon(freq, total)
 
-    def segment(self, normalised: str, *, bulk: bool = False) -> list[str]:
-        """Words of already-normalised text, in order, stop words and punctuation dropped."""
+    def segment(self, normalised: str, *, bulk: bool = False, precise: bool = False) -> list[str]:
+        """Words of already-normalised text, in order, stop words and punctuation dropped.
+
+        ``precise`` gives jieba's plain cut, without the shorter words that search
+        mode adds; queries use it to tell whole words from their parts.
+        """
         tokenizer = self.full_tokenizer if bulk else self.lexicon_tokenizer
-        cut = tokenizer.cut_for_search if SEGMENT_MODE == "search" else tokenizer.cut
+        cut = tokenizer.cut_for_search if SEGMENT_MODE == "search" and not precise else tokenizer.cut
         stop = self.stop_words
         return [w for w in cut(normalised) if w not in stop and _is_word(w)]
 
-    def terms(self, text: str, *, bulk: bool = False) -> list[str]:
-        return self.segment(self.normaliser.normalise(text), bulk=bulk)
+    def terms(self, text: str, *, bulk: bool = False, precise: bool = False) -> list[str]:
+        return self.segment(self.normaliser.normalise(text), bulk=bulk, precise=precise)
 
 
 class _MemoryLexicon(dict[str, int]):

@@ -21,7 +21,7 @@ from .resources import data_file
 from .text import Pipeline
 
 SYNONYM_WEIGHT = 0.6
-ENGLISH_WEIGHT = 1.0
+ENGLISH_WEIGHT = 0.9  # a translation: below the literal word, above a synonym
 _ENGLISH_WORD = re.compile(r"[a-z0-9]+(?:[-'+][a-z0-9]+)*")
 
 
@@ -79,8 +79,19 @@ class Vocabulary:
 
     def content_terms(self, text: str) -> list[str]:
         """The query's words as the index holds them, question words left out."""
-        words = self.pipeline.terms(text)
-        return [word for word in dict.fromkeys(words) if word not in self.question_words]
+        words = list(dict.fromkeys(self.pipeline.terms(text)))
+        content = [word for word in words if word not in self.question_words]
+        return content or words  # a query of question words alone is searched as typed
+
+    def query_terms(self, text: str) -> tuple[list[str], list[str]]:
+        """The query's whole words (jieba's precise cut) and the words inside them.
+
+        Both lists hold index terms: the index is cut in search mode, which yields
+        the whole words and their parts alike.
+        """
+        every = self.content_terms(text)
+        whole = [w for w in self.pipeline.terms(text, precise=True) if w in every]
+        return whole, [w for w in every if w not in whole]
 
     def expand(self, text: str, literal: list[str]) -> list[Expansion]:
         """Synonyms of what the text contains, and the Chinese of its English phrases."""
@@ -94,8 +105,18 @@ class Vocabulary:
                 if term not in present:
                     expansions.append(Expansion(term, SYNONYM_WEIGHT, f"synonym of {present[0]}"))
         for phrase, renderings in self._english_phrases(normalised):
-            expansions.extend(Expansion(zh, ENGLISH_WEIGHT, f"english: {phrase}") for zh in renderings)
-        return expansions
+            for zh in renderings:
+                expansions.append(Expansion(zh, ENGLISH_WEIGHT, f"english: {phrase}"))
+                for group in self.synonym_groups:  # one hop further: the Chinese term's synonyms
+                    if self._norm(zh) in group:
+                        weight = ENGLISH_WEIGHT * SYNONYM_WEIGHT
+                        expansions.extend(Expansion(t, weight, f"english: {phrase} → {zh}") for t in group)
+        best: dict[str, Expansion] = {}
+        for expansion in expansions:
+            key = self._norm(expansion.text)
+            if key not in best or expansion.weight > best[key].weight:
+                best[key] = expansion
+        return list(best.values())
 
     def _english_phrases(self, normalised: str) -> list[tuple[str, tuple[str, ...]]]:
         """Glossary phrases in the text, longest first, words not reused."""
