@@ -60,7 +60,8 @@ Ids
 Every id is ``{doc}/{local}``:
 
 * ``title``, ``number``, ``addressee``, ``preamble``, ``signature``, ``date``,
-  ``attachment``, ``intro`` (Q&A), ``news`` (teaser documents);
+  ``attachment``, ``note`` (``（此件公开发布）``, kind paragraph), ``intro`` (Q&A),
+  ``news`` (teaser documents);
 * semantic items: ``action/N``, ``principle/N``, ``guarantee/N``;
   Q&A: ``question/N`` and ``answer/N`` (N = the question's ordinal);
 * everything else by its outline path: numbered ordinals give their value, the
@@ -665,7 +666,6 @@ class _Parser:
         # paths
         self._paths(root)
 
-        meta_title = ""
         first_heading = next((i for i, n in enumerate(root.children) if n.kind != "para"), None)
         if qa:
             first_heading = next((i for i, n in enumerate(root.children) if n.question), None)
@@ -709,13 +709,11 @@ class _Parser:
             else:
                 self._emit_node(it, qa)
         self.passages.sort(key=lambda p: p.start)
-        # Q&A answers were emitted as runs; ensure order
         title_lines = [ln for ln in self.lines if ln.cls == "title"]
         if title_lines:
             doc_title = "".join(ln.text for ln in title_lines)
         elif self.meta.get("标题"):
             doc_title = self.meta["标题"]
-            meta_title = doc_title
         if not doc_title:
             if qa:
                 intro = next((p for p in self.passages if p.kind == "intro"), None)
@@ -725,7 +723,6 @@ class _Parser:
             if not doc_title and self.passages:
                 first = self.passages[0]
                 doc_title = first.title or _short(first.text, 30)
-        del meta_title
         return Document(self.doc, doc_title, self.start, self.end, self.passages, False, self.meta)
 
     def _principle_parent(self, par: _Node | None) -> bool:
