@@ -60,7 +60,8 @@ Ids
 Every id is ``{doc}/{local}``:
 
 * ``title``, ``number``, ``addressee``, ``preamble``, ``signature``, ``date``,
-  ``attachment``, ``intro`` (Q&A), ``news`` (teaser documents);
+  ``attachment``, ``note`` (``（此件公开发布）``, kind paragraph), ``intro`` (Q&A),
+  ``news`` (teaser documents);
 * semantic items: ``action/N``, ``principle/N``, ``guarantee/N``;
   Q&A: ``question/N`` and ``answer/N`` (N = the question's ordinal);
 * everything else by its outline path: numbered ordinals give their value, the
@@ -298,6 +299,7 @@ class _Node:
     titled_item: bool = False
     parent: _Node | None = None
     children: list[_Node] = field(default_factory=list)
+    ci: int = 0  # index among the parent's children
     path: str = ""
     pid: str = ""
     pkind: str = ""
@@ -379,6 +381,8 @@ class _Parser:
         self.end = end
         self.meta: dict[str, str] = {}
         self.used: set[str] = set()
+        self.dup: dict[str, int] = {}
+        self._pcache: dict[int, bool] = {}
         self.passages: list[Passage] = []
 
     # ------------------------------------------------------------ classification
@@ -574,12 +578,12 @@ class _Parser:
         for nd in nodes:
             owner = getattr(nd, "owner", None)
             if owner is not None:
-                nd.parent = owner
+                nd.parent, nd.ci = owner, len(owner.children)
                 owner.children.append(nd)
                 continue
             if nd.kind == "para":
                 par = next((x for x in reversed(stack) if x.style not in _LEAF_STYLES), root)
-                nd.parent = par
+                nd.parent, nd.ci = par, len(par.children)
                 par.children.append(nd)
                 continue
             style = nd.style or ""
@@ -593,19 +597,20 @@ class _Parser:
                 while stack and _RANK.get(stack[-1].style or "", 9) > _RANK.get(style, 9):
                     stack.pop()
             par = stack[-1] if stack else root
-            nd.parent = par
+            nd.parent, nd.ci = par, len(par.children)
             par.children.append(nd)
             stack.append(nd)
         return root
 
     # ------------------------------------------------------------ passages
     def _uid(self, local: str) -> str:
-        pid = f"{self.doc}/{local}"
+        base = pid = f"{self.doc}/{local}"
         if pid in self.used:
-            k = 2
-            while f"{pid}-{k}" in self.used:
+            k = self.dup.get(base, 1)
+            while pid in self.used:
                 k += 1
-            pid = f"{pid}-{k}"
+                pid = f"{base}-{k}"
+            self.dup[base] = k
         self.used.add(pid)
         return pid
 
@@ -661,7 +666,6 @@ class _Parser:
         # paths
         self._paths(root)
 
-        meta_title = ""
         first_heading = next((i for i, n in enumerate(root.children) if n.kind != "para"), None)
         if qa:
             first_heading = next((i for i, n in enumerate(root.children) if n.question), None)
@@ -705,13 +709,11 @@ class _Parser:
             else:
                 self._emit_node(it, qa)
         self.passages.sort(key=lambda p: p.start)
-        # Q&A answers were emitted as runs; ensure order
         title_lines = [ln for ln in self.lines if ln.cls == "title"]
         if title_lines:
             doc_title = "".join(ln.text for ln in title_lines)
         elif self.meta.get("标题"):
             doc_title = self.meta["标题"]
-            meta_title = doc_title
         if not doc_title:
             if qa:
                 intro = next((p for p in self.passages if p.kind == "intro"), None)
@@ -721,12 +723,17 @@ class _Parser:
             if not doc_title and self.passages:
                 first = self.passages[0]
                 doc_title = first.title or _short(first.text, 30)
-        del meta_title
         return Document(self.doc, doc_title, self.start, self.end, self.passages, False, self.meta)
 
     def _principle_parent(self, par: _Node | None) -> bool:
-        if par is None or par.kind == "root" and not par.children:
+        if par is None:
             return False
+        key = id(par)
+        if key not in self._pcache:
+            self._pcache[key] = self._principle_parent_uncached(par)
+        return self._pcache[key]
+
+    def _principle_parent_uncached(self, par: _Node) -> bool:
         if par.kind != "root" and _PRINCIPLE_RX.search(getattr(par, "rest", par.text)[:80]):
             return True
         return any(c.kind == "para" and not c.titled_item and _LEAD_PRINCIPLE_RX.search(c.text[-6:])
@@ -759,7 +766,7 @@ class _Parser:
         out: list[str] = []
         p = nd.parent
         while p is not None and p.kind != "root":
-            out.append(p.title or _short(p.text, 60))
+            out.append(p.title or p.text[:60])
             p = p.parent
         return tuple(reversed(out))
 
@@ -791,7 +798,7 @@ class _Parser:
             if par is not None and par.question and not nd.titled_item:
                 # answer: this paragraph and the following plain siblings
                 kids = par.children
-                i = kids.index(nd)
+                i = next(k for k in range(nd.ci, len(kids)) if kids[k] is nd)
                 j = i
                 while (j + 1 < len(kids) and kids[j + 1].kind == "para" and not kids[j + 1].titled_item
                        and kids[j + 1].first_line == kids[j].last_line + 1):
@@ -817,7 +824,8 @@ class _Parser:
             kind, number = nd.pkind, nd.number
         else:
             nd.pid = self._uid(nd.path)
-            kind = "heading" if (nd.heading_only or nd.children) else "item"
+            terminal = nd.text.rstrip(_WS)[-1:] in ("。", "；", ";", "！", "!")
+            kind = "heading" if (nd.children or (nd.heading_only and not terminal)) else "item"
             number = nd.value
         self.passages.append(Passage(nd.pid, self.doc, kind, number, nd.label, nd.title, parent_id, section,
                                      nd.start, nd.end, nd.text))

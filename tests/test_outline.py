@@ -1,0 +1,548 @@
+"""Tests for carbon_cli.outline: the seed, the two real documents and synthetic ones."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from carbon_cli.model import Document
+from carbon_cli.outline import cn_number, parse_documents, title_of
+
+ROOT = Path(__file__).resolve().parent.parent
+FIX = ROOT / "tests" / "fixtures"
+SEED = ROOT / "seeds" / "000_2c374d999f13170b.txt"
+
+CPC = FIX / "cpc_sc_dual_carbon_opinions_2021.txt"
+NDRC = FIX / "ndrc_nea_new_energy_storage_guidance_2021.txt"
+NOTICE = FIX / "synthetic_notice_web_reprint.txt"
+PLAN = FIX / "synthetic_action_plan.txt"
+REGULATION = FIX / "synthetic_regulation_chapters.txt"
+QA_PLAIN = FIX / "synthetic_qa_with_title.txt"
+
+ALL_FILES = [SEED, CPC, NDRC, NOTICE, PLAN, REGULATION, QA_PLAIN]
+
+META_LINE = re.compile(r"^(\||来源：|发布时间：|字号|访问次数|打印本页|分享到)")
+
+
+def read(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def check_invariants(text: str, docs: list[Document]) -> None:
+    """Offsets exact, reading order, no overlaps, unique ids, parents are headings."""
+    seen_docs = set()
+    for d in docs:
+        assert d.id not in seen_docs
+        seen_docs.add(d.id)
+        assert 0 <= d.start <= d.end <= len(text)
+        ids = set()
+        by_id = {}
+        prev_end = -1
+        for p in d.passages:
+            assert text[p.start:p.end] == p.text
+            assert p.text and p.text == p.text.strip()
+            assert d.start <= p.start < p.end <= d.end
+            assert p.start >= prev_end, f"{p.id} overlaps or is out of order"
+            prev_end = p.end
+            assert p.id not in ids, f"duplicate id {p.id}"
+            assert p.id.startswith(d.id + "/")
+            assert p.doc == d.id
+            ids.add(p.id)
+            by_id[p.id] = p
+            if p.parent is not None:
+                assert p.parent in by_id, f"{p.id}: parent {p.parent} not an earlier passage"
+                par = by_id[p.parent]
+                assert par.kind in {"heading", "question", "action", "principle", "guarantee"}
+                assert p.section[-1] == (par.title or par.text[:60])
+                assert p.section[:-1] == par.section
+            else:
+                assert p.section == ()
+
+
+def content_lines(text: str) -> list[tuple[int, int]]:
+    out = []
+    for m in re.finditer(r"[^\r\n]+", text):
+        s = m.group(0)
+        if s.strip():
+            a = m.start() + len(s) - len(s.lstrip())
+            out.append((a, m.start() + len(s.rstrip())))
+    return out
+
+
+def assert_no_lost_lines(text: str, docs: list[Document]) -> None:
+    """Every non-blank line is inside exactly one passage, or is page metadata."""
+    spans = [(p.start, p.end) for d in docs for p in d.passages]
+    for a, b in content_lines(text):
+        line = text[a:b]
+        hits = [s for s in spans if s[0] < b and a < s[1]]
+        if not hits:
+            assert META_LINE.match(line) or "大 中 小" in line, f"lost line: {line!r}"
+        else:
+            # a line may be cut into several passages (inline items) but never shared
+            # by two passages that also cover other lines
+            assert all(s[0] >= a or s[1] <= b or (s[0] <= a and s[1] >= b) for s in hits)
+
+
+@pytest.fixture(scope="module")
+def seed_docs():
+    text = read(SEED)
+    return text, parse_documents(text, "qa", teaser_prefix="news")
+
+
+def passages(doc: Document) -> dict:
+    return {p.id: p for p in doc.passages}
+
+
+# ------------------------------------------------------------------- invariants on every file
+
+
+@pytest.mark.parametrize("path", ALL_FILES, ids=lambda p: p.stem)
+def test_invariants_on_every_test_document(path):
+    text = read(path)
+    docs = parse_documents(text, "doc", teaser_prefix="news")
+    assert docs
+    check_invariants(text, docs)
+    assert_no_lost_lines(text, docs)
+
+
+# ------------------------------------------------------------------- the seed
+
+
+def test_seed_documents(seed_docs):
+    text, docs = seed_docs
+    assert [d.id for d in docs] == ["qa"] + [f"news-{i:02d}" for i in range(1, 11)]
+    for d in docs[1:]:
+        assert d.truncated
+        assert [p.id for p in d.passages] == [f"{d.id}/news"]
+        assert d.passages[0].kind == "news"
+        assert d.passages[0].text.endswith("......")
+        assert d.title and len(d.title) <= 30
+    assert docs[1].passages[0].text.startswith("一、出台《若干措施》")
+    assert docs[1].title == "出台《若干措施》有哪些考虑"
+    assert not docs[0].truncated
+    assert docs[0].title == "《科技支撑碳达峰碳中和实施方案(2022—2030年)》答记者问"
+
+
+def test_seed_qa_order(seed_docs):
+    _, docs = seed_docs
+    qa = docs[0]
+    ids = [p.id for p in qa.passages]
+    expected = ["qa/intro"]
+    expected += ["qa/question/1", "qa/answer/1"]
+    expected += ["qa/question/2", "qa/answer/2"] + [f"qa/principle/{i}" for i in (1, 2, 3)]
+    expected += ["qa/question/3", "qa/answer/3"] + [f"qa/action/{i}" for i in range(1, 11)]
+    expected += ["qa/question/4", "qa/answer/4"] + [f"qa/guarantee/{i}" for i in (1, 2, 3)]
+    expected += ["qa/attachment"]
+    assert ids == expected
+    assert "qa/question/5" not in ids
+
+
+def test_seed_questions_and_answers(seed_docs):
+    text, docs = seed_docs
+    ps = passages(docs[0])
+    intro = ps["qa/intro"]
+    assert intro.kind == "intro" and intro.text.startswith("为深入落实党中央") and intro.text.endswith("提问。")
+    q1 = ps["qa/question/1"]
+    assert (q1.kind, q1.number, q1.label) == ("question", 1, "一、")
+    assert q1.text == "一、请问出台《实施方案》的目的和意义是什么?"
+    assert q1.title == "请问出台《实施方案》的目的和意义是什么"
+    assert ps["qa/question/4"].title == "如何确保《实施方案》贯彻落实"
+    a1 = ps["qa/answer/1"]
+    assert (a1.kind, a1.number, a1.parent) == ("answer", 1, "qa/question/1")
+    assert a1.text.startswith("碳达峰碳中和是党中央") and a1.text.endswith("指导作用。")
+    assert "\n" in a1.text  # both paragraphs
+    a2 = ps["qa/answer/2"]
+    assert a2.text.startswith("《实施方案》对标") and a2.text.endswith("遵循以下原则:")
+    a3 = ps["qa/answer/3"]
+    assert a3.text.startswith("加强科技支撑") and a3.text.endswith("10项具体行动。")
+    a4 = ps["qa/answer/4"]
+    assert a4.text == "科技部将通过以下三方面工作确保《实施方案》的贯彻落实:"
+    assert a4.parent == "qa/question/4"
+    assert a4.section == ("如何确保《实施方案》贯彻落实",)
+
+
+def test_seed_principles(seed_docs):
+    _, docs = seed_docs
+    ps = passages(docs[0])
+    titles = [ps[f"qa/principle/{i}"].title for i in (1, 2, 3)]
+    assert titles == ["统筹当前和长远", "统筹科技创新与政策创新", "统筹科技部门和相关方面的工作"]
+    p2 = ps["qa/principle/2"]
+    assert (p2.kind, p2.number, p2.label, p2.parent) == ("principle", 2, "二是", "qa/question/2")
+    assert p2.text.startswith("二是统筹科技创新与政策创新。") and p2.text.endswith("低碳技术产业化。")
+
+
+def test_seed_actions(seed_docs):
+    _, docs = seed_docs
+    ps = passages(docs[0])
+    a = [ps[f"qa/action/{i}"] for i in range(1, 11)]
+    assert a[0].title == "能源绿色低碳转型科技支撑行动"
+    assert a[3].title == "负碳及非二氧化碳温室气体减排技术能力提升行动"
+    assert a[3].label == "四是" and a[3].number == 4
+    assert a[9].title == "碳达峰碳中和科技创新国际合作行动"
+    assert a[9].label == "十是"
+    assert all(x.kind == "action" and x.parent == "qa/question/3" for x in a)
+    assert all(x.title.endswith("行动") for x in a)
+    assert a[0].section == ("《实施方案》的重点任务有哪些",)
+
+
+def test_seed_inline_guarantees(seed_docs):
+    text, docs = seed_docs
+    ps = passages(docs[0])
+    g = [ps[f"qa/guarantee/{i}"] for i in (1, 2, 3)]
+    assert [x.title for x in g] == ["加强机制保障", "加强碳中和技术跟踪监测", "加强技术成果的产权保护"]
+    assert [x.label for x in g] == ["一是", "二是", "三是"]
+    assert [x.number for x in g] == [1, 2, 3]
+    # all three sit inside the one paragraph of answer 4, right after the lead clause
+    a4 = ps["qa/answer/4"]
+    line_end = text.index("\n", a4.start)
+    assert a4.end <= g[0].start < g[0].end <= g[1].start < g[1].end <= g[2].start < g[2].end <= line_end
+    assert g[0].text.startswith("一是加强机制保障,") and g[0].text.endswith("创新环境。")
+    assert g[2].text.endswith("共享平台。")
+    assert all(x.parent == "qa/question/4" for x in g)
+
+
+def test_seed_attachment(seed_docs):
+    _, docs = seed_docs
+    att = passages(docs[0])["qa/attachment"]
+    assert att.kind == "attachment"
+    assert att.text.startswith("附件下载:") and att.text.endswith(".pdf")
+
+
+def test_teaser_ids_without_prefix():
+    text = read(SEED)
+    docs = parse_documents(text, "seed")
+    assert [d.id for d in docs[1:]] == [f"seed-news-{i:02d}" for i in range(1, 11)]
+    assert docs[1].passages[0].id == "seed-news-01/news"
+
+
+# ------------------------------------------------------------------- cpc opinions
+
+
+@pytest.fixture(scope="module")
+def cpc():
+    text = read(CPC)
+    docs = parse_documents(text, "cpc")
+    assert len(docs) == 1
+    return text, docs[0]
+
+
+def test_cpc_front_and_meta(cpc):
+    text, d = cpc
+    ps = passages(d)
+    assert d.title == "中共中央 国务院关于完整准确全面贯彻新发展理念做好碳达峰碳中和工作的意见"
+    assert ps["cpc/title"].kind == "title"
+    assert ps["cpc/preamble"].kind == "preamble" and ps["cpc/preamble"].text.endswith("现提出如下意见。")
+    assert d.meta.get("来源") == "新华社"
+    assert all("来源：新华社" not in p.text for p in d.passages)
+
+
+def test_cpc_structure_ids(cpc):
+    _, d = cpc
+    ps = passages(d)
+    assert ps["cpc/s1"].title == "总体要求" and ps["cpc/s1"].kind == "heading"
+    assert ps["cpc/s1.1"].title == "指导思想" and ps["cpc/s1.1"].label == "（一）"
+    assert ps["cpc/s1.1.p1"].parent == "cpc/s1.1"
+    assert ps["cpc/s1.1.p1"].section == ("总体要求", "指导思想")
+    s33 = ps["cpc/s3.3"]
+    assert (s33.kind, s33.title, s33.number) == ("item", "强化绿色低碳发展规划引领", 3)
+    assert s33.text.startswith("（三）强化绿色低碳发展规划引领。将碳达峰")
+    assert ps["cpc/s5.11"].label == "（十一）"
+    assert ps["cpc/s2.p3"].text.startswith("到2060年")
+
+
+def test_cpc_principles(cpc):
+    _, d = cpc
+    pr = [p for p in d.passages if p.kind == "principle"]
+    assert [p.title for p in pr] == ["全国统筹", "节约优先", "双轮驱动", "内外畅通", "防范风险"]
+    assert [p.id for p in pr] == [f"cpc/principle/{i}" for i in range(1, 6)]
+    assert all(p.label == "——" and p.parent == "cpc/s1.2" for p in pr)
+    assert pr[0].section == ("总体要求", "工作原则")
+
+
+def test_cpc_guarantees(cpc):
+    _, d = cpc
+    g = [p for p in d.passages if p.kind == "guarantee"]
+    assert [p.title for p in g] == ["加强组织领导", "强化统筹协调", "压实地方责任", "严格监督考核"]
+    assert [p.label for p in g] == ["（三十四）", "（三十五）", "（三十六）", "（三十七）"]
+    assert [p.id for p in g] == [f"cpc/guarantee/{i}" for i in range(1, 5)]
+    assert all(p.parent == "cpc/s13" for p in g)
+    assert not [p for p in d.passages if p.kind == "action"]
+
+
+# ------------------------------------------------------------------- ndrc guidance
+
+
+@pytest.fixture(scope="module")
+def ndrc():
+    text = read(NDRC)
+    docs = parse_documents(text, "ndrc")
+    assert len(docs) == 1
+    return text, docs[0]
+
+
+def test_ndrc_front_and_back_matter(ndrc):
+    _, d = ndrc
+    ps = passages(d)
+    assert d.title == "国家发展改革委 国家能源局关于加快推动新型储能发展的指导意见"
+    assert d.meta["文号"] == "发改能源规〔2021〕1051号"
+    assert ps["ndrc/number"].text == "发改能源规〔2021〕1051号"
+    assert ps["ndrc/addressee"].kind == "addressee"
+    assert ps["ndrc/addressee"].text.startswith("各省、自治区、直辖市")
+    assert ps["ndrc/preamble"].text.startswith("实现碳达峰碳中和")
+    sig = ps["ndrc/signature"]
+    assert sig.kind == "signature" and sig.text.split("\n") == ["国家发展改革委", "国家能源局"]
+    assert ps["ndrc/date"].kind == "date" and ps["ndrc/date"].text == "2021年7月15日"
+    assert [p.kind for p in d.passages[:4]] == ["title", "number", "addressee", "preamble"]
+    assert [p.kind for p in d.passages[-2:]] == ["signature", "date"]
+
+
+def test_ndrc_principles_are_titled_paragraphs(ndrc):
+    _, d = ndrc
+    pr = [p for p in d.passages if p.kind == "principle"]
+    assert [p.title for p in pr] == ["统筹规划、多元发展", "创新引领、规模带动", "政策驱动、市场主导", "规范管理、保障安全"]
+    assert all(p.parent == "ndrc/s1.2" and p.label == "" for p in pr)
+    assert passages(d)["ndrc/s1.2"].title == "基本原则"
+
+
+def test_ndrc_guarantees_and_headings(ndrc):
+    _, d = ndrc
+    ps = passages(d)
+    g = [p for p in d.passages if p.kind == "guarantee"]
+    assert [p.title for p in g] == ["加强组织领导工作", "落实主体发展责任", "鼓励地方先行先试", "建立监管长效机制",
+                                    "加强安全风险防范"]
+    assert all(p.parent == "ndrc/s6" for p in g)
+    body = ps["ndrc/s6.15.p1"]
+    assert body.parent == "ndrc/guarantee/1" and body.kind == "paragraph"
+    h = ps["ndrc/s2.1"]
+    assert (h.kind, h.title, h.text) == ("heading", "统筹开展储能专项规划", "（一）统筹开展储能专项规划。")
+    assert ps["ndrc/s3.5"].title == "提升科技创新能力"  # ordinal value, not position
+
+
+# ------------------------------------------------------------------- synthetic notice
+
+
+@pytest.fixture(scope="module")
+def notice():
+    text = read(NOTICE)
+    docs = parse_documents(text, "n")
+    assert len(docs) == 1
+    return text, docs[0]
+
+
+def test_notice_metadata_table(notice):
+    _, d = notice
+    assert d.meta["索引号"] == "000014349/2022-00123"
+    assert d.meta["发文机关"] == "某某省发展和改革委员会"
+    assert d.meta["发文字号"] == "某发改环资〔2022〕88号"
+    assert d.meta["文号"] == "某发改环资〔2022〕88号"
+    assert d.meta["发布时间"] == "2022-03-10 09:30"
+    assert d.meta["访问次数"] == "1024"
+    for p in d.passages:
+        assert "|" not in p.text and "访问次数" not in p.text and "打印本页" not in p.text
+
+
+def test_notice_front_and_back(notice):
+    _, d = notice
+    ps = passages(d)
+    assert d.title == "某某省发展改革委关于做好2022年节能降碳工作的通知"
+    assert ps["n/addressee"].text == "各市、县（区）发展改革委，省直有关部门："
+    assert ps["n/signature"].text == "某某省发展和改革委员会"
+    assert ps["n/date"].text == "2022年3月8日"
+    att = ps["n/attachment"]
+    assert att.text.startswith("附件：1．") and att.text.endswith("重点用能单位名单")
+    assert ps["n/note"].text == "（此件公开发布）"
+
+
+def test_notice_split_headings_join(notice):
+    _, d = notice
+    ps = passages(d)
+    s1 = ps["n/s1"]
+    assert s1.text == "一、\n工作目标" and s1.title == "工作目标" and s1.label == "一、"
+    s21 = ps["n/s2.1"]
+    assert s21.text == "（一）\n推进重点领域节能" and s21.title == "推进重点领域节能"
+
+
+def test_notice_levels(notice):
+    _, d = notice
+    ps = passages(d)
+    assert ps["n/s2.1.1"].label == "1." and ps["n/s2.1.1"].title == "工业领域"
+    assert ps["n/s2.1.2"].label == "2．" and ps["n/s2.1.2"].kind == "heading"
+    assert ps["n/s2.1.3"].label == "3、"
+    p1 = ps["n/s2.1.2.1"]
+    assert (p1.label, p1.title, p1.kind, p1.parent) == ("（1）", "加快公共建筑能效提升", "item", "n/s2.1.2")
+    c2 = ps["n/s2.1.3.2"]
+    assert (c2.label, c2.number, c2.parent) == ("②", 2, "n/s2.1.3")
+    assert c2.section == ("重点任务", "推进重点领域节能", "交通领域")
+    assert ps["n/s2.2"].title == "加强节能管理"
+    g = [p for p in d.passages if p.kind == "guarantee"]
+    assert [p.title for p in g] == ["加强组织领导", "强化监督检查", "做好宣传引导"]
+    assert all(p.parent == "n/s3" for p in g)
+
+
+# ------------------------------------------------------------------- synthetic plan
+
+
+@pytest.fixture(scope="module")
+def plan():
+    text = read(PLAN)
+    docs = parse_documents(text, "plan")
+    return text, docs[0]
+
+
+def test_plan_actions(plan):
+    _, d = plan
+    acts = [p for p in d.passages if p.kind == "action"]
+    assert [p.title for p in acts] == ["能源绿色低碳转型行动", "节能降碳增效行动", "工业领域碳达峰行动", "城乡建设碳达峰行动"]
+    assert [p.label for p in acts] == ["（一）", "（二）", "（三）", "（四）"]
+    assert [p.number for p in acts] == [1, 2, 3, 4]
+    ps = passages(d)
+    # an action heading keeps its children; their ids stay structural
+    assert ps["plan/s2.1.1"].parent == "plan/action/1"
+    assert ps["plan/s2.1.1"].section == ("重点任务", "能源绿色低碳转型行动")
+    assert ps["plan/s2.3.p1"].parent == "plan/action/3"
+
+
+def test_plan_principles_after_lead_and_guarantees(plan):
+    _, d = plan
+    pr = [p for p in d.passages if p.kind == "principle"]
+    assert [p.title for p in pr] == ["全市统筹", "节约优先", "改革引领"]
+    g = [p for p in d.passages if p.kind == "guarantee"]
+    assert [p.title for p in g] == ["完善财税支持政策", "健全绿色金融体系", "强化人才支撑"]
+    assert all(p.label == "——" for p in g)
+    ps = passages(d)
+    assert ps["plan/date"].text == "（2022年6月1日）"
+    # 组织实施 with a plain paragraph only: no guarantee items invented
+    assert ps["plan/s4.p1"].kind == "paragraph"
+
+
+# ------------------------------------------------------------------- regulation with chapters
+
+
+def test_regulation_chapters_articles():
+    text = read(REGULATION)
+    (d,) = parse_documents(text, "reg")
+    ps = passages(d)
+    assert ps["reg/s1"].label == "第一章" and ps["reg/s1"].title == "总则"
+    assert ps["reg/s2.3"].label == "第三条" and ps["reg/s2.3"].kind == "heading"
+    assert ps["reg/s2.3.2"].label == "（二）" and ps["reg/s2.3.2"].parent == "reg/s2.3"
+    assert ps["reg/s3.5"].text.endswith("起施行。")
+
+
+# ------------------------------------------------------------------- Q&A with a title line
+
+
+def test_qa_with_title_line():
+    text = read(QA_PLAIN)
+    docs = parse_documents(text, "jd")
+    d = docs[0]
+    ps = passages(d)
+    assert d.title == "国家能源局有关负责人就《某某指导意见》答记者问"
+    assert ps["jd/intro"].text.startswith("近日")
+    assert ps["jd/question/1"].title == "《指导意见》出台的背景是什么"
+    assert ps["jd/answer/2"].text.endswith("主要有以下考虑：")
+    g = [p for p in d.passages if p.kind == "guarantee"]
+    assert [p.title for p in g] == ["强化组织协调", "加强监测评估"]
+    assert [p.label for p in g] == ["（一）", "（二）"]
+
+
+# ------------------------------------------------------------------- helpers and edge cases
+
+
+def test_title_of_and_numbers():
+    assert title_of("加强机制保障,建立双碳") == "加强机制保障"
+    assert title_of("指导思想。") == "指导思想"
+    assert title_of("  统筹规划、多元发展。加强") == "统筹规划、多元发展"
+    assert title_of("无标点" * 40) == ("无标点" * 40)[:60]
+    assert cn_number("三十四") == 34 and cn_number("十") == 10 and cn_number("一百零五") == 105
+    assert cn_number("１２") == 12 and cn_number("x") is None
+
+
+@pytest.mark.parametrize("text", ["", "   \n\n\t", "\u3000\ufeff\n", "\x00\x01\x02"])
+def test_empty_and_junk(text):
+    docs = parse_documents(text, "x")
+    check_invariants(text, docs)
+    if not text.strip("\u3000\ufeff \n\t"):
+        assert docs == []
+
+
+def test_crlf_and_indent_offsets():
+    text = "标题一则\r\n\u3000\u3000一、总体要求\r\n\u3000\u3000正文一段。\r\n"
+    (d,) = parse_documents(text, "c")
+    check_invariants(text, [d])
+    ps = passages(d)
+    assert ps["c/s1"].text == "一、总体要求"
+    assert ps["c/s1.p1"].text == "正文一段。"
+
+
+def test_only_teasers_and_mixed_ellipsis():
+    text = "第一条新闻，内容很长……\n第二条新闻，内容也很长......\n"
+    docs = parse_documents(text, "t", teaser_prefix="news")
+    assert [d.id for d in docs] == ["news-01", "news-02"]
+    check_invariants(text, docs)
+
+
+def test_huge_single_line_is_fast():
+    text = ("一是加强。" + "碳" * 200 + "，") * 2500 + "😀" * 1000
+    assert len(text) > 500_000
+    t0 = time.perf_counter()
+    docs = parse_documents(text, "big")
+    assert time.perf_counter() - t0 < 5
+    check_invariants(text, docs)
+    text = "（" * 300_000 + "一、" * 200_000
+    t0 = time.perf_counter()
+    docs = parse_documents(text, "big")
+    assert time.perf_counter() - t0 < 5
+    check_invariants(text, docs)
+
+
+def test_many_lines_are_fast():
+    line = "（三）强化绿色低碳发展规划引领。一是加强，二是推进，三是落实。\n——全国统筹。全国一盘棋。\n"
+    text = read(CPC) + line * 5000
+    t0 = time.perf_counter()
+    docs = parse_documents(text, "many")
+    assert time.perf_counter() - t0 < 10
+    check_invariants(text, docs)
+
+
+# ------------------------------------------------------------------- property test
+
+_pieces = st.sampled_from([
+    "一、", "（一）", "(二)", "1.", "2．", "3、", "（1）", "(2)", "①", "②", "——", "一是", "二是", "三是",
+    "第一章", "第二条", "保障措施", "工作原则", "行动", "。", "，", ",", "？", "?", "：", "\n", "\r\n", "\r",
+    "\n\n", "\u3000", " ", "\t", "......", "……", "附件：", "x.pdf", "来源：新华社", "| 索引号： | 1 |",
+    "2021年7月15日", "〔2021〕23号", "各省、自治区：", "😀", "\x00", "\x1c", "\u2028", "\ufeff", "《方案》",
+])
+_texts = st.lists(st.one_of(_pieces, st.text(max_size=12)), max_size=60).map("".join)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_texts)
+def test_property_never_raises_offsets_hold(text):
+    docs = parse_documents(text, "h", teaser_prefix="n")
+    check_invariants(text, docs)
+    assert_no_lost_lines_lenient(text, docs)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=400))
+def test_property_arbitrary_unicode(text):
+    docs = parse_documents(text, "u")
+    check_invariants(text, docs)
+
+
+def assert_no_lost_lines_lenient(text: str, docs: list[Document]) -> None:
+    """Each non-blank line overlaps a passage unless the parser took it for metadata."""
+    spans = sorted((p.start, p.end) for d in docs for p in d.passages)
+    metas = [v for d in docs for v in d.meta.values()]
+    for a, b in content_lines(text):
+        if any(s[0] < b and a < s[1] for s in spans):
+            continue
+        line = text[a:b]
+        assert any(v in line for v in metas) or "|" in line or "：" in line or ":" in line or \
+            "大" in line or "打印" in line or "分享" in line or not line.strip("\u3000\ufeff\u200b\x1c\x1d\x1e\x1f\x85 "), \
+            f"lost line {line!r}"
