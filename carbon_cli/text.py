@@ -95,6 +95,8 @@ class Normaliser:
 
         ``None`` means the identity map: character i came from character i.
         """
+        if text.isascii():  # no width forms, no traditional characters: only case
+            return text.lower(), None
         folded, offsets = _fold_width_case(text)
         simplified = self._to_simplified(folded)
         if len(simplified) != len(folded):  # a per-character conversion never changes length
