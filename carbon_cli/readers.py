@@ -164,38 +164,46 @@ def discover(
             seen_files.add(key)
             files.append(path)
 
+    def listing(folder: Path):
+        """Sorted entries of an unvisited folder, or None."""
+        try:
+            real = folder.resolve()
+        except (OSError, RuntimeError):
+            return None
+        if real in visited_dirs:
+            return None  # a symlink loop, or a folder reached twice
+        visited_dirs.add(real)
+        try:
+            with os.scandir(folder) as it:
+                return iter(sorted(it, key=lambda e: e.name))
+        except OSError as exc:
+            problems.append((folder, _os_reason(exc)))
+            return None
+
     def walk(top: Path) -> None:
-        stack = [top]
+        # Depth first in sorted name order, without recursion.
+        first = listing(top)
+        stack = [(top, first)] if first is not None else []
         while stack:
-            folder = stack.pop()
+            folder, entries = stack[-1]
+            entry = next(entries, None)
+            if entry is None:
+                stack.pop()
+                continue
+            if entry.name.startswith("."):
+                continue
+            child = folder / entry.name
             try:
-                real = folder.resolve()
-            except (OSError, RuntimeError):
+                is_dir = entry.is_dir()  # follows symlinks
+                is_file = not is_dir and entry.is_file()
+            except OSError:
                 continue
-            if real in visited_dirs:
-                continue
-            visited_dirs.add(real)
-            try:
-                with os.scandir(folder) as it:
-                    entries = sorted(it, key=lambda e: e.name)
-            except OSError as exc:
-                problems.append((folder, _os_reason(exc)))
-                continue
-            subdirs = []
-            for entry in entries:
-                if entry.name.startswith("."):
-                    continue
-                child = folder / entry.name
-                try:
-                    if entry.is_dir():  # follows symlinks
-                        subdirs.append(child)
-                    elif entry.is_file():
-                        if child.suffix.lower() in SUPPORTED_SUFFIXES:
-                            add_file(child)
-                except OSError:
-                    continue
-            # Depth first, in sorted order: push in reverse.
-            stack.extend(reversed(subdirs))
+            if is_dir:
+                sub = listing(child)
+                if sub is not None:
+                    stack.append((child, sub))
+            elif is_file and child.suffix.lower() in SUPPORTED_SUFFIXES:
+                add_file(child)
 
     for raw in paths:
         path = _as_path(raw)
@@ -458,16 +466,18 @@ def _cjk_score(text: str) -> tuple[int, int] | None:
     Rare counts characters a wrong CJK decoding produces: private-use and
     compatibility code points, kana, Hangul, box drawing, C1 controls.
     """
-    common = han = punct = rare = other = 0
-    for ch in text:
+    common = han = punct = rare = other = glued = 0
+    last = len(text) - 1
+    for i, ch in enumerate(text):
         code = ord(ch)
         if code < 0x80:
             continue
-        if ch in _COMMON_HAN:
-            common += 1
+        if ch in _COMMON_HAN or 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or code >= 0x20000:
             han += 1
-        elif 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or code >= 0x20000:
-            han += 1
+            if ch in _COMMON_HAN:
+                common += 1
+            if 0 < i < last and _is_ascii_letter(text[i - 1]) and _is_ascii_letter(text[i + 1]):
+                glued += 1
         elif ch in _CJK_PUNCT or 0x3000 <= code <= 0x303F or 0xFF01 <= code <= 0xFF5E:
             punct += 1
         elif (
@@ -485,7 +495,17 @@ def _cjk_score(text: str) -> tuple[int, int] | None:
     total = han + punct + rare + other
     if han + punct == 0 or han + punct < (total + 1) // 2:
         return None  # not mostly Chinese characters: leave it to the detector
+    if glued * 4 > han or (han >= 10 and common * 3 < han):
+        # Another encoding decoded as Chinese: cp1252 "é" plus the next
+        # letter reads as one GB18030 character inside a Latin word
+        # ("D閏laration"), and such characters are rare ones, whereas the
+        # top 1,000 characters make up about 90% of Chinese prose.
+        return None
     return (common - rare, common)
+
+
+def _is_ascii_letter(ch: str) -> bool:
+    return ("a" <= ch <= "z") or ("A" <= ch <= "Z")
 
 
 _CODEC_ALIASES = {
@@ -527,6 +547,10 @@ _HTML_BLOCKS = frozenset(
     fieldset figcaption figure h1 h2 h3 h4 h5 h6 hr html legend li main menu ol p pre
     section summary table tbody thead tfoot tr ul title""".split()
 )
+
+
+# HTML's own white space: collapsed; U+00A0 and U+3000 are text and kept.
+_HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
 
 
 def _html_encoding(data: bytes) -> str | None:
@@ -576,7 +600,7 @@ def _read_html(path: Path, data: bytes) -> tuple[str, str]:
             continue
         if isinstance(node, NavigableString):
             if not isinstance(node, skip):
-                parts.append(str(node) if _in_pre(node) else re.sub(r"\s+", " ", str(node)))
+                parts.append(str(node) if _in_pre(node) else _HTML_SPACE.sub(" ", str(node)))
             continue
         if not isinstance(node, Tag):
             continue
@@ -674,7 +698,7 @@ def _read_pdf(path: Path, data: bytes) -> tuple[str, str]:
         raise ReadError(path, "not a valid PDF file (no %PDF header)")
 
     from pypdf import PdfReader
-    from pypdf.errors import DependencyError, FileNotDecryptedError, PdfError
+    from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
 
     pypdf_log = logging.getLogger("pypdf")
     saved_level = pypdf_log.level
@@ -696,7 +720,7 @@ def _read_pdf(path: Path, data: bytes) -> tuple[str, str]:
             raise
         except FileNotDecryptedError:
             raise ReadError(path, "encrypted PDF: remove the password first") from None
-        except (PdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError, OSError, AssertionError, zlib.error) as exc:
+        except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError, OSError, AssertionError, zlib.error) as exc:
             raise ReadError(path, f"not a valid PDF file ({_short(exc)})") from None
         if pages > MAX_PDF_PAGES:
             raise ReadError(path, f"{pages} pages is over the {MAX_PDF_PAGES}-page limit")
