@@ -283,20 +283,22 @@ def read_file(path: Path | str | bytes, *, max_bytes: int = MAX_BYTES) -> Source
 
 
 def _read_bytes(path: Path, max_bytes: int) -> bytes:
+    limit = _size(max_bytes)
     try:
+        # stat before open: opening a FIFO would block until a writer comes.
+        st = os.stat(path)
+        if stat.S_ISDIR(st.st_mode):
+            raise ReadError(path, "is a directory")
+        if not stat.S_ISREG(st.st_mode):
+            raise ReadError(path, "not a regular file")
+        if st.st_size > max_bytes:
+            raise ReadError(path, f"{_size(st.st_size)} is over the {limit} limit")
         with open(path, "rb") as f:
-            st = os.fstat(f.fileno())
-            if stat.S_ISDIR(st.st_mode):
-                raise ReadError(path, "is a directory")
-            if not stat.S_ISREG(st.st_mode):
-                raise ReadError(path, "not a regular file")
-            if st.st_size > max_bytes:
-                raise ReadError(path, f"{_size(st.st_size)} is over the {_size(max_bytes)} limit")
-            data = f.read(max_bytes + 1)  # the file may have grown since fstat
+            data = f.read(max_bytes + 1)  # the file may have grown since stat
     except OSError as exc:
         raise ReadError(path, _os_reason(exc)) from None
     if len(data) > max_bytes:
-        raise ReadError(path, f"more than {_size(max_bytes)}: over the {_size(max_bytes)} limit")
+        raise ReadError(path, f"grew while being read: over the {limit} limit")
     return data
 
 
@@ -563,12 +565,15 @@ def _html_encoding(data: bytes) -> str | None:
     except LookupError:
         return None
     canonical = _codec_name(name)
+    if canonical.startswith(("utf-16", "utf-32", "utf_16", "utf_32")):
+        return None  # a page whose meta tag can be read is not UTF-16
     # Browsers read gb2312 and gbk labels as GB18030, its superset.
     return canonical if canonical in ("gb18030", "big5") else codecs.lookup(name).name
 
 
 def _read_html(path: Path, data: bytes) -> tuple[str, str]:
-    declared = None if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else _html_encoding(data)
+    has_bom = data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    declared = None if has_bom else _html_encoding(data)
     markup: str | None = None
     encoding = ""
     if declared:
@@ -693,6 +698,20 @@ def _read_docx(path: Path, data: bytes) -> tuple[str, str]:
 # PDF
 
 
+# What pypdf raises on malformed files besides its own errors.
+_PDF_ERRORS: tuple[type[BaseException], ...] = (
+    ValueError,
+    KeyError,
+    TypeError,
+    AttributeError,
+    IndexError,
+    RecursionError,
+    AssertionError,
+    OSError,
+    zlib.error,
+)
+
+
 def _read_pdf(path: Path, data: bytes) -> tuple[str, str]:
     if b"%PDF-" not in data[:1024]:
         raise ReadError(path, "not a valid PDF file (no %PDF header)")
@@ -720,7 +739,7 @@ def _read_pdf(path: Path, data: bytes) -> tuple[str, str]:
             raise
         except FileNotDecryptedError:
             raise ReadError(path, "encrypted PDF: remove the password first") from None
-        except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError, OSError, AssertionError, zlib.error) as exc:
+        except _PDF_ERRORS + (PyPdfError,) as exc:
             raise ReadError(path, f"not a valid PDF file ({_short(exc)})") from None
         if pages > MAX_PDF_PAGES:
             raise ReadError(path, f"{pages} pages is over the {MAX_PDF_PAGES}-page limit")

@@ -532,3 +532,17 @@ def test_discover_then_file_vanishes(tmp_path):
     assert files == [path] and problems == []
     path.unlink()
     assert error_of(path).endswith(": no such file")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_fifo_is_refused_without_blocking(tmp_path):
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    assert error_of(fifo).endswith(": not a regular file")
+    files, problems = discover([fifo])
+    assert (files, problems) == ([], [(fifo, "not a regular file")])
+
+
+def test_html_meta_utf16_is_ignored(tmp_path):
+    page = '<meta charset="utf-16"><p>' + SHORT + "</p>"
+    assert read_file(write(tmp_path, "u.html", page)) == SourceText(SHORT, "utf-8", "html")
