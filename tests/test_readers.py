@@ -546,3 +546,23 @@ def test_fifo_is_refused_without_blocking(tmp_path):
 def test_html_meta_utf16_is_ignored(tmp_path):
     page = '<meta charset="utf-16"><p>' + SHORT + "</p>"
     assert read_file(write(tmp_path, "u.html", page)) == SourceText(SHORT, "utf-8", "html")
+
+
+def test_docx_with_forged_small_sizes_is_not_inflated(tmp_path):
+    # A bomb whose headers claim a small size: zipfile stops at the claimed
+    # size and the CRC check fails, so it is reported as a corrupt archive.
+    import struct
+
+    good = zipfile.ZipFile(make_docx(tmp_path / "seed.docx"))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in good.infolist():
+            body = good.read(info)
+            if info.filename == "word/document.xml":
+                body += bytes(20 << 20)
+            archive.writestr(info.filename, body)
+    real = zipfile.ZipFile(buf).getinfo("word/document.xml").file_size
+    forged = buf.getvalue().replace(struct.pack("<I", real), struct.pack("<I", 5000))
+    path = write(tmp_path, "forged.docx", forged)
+    message = error_of(path)
+    assert "not a valid DOCX file (corrupt zip archive: Bad CRC-32" in message
