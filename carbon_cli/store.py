@@ -6,7 +6,9 @@ Layout::
       library/<doc-id>.json   one added file: its text as read, and how it was read
       library/manifest.json   {doc-id: {"sha256", "source"}} of the library, written last
       index.sqlite            the search index, derived from the seed and the library
-      cache/                  the jieba lexicon and other derived files
+      cache/                  the jieba lexicon and other derived files (CARBON_CACHE
+                              moves it: it depends only on the installed packages, so
+                              several homes can share one)
       lock                    serialises writers
 
 The library is the record of what the user added; the index can always be rebuilt
@@ -65,7 +67,7 @@ class Home:
         self.root = root if root is not None else default_home()
         self.library = self.root / "library"
         self.index_path = self.root / "index.sqlite"
-        self.cache = self.root / "cache"
+        self.cache = Path(os.environ["CARBON_CACHE"]) if os.environ.get("CARBON_CACHE") else self.root / "cache"
 
     def ensure(self) -> bool:
         """Create the folders, user-only. False when the home cannot be written."""
