@@ -64,7 +64,7 @@ class Record:
     def info(self, builtin: bool = False) -> ix.DocumentInfo:
         return ix.DocumentInfo(
             origin=self.id, source=self.source, encoding=self.encoding, format=self.format,
-            sha256=self.sha256, chars=len(self.text), added=self.added, builtin=builtin,
+            sha256=self.sha256, added=self.added, builtin=builtin,
         )
 
     def documents(self) -> list[Document]:

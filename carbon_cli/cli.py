@@ -124,6 +124,8 @@ def _semantic(kind: str, number: Optional[int], list_all: bool, doc: Optional[li
     else:
         render.print_list(items, {d["id"]: d["title"] for d in index.documents()})
     if not items:
+        where = ", ".join(docs) if docs else "any document"
+        sys.stderr.write(f"carbon: no {kind} in {where}\n")
         raise typer.Exit(1)
 
 

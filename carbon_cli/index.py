@@ -56,7 +56,6 @@ class DocumentInfo:
     encoding: str
     format: str
     sha256: str
-    chars: int
     added: str
     builtin: bool
 
@@ -124,7 +123,7 @@ def add_documents(
         conn.execute(
             "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (doc.id, info.origin, seq, doc.title, int(doc.truncated), int(info.builtin), info.source, info.encoding,
-             info.format, info.sha256, info.chars, info.added, json.dumps(doc.meta, ensure_ascii=False)),
+             info.format, info.sha256, doc.end - doc.start, info.added, json.dumps(doc.meta, ensure_ascii=False)),
         )
         passages = _unique_ids(doc.passages)
         for number, passage in enumerate(passages):

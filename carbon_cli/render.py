@@ -251,9 +251,12 @@ def added_json(added: Any) -> dict[str, Any]:
 
 def print_added(added: Sequence[Any]) -> None:
     for item in added:
-        sys.stdout.write(
-            f"{item.status:<9} {item.id}  {item.path}  ({item.passages} passages, {item.format}, {item.encoding})\n"
-        )
+        if item.status == "unchanged":
+            sys.stdout.write(f"unchanged {item.id}  {item.path}  (already in the library)\n")
+        else:
+            sys.stdout.write(
+                f"{item.status:<9} {item.id}  {item.path}  ({item.passages} passages, {item.format}, {item.encoding})\n"
+            )
 
 
 def progress(items: Sequence[Any], what: str) -> Iterable[tuple[Any, bool]]:
