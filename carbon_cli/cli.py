@@ -113,6 +113,7 @@ def _semantic(kind: str, number: Optional[int], list_all: bool, doc: Optional[li
         chosen = [p for p in items if p.number == number]
         if not chosen:
             raise CarbonError(_no_such(kind, number, items))
+        chosen = [q for p in chosen for q in [p, *_descendants(index, p)]]
         if json_out:
             render.emit_json([render.passage_json(p) for p in chosen])
         else:
@@ -127,6 +128,17 @@ def _semantic(kind: str, number: Optional[int], list_all: bool, doc: Optional[li
         where = ", ".join(docs) if docs else "any document"
         sys.stderr.write(f"carbon: no {kind} in {where}\n")
         raise typer.Exit(1)
+
+
+def _descendants(index: Index, passage: Passage) -> list[Passage]:
+    """The body of an item written as a heading line with paragraphs under it."""
+    below: list[Passage] = []
+    parents = {passage.id}
+    for p in index.passages(doc=passage.doc):
+        if p.parent in parents:
+            below.append(p)
+            parents.add(p.id)
+    return below
 
 
 def _no_such(kind: str, number: int, items: list[Passage]) -> str:

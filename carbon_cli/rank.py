@@ -71,5 +71,5 @@ def term_weight(tf: int, dl: int, corpus: Corpus, params: Params) -> float:
         return tf * (k1 + 1) / (tf + k1 * norm)
     if params.variant == "plus":
         return params.delta + tf * (k1 + 1) / (k1 * norm + tf)
-    ctd = tf / norm
-    return (k1 + 1) * (ctd + params.delta) / (k1 + ctd + params.delta)
+    ctd = tf / norm  # rank-bm25's BM25L also multiplies by tf: kept, so the scores are its own
+    return tf * (k1 + 1) * (ctd + params.delta) / (k1 + ctd + params.delta)

@@ -101,8 +101,11 @@ def highlighted(text: str, spans: Iterable[tuple[int, int]], offset: int = 0) ->
 
 
 def heading(passage: Passage) -> str:
-    """A passage's name for lists: its title, or its kind and label."""
-    return passage.title or f"{passage.label or passage.kind}".strip()
+    """A passage's name for lists: its title, else the heading it sits under, else its kind.
+
+    An answer is named by its question, a body paragraph by its item.
+    """
+    return passage.title or (passage.section[-1] if passage.section else passage.kind)
 
 
 def print_search(result: SearchResult) -> None:
@@ -134,12 +137,21 @@ def print_search(result: SearchResult) -> None:
 
 
 def print_explain_terms(result: SearchResult) -> None:
+    """The query as searched: each literal word, then each expansion with its words."""
     from rich.text import Text
 
     out = console()
     out.print(Text("query terms:", style="bold"))
+    groups: dict[int, list] = {}
     for term in result.terms:
-        out.print(Text(f"  {term.term}  weight {term.weight:g}  ({term.source})", style="dim"))
+        if term.group:
+            groups.setdefault(term.group, []).append(term)
+        else:
+            out.print(Text(f"  {term.term}  weight {term.weight:g}  ({term.source})", style="dim"))
+    for members in groups.values():
+        words = " + ".join(t.term for t in members)
+        first = members[0]
+        out.print(Text(f"  {words}  weight {first.weight:g}  ({first.source}; all words needed)", style="dim"))
     out.print()
 
 

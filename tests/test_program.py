@@ -1,0 +1,61 @@
+"""The installed ``carbon`` program as a user's shell runs it: pipes, colours, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+ANSI = "\x1b["
+
+
+def test_search_piped_has_no_ansi_and_exit_0(run_carbon):
+    result = run_carbon("search", "CCUS")
+    assert result.code == 0
+    assert ANSI not in result.stdout and "qa/action/4" in result.stdout
+    assert result.stderr == ""  # jieba prints nothing
+
+
+def test_json_is_one_document_on_stdout(run_carbon):
+    result = run_carbon("search", "碳汇", "--json")
+    assert result.code == 0
+    data = json.loads(result.stdout)
+    assert data["results"] and result.stdout.count("\n") == 1
+    assert "\\u" not in result.stdout  # Chinese written as is
+
+
+def test_no_hits_exit_1_and_usage_exit_2(run_carbon):
+    assert run_carbon("search", "量子计算").code == 1
+    result = run_carbon("actions", "12")
+    assert result.code == 2 and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_pipe_into_head_ends_quietly(home, carbon_exe):
+    shell = f"'{carbon_exe}' search 碳 -n 50 | head -1"
+    proc = subprocess.run(["bash", "-o", "pipefail", "-c", shell], capture_output=True, env=os.environ, timeout=60)
+    assert proc.stdout.decode().strip().startswith("1.")
+    assert proc.stderr == b""
+
+
+def test_no_color_and_forced_terminal(run_carbon):
+    forced = run_carbon("search", "CCUS", env={"FORCE_COLOR": "1", "TERM": "xterm-256color"})
+    assert ANSI in forced.stdout  # styles exist when a terminal is claimed
+    plain = run_carbon("search", "CCUS", env={"FORCE_COLOR": "1", "NO_COLOR": "1", "TERM": "xterm-256color"})
+    assert "\x1b[3" not in plain.stdout and "\x1b[9" not in plain.stdout  # NO_COLOR: no colours
+
+
+def test_version_and_module_entry(run_carbon, home):
+    from carbon_cli import __version__
+
+    assert run_carbon("--version").stdout.strip() == f"carbon {__version__}"
+    proc = subprocess.run([sys.executable, "-m", "carbon_cli", "actions", "--list", "--json"], capture_output=True, timeout=60)
+    assert proc.returncode == 0 and len(json.loads(proc.stdout)) == 10
+
+
+def test_first_run_builds_then_reuses_the_index(run_carbon, home):
+    assert not (home / "index.sqlite").exists()
+    assert run_carbon("search", "CCUS", "--json").code == 0
+    built = (home / "index.sqlite").stat().st_mtime_ns
+    assert run_carbon("search", "碳汇", "--json").code == 0
+    assert (home / "index.sqlite").stat().st_mtime_ns == built

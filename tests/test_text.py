@@ -1,0 +1,103 @@
+"""The text pipeline: normalisation with offsets, and the two tokenizers giving the same words."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from carbon_cli.text import Pipeline, _import_jieba
+from conftest import OPINIONS, SEED, STORAGE
+
+
+@pytest.fixture(scope="module")
+def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
+    return Pipeline(tmp_path_factory.mktemp("cache"))
+
+
+def _queries() -> list[str]:
+    """Many realistic queries: fragments of the real documents of every length."""
+    texts = [p.read_text(encoding="utf-8") for p in (SEED, OPINIONS, STORAGE)]
+    rng = random.Random(20221)
+    queries = ["CCUS", "ＣＣＵＳ 碳汇", "知識產權保護", "1+N政策体系", "低碳科技企业怎么培育?", "carbon capture", "新型储能装机规模"]
+    for _ in range(400):
+        text = rng.choice(texts)
+        start = rng.randrange(len(text))
+        queries.append(text[start : start + rng.choice([2, 3, 4, 6, 10, 25, 80])])
+    return queries
+
+
+def test_lexicon_tokenizer_cuts_exactly_like_jieba_with_its_dictionary(pipeline):
+    """The warm path never loads jieba's dictionary; its words must still be jieba's."""
+    for query in _queries():
+        normalised = pipeline.normaliser.normalise(query)
+        assert pipeline.segment(normalised) == pipeline.segment(normalised, bulk=True), query
+        assert pipeline.segment(normalised, precise=True) == pipeline.segment(normalised, bulk=True, precise=True)
+
+
+def test_whole_documents_cut_the_same_both_ways(pipeline):
+    for path in (SEED, OPINIONS, STORAGE):
+        normalised = pipeline.normaliser.normalise(path.read_text(encoding="utf-8"))
+        assert pipeline.segment(normalised) == pipeline.segment(normalised, bulk=True)
+
+
+def test_lexicon_answers_like_jiebas_prefix_dictionary(pipeline):
+    lexicon = pipeline.lexicon_tokenizer.FREQ
+    full = pipeline.full_tokenizer.FREQ
+    rng = random.Random(7)
+    words = rng.sample(sorted(full), 3000) + ["碳达峰", "ccus", "蓝色碳", "不存在的词语", "ｘ"]
+    for word in words:
+        assert lexicon.get(word) == full.get(word), word
+        assert (word in lexicon) == (word in full), word
+    assert lexicon.total == pipeline.full_tokenizer.total
+
+
+def test_user_dictionary_words_stay_whole(pipeline):
+    words = pipeline.terms("聚焦提升CCUS、绿色碳汇、蓝色碳汇等负碳技术能力,对甲烷、氧化亚氮等非二氧化碳温室气体")
+    for word in ("ccus", "绿色碳汇", "蓝色碳汇", "负碳", "甲烷", "氧化亚氮", "非二氧化碳", "温室气体"):
+        assert word in words
+
+
+def test_normalisation_folds_width_case_and_script(pipeline):
+    normaliser = pipeline.normaliser
+    assert normaliser.normalise("ＣＣＵＳ") == "ccus"
+    assert normaliser.normalise("知識產權") == "知识产权"
+    assert normaliser.normalise("２０３０年") == "2030年"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_offsets_map_every_normalised_character_back(text):
+    pipeline = _shared_pipeline()
+    normalised, offsets = pipeline.normaliser.normalise_with_offsets(text)
+    if offsets is None:
+        assert len(normalised) == len(text)
+    else:
+        assert len(offsets) == len(normalised)
+        assert offsets == sorted(offsets) and all(0 <= o < len(text) for o in offsets)
+
+
+_PIPELINE: list[Pipeline] = []
+
+
+def _shared_pipeline() -> Pipeline:
+    if not _PIPELINE:
+        import tempfile
+
+        _PIPELINE.append(Pipeline(Path(tempfile.mkdtemp())))
+    return _PIPELINE[0]
+
+
+def test_jieba_is_silent(capfd, tmp_path):
+    Pipeline(tmp_path).full_tokenizer.lcut("碳达峰碳中和")
+    _import_jieba()
+    captured = capfd.readouterr()
+    assert captured.out == "" and captured.err == ""
+
+
+def test_jieba_cache_stays_in_the_given_folder(tmp_path):
+    Pipeline(tmp_path).full_tokenizer
+    assert (tmp_path / "jieba").is_dir()
