@@ -101,6 +101,15 @@ def _with_id(passage: Passage, new_id: str) -> Passage:
     return replace(passage, id=new_id)
 
 
+def passage_terms(pipeline: Pipeline, passage: Passage, *, bulk: bool = False) -> list[str]:
+    """What a passage is indexed under: its own words, then the titles of the headings
+    above it, so that the principles under 工作原则 are found by 工作原则."""
+    terms = pipeline.terms(passage.text, bulk=bulk)
+    if passage.section:
+        terms.extend(pipeline.terms(" ".join(passage.section), bulk=bulk))
+    return terms
+
+
 def add_documents(
     conn: sqlite3.Connection,
     documents: Sequence[tuple[Document, DocumentInfo]],
@@ -127,7 +136,7 @@ def add_documents(
         )
         passages = _unique_ids(doc.passages)
         for number, passage in enumerate(passages):
-            terms = term_lists[index][number] if term_lists else pipeline.terms(passage.text, bulk=bulk)
+            terms = term_lists[index][number] if term_lists else passage_terms(pipeline, passage, bulk=bulk)
             counts = Counter(terms)
             cursor = conn.execute(
                 "INSERT INTO passages (id, doc, kind, number, label, title, parent, section, start, \"end\", text, length)"
@@ -226,6 +235,14 @@ class Index:
             "SELECT term FROM terms WHERE term LIKE ? ESCAPE '\\' ORDER BY df DESC LIMIT ?", (pattern, limit)
         )
         return [term for (term,) in rows]
+
+    def kinds_of(self, pids: Sequence[int]) -> dict[int, str]:
+        found: dict[int, str] = {}
+        for start in range(0, len(pids), 500):
+            chunk = list(pids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            found.update(self.conn.execute(f"SELECT pid, kind FROM passages WHERE pid IN ({marks})", chunk))
+        return found
 
     def passages_by_pid(self, pids: Sequence[int]) -> dict[int, Passage]:
         found: dict[int, Passage] = {}

@@ -22,6 +22,11 @@ from .vocabulary import Vocabulary
 MAX_QUERY_CHARS = 2000
 FALLBACK_WEIGHT = 0.5  # a fragment unknown to the index, matched inside longer terms
 SUBWORD_WEIGHT = 0.3  # a dictionary word inside a longer query word
+LOOSE_WEIGHT = 0.5  # one word of a multi-word translation, found without the others
+# Lines that name or frame content rank below the content itself: a heading is short, so
+# BM25's length normalisation would otherwise put it above the paragraphs it introduces.
+FRAMING = ("heading", "title", "question", "number", "addressee", "signature", "date", "attachment", "note")
+KIND_PRIOR = {kind: 0.6 for kind in FRAMING}
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,8 @@ class Term:
     highlight: str  # the normalised string to mark in the text
     group: int = 0  # >0: an expansion whose words must all be present to count, so that
     # 碳捕集利用与封存 does not match every passage that says 利用
+    concept: str = ""  # what the expansion stands for: per passage, only its best group counts
+    alternative: int = 0  # loose words of one translation share one: their scores add up
 
 
 @dataclass(frozen=True)
@@ -107,14 +114,20 @@ class Searcher:
         terms = self._with_fallbacks(terms, stats, notes)
         stats = self.index.term_stats(t.term for t in terms)
         scores, contributions = self._score(terms, stats)
-        candidates = set(scores)
+        candidates = sorted(scores)
         if kinds or docs:
-            candidates = self.index.filter_pids(candidates, kinds, docs)
-        passages = self.index.passages_by_pid(sorted(candidates))
-        passages = {pid: p for pid, p in passages.items() if self._admits(p, parsed)}
-        order = sorted(passages, key=lambda pid: (-scores[pid], pid))
+            candidates = sorted(self.index.filter_pids(candidates, kinds, docs))
+        for pid, kind in self.index.kinds_of(candidates).items():
+            scores[pid] *= KIND_PRIOR.get(kind, 1.0)
+        passages: dict[int, Passage] = {}
+        if any(c.phrase or c.occur != "should" for c in parsed.clauses):
+            passages = self.index.passages_by_pid(candidates)
+            candidates = [pid for pid in candidates if self._admits(passages[pid], parsed)]
+        order = sorted(candidates, key=lambda pid: (-scores[pid], pid))
+        shown = order[: max(limit, 0)]
+        passages.update(self.index.passages_by_pid([pid for pid in shown if pid not in passages]))
         hits = []
-        for rank, pid in enumerate(order[: max(limit, 0)], start=1):
+        for rank, pid in enumerate(shown, start=1):
             hit = Hit(passage=passages[pid], score=scores[pid], rank=rank)
             hit.highlights = self.highlights(hit.passage.text, [t.highlight for t in terms])
             hit.excerpt_start, hit.excerpt = excerpt(hit.passage.text, hit.highlights)
@@ -142,22 +155,38 @@ class Searcher:
             whole, parts = self.vocabulary.query_terms(clause.text)
             source = "phrase" if clause.phrase else "query"
             for word in whole:
-                literal[word] = Term(word, 1.0, source, word)
+                literal[word] = Term(word, 1.0, source, word, concept=word)
             for word in parts:
-                literal.setdefault(word, Term(word, SUBWORD_WEIGHT, f"{source} (part of a word)", word))
+                parent = next((w for w in whole if word in w), word)
+                literal.setdefault(word, Term(word, SUBWORD_WEIGHT, f"{source} (part of {parent})", word, concept=parent))
             tokens.extend(w for w in [*whole, *parts] if w not in tokens)
             if not clause.phrase:
                 free_text.append(clause.text)
         expansions: list[Term] = []
         notes: list[str] = []
+        seen: set[tuple[str, frozenset[str]]] = set()
         for expansion in self.vocabulary.expand(" ".join(free_text), tokens):
             members = self.vocabulary.content_terms(expansion.text)
-            if not members or all(w in literal for w in members):
+            key = (expansion.concept, frozenset(members))
+            if not members or all(w in literal for w in members) or key in seen:
                 continue
-            group = len(notes) + 1
+            seen.add(key)
             target = self.pipeline.normaliser.normalise(expansion.text)
-            expansions.extend(Term(w, expansion.weight, expansion.note, target, group) for w in members)
+            group = len(notes) + 1
+            expansions.extend(
+                Term(w, expansion.weight, expansion.note, target, group, expansion.concept) for w in members
+            )
             notes.append(f"{expansion.note}: {expansion.text}")
+            if not expansion.loose:
+                continue
+            whole = self.pipeline.terms(expansion.text, precise=True)
+            alternative = group
+            for word in whole if len(whole) > 1 else []:
+                group = len(notes) + 1
+                weight = expansion.weight * LOOSE_WEIGHT
+                note = f"{expansion.note} (word of {expansion.text})"
+                expansions.append(Term(word, weight, note, word, group, expansion.concept, alternative))
+                notes.append(f"{expansion.note}: {word}")
         return tokens, [*literal.values(), *expansions], notes
 
     def _with_fallbacks(self, terms: list[Term], stats: dict, notes: list[str]) -> list[Term]:
@@ -170,43 +199,79 @@ class Searcher:
             for word in self.index.terms_containing(term.term):
                 if word not in known:
                     known.add(word)
-                    out.append(Term(word, term.weight * FALLBACK_WEIGHT, f"contains {term.term}", term.highlight))
+                    out.append(
+                        Term(word, term.weight * FALLBACK_WEIGHT, f"contains {term.term}", term.highlight, concept=term.concept)
+                    )
             notes.append(f"{term.term}: not a word of the index; looked for it inside longer words")
         return out
 
     # -- scoring ------------------------------------------------------------------
 
     def _score(self, terms: list[Term], stats: dict[str, tuple[int, int]]) -> tuple[dict[int, float], dict]:
+        """BM25 per passage: literal words add up as in rank-bm25; an expansion found
+        whole adds what its strongest word would, so a five-word synonym weighs like one
+        word, not five."""
         corpus = self._corpus()
         params = self.params
-        scores: dict[int, float] = {}
         contributions: dict[int, list[Contribution]] = {}
-        pending: dict[int, dict[int, list[Contribution]]] = {}  # group -> pid -> its terms' shares
+        pending: dict[int, dict[int, list[Contribution]]] = {}  # group -> pid -> its words' shares
         sizes: dict[int, int] = {}
-        base = 0.0
+        concepts: dict[int, str] = {}
+        base = 0.0  # BM25Plus and BM25L give every passage something for every query word
         zero = term_weight(0, 1, corpus, params)
         for term in terms:
             if term.group:
                 sizes[term.group] = sizes.get(term.group, 0) + 1
+                concepts[term.group] = term.concept
             if term.term not in stats:
                 continue
             tid, df = stats[term.term]
             term_idf = idf(df, corpus, params)
-            base += term.weight * term_idf * zero
+            if not term.group:
+                base += term.weight * term_idf * zero
             for posting in self.index.postings(tid):
-                gain = term.weight * term_idf * (term_weight(posting.tf, posting.dl, corpus, params) - zero)
-                share = Contribution(term.term, term_idf, posting.tf, term.weight, gain + term.weight * term_idf * zero)
+                value = term.weight * term_idf * term_weight(posting.tf, posting.dl, corpus, params)
                 if term.group:
+                    share = Contribution(term.term, term_idf, posting.tf, term.weight, value)
                     pending.setdefault(term.group, {}).setdefault(posting.pid, []).append(share)
                 else:
+                    share = Contribution(term.term, term_idf, posting.tf, term.weight, value - term.weight * term_idf * zero)
                     contributions.setdefault(posting.pid, []).append(share)
+        targets = {t.group: t.highlight for t in terms if t.group}
+        alternatives = {t.group: t.alternative or t.group for t in terms if t.group}
+        complete = {
+            (group, pid) for group, by_pid in pending.items() for pid, shares in by_pid.items() if len(shares) == sizes[group]
+        }
+        texts = self._matching_texts(sorted({pid for _, pid in complete}))
+        # per passage and concept, each alternative wording: its shares (one per group)
+        options: dict[tuple[int, str], dict[int, list[Contribution]]] = {}
         for group, by_pid in pending.items():
             for pid, shares in by_pid.items():
-                if len(shares) == sizes[group]:
-                    contributions.setdefault(pid, []).extend(shares)
+                if (group, pid) in complete and targets[group] in texts[pid]:
+                    top = max(shares, key=lambda c: c.score)
+                    options.setdefault((pid, concepts[group]), {}).setdefault(alternatives[group], []).append(top)
+        matched: dict[int, set[str]] = {}
+        for (pid, concept), by_alternative in options.items():
+            chosen = max(by_alternative.values(), key=lambda shares: sum(c.score for c in shares))
+            contributions.setdefault(pid, []).extend(chosen)
+            matched.setdefault(pid, set()).add(concept)
+        by_term = {t.term: t.concept for t in terms if not t.group}
         for pid, shares in contributions.items():
-            scores[pid] = base + sum(c.score for c in shares) - zero * sum(c.idf * c.weight for c in shares)
+            matched.setdefault(pid, set()).update(by_term[c.term] for c in shares if c.term in by_term)
+        wanted = {t.concept for t in terms if t.term in stats}
+        scores = {
+            pid: (base + sum(c.score for c in shares)) * coordination(len(matched[pid]), len(wanted))
+            for pid, shares in contributions.items()
+        }
         return scores, contributions
+
+    def _matching_texts(self, pids: list[int]) -> dict[int, str]:
+        """Normalised text and headings of passages: an expansion must occur in them as
+        written, not as scattered words (国家 … 发展 … 委员会 is not 国家发展和改革委员会)."""
+        normalise = self.pipeline.normaliser.normalise
+        return {
+            pid: normalise(" ".join([p.text, *p.section])) for pid, p in self.index.passages_by_pid(pids).items()
+        }
 
     def _admits(self, passage: Passage, parsed: ParsedQuery) -> bool:
         """Phrases, required and excluded words, matched on the normalised text."""
@@ -248,6 +313,15 @@ class Searcher:
                     start, end = offsets[start], offsets[end - 1] + 1
                 spans.append((start, end))
         return merge_spans(spans)
+
+
+def coordination(matched: int, wanted: int) -> float:
+    """The share of the query's concepts a passage covers, as Lucene's classic coord.
+
+    双碳目标 is two concepts: a passage with the targets of 碳达峰碳中和 answers it
+    better than one that names 双碳 and says nothing of targets.
+    """
+    return matched / wanted if wanted > 1 else 1.0
 
 
 def merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

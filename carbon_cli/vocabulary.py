@@ -30,6 +30,8 @@ class Expansion:
     text: str  # Chinese (or English) text to search for as well
     weight: float
     note: str  # where it came from, for --explain and no-hit messages
+    concept: str  # the part of the query it stands for: expansions of one concept never add up
+    loose: bool = False  # a translation: its words also count one by one, at a lower weight
 
 
 def _rows(name: str) -> list[list[str]]:
@@ -103,14 +105,14 @@ class Vocabulary:
                 continue
             for term in group:
                 if term not in present:
-                    expansions.append(Expansion(term, SYNONYM_WEIGHT, f"synonym of {present[0]}"))
+                    expansions.append(Expansion(term, SYNONYM_WEIGHT, f"synonym of {present[0]}", present[0]))
         for phrase, renderings in self._english_phrases(normalised):
             for zh in renderings:
-                expansions.append(Expansion(zh, ENGLISH_WEIGHT, f"english: {phrase}"))
+                expansions.append(Expansion(zh, ENGLISH_WEIGHT, f"english: {phrase}", phrase, loose=True))
                 for group in self.synonym_groups:  # one hop further: the Chinese term's synonyms
                     if self._norm(zh) in group:
                         weight = ENGLISH_WEIGHT * SYNONYM_WEIGHT
-                        expansions.extend(Expansion(t, weight, f"english: {phrase} → {zh}") for t in group)
+                        expansions.extend(Expansion(t, weight, f"english: {phrase} → {zh}", phrase) for t in group)
         best: dict[str, Expansion] = {}
         for expansion in expansions:
             key = self._norm(expansion.text)
