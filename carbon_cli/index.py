@@ -102,12 +102,23 @@ def _with_id(passage: Passage, new_id: str) -> Passage:
 
 
 def passage_terms(pipeline: Pipeline, passage: Passage, *, bulk: bool = False) -> list[str]:
-    """What a passage is indexed under: its own words, then the titles of the headings
-    above it, so that the principles under 工作原则 are found by 工作原则."""
+    """What a passage is indexed under: its own words, the titles of the headings above
+    it (the principles under 工作原则 are found by 工作原则), and its semantic kind."""
     terms = pipeline.terms(passage.text, bulk=bulk)
     if passage.section:
         terms.extend(pipeline.terms(" ".join(passage.section), bulk=bulk))
+    if passage.kind in SEMANTIC_KINDS:
+        terms.append(kind_term(passage.kind))
     return terms
+
+
+SEMANTIC_KINDS = ("principle", "action", "guarantee")
+
+
+def kind_term(kind: str) -> str:
+    """The index term every passage of a semantic kind carries; no text can yield it,
+    since segmentation always splits at the colon."""
+    return f"kind:{kind}"
 
 
 def add_documents(

@@ -164,14 +164,14 @@ class Searcher:
                 free_text.append(clause.text)
         expansions: list[Term] = []
         notes: list[str] = []
-        seen: set[tuple[str, frozenset[str]]] = set()
+        seen: set[tuple[str, frozenset[str], str]] = set()
         for expansion in self.vocabulary.expand(" ".join(free_text), tokens):
-            members = self.vocabulary.content_terms(expansion.text)
-            key = (expansion.concept, frozenset(members))
+            members = [expansion.text] if expansion.kind else self.vocabulary.content_terms(expansion.text)
+            key = (expansion.concept, frozenset(members), self.pipeline.normaliser.normalise(expansion.text))
             if not members or all(w in literal for w in members) or key in seen:
                 continue
             seen.add(key)
-            target = self.pipeline.normaliser.normalise(expansion.text)
+            target = "" if expansion.kind else self.pipeline.normaliser.normalise(expansion.text)
             group = len(notes) + 1
             expansions.extend(
                 Term(w, expansion.weight, expansion.note, target, group, expansion.concept) for w in members
@@ -215,6 +215,7 @@ class Searcher:
         params = self.params
         contributions: dict[int, list[Contribution]] = {}
         pending: dict[int, dict[int, list[Contribution]]] = {}  # group -> pid -> its words' shares
+        literal: dict[tuple[int, str], list[Contribution]] = {}  # (pid, concept) -> the query's own words
         sizes: dict[int, int] = {}
         concepts: dict[int, str] = {}
         base = 0.0  # BM25Plus and BM25L give every passage something for every query word
@@ -236,15 +237,17 @@ class Searcher:
                     pending.setdefault(term.group, {}).setdefault(posting.pid, []).append(share)
                 else:
                     share = Contribution(term.term, term_idf, posting.tf, term.weight, value - term.weight * term_idf * zero)
-                    contributions.setdefault(posting.pid, []).append(share)
+                    literal.setdefault((posting.pid, term.concept), []).append(share)
         targets = {t.group: t.highlight for t in terms if t.group}
         alternatives = {t.group: t.alternative or t.group for t in terms if t.group}
         complete = {
             (group, pid) for group, by_pid in pending.items() for pid, shares in by_pid.items() if len(shares) == sizes[group]
         }
         texts = self._matching_texts(sorted({pid for _, pid in complete}))
-        # per passage and concept, each alternative wording: its shares (one per group)
-        options: dict[tuple[int, str], dict[int, list[Contribution]]] = {}
+        # per passage and concept, each alternative wording (0: the query's own words)
+        options: dict[tuple[int, str], dict[int, list[Contribution]]] = {
+            key: {0: shares} for key, shares in literal.items()
+        }
         for group, by_pid in pending.items():
             for pid, shares in by_pid.items():
                 if (group, pid) in complete and targets[group] in texts[pid]:
@@ -255,9 +258,6 @@ class Searcher:
             chosen = max(by_alternative.values(), key=lambda shares: sum(c.score for c in shares))
             contributions.setdefault(pid, []).extend(chosen)
             matched.setdefault(pid, set()).add(concept)
-        by_term = {t.term: t.concept for t in terms if not t.group}
-        for pid, shares in contributions.items():
-            matched.setdefault(pid, set()).update(by_term[c.term] for c in shares if c.term in by_term)
         wanted = {t.concept for t in terms if t.term in stats}
         scores = {
             pid: (base + sum(c.score for c in shares)) * coordination(len(matched[pid]), len(wanted))

@@ -18,9 +18,11 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from .resources import data_file
+from .index import kind_term
 from .text import Pipeline
 
 SYNONYM_WEIGHT = 0.6
+KIND_WEIGHT = 1.0  # the items of the kind a query names are what it asks for
 ENGLISH_WEIGHT = 0.9  # a translation: below the literal word, above a synonym
 _ENGLISH_WORD = re.compile(r"[a-z0-9]+(?:[-'+][a-z0-9]+)*")
 
@@ -32,6 +34,7 @@ class Expansion:
     note: str  # where it came from, for --explain and no-hit messages
     concept: str  # the part of the query it stands for: expansions of one concept never add up
     loose: bool = False  # a translation: its words also count one by one, at a lower weight
+    kind: bool = False  # ``text`` is a kind's index term, not words to segment
 
 
 def _rows(name: str) -> list[list[str]]:
@@ -63,6 +66,11 @@ class Vocabulary:
     @cached_property
     def synonym_groups(self) -> list[tuple[str, ...]]:
         return [tuple(self._norm(term) for term in row) for row in _rows("synonyms.tsv") if len(row) > 1]
+
+    @cached_property
+    def kind_words(self) -> list[tuple[str, str]]:
+        """(word, kind): 保障措施 asks for guarantees."""
+        return [(self._norm(word), row[0]) for row in _rows("kind_words.tsv") for word in row[1:]]
 
     @cached_property
     def glossary(self) -> dict[tuple[str, ...], tuple[str, ...]]:
@@ -113,6 +121,9 @@ class Vocabulary:
                     if self._norm(zh) in group:
                         weight = ENGLISH_WEIGHT * SYNONYM_WEIGHT
                         expansions.extend(Expansion(t, weight, f"english: {phrase} → {zh}", phrase) for t in group)
+        for word, kind in self.kind_words:
+            if word in normalised:
+                expansions.append(Expansion(kind_term(kind), KIND_WEIGHT, f"{kind} items ({word})", word, kind=True))
         best: dict[str, Expansion] = {}
         for expansion in expansions:
             key = self._norm(expansion.text)
