@@ -30,7 +30,7 @@ DEFAULT_VARIANT = "lucene"
 class Params:
     variant: str = DEFAULT_VARIANT
     k1: float = 1.5
-    b: float = 0.75
+    b: float = 0.3
     epsilon: float = 0.25  # okapi: floor for negative idf, as a share of the average idf
     delta: float = 1.0  # plus: 1.0; l: 0.5 in rank-bm25 (set per variant below)
 

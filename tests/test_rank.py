@@ -50,8 +50,10 @@ REFERENCE = {"okapi": BM25Okapi, "lucene": LuceneIdf, "plus": BM25Plus, "l": BM2
 def test_scores_equal_rank_bm25(corpus, variant, query):
     pipeline, index, tokenised, pids = corpus
     words = list(dict.fromkeys(pipeline.terms(query)))
-    reference = REFERENCE[variant](tokenised).get_scores(words)
-    searcher = Searcher(index, pipeline, default_params(variant))
+    params = default_params(variant)
+    extra = {"delta": params.delta} if variant in ("plus", "l") else {"epsilon": params.epsilon}
+    reference = REFERENCE[variant](tokenised, k1=params.k1, b=params.b, **extra).get_scores(words)
+    searcher = Searcher(index, pipeline, params)
     terms = [Term(w, 1.0, "query", w) for w in words]
     scores, _ = searcher._score(terms, index.term_stats(words))
     assert scores, query
