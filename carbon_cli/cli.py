@@ -216,7 +216,7 @@ def docs_add(
     catalog = _catalog()
     files, problems = discover(paths)
     added = []
-    for path, ok in render.progress(files, "adding"):
+    for path in render.progress(files, "adding"):
         try:
             added.append(catalog.add_file(path))
         except CarbonError as error:

@@ -271,16 +271,15 @@ def print_added(added: Sequence[Any]) -> None:
             )
 
 
-def progress(items: Sequence[Any], what: str) -> Iterable[tuple[Any, bool]]:
+def progress(items: Sequence[Any], what: str) -> Iterable[Any]:
     """Yield the items, with a progress bar on stderr when it is a terminal and there are many."""
     if len(items) < 5 or not sys.stderr.isatty():
-        for item in items:
-            yield item, True
+        yield from items
         return
     from rich.progress import Progress
 
     with Progress(console=console(stderr=True), transient=True) as bar:
         task = bar.add_task(what, total=len(items))
         for item in items:
-            yield item, True
+            yield item
             bar.advance(task)

@@ -259,7 +259,7 @@ class _MemoryLexicon(dict[str, int]):
 
     def __init__(self, freq: dict[str, int], total: int) -> None:
         super().__init__()
-        for word, value in freq.items():
+        for word in freq:
             for end in range(1, len(word)):
                 self.setdefault(word[:end], 0)
         self.update(freq)

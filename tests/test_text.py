@@ -99,5 +99,5 @@ def test_jieba_is_silent(capfd, tmp_path):
 
 
 def test_jieba_cache_stays_in_the_given_folder(tmp_path):
-    Pipeline(tmp_path).full_tokenizer
-    assert (tmp_path / "jieba").is_dir()
+    assert Pipeline(tmp_path).full_tokenizer.lcut("碳汇") == ["碳汇"]
+    assert [p.name for p in (tmp_path / "jieba").iterdir()] == ["jieba.cache"]
