@@ -263,4 +263,7 @@ def docs_show(doc_id: str = typer.Argument(..., metavar="ID"), json_out: bool = 
     """The outline of one document."""
     _, index = _open()
     _print_outline(index, _check_docs(index, [doc_id]), json_out)
-from . import cli_eval  # noqa: E402,F401  (registers its commands)
+
+
+from . import cli_analysis  # noqa: E402,F401  (registers keywords, kwic, stats, export)
+from . import cli_eval  # noqa: E402,F401  (registers eval)
