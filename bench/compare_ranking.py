@@ -45,14 +45,22 @@ from unittest import mock
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from rank_bm25 import BM25L, BM25Okapi, BM25Plus  # noqa: E402
+from rank_bm25 import BM25L, BM25Okapi, BM25Plus
 
-from carbon_cli import index as ix  # noqa: E402
-from carbon_cli import search, text  # noqa: E402
-from carbon_cli.evaluate import METRICS, Report, check_known, eval_index, load_judgments, run, searcher_ranker  # noqa: E402
-from carbon_cli.rank import VARIANTS, Params, default_params  # noqa: E402
-from carbon_cli.store import Home  # noqa: E402
-from carbon_cli.vocabulary import Vocabulary  # noqa: E402
+from carbon_cli import index as ix
+from carbon_cli import search, text
+from carbon_cli.evaluate import (
+    METRICS,
+    Report,
+    check_known,
+    eval_index,
+    load_judgments,
+    run,
+    searcher_ranker,
+)
+from carbon_cli.rank import VARIANTS, Params, default_params
+from carbon_cli.store import Home
+from carbon_cli.vocabulary import Vocabulary
 
 K1S = (1.2, 1.5, 2.0)
 BS = (0.0, 0.2, 0.3, 0.5, 0.75)
@@ -152,7 +160,7 @@ def pipeline_setup(mode: str, userdict: bool) -> Iterator[Path]:
         if userdict:
             yield Home().cache
         else:
-            stack.enter_context(mock.patch.object(text, "user_words", lambda: []))
+            stack.enter_context(mock.patch.object(text, "user_words", list))
             yield Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="carbon-nodict-")))
 
 
