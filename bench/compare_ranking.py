@@ -1,26 +1,31 @@
 """Compare ranking configurations on the judged query set; print Markdown tables.
 
-For each pipeline setup (jieba search mode or precise mode, user dictionary on or
-off) an evaluation index is built exactly as ``carbon eval`` builds it (seed +
-``data/eval_corpus/`` in a scratch home), then every query is ranked by
+Every number comes from ``carbon eval``'s own path: an evaluation index built as
+``carbon_cli.evaluate.eval_index`` builds it (seed + ``data/eval_corpus/`` in a
+scratch home) and every query ranked by ``Searcher.search`` through
+``evaluate.searcher_ranker``. What changes between rows is switched in this process
+only, by patching module attributes of the product; the product has no options for
+them and its defaults are untouched.
 
-- the product's scorer: ``Searcher`` with ``default_params(variant)`` for the
-  variants of ``carbon_cli.rank`` (okapi, lucene, plus, l);
-- rank-bm25's own classes over the same passages and terms: ``BM25Okapi``,
-  ``BM25Okapi`` with Lucene's idf ``log(1 + (N-n+0.5)/(n+0.5))`` (a subclass),
-  ``BM25Plus``, ``BM25L``, all with rank-bm25's default parameters.
+Sections (all at the product's k1 = 1.5, b = 0.3 unless a row says otherwise):
 
-The rank-bm25 rankers use the product's query processing (``Searcher._terms`` and
-``_with_fallbacks``: whole words, their parts at a lower weight, synonym and English
-expansions as all-or-nothing groups, fallbacks into longer words) and its hit rule: a
-passage is a hit only if it contains a counted query term; the score of a query is
-``sum(weight * get_scores([term]))`` over its terms, a term not counted for a passage
-(absent, or an incomplete group) scoring what it scores on a passage without it.
-Scores only order the hits; ties go to the earlier passage.
+1. BM25 variant x implementation (search mode, user dictionary on): the product's
+   scorer (``rank.py``) for ``okapi``, ``lucene``, ``plus``, ``l`` against
+   rank-bm25's own classes ``BM25Okapi`` (as shipped: negative idf floored at
+   epsilon x average idf), ``BM25Okapi`` with Lucene's idf (a subclass), ``BM25Plus``
+   and ``BM25L``. For a rank-bm25 row, ``search.idf`` and ``search.term_weight`` are
+   replaced by values read back from the rank-bm25 model built on the index's own
+   passages and terms (its ``idf`` table, and ``get_batch_scores / idf`` for every
+   (tf, length) pair of the corpus), so everything around BM25 (query words,
+   expansions, coordination, kind prior) is the product's and only the arithmetic is
+   rank-bm25's.
+2. Segmentation (jieba search mode / precise mode, ``text.SEGMENT_MODE``) x user
+   dictionary (on / off, ``text.user_words``), every scorer of section 1.
+3. k1 x b grid for the product's four variants (search mode, user dictionary on).
+4. Ablations of the structure-aware features, each switched off alone, then all.
 
-    python bench/compare_ranking.py                 # all 32 configurations, Markdown
+    python bench/compare_ranking.py                 # all sections, Markdown on stdout
     python bench/compare_ranking.py --json out.json # also the raw numbers
-    python bench/compare_ranking.py --sweep         # k1/b grid for the product scorer
 """
 
 from __future__ import annotations
@@ -31,20 +36,35 @@ import json
 import math
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
+from unittest import mock
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import numpy as np  # noqa: E402
-from rank_bm25 import BM25L, BM25Okapi, BM25Plus  # noqa: E402
+from rank_bm25 import BM25L, BM25Okapi, BM25Plus
 
-from carbon_cli import text  # noqa: E402
-from carbon_cli.evaluate import METRICS, Report, check_known, eval_index, load_judgments, run, searcher_ranker  # noqa: E402
-from carbon_cli.rank import VARIANTS, Params, default_params  # noqa: E402
-from carbon_cli.search import Searcher, check_query  # noqa: E402
-from carbon_cli.store import Home  # noqa: E402
+from carbon_cli import index as ix
+from carbon_cli import search, text
+from carbon_cli.evaluate import (
+    METRICS,
+    Report,
+    check_known,
+    eval_index,
+    load_judgments,
+    run,
+    searcher_ranker,
+)
+from carbon_cli.rank import VARIANTS, Params, default_params
+from carbon_cli.store import Home
+from carbon_cli.vocabulary import Vocabulary
+
+K1S = (1.2, 1.5, 2.0)
+BS = (0.0, 0.2, 0.3, 0.5, 0.75)
+SETUPS = (("search", True), ("precise", True), ("search", False), ("precise", False))
 
 
 class BM25OkapiLucene(BM25Okapi):
@@ -56,177 +76,289 @@ class BM25OkapiLucene(BM25Okapi):
         self.average_idf = sum(self.idf.values()) / len(self.idf) if self.idf else 0.0
 
 
-RANK_BM25 = {
-    "BM25Okapi": BM25Okapi,
-    "BM25Okapi+lucene idf": BM25OkapiLucene,
-    "BM25Plus": BM25Plus,
-    "BM25L": BM25L,
+RANK_BM25 = {"okapi": BM25Okapi, "lucene": BM25OkapiLucene, "plus": BM25Plus, "l": BM25L}
+CLASS_NAME = {"okapi": "BM25Okapi", "lucene": "BM25Okapi + Lucene idf", "plus": "BM25Plus", "l": "BM25L"}
+
+Patch = tuple[object, str, object]  # (module or class, attribute, replacement)
+
+
+@dataclass
+class Row:
+    section: str
+    label: str
+    mode: str
+    userdict: bool
+    report: Report
+
+
+# -- switches -------------------------------------------------------------------------
+
+_passage_terms = ix.passage_terms
+_expand = Vocabulary.expand
+
+
+def terms_without_headings(pipeline, passage, *, bulk=False):  # type: ignore[no-untyped-def]
+    """A passage indexed under its own words (and kind term), not its headings' titles."""
+    return _passage_terms(pipeline, replace(passage, section=()), bulk=bulk)
+
+
+def terms_without_kind(pipeline, passage, *, bulk=False):  # type: ignore[no-untyped-def]
+    """A passage indexed without the ``kind:…`` term: kind words in a query reach nothing."""
+    return [t for t in _passage_terms(pipeline, passage, bulk=bulk) if t != ix.kind_term(passage.kind)]
+
+
+def expand_without(prefix: str) -> Callable:
+    def expand(self, text_, literal):  # type: ignore[no-untyped-def]
+        return [e for e in _expand(self, text_, literal) if not e.note.startswith(prefix)]
+
+    return expand
+
+
+def no_expansions(self, text_, literal):  # type: ignore[no-untyped-def]
+    return []
+
+
+ABLATIONS: dict[str, list[Patch]] = {
+    "kind prior 1.0 (framing lines not lowered)": [(search, "KIND_PRIOR", {})],
+    "heading titles not indexed with passages": [(ix, "passage_terms", terms_without_headings)],
+    "kind terms off (no `kind:` index term)": [(ix, "passage_terms", terms_without_kind)],
+    "coordination off (factor 1)": [(search, "coordination", lambda matched, wanted: 1.0)],
+    "synonyms off": [(Vocabulary, "expand", expand_without("synonym"))],
+    "English glossary off": [(Vocabulary, "expand", expand_without("english"))],
+    "expansions off (literal words only)": [(Vocabulary, "expand", no_expansions)],
 }
-PRODUCT_DEFAULT = ("search", True, "carbon lucene")
+ALL_OFF = "all of the above off (plain BM25 on the query words)"
+ABLATIONS[ALL_OFF] = [
+    (search, "KIND_PRIOR", {}),
+    (ix, "passage_terms", lambda pipeline, passage, *, bulk=False: [
+        t for t in terms_without_headings(pipeline, passage, bulk=bulk) if t != ix.kind_term(passage.kind)
+    ]),
+    (search, "coordination", lambda matched, wanted: 1.0),
+    (Vocabulary, "expand", no_expansions),
+]
 
 
 @contextlib.contextmanager
-def pipeline_setup(mode: str, userdict: bool) -> Iterator[Path | None]:
+def patched(patches: Sequence[Patch]) -> Iterator[None]:
+    with contextlib.ExitStack() as stack:
+        for target, name, value in patches:
+            assert hasattr(target, name), f"{target} has no {name}"
+            stack.enter_context(mock.patch.object(target, name, value))
+        yield
+
+
+@contextlib.contextmanager
+def pipeline_setup(mode: str, userdict: bool) -> Iterator[Path]:
     """Set the segmentation mode and the user dictionary; yields the jieba cache to use.
 
     Without the user dictionary the lexicon must not come from the shared cache (its
     file name is keyed on the dictionary file, not on the words loaded), so a
     scratch cache is used.
     """
-    old_mode, old_words = text.SEGMENT_MODE, text.user_words
-    text.SEGMENT_MODE = mode
-    if not userdict:
-        text.user_words = lambda: []
-    try:
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(mock.patch.object(text, "SEGMENT_MODE", mode))
         if userdict:
-            yield None
+            yield Home().cache
         else:
-            with tempfile.TemporaryDirectory(prefix="carbon-nodict-") as tmp:
-                yield Path(tmp)
-    finally:
-        text.SEGMENT_MODE, text.user_words = old_mode, old_words
+            stack.enter_context(mock.patch.object(text, "user_words", list))
+            yield Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="carbon-nodict-")))
 
 
-def passage_terms(index) -> tuple[list[str], list[list[str]]]:  # type: ignore[no-untyped-def]
-    """Passage ids in index order and each passage's terms, as the index stores them."""
-    rows = index.conn.execute("SELECT pid, id FROM passages ORDER BY pid").fetchall()
-    position = {pid: n for n, (pid, _) in enumerate(rows)}
-    corpus: list[list[str]] = [[] for _ in rows]
-    for pid, term, tf in index.conn.execute(
-        "SELECT p.pid, t.term, p.tf FROM postings p JOIN terms t USING (tid) ORDER BY p.pid, t.term"
-    ):
+@contextlib.contextmanager
+def evaluation_index(judged, mode: str = "search", userdict: bool = True, patches: Sequence[Patch] = ()):  # type: ignore[no-untyped-def]
+    """``(catalog, index, corpus document ids)``, built with the switches in force."""
+    with patched(patches), pipeline_setup(mode, userdict) as cache, eval_index(cache) as (catalog, index):
+        check_known(judged, {p.id for p in index.passages()})
+        yield catalog, index, [d["id"] for d in index.documents()]
+
+
+def product(judged, catalog, index, corpus_docs, params: Params) -> Report:  # type: ignore[no-untyped-def]
+    """``carbon eval`` with these parameters."""
+    return run(judged, searcher_ranker(search.Searcher(index, catalog.pipeline, params)), corpus_docs)
+
+
+# -- rank-bm25's arithmetic inside the product --------------------------------------
+
+
+def indexed_terms(index) -> list[list[str]]:  # type: ignore[no-untyped-def]
+    """Each passage's terms (with repeats), as the index stores them, in pid order."""
+    pids = [pid for (pid,) in index.conn.execute("SELECT pid FROM passages ORDER BY pid")]
+    position = {pid: n for n, pid in enumerate(pids)}
+    corpus: list[list[str]] = [[] for _ in pids]
+    for pid, term, tf in index.conn.execute("SELECT p.pid, t.term, p.tf FROM postings p JOIN terms t USING (tid)"):
         corpus[position[pid]].extend([term] * tf)
-    return [pid_id for _, pid_id in rows], corpus
+    return corpus
 
 
-def bm25_ranker(searcher: Searcher, model, ids: list[str], corpus: list[list[str]]):  # type: ignore[no-untyped-def]
-    """Rank with a rank-bm25 model, with the product's query processing and hit rule."""
-    index = searcher.index
-    counts = [dict() for _ in corpus]
+def rank_bm25_patches(model, corpus: list[list[str]]) -> list[Patch]:  # type: ignore[no-untyped-def]
+    """``search.idf`` and ``search.term_weight`` answered by a rank-bm25 model.
+
+    rank-bm25 scores a term in a passage as ``idf[term] * f(tf, length)``; its idf
+    depends on the document frequency only. Both parts are read from the model: the
+    idf table as it computed it, and ``f`` as ``get_batch_scores([term], [passage]) /
+    idf[term]`` for one representative of every (tf, length) pair in the corpus.
+    """
+    df = Counter(t for terms in corpus for t in set(terms))
+    idf_by_df: dict[int, float] = {}
+    for term, value in model.idf.items():
+        idf_by_df.setdefault(df[term], value)
+    weights: dict[tuple[int, int], float] = {}
     for n, terms in enumerate(corpus):
-        for term in terms:
-            counts[n][term] = counts[n].get(term, 0) + 1
-    by_id = {pid: n for n, pid in enumerate(ids)}
-    cache: dict[str, tuple[np.ndarray, np.ndarray, float]] = {}
+        for term, tf in Counter(terms).items():
+            key = (tf, len(terms))
+            if key not in weights and abs(model.idf[term]) > 1e-9:
+                weights[key] = model.get_batch_scores([term], [n])[0] / model.idf[term]
+    probe = next(t for t in model.idf if abs(model.idf[t]) > 1e-9 and df[t] < len(corpus))
+    absent = next(n for n, terms in enumerate(corpus) if probe not in terms)
+    zero = model.get_batch_scores([probe], [absent])[0] / model.idf[probe]
 
-    def term_scores(term: str) -> tuple[np.ndarray, np.ndarray, float]:
-        if term not in cache:
-            scores = np.asarray(model.get_scores([term]), dtype=float)
-            present = np.array([term in c for c in counts])
-            zero = float(scores[~present][0]) if (~present).any() else 0.0
-            cache[term] = (scores, present, zero)
-        return cache[term]
+    def idf(document_frequency, corpus_, params):  # type: ignore[no-untyped-def]
+        return idf_by_df[document_frequency]
 
-    def rank(query: str) -> list[tuple[str, float]]:
-        parsed = check_query(query)
-        _, terms, notes = searcher._terms(parsed)
-        stats = index.term_stats(t.term for t in terms)
-        terms = searcher._with_fallbacks(terms, stats, notes)
-        groups: dict[int, np.ndarray] = {}
-        for term in terms:
-            if term.group:
-                present = term_scores(term.term)[1]
-                groups[term.group] = groups.get(term.group, np.ones(len(ids), bool)) & present
-        total = np.zeros(len(ids))
-        hit = np.zeros(len(ids), bool)
-        for term in terms:
-            scores, present, zero = term_scores(term.term)
-            counted = present & groups[term.group] if term.group else present
-            total += term.weight * np.where(counted, scores, zero)
-            hit |= counted
-        candidates = [n for n in np.flatnonzero(hit)]
-        if parsed.kinds or parsed.docs:
-            allowed = {p.id for p in index.passages() if (not parsed.kinds or p.kind in parsed.kinds)
-                       and (not parsed.docs or p.doc in parsed.docs)}
-            candidates = [n for n in candidates if ids[n] in allowed]
-        passages = {p.id: p for p in (index.passage(ids[n]) for n in candidates) if p is not None}
-        kept = [n for n in candidates if ids[n] in passages and searcher._admits(passages[ids[n]], parsed)]
-        kept.sort(key=lambda n: (-round(float(total[n]), 9), n))
-        return [(ids[n], float(total[n])) for n in kept]
+    def term_weight(tf, dl, corpus_, params):  # type: ignore[no-untyped-def]
+        return zero if tf == 0 else weights[(tf, dl)]
 
-    return rank
+    return [(search, "idf", idf), (search, "term_weight", term_weight)]
 
 
-def evaluate_setup(judged, mode: str, userdict: bool, sweep: bool) -> dict[str, Report]:  # type: ignore[no-untyped-def]
-    reports: dict[str, Report] = {}
-    with pipeline_setup(mode, userdict) as scratch_cache:
-        cache = scratch_cache or Home().cache
-        with eval_index(cache) as (catalog, index):
-            check_known(judged, {p.id for p in index.passages()})
-            corpus_docs = [d["id"] for d in index.documents()]
-            for variant in VARIANTS:
-                params = default_params(variant)
-                searcher = Searcher(index, catalog.pipeline, params)
-                reports[f"carbon {variant}"] = run(judged, searcher_ranker(searcher), corpus_docs)
-            ids, corpus = passage_terms(index)
-            searcher = Searcher(index, catalog.pipeline)
-            for name, cls in RANK_BM25.items():
-                reports[f"rank-bm25 {name}"] = run(judged, bm25_ranker(searcher, cls(corpus), ids, corpus), corpus_docs)
-            # the default scorer with weaker length normalisation, in every setup (see the k1/b grid)
-            searcher = Searcher(index, catalog.pipeline, Params(variant="lucene", b=0.3))
-            reports["carbon lucene b=0.3"] = run(judged, searcher_ranker(searcher), corpus_docs)
-            if sweep:
-                for variant in ("lucene", "okapi", "plus", "l"):
-                    for k1 in (0.9, 1.2, 1.5, 2.0):
-                        for b in (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.75, 0.9):
-                            base = default_params(variant)
-                            params = Params(variant=variant, k1=k1, b=b, epsilon=base.epsilon, delta=base.delta)
-                            searcher = Searcher(index, catalog.pipeline, params)
-                            reports[f"carbon {variant} k1={k1} b={b}"] = run(judged, searcher_ranker(searcher), corpus_docs)
-    return reports
+def with_rank_bm25(judged, catalog, index, corpus_docs, variant: str, params: Params) -> Report:  # type: ignore[no-untyped-def]
+    corpus = indexed_terms(index)
+    extra = {"delta": params.delta} if variant in ("plus", "l") else {"epsilon": params.epsilon}
+    model = RANK_BM25[variant](corpus, k1=params.k1, b=params.b, **extra)
+    with patched(rank_bm25_patches(model, corpus)):
+        return product(judged, catalog, index, corpus_docs, params)
+
+
+def at(variant: str, k1: float = 1.5, b: float = 0.3) -> Params:
+    base = default_params(variant)
+    return replace(base, k1=k1, b=b)
+
+
+# -- the sections -----------------------------------------------------------------------
+
+
+def implementations(judged, mode: str, userdict: bool, section: str) -> list[Row]:  # type: ignore[no-untyped-def]
+    rows = []
+    with evaluation_index(judged, mode, userdict) as (catalog, index, docs):
+        d = default_params()
+        for variant in VARIANTS:
+            params = at(variant, d.k1, d.b)
+            rows.append(Row(section, f"carbon {variant}", mode, userdict, product(judged, catalog, index, docs, params)))
+            report = with_rank_bm25(judged, catalog, index, docs, variant, params)
+            rows.append(Row(section, f"rank-bm25 {CLASS_NAME[variant]}", mode, userdict, report))
+        if (mode, userdict) == ("search", True):
+            report = with_rank_bm25(judged, catalog, index, docs, "okapi", at("okapi", 1.5, 0.75))
+            rows.append(Row(section, "rank-bm25 BM25Okapi, its own defaults (k1 1.5, b 0.75)", mode, userdict, report))
+    return rows
+
+
+def grid(judged) -> list[Row]:  # type: ignore[no-untyped-def]
+    rows = []
+    with evaluation_index(judged) as (catalog, index, docs):
+        for variant in VARIANTS:
+            for k1 in K1S:
+                for b in BS:
+                    report = product(judged, catalog, index, docs, at(variant, k1, b))
+                    rows.append(Row("grid", f"{variant} k1={k1} b={b}", "search", True, report))
+    return rows
+
+
+def ablations(judged) -> list[Row]:  # type: ignore[no-untyped-def]
+    rows = []
+    for label, patches in {"defaults": [], **ABLATIONS}.items():
+        with evaluation_index(judged, patches=patches) as (catalog, index, docs):
+            rows.append(Row("ablation", label, "search", True, product(judged, catalog, index, docs, default_params())))
+    return rows
+
+
+# -- output -------------------------------------------------------------------------------
 
 
 def fmt(value: float) -> str:
     return f"{value:.3f}"
 
 
-def markdown(results: list[tuple[str, bool, str, Report]]) -> str:
-    lines = ["### Overall", "", "| segmentation | user dict | scorer | " + " | ".join(METRICS) + " |",
-             "| --- | --- | --- | " + " | ".join("---:" for _ in METRICS) + " |"]
-    for mode, userdict, name, report in results:
-        mark = " (default)" if (mode, userdict, name) == PRODUCT_DEFAULT else ""
-        lines.append(f"| {mode} | {'on' if userdict else 'off'} | {name}{mark} | "
-                     + " | ".join(fmt(report.overall[m]) for m in METRICS) + " |")
-    categories = list(results[0][3].categories)
-    for metric in METRICS:
-        lines += ["", f"### {metric} per category", "",
-                  "| segmentation | user dict | scorer | " + " | ".join(categories) + " |",
-                  "| --- | --- | --- | " + " | ".join("---:" for _ in categories) + " |"]
-        for mode, userdict, name, report in results:
-            lines.append(f"| {mode} | {'on' if userdict else 'off'} | {name} | "
-                         + " | ".join(fmt(report.categories[c][metric]) for c in categories) + " |")
+def table(header: Sequence[str], body: Sequence[Sequence[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(["---"] + ["---:"] * (len(header) - 1)) + " |"]
+    lines += ["| " + " | ".join(cells) + " |" for cells in body]
     return "\n".join(lines)
 
 
+def overall_table(rows: Sequence[Row], first: str = "configuration") -> str:
+    return table([first, *METRICS], [[r.label, *(fmt(r.report.overall[m]) for m in METRICS)] for r in rows])
+
+
+def category_table(rows: Sequence[Row], metric: str = "mrr@10", first: str = "configuration") -> str:
+    categories = list(rows[0].report.categories)
+    return table(
+        [first, *categories, "overall"],
+        [[r.label, *(fmt(r.report.categories[c][metric]) for c in categories), fmt(r.report.overall[metric])] for r in rows],
+    )
+
+
+def setup_name(mode: str, userdict: bool) -> str:
+    return f"{mode}, dict {'on' if userdict else 'off'}"
+
+
+def markdown(rows: list[Row], queries: int) -> str:
+    out = [f"{queries} judged queries; metrics as in `carbon eval`. Defaults: {default_params()}, search mode, user dictionary on.", ""]
+    impl = [r for r in rows if r.section == "impl" and (r.mode, r.userdict) == ("search", True)]
+    out += ["### BM25 variant x implementation (search mode, user dictionary on, k1 1.5, b 0.3)", "", overall_table(impl), ""]
+    out += ["MRR@10 per category:", "", category_table(impl), ""]
+    setups = [r for r in rows if r.section == "impl"]
+    labels = list(dict.fromkeys(r.label for r in setups if "own defaults" not in r.label))
+    for metric in ("mrr@10", "recall@5"):
+        body = []
+        for label in labels:
+            cells = [label]
+            for mode, userdict in SETUPS:
+                found = [r for r in setups if r.label == label and (r.mode, r.userdict) == (mode, userdict)]
+                cells.append(fmt(found[0].report.overall[metric]) if found else "")
+            body.append(cells)
+        out += [f"### Segmentation x user dictionary: overall {metric} (k1 1.5, b 0.3)", "",
+                table(["scorer", *(setup_name(m, u) for m, u in SETUPS)], body), ""]
+    default = [r for r in setups if r.label == "carbon lucene"]
+    out += ["MRR@10 per category, carbon lucene:", "",
+            category_table([replace(r, label=setup_name(r.mode, r.userdict)) for r in default], first="pipeline"), ""]
+    cells = [r for r in rows if r.section == "grid"]
+    if cells:
+        for metric in ("mrr@10", "ndcg@10", "top1"):
+            body = []
+            for variant in VARIANTS:
+                for k1 in K1S:
+                    found = {r.label: r for r in cells}
+                    body.append([f"{variant} k1={k1}", *(fmt(found[f"{variant} k1={k1} b={b}"].report.overall[metric]) for b in BS)])
+            out += [f"### k1 x b: overall {metric} (search mode, user dictionary on)", "",
+                    table(["variant, k1", *(f"b={b}" for b in BS)], body), ""]
+        pick = [replace(r, label=f"b={r.label.split('b=')[1]}") for r in cells if r.label.startswith("lucene k1=1.5 ")]
+        out += ["MRR@10 per category, lucene k1 1.5:", "", category_table(pick, first="b"), ""]
+    abl = [r for r in rows if r.section == "ablation"]
+    if abl:
+        out += ["### Feature ablations (lucene, k1 1.5, b 0.3, search mode, user dictionary on)", "", overall_table(abl), ""]
+        out += ["MRR@10 per category:", "", category_table(abl), ""]
+    return "\n".join(out)
+
+
 def main() -> int:
-    parser = argparse.ArgumentParser(description="Compare BM25 variants, segmentation and the user dictionary.")
+    parser = argparse.ArgumentParser(description="Compare BM25 variants, implementations, pipelines, k1/b and feature ablations.")
     parser.add_argument("--queries", type=Path, default=None, help="judged set (default: data/judgments.tsv)")
     parser.add_argument("--json", type=Path, default=None, help="also write the numbers to this file")
-    parser.add_argument("--sweep", action="store_true", help="add a k1/b grid for the product scorer (search mode, dict on)")
-    parser.add_argument("--only-default-pipeline", action="store_true", help="search mode with the user dictionary only")
+    parser.add_argument("--no-setups", action="store_true", help="skip precise mode and the runs without the user dictionary")
     args = parser.parse_args()
     judged = load_judgments(args.queries)
-    setups = [("search", True), ("precise", True), ("search", False), ("precise", False)]
-    if args.only_default_pipeline:
-        setups = setups[:1]
-    results: list[tuple[str, bool, str, Report]] = []
-    for mode, userdict in setups:
-        reports = evaluate_setup(judged, mode, userdict, args.sweep and (mode, userdict) == ("search", True))
-        results.extend((mode, userdict, name, report) for name, report in reports.items())
-        sys.stderr.write(f"compare: {mode} mode, user dictionary {'on' if userdict else 'off'}: done\n")
-    print(f"{len(judged)} judged queries; metrics as in `carbon eval`.\n")
-    print(markdown([r for r in results if " k1=" not in r[2]]))
-    sweep = [r for r in results if " k1=" in r[2]]
-    if sweep:
-        sweep.sort(key=lambda r: (-r[3].overall["mrr@10"], -r[3].overall["ndcg@10"]))
-        print("\n### k1/b grid (search mode, user dictionary on), best MRR@10 first\n")
-        print("| scorer | " + " | ".join(METRICS) + " |")
-        print("| --- | " + " | ".join("---:" for _ in METRICS) + " |")
-        for _, _, name, report in sweep:
-            print(f"| {name} | " + " | ".join(fmt(report.overall[m]) for m in METRICS) + " |")
+    rows: list[Row] = []
+    for mode, userdict in SETUPS[:1] if args.no_setups else SETUPS:
+        rows += implementations(judged, mode, userdict, "impl")
+        sys.stderr.write(f"compare: {setup_name(mode, userdict)}: done\n")
+    rows += grid(judged)
+    sys.stderr.write("compare: k1 x b grid: done\n")
+    rows += ablations(judged)
+    sys.stderr.write("compare: ablations: done\n")
+    print(markdown(rows, len(judged)))
     if args.json:
-        data = [{"segmentation": m, "userdict": u, "scorer": n, "overall": r.overall, "categories": r.categories}
-                for m, u, n, r in results]
+        data = [{"section": r.section, "configuration": r.label, "segmentation": r.mode, "userdict": r.userdict,
+                 "overall": r.report.overall, "categories": r.report.categories,
+                 "misses": [o.judged.qid for o in r.report.misses]} for r in rows]
         args.json.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
 
