@@ -97,14 +97,19 @@ _passage_terms = ix.passage_terms
 _expand = Vocabulary.expand
 
 
-def terms_without_headings(pipeline, passage, *, bulk=False):  # type: ignore[no-untyped-def]
+def terms_without_headings(pipeline, passage, *, bulk=False, kind=None):  # type: ignore[no-untyped-def]
     """A passage indexed under its own words (and kind term), not its headings' titles."""
-    return _passage_terms(pipeline, replace(passage, section=()), bulk=bulk)
+    return _passage_terms(pipeline, replace(passage, section=()), bulk=bulk, kind=kind)
 
 
-def terms_without_kind(pipeline, passage, *, bulk=False):  # type: ignore[no-untyped-def]
-    """A passage indexed without the ``kind:…`` term: kind words in a query reach nothing."""
-    return [t for t in _passage_terms(pipeline, passage, bulk=bulk) if t != ix.kind_term(passage.kind)]
+def terms_without_kind(pipeline, passage, *, bulk=False, kind=None):  # type: ignore[no-untyped-def]
+    """A passage indexed without any ``kind:…`` term: kind words in a query reach nothing."""
+    return [t for t in _passage_terms(pipeline, passage, bulk=bulk, kind=kind) if not t.startswith("kind:")]
+
+
+def terms_own_kind(pipeline, passage, *, bulk=False, kind=None):  # type: ignore[no-untyped-def]
+    """A passage indexed under its own kind only: the body of a one-line item carries none."""
+    return _passage_terms(pipeline, passage, bulk=bulk)
 
 
 def expand_without(prefix: str) -> Callable:
@@ -122,6 +127,8 @@ ABLATIONS: dict[str, list[Patch]] = {
     "kind prior 1.0 (framing lines not lowered)": [(search, "KIND_PRIOR", {})],
     "heading titles not indexed with passages": [(ix, "passage_terms", terms_without_headings)],
     "kind terms off (no `kind:` index term)": [(ix, "passage_terms", terms_without_kind)],
+    "kind terms not inherited by an item's body": [(ix, "passage_terms", terms_own_kind)],
+    "one-line items not lowered (title-line prior 1.0)": [(search, "TITLE_LINE_PRIOR", 1.0)],
     "coordination off (factor 1)": [(search, "coordination", lambda matched, wanted: 1.0)],
     "synonyms off": [(Vocabulary, "expand", expand_without("synonym"))],
     "English glossary off": [(Vocabulary, "expand", expand_without("english"))],
@@ -130,8 +137,9 @@ ABLATIONS: dict[str, list[Patch]] = {
 ALL_OFF = "all of the above off (plain BM25 on the query words)"
 ABLATIONS[ALL_OFF] = [
     (search, "KIND_PRIOR", {}),
-    (ix, "passage_terms", lambda pipeline, passage, *, bulk=False: [
-        t for t in terms_without_headings(pipeline, passage, bulk=bulk) if t != ix.kind_term(passage.kind)
+    (search, "TITLE_LINE_PRIOR", 1.0),
+    (ix, "passage_terms", lambda pipeline, passage, *, bulk=False, kind=None: [
+        t for t in terms_without_headings(pipeline, passage, bulk=bulk) if not t.startswith("kind:")
     ]),
     (search, "coordination", lambda matched, wanted: 1.0),
     (Vocabulary, "expand", no_expansions),

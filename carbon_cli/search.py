@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .index import Index
+from .index import SEMANTIC_KINDS, Index
 from .model import CarbonError, Passage
 from .query import ParsedQuery, parse_query
 from .rank import Corpus, Params, default_params, idf, term_weight
@@ -27,6 +27,10 @@ LOOSE_WEIGHT = 0.5  # one word of a multi-word translation, found without the ot
 # BM25's length normalisation would otherwise put it above the paragraphs it introduces.
 FRAMING = ("heading", "title", "question", "number", "addressee", "signature", "date", "attachment", "note")
 KIND_PRIOR = {kind: 0.6 for kind in FRAMING}
+# An item that is only its title (（十七）鼓励地方先行先试。) frames the paragraph below it
+# like a heading, and that paragraph carries the item's title and kind as index terms.
+TITLE_LINE_PRIOR = 0.6
+_TITLE_LINE_TRIM = "。．.；;：:，, \t\u3000"
 
 
 @dataclass(frozen=True)
@@ -117,8 +121,13 @@ class Searcher:
         candidates = sorted(scores)
         if kinds or docs:
             candidates = sorted(self.index.filter_pids(candidates, kinds, docs))
-        for pid, kind in self.index.kinds_of(candidates).items():
+        kinds_of = self.index.kinds_of(candidates)
+        for pid, kind in kinds_of.items():
             scores[pid] *= KIND_PRIOR.get(kind, 1.0)
+        semantic = [pid for pid, kind in kinds_of.items() if kind in SEMANTIC_KINDS]
+        for pid, passage in self.index.passages_by_pid(semantic).items():
+            if names_only(passage):
+                scores[pid] *= TITLE_LINE_PRIOR
         passages: dict[int, Passage] = {}
         if any(c.phrase or c.occur != "should" for c in parsed.clauses):
             passages = self.index.passages_by_pid(candidates)
@@ -313,6 +322,16 @@ class Searcher:
                     start, end = offsets[start], offsets[end - 1] + 1
                 spans.append((start, end))
         return merge_spans(spans)
+
+
+def names_only(passage: Passage) -> bool:
+    """Whether a passage is nothing but its label and title, as a one-line item heading."""
+    if not passage.title:
+        return False
+    text = passage.text.strip()
+    if passage.label and text.startswith(passage.label):
+        text = text[len(passage.label) :]
+    return text.strip(_TITLE_LINE_TRIM) == passage.title.strip(_TITLE_LINE_TRIM)
 
 
 def coordination(matched: int, wanted: int) -> float:

@@ -1,0 +1,56 @@
+"""Ranking behaviour that depends on a document's structure and on the vocabulary,
+checked through the real pipeline on the shipped seed and the storage guidance."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import STORAGE
+
+STORAGE_ID = "ndrc-nea-new-energy-storage-guidance-2021"
+
+
+@pytest.fixture
+def library(cli):
+    """The CLI with the storage guidance added (its safeguards are one-line items over a paragraph)."""
+    result = cli("docs", "add", str(STORAGE))
+    assert result.code == 0, result
+    return cli
+
+
+def _ids(cli, *args: str) -> list[str]:
+    result = cli("search", *args, "--json")
+    assert result.code in (0, 1), result
+    return [hit["id"] for hit in json.loads(result.stdout)["results"]]
+
+
+def test_the_body_of_a_one_line_safeguard_is_found_as_a_safeguard(library):
+    """s6.17.p1 never says 保障措施; it carries the kind of the item it belongs to."""
+    ids = _ids(library, "保障措施", "--doc", STORAGE_ID, "-n", "20")
+    assert f"{STORAGE_ID}/s6.17.p1" in ids
+
+
+def test_a_one_line_item_ranks_below_the_paragraph_it_introduces(library):
+    ids = _ids(library, "地方 先行先试")
+    assert ids.index(f"{STORAGE_ID}/s6.17.p1") < ids.index(f"{STORAGE_ID}/guarantee/3")
+
+
+def test_semantic_kinds_are_inherited_down_the_outline():
+    from carbon_cli.index import semantic_kinds
+    from carbon_cli.model import Passage
+
+    def passage(pid: str, kind: str, parent: str | None) -> Passage:
+        return Passage(pid, "d", kind, None, "", "", parent, (), 0, 0, "")
+
+    passages = [
+        passage("d/s6", "heading", None),
+        passage("d/guarantee/1", "guarantee", "d/s6"),
+        passage("d/s6.15.p1", "paragraph", "d/guarantee/1"),
+        passage("d/s6.15.p1.x", "paragraph", "d/s6.15.p1"),
+        passage("d/s7", "paragraph", "d/s6"),
+    ]
+    assert semantic_kinds(passages) == {
+        "d/guarantee/1": "guarantee", "d/s6.15.p1": "guarantee", "d/s6.15.p1.x": "guarantee",
+    }
