@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .index import SEMANTIC_KINDS, Index
 from .model import CarbonError, Passage
@@ -174,7 +174,12 @@ class Searcher:
         expansions: list[Term] = []
         notes: list[str] = []
         seen: set[tuple[str, frozenset[str], str]] = set()
+        wholes = [t.term for t in literal.values() if t.concept == t.term]
         for expansion in self.vocabulary.expand(" ".join(free_text), tokens):
+            # 原则 found inside the query word 工作原则 stands for that word: its kind
+            # items are another way to satisfy 工作原则, not a further concept to cover
+            within = next((w for w in wholes if expansion.concept in w), expansion.concept)
+            expansion = replace(expansion, concept=within)
             members = [expansion.text] if expansion.kind else self.vocabulary.content_terms(expansion.text)
             key = (expansion.concept, frozenset(members), self.pipeline.normaliser.normalise(expansion.text))
             if not members or all(w in literal for w in members) or key in seen:

@@ -61,7 +61,9 @@ class Vocabulary:
 
     @cached_property
     def question_words(self) -> frozenset[str]:
-        return frozenset(self._norm(row[0]) for row in _rows("question_words.txt") if row)
+        """The words of question_words.txt, whose lines may end in a ``#`` comment."""
+        words = (row[0].split("#", 1)[0].strip() for row in _rows("question_words.txt") if row)
+        return frozenset(self._norm(word) for word in words if word)
 
     @cached_property
     def synonym_groups(self) -> list[tuple[str, ...]]:

@@ -7,15 +7,17 @@ import json
 
 import pytest
 
-from conftest import STORAGE
+from conftest import OPINIONS, STORAGE
 
 STORAGE_ID = "ndrc-nea-new-energy-storage-guidance-2021"
+OPINIONS_ID = "cpc-sc-dual-carbon-opinions-2021"
 
 
 @pytest.fixture
 def library(cli):
-    """The CLI with the storage guidance added (its safeguards are one-line items over a paragraph)."""
-    result = cli("docs", "add", str(STORAGE))
+    """The CLI with the two fixture documents added (the guidance's safeguards are
+    one-line items over a paragraph)."""
+    result = cli("docs", "add", str(STORAGE), str(OPINIONS))
     assert result.code == 0, result
     return cli
 
@@ -54,3 +56,16 @@ def test_semantic_kinds_are_inherited_down_the_outline():
     assert semantic_kinds(passages) == {
         "d/guarantee/1": "guarantee", "d/s6.15.p1": "guarantee", "d/s6.15.p1.x": "guarantee",
     }
+
+
+def test_a_kind_word_inside_a_query_word_is_one_concept_with_it(library):
+    """工作原则 is satisfied by the word or by principle items, not counted twice: the
+    opinions' own 工作原则 come before the Q&A's principles that only share 碳达峰碳中和."""
+    ids = _ids(library, "碳达峰碳中和的工作原则有哪些")
+    assert ids[0].startswith(OPINIONS_ID)
+
+
+def test_question_words_may_carry_a_trailing_comment(cli):
+    result = cli("search", "除了锂电池还有哪些储能技术路线", "--json")
+    tokens = json.loads(result.stdout)["tokens"]
+    assert "除了" not in tokens and "还有" not in tokens and "锂电池" in tokens
