@@ -130,6 +130,7 @@ ABLATIONS: dict[str, list[Patch]] = {
     "kind terms not inherited by an item's body": [(ix, "passage_terms", terms_own_kind)],
     "one-line items not lowered (title-line prior 1.0)": [(search, "TITLE_LINE_PRIOR", 1.0)],
     "coordination off (factor 1)": [(search, "coordination", lambda matched, wanted: 1.0)],
+    "word runs off (no bonus for query words side by side)": [(search, "PAIR_WEIGHT", 0.0)],
     "synonyms off": [(Vocabulary, "expand", expand_without("synonym"))],
     "English glossary off": [(Vocabulary, "expand", expand_without("english"))],
     "expansions off (literal words only)": [(Vocabulary, "expand", no_expansions)],
@@ -138,6 +139,7 @@ ALL_OFF = "all of the above off (plain BM25 on the query words)"
 ABLATIONS[ALL_OFF] = [
     (search, "KIND_PRIOR", {}),
     (search, "TITLE_LINE_PRIOR", 1.0),
+    (search, "PAIR_WEIGHT", 0.0),
     (ix, "passage_terms", lambda pipeline, passage, *, bulk=False, kind=None: [
         t for t in terms_without_headings(pipeline, passage, bulk=bulk) if not t.startswith("kind:")
     ]),

@@ -22,6 +22,7 @@ from .vocabulary import Vocabulary
 MAX_QUERY_CHARS = 2000
 FALLBACK_WEIGHT = 0.5  # a fragment unknown to the index, matched inside longer terms
 SUBWORD_WEIGHT = 0.3  # a dictionary word inside a longer query word
+PAIR_WEIGHT = 0.5  # two query words found side by side, as typed: a bonus on top of each word
 LOOSE_WEIGHT = 0.5  # one word of a multi-word translation, found without the others
 # Lines that name or frame content rank below the content itself: a heading is short, so
 # BM25's length normalisation would otherwise put it above the paragraphs it introduces.
@@ -117,7 +118,7 @@ class Searcher:
         stats = self.index.term_stats(t.term for t in terms)
         terms = self._with_fallbacks(terms, stats, notes)
         stats = self.index.term_stats(t.term for t in terms)
-        scores, contributions = self._score(terms, stats)
+        scores, contributions = self._score(terms, stats, self._pairs(parsed))
         candidates = sorted(scores)
         if kinds or docs:
             candidates = sorted(self.index.filter_pids(candidates, kinds, docs))
@@ -203,6 +204,18 @@ class Searcher:
                 notes.append(f"{expansion.note}: {word}")
         return tokens, [*literal.values(), *expansions], notes
 
+    def _pairs(self, parsed: ParsedQuery) -> list[tuple[str, str]]:
+        """Neighbouring query words typed as one run (备案并网 in 储能项目怎么备案并网):
+        a passage where they stand together says what the query says."""
+        pairs: list[tuple[str, str]] = []
+        for clause in parsed.clauses:
+            if clause.occur == "must_not" or clause.phrase:
+                continue
+            typed = _run_text(self.pipeline.normaliser.normalise(clause.text))
+            whole, _ = self.vocabulary.query_terms(clause.text)
+            pairs.extend((a, b) for a, b in zip(whole, whole[1:]) if a + b in typed and (a, b) not in pairs)
+        return pairs
+
     def _with_fallbacks(self, terms: list[Term], stats: dict, notes: list[str]) -> list[Term]:
         """A query word the index does not know is looked for inside the words it knows."""
         out = list(terms)
@@ -221,10 +234,12 @@ class Searcher:
 
     # -- scoring ------------------------------------------------------------------
 
-    def _score(self, terms: list[Term], stats: dict[str, tuple[int, int]]) -> tuple[dict[int, float], dict]:
+    def _score(
+        self, terms: list[Term], stats: dict[str, tuple[int, int]], pairs: Sequence[tuple[str, str]] = ()
+    ) -> tuple[dict[int, float], dict]:
         """BM25 per passage: literal words add up as in rank-bm25; an expansion found
         whole adds what its strongest word would, so a five-word synonym weighs like one
-        word, not five."""
+        word, not five. Neighbouring query words found side by side add a bonus."""
         corpus = self._corpus()
         params = self.params
         contributions: dict[int, list[Contribution]] = {}
@@ -232,6 +247,7 @@ class Searcher:
         literal: dict[tuple[int, str], list[Contribution]] = {}  # (pid, concept) -> the query's own words
         sizes: dict[int, int] = {}
         concepts: dict[int, str] = {}
+        lengths: dict[int, int] = {}
         base = 0.0  # BM25Plus and BM25L give every passage something for every query word
         zero = term_weight(0, 1, corpus, params)
         for term in terms:
@@ -245,6 +261,7 @@ class Searcher:
             if not term.group:
                 base += term.weight * term_idf * zero
             for posting in self.index.postings(tid):
+                lengths[posting.pid] = posting.dl
                 value = term.weight * term_idf * term_weight(posting.tf, posting.dl, corpus, params)
                 if term.group:
                     share = Contribution(term.term, term_idf, posting.tf, term.weight, value)
@@ -272,12 +289,43 @@ class Searcher:
             chosen = max(by_alternative.values(), key=lambda shares: sum(c.score for c in shares))
             contributions.setdefault(pid, []).extend(chosen)
             matched.setdefault(pid, set()).add(concept)
+        for share in self._pair_shares(pairs, literal, stats, lengths, corpus):
+            contributions[share[0]].append(share[1])
         wanted = {t.concept for t in terms if t.term in stats}
         scores = {
             pid: (base + sum(c.score for c in shares)) * coordination(len(matched[pid]), len(wanted))
             for pid, shares in contributions.items()
         }
         return scores, contributions
+
+    def _pair_shares(
+        self,
+        pairs: Sequence[tuple[str, str]],
+        literal: dict[tuple[int, str], list[Contribution]],
+        stats: dict[str, tuple[int, int]],
+        lengths: dict[int, int],
+        corpus: Corpus,
+    ) -> list[tuple[int, Contribution]]:
+        """For each pair, the passages holding both words side by side: BM25 of the run,
+        at PAIR_WEIGHT and the idf of its commoner word (a run is at least that rare)."""
+        found: dict[str, set[int]] = {}
+        for (pid, _), shares in literal.items():
+            for share in shares:
+                found.setdefault(share.term, set()).add(pid)
+        wanted = {pair: found.get(pair[0], set()) & found.get(pair[1], set()) for pair in pairs}
+        both = sorted(set().union(*wanted.values())) if wanted else []
+        texts = {pid: _run_text(text) for pid, text in self._matching_texts(both).items()}
+        out = []
+        for (a, b), pids in wanted.items():
+            if a not in stats or b not in stats:
+                continue
+            run_idf = min(idf(stats[a][1], corpus, self.params), idf(stats[b][1], corpus, self.params))
+            for pid in sorted(pids):
+                tf = texts[pid].count(a + b)
+                if tf:
+                    value = PAIR_WEIGHT * run_idf * term_weight(tf, lengths[pid], corpus, self.params)
+                    out.append((pid, Contribution(a + b, run_idf, tf, PAIR_WEIGHT, value)))
+        return out
 
     def _matching_texts(self, pids: list[int]) -> dict[int, str]:
         """Normalised text and headings of passages: an expansion must occur in them as
@@ -327,6 +375,15 @@ class Searcher:
                     start, end = offsets[start], offsets[end - 1] + 1
                 spans.append((start, end))
         return merge_spans(spans)
+
+
+_RUN_GAPS = re.compile(r"[\s、“”‘’\"'「」『』]")
+
+
+def _run_text(normalised: str) -> str:
+    """Text in which words written side by side are adjacent: spaces, enumeration
+    commas and quotes removed (碳达峰、碳中和 holds the run 碳达峰碳中和)."""
+    return _RUN_GAPS.sub("", normalised)
 
 
 def names_only(passage: Passage) -> bool:

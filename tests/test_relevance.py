@@ -69,3 +69,15 @@ def test_question_words_may_carry_a_trailing_comment(cli):
     result = cli("search", "除了锂电池还有哪些储能技术路线", "--json")
     tokens = json.loads(result.stdout)["tokens"]
     assert "除了" not in tokens and "还有" not in tokens and "锂电池" in tokens
+
+
+def test_words_typed_together_rank_a_passage_that_has_them_together_first(library):
+    """qa/action/1 says 能源绿色低碳转型 verbatim; s10.25 repeats 绿色 but never in that run."""
+    assert _ids(library, "能源綠色低碳轉型")[0] == "qa/action/1"
+
+
+def test_a_run_bonus_shows_in_explain_and_ignores_enumeration_commas(library):
+    result = library("search", "碳达峰碳中和 人才", "--explain", "--json", "--doc", OPINIONS_ID)
+    hits = json.loads(result.stdout)["results"]
+    runs = [c for hit in hits for c in hit["explain"] if c["term"] == "碳达峰碳中和"]
+    assert runs, "碳达峰、碳中和 in the opinions counts as the run 碳达峰碳中和"
