@@ -81,3 +81,46 @@ def test_a_run_bonus_shows_in_explain_and_ignores_enumeration_commas(library):
     hits = json.loads(result.stdout)["results"]
     runs = [c for hit in hits for c in hit["explain"] if c["term"] == "碳达峰碳中和"]
     assert runs, "碳达峰、碳中和 in the opinions counts as the run 碳达峰碳中和"
+
+
+def _rows(name: str) -> list[list[str]]:
+    from carbon_cli.resources import data_file
+
+    lines = data_file(name).read_text(encoding="utf-8").splitlines()
+    return [line.split("\t") for line in lines if line.strip() and not line.startswith("#")]
+
+
+def test_related_file_is_one_row_per_head_and_never_repeats_a_synonym():
+    rows = _rows("related.tsv")
+    assert len(rows) >= 80
+    heads = [row[0] for row in rows]
+    assert len(heads) == len(set(heads))
+    synonyms = {term: set(group) for group in _rows("synonyms.tsv") for term in group}
+    for row in rows:
+        assert len(row) >= 2 and all(t and t == t.strip() and " " not in t for t in row), row
+        assert len(set(row)) == len(row), row
+        assert not set(row[1:]) & synonyms.get(row[0], set()) - {row[0]}, f"{row[0]}: a synonym belongs in synonyms.tsv"
+
+
+def test_a_related_term_reaches_what_the_query_word_never_does(library):
+    """碳税 is in no passage; the opinions' 研究碳减排相关税收政策 … 碳价机制 is found through
+    税收 and 碳价 (a carbon tax is a tax and a carbon price)."""
+    result = library("search", "碳税", "--explain", "--json")
+    data = json.loads(result.stdout)
+    assert data["results"][0]["id"] == f"{OPINIONS_ID}/s12.32"
+    sources = {t["source"] for t in data["terms"]}
+    assert any(source.startswith("related to 碳税") for source in sources)
+
+
+def test_a_related_term_ranks_below_the_literal_word(library):
+    """调峰 is written in the opinions; the storage passages that say only 辅助服务 come after."""
+    result = library("search", "调峰", "-n", "20", "--json")
+    hits = json.loads(result.stdout)["results"]
+    assert "调峰" in hits[0]["text"] + "".join(hits[0]["section"])
+    related_only = [h for h in hits if "调峰" not in h["text"] + "".join(h["section"])]
+    assert related_only and all(h["score"] < hits[0]["score"] for h in related_only)
+
+
+def test_a_subsidy_question_finds_the_fiscal_support_paragraph(library):
+    ids = _ids(library, "储能补贴")
+    assert f"{STORAGE_ID}/s6.16.p1" in ids[:3]
