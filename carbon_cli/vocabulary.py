@@ -143,6 +143,10 @@ class Vocabulary:
                     if self._norm(zh) in group:
                         weight = ENGLISH_WEIGHT * SYNONYM_WEIGHT
                         expansions.extend(Expansion(t, weight, f"english: {phrase} → {zh}", phrase) for t in group)
+                for heads, terms in self.related:  # and its related terms: carbon tax is in no text
+                    if self._norm(zh) in heads:
+                        weight = ENGLISH_WEIGHT * RELATED_WEIGHT
+                        expansions.extend(Expansion(t, weight, f"english: {phrase} → {zh}, related", phrase) for t in terms)
         for word, kind in self.kind_words:
             if word in normalised:
                 expansions.append(Expansion(kind_term(kind), KIND_WEIGHT, f"{kind} items ({word})", word, kind=True))

@@ -124,3 +124,15 @@ def test_a_related_term_ranks_below_the_literal_word(library):
 def test_a_subsidy_question_finds_the_fiscal_support_paragraph(library):
     ids = _ids(library, "储能补贴")
     assert f"{STORAGE_ID}/s6.16.p1" in ids[:3]
+
+
+def test_an_english_term_reaches_the_related_terms_of_its_chinese(library):
+    """carbon tax -> 碳税, which no passage says; its related 碳价 and 税收 find s12.32."""
+    result = library("search", "carbon tax", "--explain", "--json")
+    data = json.loads(result.stdout)
+    assert data["results"][0]["id"] == f"{OPINIONS_ID}/s12.32"
+    assert any("related" in t["source"] for t in data["terms"])
+
+
+def test_ancillary_services_are_in_the_glossary(library):
+    assert _ids(library, "energy storage ancillary services market")[0] == f"{STORAGE_ID}/s4.9.p1"
