@@ -136,3 +136,15 @@ def test_an_english_term_reaches_the_related_terms_of_its_chinese(library):
 
 def test_ancillary_services_are_in_the_glossary(library):
     assert _ids(library, "energy storage ancillary services market")[0] == f"{STORAGE_ID}/s4.9.p1"
+
+
+def test_a_why_question_finds_the_passage_that_states_the_significance(library):
+    """为什么 is dropped as a word but asks for 意义: the preamble says why storage matters."""
+    result = library("search", "为什么要发展新型储能?", "--json")
+    data = json.loads(result.stdout)
+    assert "要" not in data["tokens"] and "为什么" not in data["tokens"]
+    assert data["results"][0]["id"] == f"{STORAGE_ID}/preamble"
+
+
+def test_who_is_responsible_reaches_the_passage_naming_the_responsible_parties(library):
+    assert _ids(library, "储能安全由谁负责?")[0] == f"{STORAGE_ID}/s6.19.p1"
