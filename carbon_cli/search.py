@@ -46,6 +46,9 @@ class Term:
     # 碳捕集利用与封存 does not match every passage that says 利用
     concept: str = ""  # what the expansion stands for: per passage, only its best group counts
     alternative: int = 0  # loose words of one translation share one: their scores add up
+    covered_by: tuple[str, ...] = ()  # the query words its concept was typed as (新能源汽车:
+    # 新能源, 汽车): a passage holding them all covers the concept literally, so this
+    # synonym adds nothing there
 
 
 @dataclass(frozen=True)
@@ -176,11 +179,15 @@ class Searcher:
         notes: list[str] = []
         seen: set[tuple[str, frozenset[str], str]] = set()
         wholes = [t.term for t in literal.values() if t.concept == t.term]
+        typed = self.pipeline.normaliser.normalise(" ".join(free_text))
+        spanning: list[str] = []  # concepts typed as several query words: 新能源汽车 is 新能源 + 汽车
         for expansion in self.vocabulary.expand(" ".join(free_text), tokens):
             # 原则 found inside the query word 工作原则 stands for that word: its kind
             # items are another way to satisfy 工作原则, not a further concept to cover
             within = next((w for w in wholes if expansion.concept in w), expansion.concept)
             expansion = replace(expansion, concept=within)
+            if within not in wholes and within in typed and not within.isascii() and within not in spanning:
+                spanning.append(within)
             members = [expansion.text] if expansion.kind else self.vocabulary.content_terms(expansion.text)
             key = (expansion.concept, frozenset(members), self.pipeline.normaliser.normalise(expansion.text))
             if not members or all(w in literal for w in members) or key in seen:
@@ -188,8 +195,11 @@ class Searcher:
             seen.add(key)
             target = "" if expansion.kind else self.pipeline.normaliser.normalise(expansion.text)
             group = len(notes) + 1
+            spans = within in spanning and not expansion.kind  # kind items are no wording of it
+            covered_by = tuple(self.vocabulary.content_terms(within)) if spans else ()
             expansions.extend(
-                Term(w, expansion.weight, expansion.note, target, group, expansion.concept) for w in members
+                Term(w, expansion.weight, expansion.note, target, group, expansion.concept, covered_by=covered_by)
+                for w in members
             )
             notes.append(f"{expansion.note}: {expansion.text}")
             if not expansion.loose:
@@ -200,7 +210,7 @@ class Searcher:
                 group = len(notes) + 1
                 weight = expansion.weight * LOOSE_WEIGHT
                 note = f"{expansion.note} (word of {expansion.text})"
-                expansions.append(Term(word, weight, note, word, group, expansion.concept, alternative))
+                expansions.append(Term(word, weight, note, word, group, expansion.concept, alternative, covered_by))
                 notes.append(f"{expansion.note}: {word}")
         return tokens, [*literal.values(), *expansions], notes
 
@@ -270,18 +280,22 @@ class Searcher:
                     share = Contribution(term.term, term_idf, posting.tf, term.weight, value - term.weight * term_idf * zero)
                     literal.setdefault((posting.pid, term.concept), []).append(share)
         targets = {t.group: t.highlight for t in terms if t.group}
+        covers = {t.group: t.covered_by for t in terms if t.group}
+        present = {(pid, share.term) for (pid, _), shares in literal.items() for share in shares}
         alternatives = {t.group: t.alternative or t.group for t in terms if t.group}
         complete = {
             (group, pid) for group, by_pid in pending.items() for pid, shares in by_pid.items() if len(shares) == sizes[group]
         }
-        texts = self._matching_texts(sorted({pid for _, pid in complete}))
+        texts = {pid: _run_text(t) for pid, t in self._matching_texts(sorted({pid for _, pid in complete})).items()}
         # per passage and concept, each alternative wording (0: the query's own words)
         options: dict[tuple[int, str], dict[int, list[Contribution]]] = {
             key: {0: shares} for key, shares in literal.items()
         }
         for group, by_pid in pending.items():
             for pid, shares in by_pid.items():
-                if (group, pid) in complete and targets[group] in texts[pid]:
+                if covers.get(group) and all((pid, w) in present for w in covers[group]):
+                    continue  # the query's own words are there: a synonym adds nothing to them
+                if (group, pid) in complete and _run_text(targets[group]) in texts[pid]:
                     top = max(shares, key=lambda c: c.score)
                     options.setdefault((pid, concepts[group]), {}).setdefault(alternatives[group], []).append(top)
         matched: dict[int, set[str]] = {}
@@ -289,6 +303,9 @@ class Searcher:
             chosen = max(by_alternative.values(), key=lambda shares: sum(c.score for c in shares))
             contributions.setdefault(pid, []).extend(chosen)
             matched.setdefault(pid, set()).add(concept)
+        spanned = {t.concept: t.covered_by for t in terms if t.covered_by}
+        for pid in contributions:
+            matched[pid].update(c for c, words in spanned.items() if all((pid, w) in present for w in words))
         for share in self._pair_shares(pairs, literal, stats, lengths, corpus):
             contributions[share[0]].append(share[1])
         wanted = {t.concept for t in terms if t.term in stats}

@@ -148,3 +148,16 @@ def test_a_why_question_finds_the_passage_that_states_the_significance(library):
 
 def test_who_is_responsible_reaches_the_passage_naming_the_responsible_parties(library):
     assert _ids(library, "储能安全由谁负责?")[0] == f"{STORAGE_ID}/s6.19.p1"
+
+
+def test_a_term_typed_as_several_words_outranks_its_synonym(library):
+    """jieba cuts 新能源汽车 into 新能源 / 汽车; the opinions' s4.8 says 新能源汽车, the
+    guidance's s2.4.p1 says 电动汽车 (a synonym) and 新能源 elsewhere: the literal wins."""
+    ids = _ids(library, "新能源汽车")
+    assert ids[0] == f"{OPINIONS_ID}/s4.8"
+    assert ids.index(f"{OPINIONS_ID}/s4.8") < ids.index(f"{STORAGE_ID}/s2.4.p1")
+
+
+def test_a_badly_cut_abbreviation_is_still_found_through_its_full_name(library):
+    """住建部 is cut 住 / 建部; its full name 住房和城乡建设部 still counts for the query."""
+    assert _ids(library, "工信部 住建部 联合印发")[0] in {"qa/answer/1", "qa/intro"}
