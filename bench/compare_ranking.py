@@ -59,6 +59,7 @@ from carbon_cli.evaluate import (
     searcher_ranker,
 )
 from carbon_cli.rank import VARIANTS, Params, default_params
+from carbon_cli.rank import term_weight as product_term_weight
 from carbon_cli.store import Home
 from carbon_cli.vocabulary import Vocabulary
 
@@ -132,6 +133,7 @@ ABLATIONS: dict[str, list[Patch]] = {
     "coordination off (factor 1)": [(search, "coordination", lambda matched, wanted: 1.0)],
     "word runs off (no bonus for query words side by side)": [(search, "PAIR_WEIGHT", 0.0)],
     "synonyms off": [(Vocabulary, "expand", expand_without("synonym"))],
+    "related terms off (data/related.tsv)": [(Vocabulary, "expand", expand_without("related"))],
     "English glossary off": [(Vocabulary, "expand", expand_without("english"))],
     "expansions off (literal words only)": [(Vocabulary, "expand", no_expansions)],
 }
@@ -206,7 +208,9 @@ def rank_bm25_patches(model, corpus: list[list[str]]) -> list[Patch]:  # type: i
     rank-bm25 scores a term in a passage as ``idf[term] * f(tf, length)``; its idf
     depends on the document frequency only. Both parts are read from the model: the
     idf table as it computed it, and ``f`` as ``get_batch_scores([term], [passage]) /
-    idf[term]`` for one representative of every (tf, length) pair in the corpus.
+    idf[term]`` for one representative of every (tf, length) pair in the corpus. A
+    pair no term has (only the bonus for query words side by side can ask for one)
+    falls back to the product's formula.
     """
     df = Counter(t for terms in corpus for t in set(terms))
     idf_by_df: dict[int, float] = {}
@@ -226,7 +230,13 @@ def rank_bm25_patches(model, corpus: list[list[str]]) -> list[Patch]:  # type: i
         return idf_by_df[document_frequency]
 
     def term_weight(tf, dl, corpus_, params):  # type: ignore[no-untyped-def]
-        return zero if tf == 0 else weights[(tf, dl)]
+        if tf == 0:
+            return zero
+        if (tf, dl) in weights:
+            return weights[(tf, dl)]
+        # a run of two query words can occur more often than any single term does in a
+        # passage of that length; rank-bm25 has no term to read that pair from
+        return product_term_weight(tf, dl, corpus_, params)
 
     return [(search, "idf", idf), (search, "term_weight", term_weight)]
 
