@@ -349,7 +349,7 @@ class Searcher:
         written, not as scattered words (国家 … 发展 … 委员会 is not 国家发展和改革委员会)."""
         normalise = self.pipeline.normaliser.normalise
         return {
-            pid: normalise(" ".join([p.text, *p.section])) for pid, p in self.index.passages_by_pid(pids).items()
+            pid: normalise("\n".join([p.text, *p.section])) for pid, p in self.index.passages_by_pid(pids).items()
         }
 
     def _admits(self, passage: Passage, parsed: ParsedQuery) -> bool:
@@ -394,12 +394,13 @@ class Searcher:
         return merge_spans(spans)
 
 
-_RUN_GAPS = re.compile(r"[\s、“”‘’\"'「」『』]")
+_RUN_GAPS = re.compile(r"[ \t\u3000、“”‘’\"'「」『』]")
 
 
 def _run_text(normalised: str) -> str:
     """Text in which words written side by side are adjacent: spaces, enumeration
-    commas and quotes removed (碳达峰、碳中和 holds the run 碳达峰碳中和)."""
+    commas and quotes removed (碳达峰、碳中和 holds the run 碳达峰碳中和); line breaks
+    stay, so a passage's text and its headings never run into each other."""
     return _RUN_GAPS.sub("", normalised)
 
 

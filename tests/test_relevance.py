@@ -161,3 +161,11 @@ def test_a_term_typed_as_several_words_outranks_its_synonym(library):
 def test_a_badly_cut_abbreviation_is_still_found_through_its_full_name(library):
     """住建部 is cut 住 / 建部; its full name 住房和城乡建设部 still counts for the query."""
     assert _ids(library, "工信部 住建部 联合印发")[0] in {"qa/answer/1", "qa/intro"}
+
+
+def test_runs_ignore_enumeration_commas_and_quotes_but_not_line_breaks():
+    from carbon_cli.search import _run_text
+
+    assert _run_text("碳达峰、碳中和") == "碳达峰碳中和"
+    assert "储能项目" in _run_text("“新能源+储能”项目")
+    assert "储能项目" not in _run_text("发展储能\n项目管理")
