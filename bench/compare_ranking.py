@@ -59,6 +59,7 @@ from carbon_cli.evaluate import (
     searcher_ranker,
 )
 from carbon_cli.rank import VARIANTS, Params, default_params
+from carbon_cli.rank import term_weight as product_term_weight
 from carbon_cli.store import Home
 from carbon_cli.vocabulary import Vocabulary
 
@@ -97,14 +98,19 @@ _passage_terms = ix.passage_terms
 _expand = Vocabulary.expand
 
 
-def terms_without_headings(pipeline, passage, *, bulk=False):  # type: ignore[no-untyped-def]
+def terms_without_headings(pipeline, passage, *, bulk=False, kind=None):  # type: ignore[no-untyped-def]
     """A passage indexed under its own words (and kind term), not its headings' titles."""
-    return _passage_terms(pipeline, replace(passage, section=()), bulk=bulk)
+    return _passage_terms(pipeline, replace(passage, section=()), bulk=bulk, kind=kind)
 
 
-def terms_without_kind(pipeline, passage, *, bulk=False):  # type: ignore[no-untyped-def]
-    """A passage indexed without the ``kind:…`` term: kind words in a query reach nothing."""
-    return [t for t in _passage_terms(pipeline, passage, bulk=bulk) if t != ix.kind_term(passage.kind)]
+def terms_without_kind(pipeline, passage, *, bulk=False, kind=None):  # type: ignore[no-untyped-def]
+    """A passage indexed without any ``kind:…`` term: kind words in a query reach nothing."""
+    return [t for t in _passage_terms(pipeline, passage, bulk=bulk, kind=kind) if not t.startswith("kind:")]
+
+
+def terms_own_kind(pipeline, passage, *, bulk=False, kind=None):  # type: ignore[no-untyped-def]
+    """A passage indexed under its own kind only: the body of a one-line item carries none."""
+    return _passage_terms(pipeline, passage, bulk=bulk)
 
 
 def expand_without(prefix: str) -> Callable:
@@ -122,16 +128,22 @@ ABLATIONS: dict[str, list[Patch]] = {
     "kind prior 1.0 (framing lines not lowered)": [(search, "KIND_PRIOR", {})],
     "heading titles not indexed with passages": [(ix, "passage_terms", terms_without_headings)],
     "kind terms off (no `kind:` index term)": [(ix, "passage_terms", terms_without_kind)],
+    "kind terms not inherited by an item's body": [(ix, "passage_terms", terms_own_kind)],
+    "one-line items not lowered (title-line prior 1.0)": [(search, "TITLE_LINE_PRIOR", 1.0)],
     "coordination off (factor 1)": [(search, "coordination", lambda matched, wanted: 1.0)],
+    "word runs off (no bonus for query words side by side)": [(search, "PAIR_WEIGHT", 0.0)],
     "synonyms off": [(Vocabulary, "expand", expand_without("synonym"))],
+    "related terms off (data/related.tsv)": [(Vocabulary, "expand", expand_without("related"))],
     "English glossary off": [(Vocabulary, "expand", expand_without("english"))],
     "expansions off (literal words only)": [(Vocabulary, "expand", no_expansions)],
 }
 ALL_OFF = "all of the above off (plain BM25 on the query words)"
 ABLATIONS[ALL_OFF] = [
     (search, "KIND_PRIOR", {}),
-    (ix, "passage_terms", lambda pipeline, passage, *, bulk=False: [
-        t for t in terms_without_headings(pipeline, passage, bulk=bulk) if t != ix.kind_term(passage.kind)
+    (search, "TITLE_LINE_PRIOR", 1.0),
+    (search, "PAIR_WEIGHT", 0.0),
+    (ix, "passage_terms", lambda pipeline, passage, *, bulk=False, kind=None: [
+        t for t in terms_without_headings(pipeline, passage, bulk=bulk) if not t.startswith("kind:")
     ]),
     (search, "coordination", lambda matched, wanted: 1.0),
     (Vocabulary, "expand", no_expansions),
@@ -196,7 +208,9 @@ def rank_bm25_patches(model, corpus: list[list[str]]) -> list[Patch]:  # type: i
     rank-bm25 scores a term in a passage as ``idf[term] * f(tf, length)``; its idf
     depends on the document frequency only. Both parts are read from the model: the
     idf table as it computed it, and ``f`` as ``get_batch_scores([term], [passage]) /
-    idf[term]`` for one representative of every (tf, length) pair in the corpus.
+    idf[term]`` for one representative of every (tf, length) pair in the corpus. A
+    pair no term has (only the bonus for query words side by side can ask for one)
+    falls back to the product's formula.
     """
     df = Counter(t for terms in corpus for t in set(terms))
     idf_by_df: dict[int, float] = {}
@@ -216,7 +230,13 @@ def rank_bm25_patches(model, corpus: list[list[str]]) -> list[Patch]:  # type: i
         return idf_by_df[document_frequency]
 
     def term_weight(tf, dl, corpus_, params):  # type: ignore[no-untyped-def]
-        return zero if tf == 0 else weights[(tf, dl)]
+        if tf == 0:
+            return zero
+        if (tf, dl) in weights:
+            return weights[(tf, dl)]
+        # a run of two query words can occur more often than any single term does in a
+        # passage of that length; rank-bm25 has no term to read that pair from
+        return product_term_weight(tf, dl, corpus_, params)
 
     return [(search, "idf", idf), (search, "term_weight", term_weight)]
 

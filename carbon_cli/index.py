@@ -101,18 +101,44 @@ def _with_id(passage: Passage, new_id: str) -> Passage:
     return replace(passage, id=new_id)
 
 
-def passage_terms(pipeline: Pipeline, passage: Passage, *, bulk: bool = False) -> list[str]:
+def passage_terms(pipeline: Pipeline, passage: Passage, *, bulk: bool = False, kind: str | None = None) -> list[str]:
     """What a passage is indexed under: its own words, the titles of the headings above
-    it (the principles under 工作原则 are found by 工作原则), and its semantic kind."""
+    it (the principles under 工作原则 are found by 工作原则), and its semantic kind.
+
+    ``kind`` is the semantic kind the passage carries (see ``semantic_kinds``); left
+    out, the passage's own kind is used.
+    """
     terms = pipeline.terms(passage.text, bulk=bulk)
     if passage.section:
         terms.extend(pipeline.terms(" ".join(passage.section), bulk=bulk))
-    if passage.kind in SEMANTIC_KINDS:
-        terms.append(kind_term(passage.kind))
+    kind = kind or passage.kind
+    if kind in SEMANTIC_KINDS:
+        terms.append(kind_term(kind))
     return terms
 
 
 SEMANTIC_KINDS = ("principle", "action", "guarantee")
+
+
+def semantic_kinds(passages: Sequence[Passage]) -> dict[str, str]:
+    """Passage id -> the semantic kind it carries: its own, or its nearest semantic ancestor's.
+
+    A safeguard is often a one-line item (（十五）加强组织领导工作。) whose body is the
+    paragraph below it; the body is the safeguard, so it must be found by 保障措施 too.
+    """
+    parents = {p.id: p.parent for p in passages}
+    kinds = {p.id: p.kind for p in passages}
+    carried: dict[str, str] = {}
+    for passage in passages:
+        at: str | None = passage.id
+        seen: set[str] = set()
+        while at is not None and at in kinds and at not in seen:
+            seen.add(at)
+            if kinds[at] in SEMANTIC_KINDS:
+                carried[passage.id] = kinds[at]
+                break
+            at = parents[at]
+    return carried
 
 
 def kind_term(kind: str) -> str:
@@ -146,8 +172,10 @@ def add_documents(
              info.format, info.sha256, doc.end - doc.start, info.added, json.dumps(doc.meta, ensure_ascii=False)),
         )
         passages = _unique_ids(doc.passages)
+        carried = semantic_kinds(passages)
         for number, passage in enumerate(passages):
-            terms = term_lists[index][number] if term_lists else passage_terms(pipeline, passage, bulk=bulk)
+            kind = carried.get(passage.id)
+            terms = term_lists[index][number] if term_lists else passage_terms(pipeline, passage, bulk=bulk, kind=kind)
             counts = Counter(terms)
             cursor = conn.execute(
                 "INSERT INTO passages (id, doc, kind, number, label, title, parent, section, start, \"end\", text, length)"

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from .index import Index
+from .index import SEMANTIC_KINDS, Index
 from .model import CarbonError, Passage
 from .query import ParsedQuery, parse_query
 from .rank import Corpus, Params, default_params, idf, term_weight
@@ -22,11 +22,16 @@ from .vocabulary import Vocabulary
 MAX_QUERY_CHARS = 2000
 FALLBACK_WEIGHT = 0.5  # a fragment unknown to the index, matched inside longer terms
 SUBWORD_WEIGHT = 0.3  # a dictionary word inside a longer query word
+PAIR_WEIGHT = 0.5  # two query words found side by side, as typed: a bonus on top of each word
 LOOSE_WEIGHT = 0.5  # one word of a multi-word translation, found without the others
 # Lines that name or frame content rank below the content itself: a heading is short, so
 # BM25's length normalisation would otherwise put it above the paragraphs it introduces.
 FRAMING = ("heading", "title", "question", "number", "addressee", "signature", "date", "attachment", "note")
 KIND_PRIOR = {kind: 0.6 for kind in FRAMING}
+# An item that is only its title (（十七）鼓励地方先行先试。) frames the paragraph below it
+# like a heading, and that paragraph carries the item's title and kind as index terms.
+TITLE_LINE_PRIOR = 0.6
+_TITLE_LINE_TRIM = "。．.；;：:，, \t\u3000"
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,9 @@ class Term:
     # 碳捕集利用与封存 does not match every passage that says 利用
     concept: str = ""  # what the expansion stands for: per passage, only its best group counts
     alternative: int = 0  # loose words of one translation share one: their scores add up
+    covered_by: tuple[str, ...] = ()  # the query words its concept was typed as (新能源汽车:
+    # 新能源, 汽车): a passage holding them all covers the concept literally, so this
+    # synonym adds nothing there
 
 
 @dataclass(frozen=True)
@@ -113,12 +121,17 @@ class Searcher:
         stats = self.index.term_stats(t.term for t in terms)
         terms = self._with_fallbacks(terms, stats, notes)
         stats = self.index.term_stats(t.term for t in terms)
-        scores, contributions = self._score(terms, stats)
+        scores, contributions = self._score(terms, stats, self._pairs(parsed))
         candidates = sorted(scores)
         if kinds or docs:
             candidates = sorted(self.index.filter_pids(candidates, kinds, docs))
-        for pid, kind in self.index.kinds_of(candidates).items():
+        kinds_of = self.index.kinds_of(candidates)
+        for pid, kind in kinds_of.items():
             scores[pid] *= KIND_PRIOR.get(kind, 1.0)
+        semantic = [pid for pid, kind in kinds_of.items() if kind in SEMANTIC_KINDS]
+        for pid, passage in self.index.passages_by_pid(semantic).items():
+            if names_only(passage):
+                scores[pid] *= TITLE_LINE_PRIOR
         passages: dict[int, Passage] = {}
         if any(c.phrase or c.occur != "should" for c in parsed.clauses):
             passages = self.index.passages_by_pid(candidates)
@@ -165,7 +178,16 @@ class Searcher:
         expansions: list[Term] = []
         notes: list[str] = []
         seen: set[tuple[str, frozenset[str], str]] = set()
+        wholes = [t.term for t in literal.values() if t.concept == t.term]
+        typed = self.pipeline.normaliser.normalise(" ".join(free_text))
+        spanning: list[str] = []  # concepts typed as several query words: 新能源汽车 is 新能源 + 汽车
         for expansion in self.vocabulary.expand(" ".join(free_text), tokens):
+            # 原则 found inside the query word 工作原则 stands for that word: its kind
+            # items are another way to satisfy 工作原则, not a further concept to cover
+            within = next((w for w in wholes if expansion.concept in w), expansion.concept)
+            expansion = replace(expansion, concept=within)
+            if within not in wholes and within in typed and not within.isascii() and within not in spanning:
+                spanning.append(within)
             members = [expansion.text] if expansion.kind else self.vocabulary.content_terms(expansion.text)
             key = (expansion.concept, frozenset(members), self.pipeline.normaliser.normalise(expansion.text))
             if not members or all(w in literal for w in members) or key in seen:
@@ -173,8 +195,11 @@ class Searcher:
             seen.add(key)
             target = "" if expansion.kind else self.pipeline.normaliser.normalise(expansion.text)
             group = len(notes) + 1
+            spans = within in spanning and not expansion.kind  # kind items are no wording of it
+            covered_by = tuple(self.vocabulary.content_terms(within)) if spans else ()
             expansions.extend(
-                Term(w, expansion.weight, expansion.note, target, group, expansion.concept) for w in members
+                Term(w, expansion.weight, expansion.note, target, group, expansion.concept, covered_by=covered_by)
+                for w in members
             )
             notes.append(f"{expansion.note}: {expansion.text}")
             if not expansion.loose:
@@ -185,9 +210,21 @@ class Searcher:
                 group = len(notes) + 1
                 weight = expansion.weight * LOOSE_WEIGHT
                 note = f"{expansion.note} (word of {expansion.text})"
-                expansions.append(Term(word, weight, note, word, group, expansion.concept, alternative))
+                expansions.append(Term(word, weight, note, word, group, expansion.concept, alternative, covered_by))
                 notes.append(f"{expansion.note}: {word}")
         return tokens, [*literal.values(), *expansions], notes
+
+    def _pairs(self, parsed: ParsedQuery) -> list[tuple[str, str]]:
+        """Neighbouring query words typed as one run (备案并网 in 储能项目怎么备案并网):
+        a passage where they stand together says what the query says."""
+        pairs: list[tuple[str, str]] = []
+        for clause in parsed.clauses:
+            if clause.occur == "must_not" or clause.phrase:
+                continue
+            typed = _run_text(self.pipeline.normaliser.normalise(clause.text))
+            whole, _ = self.vocabulary.query_terms(clause.text)
+            pairs.extend((a, b) for a, b in zip(whole, whole[1:]) if a + b in typed and (a, b) not in pairs)
+        return pairs
 
     def _with_fallbacks(self, terms: list[Term], stats: dict, notes: list[str]) -> list[Term]:
         """A query word the index does not know is looked for inside the words it knows."""
@@ -207,10 +244,12 @@ class Searcher:
 
     # -- scoring ------------------------------------------------------------------
 
-    def _score(self, terms: list[Term], stats: dict[str, tuple[int, int]]) -> tuple[dict[int, float], dict]:
+    def _score(
+        self, terms: list[Term], stats: dict[str, tuple[int, int]], pairs: Sequence[tuple[str, str]] = ()
+    ) -> tuple[dict[int, float], dict]:
         """BM25 per passage: literal words add up as in rank-bm25; an expansion found
         whole adds what its strongest word would, so a five-word synonym weighs like one
-        word, not five."""
+        word, not five. Neighbouring query words found side by side add a bonus."""
         corpus = self._corpus()
         params = self.params
         contributions: dict[int, list[Contribution]] = {}
@@ -218,6 +257,7 @@ class Searcher:
         literal: dict[tuple[int, str], list[Contribution]] = {}  # (pid, concept) -> the query's own words
         sizes: dict[int, int] = {}
         concepts: dict[int, str] = {}
+        lengths: dict[int, int] = {}
         base = 0.0  # BM25Plus and BM25L give every passage something for every query word
         zero = term_weight(0, 1, corpus, params)
         for term in terms:
@@ -231,6 +271,7 @@ class Searcher:
             if not term.group:
                 base += term.weight * term_idf * zero
             for posting in self.index.postings(tid):
+                lengths[posting.pid] = posting.dl
                 value = term.weight * term_idf * term_weight(posting.tf, posting.dl, corpus, params)
                 if term.group:
                     share = Contribution(term.term, term_idf, posting.tf, term.weight, value)
@@ -239,18 +280,22 @@ class Searcher:
                     share = Contribution(term.term, term_idf, posting.tf, term.weight, value - term.weight * term_idf * zero)
                     literal.setdefault((posting.pid, term.concept), []).append(share)
         targets = {t.group: t.highlight for t in terms if t.group}
+        covers = {t.group: t.covered_by for t in terms if t.group}
+        present = {(pid, share.term) for (pid, _), shares in literal.items() for share in shares}
         alternatives = {t.group: t.alternative or t.group for t in terms if t.group}
         complete = {
             (group, pid) for group, by_pid in pending.items() for pid, shares in by_pid.items() if len(shares) == sizes[group]
         }
-        texts = self._matching_texts(sorted({pid for _, pid in complete}))
+        texts = {pid: _run_text(t) for pid, t in self._matching_texts(sorted({pid for _, pid in complete})).items()}
         # per passage and concept, each alternative wording (0: the query's own words)
         options: dict[tuple[int, str], dict[int, list[Contribution]]] = {
             key: {0: shares} for key, shares in literal.items()
         }
         for group, by_pid in pending.items():
             for pid, shares in by_pid.items():
-                if (group, pid) in complete and targets[group] in texts[pid]:
+                if covers.get(group) and all((pid, w) in present for w in covers[group]):
+                    continue  # the query's own words are there: a synonym adds nothing to them
+                if (group, pid) in complete and _run_text(targets[group]) in texts[pid]:
                     top = max(shares, key=lambda c: c.score)
                     options.setdefault((pid, concepts[group]), {}).setdefault(alternatives[group], []).append(top)
         matched: dict[int, set[str]] = {}
@@ -258,6 +303,11 @@ class Searcher:
             chosen = max(by_alternative.values(), key=lambda shares: sum(c.score for c in shares))
             contributions.setdefault(pid, []).extend(chosen)
             matched.setdefault(pid, set()).add(concept)
+        spanned = {t.concept: t.covered_by for t in terms if t.covered_by}
+        for pid in contributions:
+            matched[pid].update(c for c, words in spanned.items() if all((pid, w) in present for w in words))
+        for share in self._pair_shares(pairs, literal, stats, lengths, corpus):
+            contributions[share[0]].append(share[1])
         wanted = {t.concept for t in terms if t.term in stats}
         scores = {
             pid: (base + sum(c.score for c in shares)) * coordination(len(matched[pid]), len(wanted))
@@ -265,12 +315,41 @@ class Searcher:
         }
         return scores, contributions
 
+    def _pair_shares(
+        self,
+        pairs: Sequence[tuple[str, str]],
+        literal: dict[tuple[int, str], list[Contribution]],
+        stats: dict[str, tuple[int, int]],
+        lengths: dict[int, int],
+        corpus: Corpus,
+    ) -> list[tuple[int, Contribution]]:
+        """For each pair, the passages holding both words side by side: BM25 of the run,
+        at PAIR_WEIGHT and the idf of its commoner word (a run is at least that rare)."""
+        found: dict[str, set[int]] = {}
+        for (pid, _), shares in literal.items():
+            for share in shares:
+                found.setdefault(share.term, set()).add(pid)
+        wanted = {pair: found.get(pair[0], set()) & found.get(pair[1], set()) for pair in pairs}
+        both = sorted(set().union(*wanted.values())) if wanted else []
+        texts = {pid: _run_text(text) for pid, text in self._matching_texts(both).items()}
+        out = []
+        for (a, b), pids in wanted.items():
+            if a not in stats or b not in stats:
+                continue
+            run_idf = min(idf(stats[a][1], corpus, self.params), idf(stats[b][1], corpus, self.params))
+            for pid in sorted(pids):
+                tf = texts[pid].count(a + b)
+                if tf:
+                    value = PAIR_WEIGHT * run_idf * term_weight(tf, lengths[pid], corpus, self.params)
+                    out.append((pid, Contribution(a + b, run_idf, tf, PAIR_WEIGHT, value)))
+        return out
+
     def _matching_texts(self, pids: list[int]) -> dict[int, str]:
         """Normalised text and headings of passages: an expansion must occur in them as
         written, not as scattered words (国家 … 发展 … 委员会 is not 国家发展和改革委员会)."""
         normalise = self.pipeline.normaliser.normalise
         return {
-            pid: normalise(" ".join([p.text, *p.section])) for pid, p in self.index.passages_by_pid(pids).items()
+            pid: normalise("\n".join([p.text, *p.section])) for pid, p in self.index.passages_by_pid(pids).items()
         }
 
     def _admits(self, passage: Passage, parsed: ParsedQuery) -> bool:
@@ -313,6 +392,26 @@ class Searcher:
                     start, end = offsets[start], offsets[end - 1] + 1
                 spans.append((start, end))
         return merge_spans(spans)
+
+
+_RUN_GAPS = re.compile(r"[ \t\u3000、“”‘’\"'「」『』]")
+
+
+def _run_text(normalised: str) -> str:
+    """Text in which words written side by side are adjacent: spaces, enumeration
+    commas and quotes removed (碳达峰、碳中和 holds the run 碳达峰碳中和); line breaks
+    stay, so a passage's text and its headings never run into each other."""
+    return _RUN_GAPS.sub("", normalised)
+
+
+def names_only(passage: Passage) -> bool:
+    """Whether a passage is nothing but its label and title, as a one-line item heading."""
+    if not passage.title:
+        return False
+    text = passage.text.strip()
+    if passage.label and text.startswith(passage.label):
+        text = text[len(passage.label) :]
+    return text.strip(_TITLE_LINE_TRIM) == passage.title.strip(_TITLE_LINE_TRIM)
 
 
 def coordination(matched: int, wanted: int) -> float:

@@ -5,6 +5,8 @@ Three curated files in ``data/`` (see ``docs/vocabulary.md``):
 - ``synonyms.tsv``: groups of equivalent terms and abbreviations (CCUS and
   碳捕集利用与封存, 双碳 and 碳达峰碳中和). A query for one also searches the others,
   at a lower weight, so a passage with the literal words ranks first.
+- ``related.tsv``: broader, narrower and neighbouring terms of a query word (碳税 →
+  碳定价, 税收), searched below its synonyms.
 - ``glossary_en.tsv``: English phrases of the field with their Chinese renderings;
   the longest phrase found in the query wins (``carbon capture`` before ``carbon``).
 - ``question_words.txt``: 怎么, 哪些, 吗 … and English function words, dropped from
@@ -22,6 +24,7 @@ from .index import kind_term
 from .text import Pipeline
 
 SYNONYM_WEIGHT = 0.6
+RELATED_WEIGHT = 0.4  # a broader, narrower or neighbouring term: below a synonym
 KIND_WEIGHT = 1.0  # the items of the kind a query names are what it asks for
 ENGLISH_WEIGHT = 0.9  # a translation: below the literal word, above a synonym
 _ENGLISH_WORD = re.compile(r"[a-z0-9]+(?:[-'+][a-z0-9]+)*")
@@ -61,11 +64,24 @@ class Vocabulary:
 
     @cached_property
     def question_words(self) -> frozenset[str]:
-        return frozenset(self._norm(row[0]) for row in _rows("question_words.txt") if row)
+        """The words of question_words.txt, whose lines may end in a ``#`` comment."""
+        words = (row[0].split("#", 1)[0].strip() for row in _rows("question_words.txt") if row)
+        return frozenset(self._norm(word) for word in words if word)
 
     @cached_property
     def synonym_groups(self) -> list[tuple[str, ...]]:
         return [tuple(self._norm(term) for term in row) for row in _rows("synonyms.tsv") if len(row) > 1]
+
+    @cached_property
+    def related(self) -> list[tuple[frozenset[str], tuple[str, ...]]]:
+        """(the words that call a row: its head and the head's synonyms, the related terms)."""
+        groups = {term: group for group in self.synonym_groups for term in group}
+        rows = []
+        for row in _rows("related.tsv"):
+            if len(row) > 1:
+                head = self._norm(row[0])
+                rows.append((frozenset(groups.get(head, (head,))), tuple(self._norm(term) for term in row[1:])))
+        return rows
 
     @cached_property
     def kind_words(self) -> list[tuple[str, str]]:
@@ -114,6 +130,12 @@ class Vocabulary:
             for term in group:
                 if term not in present:
                     expansions.append(Expansion(term, SYNONYM_WEIGHT, f"synonym of {present[0]}", present[0]))
+        whole = self.pipeline.terms(text, precise=True)
+        for heads, terms in self.related:
+            present = [head for head in heads if self._names(head, normalised, whole)]
+            if present:
+                note = f"related to {present[0]}"
+                expansions.extend(Expansion(term, RELATED_WEIGHT, note, present[0]) for term in terms)
         for phrase, renderings in self._english_phrases(normalised):
             for zh in renderings:
                 expansions.append(Expansion(zh, ENGLISH_WEIGHT, f"english: {phrase}", phrase, loose=True))
@@ -121,6 +143,10 @@ class Vocabulary:
                     if self._norm(zh) in group:
                         weight = ENGLISH_WEIGHT * SYNONYM_WEIGHT
                         expansions.extend(Expansion(t, weight, f"english: {phrase} → {zh}", phrase) for t in group)
+                for heads, terms in self.related:  # and its related terms: carbon tax is in no text
+                    if self._norm(zh) in heads:
+                        weight = ENGLISH_WEIGHT * RELATED_WEIGHT
+                        expansions.extend(Expansion(t, weight, f"english: {phrase} → {zh}, related", phrase) for t in terms)
         for word, kind in self.kind_words:
             if word in normalised:
                 expansions.append(Expansion(kind_term(kind), KIND_WEIGHT, f"{kind} items ({word})", word, kind=True))
@@ -130,6 +156,14 @@ class Vocabulary:
             if key not in best or expansion.weight > best[key].weight:
                 best[key] = expansion
         return list(best.values())
+
+    @staticmethod
+    def _names(term: str, normalised: str, whole: list[str]) -> bool:
+        """Whether the query names ``term``: as one of its words, or across several,
+        but not as a piece of a longer word (碳排放 is not named by 碳排放权)."""
+        if term in whole:
+            return True
+        return term in normalised and not any(term in word for word in whole)
 
     def _english_phrases(self, normalised: str) -> list[tuple[str, tuple[str, ...]]]:
         """Glossary phrases in the text, longest first, words not reused."""
