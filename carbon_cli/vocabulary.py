@@ -28,6 +28,37 @@ RELATED_WEIGHT = 0.4  # a broader, narrower or neighbouring term: below a synony
 KIND_WEIGHT = 1.0  # the items of the kind a query names are what it asks for
 ENGLISH_WEIGHT = 0.9  # a translation: below the literal word, above a synonym
 _ENGLISH_WORD = re.compile(r"[a-z0-9]+(?:[-'+][a-z0-9]+)*")
+# Words whose final s is not a plural ending (ccus, gas, status, analysis, economics …
+# are caught by the rules of ``_singular``; these are the exceptions the rules miss).
+_NOT_PLURAL = frozenset({"news", "series", "species", "means", "lens", "always", "perhaps", "does", "goes"})
+_IRREGULAR = {"gases": "gas", "buses": "bus", "analyses": "analysis"}
+
+
+def _singular(word: str) -> str:
+    """An English word's singular, for matching glossary phrases: emissions → emission,
+    technologies → technology, batteries → battery, processes → process. Short words,
+    abbreviations in -us (ccus) and words in -ss, -is, -us, -ics keep their s."""
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    if (
+        len(word) <= 3
+        or not word.endswith("s")
+        or word.endswith(("ss", "us", "is", "ics"))
+        or word in _NOT_PLURAL
+        or not word.isalpha()
+    ):
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "xes", "ches", "shes", "zes")):
+        return word[:-2]
+    return word[:-1]
+
+
+def english_key(text: str) -> tuple[str, ...]:
+    """The glossary key of normalised (lower-case) English text: its words, hyphenated
+    compounds split (low-carbon = low carbon) and plurals folded (emissions = emission)."""
+    return tuple(_singular(part) for word in _ENGLISH_WORD.findall(text) for part in word.split("-") if part)
 
 
 @dataclass(frozen=True)
@@ -94,7 +125,7 @@ class Vocabulary:
         for row in _rows("glossary_en.tsv"):
             if len(row) < 2:
                 continue
-            key = tuple(_ENGLISH_WORD.findall(self._norm(row[0])))
+            key = english_key(self._norm(row[0]))
             if key:
                 table[key] = tuple(dict.fromkeys(table.get(key, ()) + tuple(row[1:])))
         return table
@@ -167,7 +198,7 @@ class Vocabulary:
 
     def _english_phrases(self, normalised: str) -> list[tuple[str, tuple[str, ...]]]:
         """Glossary phrases in the text, longest first, words not reused."""
-        words = _ENGLISH_WORD.findall(normalised)
+        words = english_key(normalised)
         found = []
         at = 0
         while at < len(words):

@@ -408,3 +408,51 @@ def test_question_words_file():
     assert not {"目标", "措施", "政策", "方案", "碳", "储能"} & set(words)
     glossary_keys = {r[0] for r in _rows("glossary_en.tsv")}
     assert not set(words) & glossary_keys
+
+
+# --- English glossary keys --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, key",
+    [
+        ("emissions", ("emission",)),
+        ("carbon sinks", ("carbon", "sink")),
+        ("technologies", ("technology",)),
+        ("batteries", ("battery",)),
+        ("processes", ("process",)),
+        ("greenhouse gases", ("greenhouse", "gas")),
+        ("hydrogen refueling stations", ("hydrogen", "refueling", "station")),
+        ("low-carbon", ("low", "carbon")),
+        ("peak-valley electricity prices", ("peak", "valley", "electricity", "price")),
+        ("non-co2", ("non", "co2")),
+        # not plurals: abbreviations in -us, short words, -ss, -is, -ics, apostrophes
+        ("ccus", ("ccus",)),
+        ("gas", ("gas",)),
+        ("ccs", ("ccs",)),
+        ("business", ("business",)),
+        ("analysis", ("analysis",)),
+        ("statistics", ("statistics",)),
+        ("news", ("news",)),
+        ("people's bank", ("people's", "bank")),
+        ("1+n", ("1+n",)),
+    ],
+)
+def test_english_key_folds_plurals_and_hyphens(text, key):
+    from carbon_cli.vocabulary import english_key
+
+    assert english_key(text) == key
+
+
+def test_glossary_lines_that_fold_together_share_a_rendering():
+    """Folding merges only spelling variants of one concept (emission / emissions,
+    low carbon / low-carbon): lines with the same folded key share a Chinese rendering."""
+    from carbon_cli.vocabulary import english_key
+
+    by_key: dict[tuple[str, ...], list[list[str]]] = {}
+    for row in _rows("glossary_en.tsv"):
+        by_key.setdefault(english_key(row[0]), []).append(row)
+    merged = {key: rows for key, rows in by_key.items() if len(rows) > 1}
+    assert ("emission",) in merged and ("low", "carbon") in merged
+    for rows in merged.values():
+        assert set.intersection(*(set(row[1:]) for row in rows)), rows

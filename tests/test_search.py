@@ -174,3 +174,9 @@ def test_usage_errors_are_one_line_exit_2(cli, args, message):
 def test_punctuation_only_query_has_no_hits(cli):
     result, data = _search(cli, "，。！？")
     assert result.code == 1 and data["results"] == []
+
+
+@pytest.mark.parametrize("query", ["Blue-Carbon", "blue carbons", "CCUS technologies", "carbon capture, utilisation and storage technologies"])
+def test_english_plurals_hyphens_and_case_reach_the_glossary(cli, query):
+    _, data = _search(cli, query)
+    assert data["results"][0]["id"] == "qa/action/4"
