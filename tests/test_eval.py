@@ -132,6 +132,17 @@ def test_every_judged_passage_is_a_body_passage_of_the_eval_index(eval_passages)
             assert eval_passages[pid].kind not in ("heading", "title"), f"{judged.qid}: {pid} is a heading"
 
 
+def test_the_held_out_set_parses_and_names_body_passages_of_the_eval_index(eval_passages):
+    """data/judgments_holdout.tsv: a second judged set, measured in docs/ranking.md."""
+    judged = load_judgments(ROOT / "data" / "judgments_holdout.tsv")
+    assert len(judged) == 60 and all(j.qid.startswith("holdout-") for j in judged)
+    assert {j.category for j in judged} <= CATEGORIES
+    for item in judged:
+        for pid in item.relevant:
+            assert pid in eval_passages, f"{item.qid}: {pid} is not in the evaluation index"
+            assert eval_passages[pid].kind not in ("heading", "title"), f"{item.qid}: {pid} is a heading"
+
+
 def test_the_eval_corpus_is_the_seed_and_the_two_fixture_documents(report):
     assert {"qa", "news-01", "news-10", OPINIONS, STORAGE} <= set(report.corpus)
     assert not {d for d in report.corpus if d not in (OPINIONS, STORAGE) and not d.startswith(("qa", "news-"))}
