@@ -1,0 +1,196 @@
+"""Time a warm ``carbon search``, the first call and peak memory, against two yardsticks.
+
+The targets are ratios, so that they hold on any machine:
+
+- a warm ``carbon search CCUS --json`` takes at most 1.5 times
+  ``python -c "import typer, rich.console"`` (the floor of any Typer/rich CLI) and at
+  most 0.25 times ``bench/naive_search.py`` (jieba and rank-bm25 rebuilt per call);
+- the first call, with an empty CARBON_HOME and an empty CARBON_CACHE, is no slower
+  than the naive script;
+- a warm query peaks at 80 MB resident or less.
+
+Times are medians over repeated runs of the three commands in this one session,
+measured with hyperfine when it is installed (``-N``: no shell in between) and with
+a timing loop otherwise. Peak memory is the child's maximum RSS as ``wait4`` reports
+it. Everything runs in a scratch CARBON_HOME; the user's own is never touched.
+
+    python bench/warm.py                   # table on stdout
+    python bench/warm.py --json out.json   # also the numbers as JSON ("-": stdout only)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NAIVE = ROOT / "bench" / "naive_search.py"
+FLOOR_CODE = "import typer, rich.console"
+MAX_FLOOR_RATIO = 1.5
+MAX_NAIVE_RATIO = 0.25
+MAX_FIRST_RATIO = 1.0
+MAX_RSS_MB = 80.0
+
+
+def carbon_program() -> str:
+    """The ``carbon`` installed beside this Python, else the one on PATH."""
+    beside = Path(sys.executable).parent / "carbon"
+    found = str(beside) if beside.exists() else shutil.which("carbon")
+    if not found:
+        sys.exit("bench/warm.py: no carbon program: pip install -e .")
+    return found
+
+
+def medians_hyperfine(
+    hyperfine: str, commands: dict[str, list[str]], runs: int, warmup: int, env: dict[str, str], prepare: str | None
+) -> dict[str, float]:
+    """Median seconds per command, as hyperfine measures them."""
+    with tempfile.TemporaryDirectory() as scratch:
+        out = Path(scratch) / "hyperfine.json"
+        args = [hyperfine, "-N", "--style", "none", "--runs", str(runs), "--warmup", str(warmup), "--export-json", str(out)]
+        if prepare:
+            args += ["--prepare", prepare]
+        for name, command in commands.items():
+            args += ["--command-name", name, subprocess.list2cmdline(command)]
+        subprocess.run(args, env=env, check=True, stdout=subprocess.DEVNULL)
+        results = json.loads(out.read_text())["results"]
+    return {result["command"]: result["median"] for result in results}
+
+
+def medians_loop(
+    commands: dict[str, list[str]], runs: int, warmup: int, env: dict[str, str], prepare: str | None
+) -> dict[str, float]:
+    """Median seconds per command, runs interleaved so that drift hits all alike."""
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for round_ in range(warmup + runs):
+        for name, command in commands.items():
+            if prepare:
+                subprocess.run(prepare, shell=True, check=True)
+            start = time.perf_counter()
+            subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
+            if round_ >= warmup:
+                times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def peak_rss_mb(command: list[str], env: dict[str, str]) -> float:
+    """The child's maximum resident set size, from ``wait4`` for that child alone."""
+    with open(os.devnull, "wb") as devnull:
+        pid = os.posix_spawnp(
+            command[0], command, env, file_actions=[(os.POSIX_SPAWN_DUP2, devnull.fileno(), 1)]
+        )
+        _, status, usage = os.wait4(pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"bench/warm.py: {subprocess.list2cmdline(command)} failed")
+    return usage.ru_maxrss / 1024  # Linux reports KiB
+
+
+def measure(runs: int, warmup: int, first_runs: int, query: str, use_hyperfine: bool) -> dict:
+    carbon = carbon_program()
+    hyperfine = shutil.which("hyperfine") if use_hyperfine else None
+    commands = {
+        "carbon": [carbon, "search", query, "--json"],
+        "floor": [sys.executable, "-c", FLOOR_CODE],
+        "naive": [sys.executable, str(NAIVE), query],
+    }
+    with tempfile.TemporaryDirectory(prefix="carbon-bench-") as scratch:
+        fresh = Path(scratch) / "first"
+        env = {**os.environ, "CARBON_HOME": str(fresh / "home"), "CARBON_CACHE": str(fresh / "cache")}
+        env.pop("CARBON_DEBUG", None)
+        clear = f"rm -rf {subprocess.list2cmdline([str(fresh)])}"
+        first_command = {"first": commands["carbon"]}
+        if hyperfine:
+            first = medians_hyperfine(hyperfine, first_command, first_runs, 0, env, clear)["first"]
+        else:
+            first = medians_loop(first_command, first_runs, 0, env, clear)["first"]
+        env.update(CARBON_HOME=str(Path(scratch) / "home"), CARBON_CACHE=str(Path(scratch) / "cache"))
+        subprocess.run(commands["carbon"], env=env, check=True, stdout=subprocess.DEVNULL)  # build the index
+        if hyperfine:
+            medians = medians_hyperfine(hyperfine, commands, runs, warmup, env, None)
+        else:
+            medians = medians_loop(commands, runs, warmup, env, None)
+        rss = {name: max(peak_rss_mb(command, env) for _ in range(5)) for name, command in commands.items()}
+    ratios = {
+        "carbon/floor": medians["carbon"] / medians["floor"],
+        "carbon/naive": medians["carbon"] / medians["naive"],
+        "first/naive": first / medians["naive"],
+    }
+    return {
+        "query": query,
+        "timer": "hyperfine" if hyperfine else "loop",
+        "runs": runs,
+        "median_ms": {name: round(value * 1000, 1) for name, value in medians.items()},
+        "first_call_ms": round(first * 1000, 1),
+        "ratios": {name: round(value, 3) for name, value in ratios.items()},
+        "peak_rss_mb": {name: round(value, 1) for name, value in rss.items()},
+        "targets_met": {
+            "carbon/floor": ratios["carbon/floor"] <= MAX_FLOOR_RATIO,
+            "carbon/naive": ratios["carbon/naive"] <= MAX_NAIVE_RATIO,
+            "first/naive": ratios["first/naive"] <= MAX_FIRST_RATIO,
+            "peak_rss": rss["carbon"] <= MAX_RSS_MB,
+        },
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+        "commands": {name: subprocess.list2cmdline(command) for name, command in commands.items()},
+    }
+
+
+def table(result: dict) -> str:
+    """The results as the Markdown table docs/performance.md shows."""
+    ms, ratios, rss, met = result["median_ms"], result["ratios"], result["peak_rss_mb"], result["targets_met"]
+    mark = {True: "met", False: "MISSED"}
+    rows = [
+        "| measure | value | target |",
+        "| --- | ---: | --- |",
+        f"| warm `carbon search {result['query']} --json`, median | {ms['carbon']:.1f} ms | |",
+        f"| floor `python -c \"{FLOOR_CODE}\"`, median | {ms['floor']:.1f} ms | |",
+        f"| naive script (`bench/naive_search.py`), median | {ms['naive']:.1f} ms | |",
+        f"| carbon / floor | {ratios['carbon/floor']:.2f} | ≤ {MAX_FLOOR_RATIO} ({mark[met['carbon/floor']]}) |",
+        f"| carbon / naive | {ratios['carbon/naive']:.3f} | ≤ {MAX_NAIVE_RATIO} ({mark[met['carbon/naive']]}) |",
+        f"| first call (empty home and cache), median | {result['first_call_ms']:.1f} ms | |",
+        f"| first call / naive | {ratios['first/naive']:.2f} | ≤ {MAX_FIRST_RATIO} ({mark[met['first/naive']]}) |",
+        f"| peak RSS, warm query | {rss['carbon']:.1f} MB | ≤ {MAX_RSS_MB:.0f} MB ({mark[met['peak_rss']]}) |",
+        f"| peak RSS, floor / naive | {rss['floor']:.1f} / {rss['naive']:.1f} MB | |",
+    ]
+    machine = result["machine"]
+    rows.append("")
+    rows.append(
+        f"{machine['cpus']} CPUs, Python {machine['python']}, {machine['platform']}; "
+        f"{result['timer']}, {result['runs']} runs per command"
+    )
+    return "\n".join(rows)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=30, help="timed runs per command (default 30)")
+    parser.add_argument("--warmup", type=int, default=3, help="untimed runs first (default 3)")
+    parser.add_argument("--first-runs", type=int, default=5, help="first calls timed, each from empty folders")
+    parser.add_argument("--query", default="CCUS")
+    parser.add_argument("--no-hyperfine", action="store_true", help="use the built-in timing loop")
+    parser.add_argument("--json", metavar="FILE", nargs="?", const="-", help="write the results as JSON ('-': stdout)")
+    args = parser.parse_args()
+    result = measure(args.runs, args.warmup, args.first_runs, args.query, not args.no_hyperfine)
+    if args.json == "-":
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+    else:
+        print(table(result))
+        if args.json:
+            Path(args.json).write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return 0 if all(result["targets_met"].values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
