@@ -8,8 +8,6 @@ there is something to show, 1 when the scope or the result is empty, 2 on errors
 This module is imported on every run of ``carbon``: it imports nothing heavy itself.
 """
 
-from __future__ import annotations
-
 import sys
 from enum import Enum
 from pathlib import Path

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-import logging
 import os
 import sys
 import unicodedata
@@ -141,6 +140,8 @@ def _import_jieba() -> "jieba":  # type: ignore[valid-type]
     jieba's compatibility module imports pkg_resources (70 ms) only to locate its own
     files, and falls back to plain paths when that import fails.
     """
+    import logging
+
     blocked = "pkg_resources" not in sys.modules
     if blocked:
         sys.modules["pkg_resources"] = None  # type: ignore[assignment]
