@@ -14,6 +14,12 @@ measured with hyperfine when it is installed (``-N``: no shell in between) and w
 a timing loop otherwise. Peak memory is the child's maximum RSS as ``wait4`` reports
 it. Everything runs in a scratch CARBON_HOME; the user's own is never touched.
 
+carbon's modules are byte-compiled first, as pip does for an installed package and
+Python does on an editable install's first run. Where PYTHONDONTWRITEBYTECODE is set
+an editable install would otherwise compile its sources again on every call (about
+20 ms), while typer and rich, installed by pip, would not; ``--no-compile`` measures
+that case.
+
     python bench/warm.py                   # table on stdout
     python bench/warm.py --json out.json   # also the numbers as JSON ("-": stdout only)
 """
@@ -94,8 +100,16 @@ def peak_rss_mb(command: list[str], env: dict[str, str]) -> float:
     return usage.ru_maxrss / 1024  # Linux reports KiB
 
 
-def measure(runs: int, warmup: int, first_runs: int, query: str, use_hyperfine: bool) -> dict:
+def compile_package() -> None:
+    """Byte-compile carbon_cli where the carbon program imports it from."""
+    code = "import carbon_cli, compileall, os; compileall.compile_dir(os.path.dirname(carbon_cli.__file__), quiet=1)"
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def measure(runs: int, warmup: int, first_runs: int, query: str, use_hyperfine: bool, compiled: bool) -> dict:
     carbon = carbon_program()
+    if compiled:
+        compile_package()
     hyperfine = shutil.which("hyperfine") if use_hyperfine else None
     commands = {
         "carbon": [carbon, "search", query, "--json"],
@@ -128,6 +142,7 @@ def measure(runs: int, warmup: int, first_runs: int, query: str, use_hyperfine: 
         "query": query,
         "timer": "hyperfine" if hyperfine else "loop",
         "runs": runs,
+        "bytecode_compiled": compiled,
         "median_ms": {name: round(value * 1000, 1) for name, value in medians.items()},
         "first_call_ms": round(first * 1000, 1),
         "ratios": {name: round(value, 3) for name, value in ratios.items()},
@@ -168,7 +183,8 @@ def table(result: dict) -> str:
     rows.append("")
     rows.append(
         f"{machine['cpus']} CPUs, Python {machine['python']}, {machine['platform']}; "
-        f"{result['timer']}, {result['runs']} runs per command"
+        f"{result['timer']}, {result['runs']} runs per command, "
+        f"carbon's bytecode {'compiled' if result['bytecode_compiled'] else 'not compiled'}"
     )
     return "\n".join(rows)
 
@@ -180,9 +196,10 @@ def main() -> int:
     parser.add_argument("--first-runs", type=int, default=5, help="first calls timed, each from empty folders")
     parser.add_argument("--query", default="CCUS")
     parser.add_argument("--no-hyperfine", action="store_true", help="use the built-in timing loop")
+    parser.add_argument("--no-compile", action="store_true", help="do not byte-compile carbon's modules first")
     parser.add_argument("--json", metavar="FILE", nargs="?", const="-", help="write the results as JSON ('-': stdout)")
     args = parser.parse_args()
-    result = measure(args.runs, args.warmup, args.first_runs, args.query, not args.no_hyperfine)
+    result = measure(args.runs, args.warmup, args.first_runs, args.query, not args.no_hyperfine, not args.no_compile)
     if args.json == "-":
         print(json.dumps(result, indent=2, ensure_ascii=False))
     else:
