@@ -29,36 +29,38 @@ from typing import Protocol
 HEADER = b"#carbon-lexicon 1 total="
 
 
-def merge_entries(dict_lines: Iterable[str], user_words: Iterable[tuple[str, int]]) -> tuple[dict[str, int], int]:
+# "word frequency [tag]" at the start of a line of jieba's dict.txt (compiled on first use:
+# only a lexicon build needs it)
+_ENTRY = rb"^(\S+) ([0-9]+)"
+
+
+def merge_entries(dict_bytes: bytes, user_words: Iterable[tuple[str, int]]) -> tuple[dict[bytes, bytes], int]:
     """Fold jieba's dictionary and the user words into one table, as jieba does.
 
     jieba keeps the last frequency seen for a word but adds every line to the total,
     and ``add_word`` does the same for user words; matching that keeps the
-    segmentation identical to jieba's own.
+    segmentation identical to jieba's own. Words and frequencies stay UTF-8 bytes, the
+    form the file stores and sorts them in: one regular expression over the file and
+    a sort of bytes take a third of the time of decoding 350,000 lines and encoding
+    them again, and this is most of the very first call's work.
     """
-    freq: dict[str, int] = {}
-    total = 0
-    for line in dict_lines:
-        parts = line.split(" ")
-        if len(parts) < 2 or not parts[0]:
-            continue
-        value = int(parts[1])
-        freq[parts[0]] = value
-        total += value
+    pairs = re.findall(_ENTRY, dict_bytes, re.MULTILINE)
+    freq = dict(pairs)
+    total = sum(int(value) for _, value in pairs)
     for word, value in user_words:
-        freq[word] = value
+        freq[word.encode("utf-8")] = b"%d" % value
         total += value
     return freq, total
 
 
-def write_lexicon(path: Path, freq: dict[str, int], total: int) -> None:
+def write_lexicon(path: Path, freq: dict[bytes, bytes], total: int) -> None:
     """Write the lexicon atomically: a temporary file in the same folder, then a rename."""
-    items = sorted((word.encode("utf-8"), value) for word, value in freq.items())
-    body = b"".join(b"%s\t%d\n" % item for item in items)
+    lines = b"\n".join(map(b"\t".join, sorted(freq.items())))
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with open(tmp, "wb") as out:
-        out.write(HEADER + str(total).encode() + b"\n")
-        out.write(body)
+        out.write(HEADER + b"%d\n" % total)
+        if lines:
+            out.write(lines + b"\n")
         out.flush()
         os.fsync(out.fileno())
     os.replace(tmp, path)

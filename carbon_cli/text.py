@@ -248,8 +248,7 @@ class Pipeline:
             return Lexicon(self._lexicon_path)
         except (OSError, ValueError):
             pass
-        lines = jieba_dict_path().read_text(encoding="utf-8").splitlines()
-        freq, total = merge_entries(lines, user_words())
+        freq, total = merge_entries(jieba_dict_path().read_bytes(), user_words())
         try:
             self.cache_dir.mkdir(parents=True, exist_ok=True)
             write_lexicon(self._lexicon_path, freq, total)
@@ -276,12 +275,13 @@ class Pipeline:
 class _MemoryLexicon(dict[str, int]):
     """The lexicon kept in memory when it cannot be written: prefixes map to 0."""
 
-    def __init__(self, freq: dict[str, int], total: int) -> None:
+    def __init__(self, freq: dict[bytes, bytes], total: int) -> None:
         super().__init__()
-        for word in freq:
+        words = {word.decode("utf-8"): int(value) for word, value in freq.items()}
+        for word in words:
             for end in range(1, len(word)):
                 self.setdefault(word[:end], 0)
-        self.update(freq)
+        self.update(words)
         self.total = total
 
 
