@@ -88,16 +88,19 @@ def medians_loop(
     return {name: statistics.median(values) for name, values in times.items()}
 
 
+# Run a command from a small parent and print the peak RSS of its children: a child
+# started by fork or posix_spawn starts from its parent's pages, so the peak is only the
+# command's own when the parent is smaller than the command.
+_PEAK = (
+    "import resource, subprocess, sys; subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True); "
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+)
+
+
 def peak_rss_mb(command: list[str], env: dict[str, str]) -> float:
-    """The child's maximum resident set size, from ``wait4`` for that child alone."""
-    with open(os.devnull, "wb") as devnull:
-        pid = os.posix_spawnp(
-            command[0], command, env, file_actions=[(os.POSIX_SPAWN_DUP2, devnull.fileno(), 1)]
-        )
-        _, status, usage = os.wait4(pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"bench/warm.py: {subprocess.list2cmdline(command)} failed")
-    return usage.ru_maxrss / 1024  # Linux reports KiB
+    """The command's maximum resident set size, in MB (Linux reports KiB)."""
+    out = subprocess.run([sys.executable, "-c", _PEAK, *command], env=env, capture_output=True, text=True, check=True)
+    return int(out.stdout) / 1024
 
 
 def compile_package() -> None:
