@@ -45,6 +45,7 @@ MAX_FLOOR_RATIO = 1.5
 MAX_NAIVE_RATIO = 0.25
 MAX_FIRST_RATIO = 1.0
 MAX_RSS_MB = 80.0
+ROUNDS = 5  # hyperfine: runs split into rounds, each timing every command in turn
 
 
 def carbon_program() -> str:
@@ -59,17 +60,28 @@ def carbon_program() -> str:
 def medians_hyperfine(
     hyperfine: str, commands: dict[str, list[str]], runs: int, warmup: int, env: dict[str, str], prepare: str | None
 ) -> dict[str, float]:
-    """Median seconds per command, as hyperfine measures them."""
+    """Median seconds per command, as hyperfine measures them.
+
+    hyperfine runs one command's runs back to back; on a shared machine the load can
+    change between commands and skew their ratio. So the runs are split into rounds,
+    each timing every command in turn, and the median is taken over all rounds' times.
+    """
+    rounds = max(1, min(ROUNDS, runs // 3))
+    times: dict[str, list[float]] = {name: [] for name in commands}
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch) / "hyperfine.json"
-        args = [hyperfine, "-N", "--style", "none", "--runs", str(runs), "--warmup", str(warmup), "--export-json", str(out)]
-        if prepare:
-            args += ["--prepare", prepare]
-        for name, command in commands.items():
-            args += ["--command-name", name, subprocess.list2cmdline(command)]
-        subprocess.run(args, env=env, check=True, stdout=subprocess.DEVNULL)
-        results = json.loads(out.read_text())["results"]
-    return {result["command"]: result["median"] for result in results}
+        for round_ in range(rounds):
+            count = runs // rounds + (1 if round_ < runs % rounds else 0)
+            args = [hyperfine, "-N", "--style", "none", "--runs", str(count), "--export-json", str(out)]
+            args += ["--warmup", str(warmup if round_ == 0 else min(warmup, 1))]
+            if prepare:
+                args += ["--prepare", prepare]
+            for name, command in commands.items():
+                args += ["--command-name", name, subprocess.list2cmdline(command)]
+            subprocess.run(args, env=env, check=True, stdout=subprocess.DEVNULL)
+            for result in json.loads(out.read_text())["results"]:
+                times[result["command"]].extend(result["times"])
+    return {name: statistics.median(values) for name, values in times.items()}
 
 
 def medians_loop(
