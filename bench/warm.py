@@ -9,10 +9,12 @@ The targets are ratios, so that they hold on any machine:
   than the naive script;
 - a warm query peaks at 80 MB resident or less.
 
-Times are medians over repeated runs of the three commands in this one session,
-measured with hyperfine when it is installed (``-N``: no shell in between) and with
-a timing loop otherwise. Peak memory is the child's maximum RSS as ``wait4`` reports
-it. Everything runs in a scratch CARBON_HOME; the user's own is never touched.
+Times are medians over repeated runs in this one session, measured with hyperfine
+when it is installed (``-N``: no shell in between) and with a timing loop otherwise,
+in rounds that each time every command (see ``medians``). The first call runs from
+folders emptied before each run. Peak memory is the largest child RSS that
+``getrusage`` reports, over five runs. Everything runs in scratch folders; the
+user's CARBON_HOME is never touched.
 
 carbon's modules are byte-compiled first, as pip does for an installed package and
 Python does on an editable install's first run. Where PYTHONDONTWRITEBYTECODE is set
@@ -30,12 +32,14 @@ import argparse
 import json
 import os
 import platform
+import shlex
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,7 +49,7 @@ MAX_FLOOR_RATIO = 1.5
 MAX_NAIVE_RATIO = 0.25
 MAX_FIRST_RATIO = 1.0
 MAX_RSS_MB = 80.0
-ROUNDS = 5  # hyperfine: runs split into rounds, each timing every command in turn
+ROUNDS = 5  # runs are split into rounds, each timing every command in turn
 
 
 def carbon_program() -> str:
@@ -57,46 +61,61 @@ def carbon_program() -> str:
     return found
 
 
-def medians_hyperfine(
-    hyperfine: str, commands: dict[str, list[str]], runs: int, warmup: int, env: dict[str, str], prepare: str | None
-) -> dict[str, float]:
-    """Median seconds per command, as hyperfine measures them.
+@dataclass
+class Bench:
+    """Commands timed together: same environment, same preparation before each run."""
 
-    hyperfine runs one command's runs back to back; on a shared machine the load can
-    change between commands and skew their ratio. So the runs are split into rounds,
-    each timing every command in turn, and the median is taken over all rounds' times.
-    """
-    rounds = max(1, min(ROUNDS, runs // 3))
-    times: dict[str, list[float]] = {name: [] for name in commands}
+    commands: dict[str, list[str]]
+    runs: int
+    warmup: int
+    env: dict[str, str]
+    prepare: str | None = None  # a shell command run before each timed run
+
+
+def run_hyperfine(hyperfine: str, bench: Bench, runs: int, warmup: int) -> dict[str, list[float]]:
+    """Seconds of every run of every command, as hyperfine measures them (-N: no shell)."""
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch) / "hyperfine.json"
-        for round_ in range(rounds):
-            count = runs // rounds + (1 if round_ < runs % rounds else 0)
-            args = [hyperfine, "-N", "--style", "none", "--runs", str(count), "--export-json", str(out)]
-            args += ["--warmup", str(warmup if round_ == 0 else min(warmup, 1))]
-            if prepare:
-                args += ["--prepare", prepare]
-            for name, command in commands.items():
-                args += ["--command-name", name, subprocess.list2cmdline(command)]
-            subprocess.run(args, env=env, check=True, stdout=subprocess.DEVNULL)
-            for result in json.loads(out.read_text())["results"]:
-                times[result["command"]].extend(result["times"])
-    return {name: statistics.median(values) for name, values in times.items()}
+        args = [hyperfine, "-N", "--style", "none", "--runs", str(runs), "--warmup", str(warmup), "--export-json", str(out)]
+        if bench.prepare:
+            args += ["--prepare", bench.prepare]
+        for name, command in bench.commands.items():
+            args += ["--command-name", name, subprocess.list2cmdline(command)]
+        subprocess.run(args, env=bench.env, check=True, stdout=subprocess.DEVNULL)
+        return {result["command"]: result["times"] for result in json.loads(out.read_text())["results"]}
 
 
-def medians_loop(
-    commands: dict[str, list[str]], runs: int, warmup: int, env: dict[str, str], prepare: str | None
-) -> dict[str, float]:
-    """Median seconds per command, runs interleaved so that drift hits all alike."""
-    times: dict[str, list[float]] = {name: [] for name in commands}
-    for round_ in range(warmup + runs):
-        for name, command in commands.items():
-            if prepare:
-                subprocess.run(prepare, shell=True, check=True)
+def run_loop(bench: Bench, runs: int, warmup: int) -> dict[str, list[float]]:
+    """Seconds of every run of every command, runs interleaved, timed here."""
+    times: dict[str, list[float]] = {name: [] for name in bench.commands}
+    for run in range(warmup + runs):
+        for name, command in bench.commands.items():
+            if bench.prepare:
+                subprocess.run(bench.prepare, shell=True, check=True)
             start = time.perf_counter()
-            subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
-            if round_ >= warmup:
+            subprocess.run(command, env=bench.env, check=True, stdout=subprocess.DEVNULL)
+            if run >= warmup:
                 times[name].append(time.perf_counter() - start)
+    return times
+
+
+def medians(benches: list[Bench], hyperfine: str | None) -> dict[str, float]:
+    """Median seconds per command.
+
+    On a shared machine the load changes while a benchmark runs, and commands timed
+    at different moments would see different loads. So the runs are split into
+    rounds, each timing every command in turn, and each median is taken over the
+    times of all rounds.
+    """
+    rounds = max(1, min(ROUNDS, *(bench.runs for bench in benches)))
+    times: dict[str, list[float]] = {}
+    for round_ in range(rounds):
+        for bench in benches:
+            runs = bench.runs // rounds + (1 if round_ < bench.runs % rounds else 0)
+            warmup = bench.warmup if round_ == 0 else min(bench.warmup, 1)
+            timed = run_hyperfine(hyperfine, bench, runs, warmup) if hyperfine else run_loop(bench, runs, warmup)
+            for name, values in timed.items():
+                times.setdefault(name, []).extend(values)
     return {name: statistics.median(values) for name, values in times.items()}
 
 
@@ -132,33 +151,31 @@ def measure(runs: int, warmup: int, first_runs: int, query: str, use_hyperfine: 
         "naive": [sys.executable, str(NAIVE), query],
     }
     with tempfile.TemporaryDirectory(prefix="carbon-bench-") as scratch:
+        env = {key: value for key, value in os.environ.items() if key != "CARBON_DEBUG"}
+        warm_env = {**env, "CARBON_HOME": str(Path(scratch) / "home"), "CARBON_CACHE": str(Path(scratch) / "cache")}
         fresh = Path(scratch) / "first"
-        env = {**os.environ, "CARBON_HOME": str(fresh / "home"), "CARBON_CACHE": str(fresh / "cache")}
-        env.pop("CARBON_DEBUG", None)
-        clear = f"rm -rf {subprocess.list2cmdline([str(fresh)])}"
-        first_command = {"first": commands["carbon"]}
-        if hyperfine:
-            first = medians_hyperfine(hyperfine, first_command, first_runs, 0, env, clear)["first"]
-        else:
-            first = medians_loop(first_command, first_runs, 0, env, clear)["first"]
-        env.update(CARBON_HOME=str(Path(scratch) / "home"), CARBON_CACHE=str(Path(scratch) / "cache"))
-        subprocess.run(commands["carbon"], env=env, check=True, stdout=subprocess.DEVNULL)  # build the index
-        if hyperfine:
-            medians = medians_hyperfine(hyperfine, commands, runs, warmup, env, None)
-        else:
-            medians = medians_loop(commands, runs, warmup, env, None)
-        rss = {name: max(peak_rss_mb(command, env) for _ in range(5)) for name, command in commands.items()}
+        first_env = {**env, "CARBON_HOME": str(fresh / "home"), "CARBON_CACHE": str(fresh / "cache")}
+        subprocess.run(commands["carbon"], env=warm_env, check=True, stdout=subprocess.DEVNULL)  # build the index
+        times = medians(
+            [
+                Bench(commands, runs, warmup, warm_env),
+                Bench({"first": commands["carbon"]}, first_runs, 0, first_env, f"rm -rf {shlex.quote(str(fresh))}"),
+            ],
+            hyperfine,
+        )
+        rss = {name: max(peak_rss_mb(command, warm_env) for _ in range(5)) for name, command in commands.items()}
+    first = times.pop("first")
     ratios = {
-        "carbon/floor": medians["carbon"] / medians["floor"],
-        "carbon/naive": medians["carbon"] / medians["naive"],
-        "first/naive": first / medians["naive"],
+        "carbon/floor": times["carbon"] / times["floor"],
+        "carbon/naive": times["carbon"] / times["naive"],
+        "first/naive": first / times["naive"],
     }
     return {
         "query": query,
         "timer": "hyperfine" if hyperfine else "loop",
         "runs": runs,
         "bytecode_compiled": compiled,
-        "median_ms": {name: round(value * 1000, 1) for name, value in medians.items()},
+        "median_ms": {name: round(value * 1000, 1) for name, value in times.items()},
         "first_call_ms": round(first * 1000, 1),
         "ratios": {name: round(value, 3) for name, value in ratios.items()},
         "peak_rss_mb": {name: round(value, 1) for name, value in rss.items()},
