@@ -19,8 +19,8 @@ import importlib.util
 import os
 import sys
 import unicodedata
-from functools import cached_property
 from collections.abc import Iterator
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -244,6 +244,8 @@ class Pipeline:
 
     @cached_property
     def lexicon(self) -> Lexicon | _MemoryLexicon:
+        """jieba's dictionary and the user words as a memory-mapped file, written on first
+        use; kept in memory instead when the cache cannot be written."""
         try:
             return Lexicon(self._lexicon_path)
         except (OSError, ValueError):
