@@ -141,6 +141,7 @@ def compile_package() -> None:
 
 
 def measure(runs: int, warmup: int, first_runs: int, query: str, use_hyperfine: bool, compiled: bool) -> dict:
+    """Every number of the report, measured in scratch folders."""
     carbon = carbon_program()
     if compiled:
         compile_package()
@@ -224,7 +225,7 @@ def table(result: dict) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=30, help="timed runs per command (default 30)")
-    parser.add_argument("--warmup", type=int, default=3, help="untimed runs first (default 3)")
+    parser.add_argument("--warmup", type=int, default=3, help="untimed warm runs first (default 3)")
     parser.add_argument("--first-runs", type=int, default=5, help="first calls timed, each from empty folders")
     parser.add_argument("--query", default="CCUS")
     parser.add_argument("--no-hyperfine", action="store_true", help="use the built-in timing loop")

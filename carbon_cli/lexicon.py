@@ -210,6 +210,8 @@ class Segmenter:
             yield from self._single_run(buf)
 
     def cut(self, sentence: str) -> Iterator[str]:
+        """jieba's accurate mode: runs of CJK, letters and digits cut along the route,
+        anything else one character at a time, whitespace kept."""
         for block in _BLOCK.split(sentence):
             if not block:
                 continue
