@@ -59,10 +59,11 @@ def run(argv: list[str] | None = None, *, repair: bool = True) -> int:
 
     import typer
 
-    from .cli import app
+    from .cli import app, load_commands
     from .model import CarbonError
 
     click = _click_exceptions()
+    load_commands(sys.argv[1:] if argv is None else argv)
     try:
         command = typer.main.get_command(app)
         result = command.main(args=argv, prog_name="carbon", standalone_mode=False)
