@@ -123,12 +123,6 @@ def _ccus(cli) -> list[str]:
     return [r["id"] for r in json.loads(result.stdout)["results"]]
 
 
-def _damage_pages(path, start: int, length: int) -> None:
-    data = bytearray(path.read_bytes())
-    data[start : start + length] = bytes((i * 37 + 11) % 256 for i in range(length))
-    path.write_bytes(bytes(data))
-
-
 def _truncate(path) -> None:
     path.write_bytes(path.read_bytes()[: path.stat().st_size // 3])
 
@@ -143,7 +137,10 @@ def _foreign(path) -> None:
 
 def _garbled_pages(path) -> None:
     """Garbage past the header and the schema: only a read of those pages notices."""
-    _damage_pages(path, 3 * 4096, path.stat().st_size - 4 * 4096)
+    data = bytearray(path.read_bytes())
+    start, end = 3 * 4096, len(data) - 4096
+    data[start:end] = bytes((i * 37 + 11) % 256 for i in range(end - start))
+    path.write_bytes(bytes(data))
 
 
 @pytest.mark.parametrize("damage", [_truncate, _empty, _foreign, _garbled_pages, lambda path: path.unlink()])
