@@ -35,13 +35,35 @@ def _click_exceptions():  # type: ignore[no-untyped-def]
     return exceptions
 
 
-def run(argv: list[str] | None = None) -> int:
+def _repaired() -> bool:
+    """A read from the index failed: rebuild the index if it is damaged.
+
+    Every command writes its output only after its reads, so running it again after a
+    repair prints nothing twice.
+    """
+    import sqlite3
+
+    from .catalog import Catalog
+    from .cli import warn
+    from .model import CarbonError
+
+    try:
+        return Catalog(warn=warn).repair()
+    except (OSError, sqlite3.DatabaseError, CarbonError):
+        return False
+
+
+def run(argv: list[str] | None = None, *, repair: bool = True) -> int:
+    """Run one command; a damaged index found on the way is rebuilt and the command run again."""
+    import sqlite3
+
     import typer
 
-    from .cli import app
+    from .cli import app, load_commands
     from .model import CarbonError
 
     click = _click_exceptions()
+    load_commands(sys.argv[1:] if argv is None else argv)
     try:
         command = typer.main.get_command(app)
         result = command.main(args=argv, prog_name="carbon", standalone_mode=False)
@@ -64,6 +86,8 @@ def run(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as error:  # the last line of defence: one line, never a traceback
+        if repair and isinstance(error, sqlite3.DatabaseError) and _repaired():
+            return run(argv, repair=False)
         if os.environ.get("CARBON_DEBUG"):
             raise
         return _error(f"unexpected {type(error).__name__}: {' '.join(str(error).split())[:300]}")

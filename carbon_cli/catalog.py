@@ -7,11 +7,16 @@ its ``library`` key hashes the library's manifest. On open:
 
 - keys match: the index is used as it is (the warm path: nothing is rebuilt);
 - the build key differs, or the file is missing or damaged: a full rebuild into a
-  temporary file, renamed into place;
+  temporary file, renamed into place (a missing index is reported, in one line, only
+  in a home that had one: the first call builds it quietly);
 - only the library differs: added or removed documents are applied in one
   transaction (a ``docs add`` killed half-way is finished here).
 
 A home that cannot be written still answers, from an index built in memory.
+
+Opening checks only SQLite's header (a check of every page would cost each query time
+in proportion to the index), so a page damaged past it shows as an error on a later
+read; :meth:`Catalog.repair` then checks the file whole and rebuilds it.
 """
 
 from __future__ import annotations
@@ -102,6 +107,7 @@ class Catalog:
     def __init__(self, home: Home | None = None, warn: Warn = _quiet) -> None:
         self.home = home or Home()
         self.warn = warn
+        self.used = (self.home.root / "lock").exists()  # made by the first build: this home had an index
         self.writable = self.home.ensure()
 
     @cached_property
@@ -159,11 +165,29 @@ class Catalog:
             conn.close()
         elif problem != "missing":
             self.warn(f"the index in {self.home.root} is damaged ({problem}); rebuilding it")
+        elif self.used:
+            self.warn(f"the index in {self.home.root} is missing; rebuilding it")
         self._rebuild(library_key)
         conn, problem = self._connect()
         if conn is None:
             raise CarbonError(f"cannot open the index just built: {problem}")
         return ix.Index(conn)
+
+    def repair(self) -> bool:
+        """After a read from the index failed: rebuild it if SQLite finds it damaged.
+
+        True when it was rebuilt (the caller may then try again). Everything in the
+        index comes from the seed and the library, so nothing is lost.
+        """
+        if not self.writable:
+            return False
+        with self.home.lock():
+            problem = _integrity(self.home.index_path)
+            if not problem:
+                return False
+            self.warn(f"the index in {self.home.root} is damaged ({problem}); rebuilding it")
+            self._rebuild(self.home.library_key())
+        return True
 
     def _in_memory(self, reason: str) -> ix.Index:
         self.warn(f"{reason}; searching an index built in memory")
@@ -327,6 +351,22 @@ def _fsync(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _integrity(path: Path) -> str:
+    """SQLite's check of every page, after the header's: what is wrong, or ""."""
+    problem = _damage(path)
+    if problem:
+        return problem
+    try:
+        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+        try:
+            (result,) = conn.execute("PRAGMA quick_check(1)").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as error:
+        return str(error)
+    return "" if result == "ok" else " ".join(str(result).replace("*** in database main ***", "").split())
 
 
 def _damage(path: Path) -> str:

@@ -1,14 +1,13 @@
 """The analysis commands: ``keywords``, ``kwic``, ``stats`` and ``export``.
 
-Registered on the main app by the last line of ``cli.py``. Each command takes an
+Registered on the main app when imported, by ``cli.load_commands``. Each command takes an
 optional ID (a passage, with the passages nested under it, or a document) and the
 ``--doc``/``--kind`` filters, calls ``analysis.py`` and renders the result for the
 terminal or, with ``--json``, as JSON. Exit codes follow the rest of the CLI: 0 when
 there is something to show, 1 when the scope or the result is empty, 2 on errors.
-This module is imported on every run of ``carbon``: it imports nothing heavy itself.
+This module is imported on every run of ``carbon`` but those of the commands in
+``cli.py``: it imports nothing heavy itself.
 """
-
-from __future__ import annotations
 
 import sys
 from enum import Enum

@@ -1,7 +1,5 @@
 """``carbon eval``: search quality on a judged query set (see ``evaluate.py``)."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import Optional

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 VARIANTS = ("okapi", "lucene", "plus", "l")
 DEFAULT_VARIANT = "lucene"
@@ -42,8 +43,9 @@ def default_params(variant: str = DEFAULT_VARIANT) -> Params:
     return Params(variant=variant)
 
 
-@dataclass(frozen=True)
-class Corpus:
+class Corpus(NamedTuple):
+    """The corpus statistics a score needs (a NamedTuple: made on every query, see search.Term)."""
+
     n: int  # passages
     avgdl: float
     avg_idf: float  # average okapi idf over the vocabulary (okapi's epsilon floor)

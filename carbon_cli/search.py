@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 from .index import SEMANTIC_KINDS, Index
 from .model import CarbonError, Passage
@@ -34,8 +35,10 @@ TITLE_LINE_PRIOR = 0.6
 _TITLE_LINE_TRIM = "。．.；;：:，, \t\u3000"
 
 
-@dataclass(frozen=True)
-class Term:
+# Term, Contribution (and rank.Corpus) are NamedTuples, not frozen dataclasses: a
+# dataclass costs about 0.4 ms to create at import, on every call, and a frozen one's
+# __init__ is slow for what is made once per posting.
+class Term(NamedTuple):
     """A term the index is asked about, and why it is in the query."""
 
     term: str  # normalised, as indexed
@@ -51,8 +54,7 @@ class Term:
     # synonym adds nothing there
 
 
-@dataclass(frozen=True)
-class Contribution:
+class Contribution(NamedTuple):
     term: str
     idf: float
     tf: int

@@ -7,22 +7,24 @@ normalised character keeps the offset of the original one it came from.
 
 Segmentation is jieba's, with the project's user dictionary. Two tokenizers give the
 same words: the *full* one loads jieba's dictionary into memory (fast for whole
-documents) and the *lexicon* one reads it from a memory-mapped file (fast to start,
-for queries and small documents). See ``lexicon.py``.
+documents) and the *segmenter* reads it from a memory-mapped file with jieba's
+algorithm, without importing jieba (fast to start, for queries and small documents).
+See ``lexicon.py``.
 """
 
 from __future__ import annotations
 
 import hashlib
-import logging
+import importlib.util
 import os
 import sys
 import unicodedata
+from collections.abc import Iterator
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .lexicon import Lexicon, merge_entries, write_lexicon
+from .lexicon import Lexicon, Segmenter, merge_entries, write_lexicon
 from .resources import data_file
 
 if TYPE_CHECKING:
@@ -138,6 +140,8 @@ def _import_jieba() -> "jieba":  # type: ignore[valid-type]
     jieba's compatibility module imports pkg_resources (70 ms) only to locate its own
     files, and falls back to plain paths when that import fails.
     """
+    import logging
+
     blocked = "pkg_resources" not in sys.modules
     if blocked:
         sys.modules["pkg_resources"] = None  # type: ignore[assignment]
@@ -151,8 +155,17 @@ def _import_jieba() -> "jieba":  # type: ignore[valid-type]
 
 
 def jieba_dict_path() -> Path:
-    jieba = _import_jieba()
-    return Path(jieba.__file__).parent / "dict.txt"
+    """jieba's dictionary file, found without importing jieba (a query never needs it)."""
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or spec.origin is None:
+        raise ImportError("jieba is not installed")
+    return Path(spec.origin).parent / "dict.txt"
+
+
+def _hmm_cut(text: str) -> Iterator[str]:
+    """jieba's HMM for characters no dictionary word covers: the one part of jieba a
+    query may need, imported only then."""
+    return _import_jieba().finalseg.cut(text)
 
 
 def dictionary_key() -> str:
@@ -215,22 +228,29 @@ class Pipeline:
 
     @cached_property
     def lexicon_tokenizer(self) -> "jieba.Tokenizer":
-        """jieba reading its dictionary from the lexicon file: for queries."""
+        """jieba itself reading its dictionary from the lexicon file: for jieba.analyse,
+        which calls into the tokenizer's internals."""
         jieba = _import_jieba()
-        lexicon = self._lexicon()
         tokenizer = jieba.Tokenizer()
-        tokenizer.FREQ = lexicon
-        tokenizer.total = lexicon.total
+        tokenizer.FREQ = self.lexicon
+        tokenizer.total = self.lexicon.total
         tokenizer.initialized = True
         return tokenizer
 
-    def _lexicon(self) -> Lexicon:
+    @cached_property
+    def segmenter(self) -> Segmenter:
+        """jieba's cut over the lexicon file, jieba not imported: for queries and small documents."""
+        return Segmenter(self.lexicon, _hmm_cut)
+
+    @cached_property
+    def lexicon(self) -> Lexicon | _MemoryLexicon:
+        """jieba's dictionary and the user words as a memory-mapped file, written on first
+        use; kept in memory instead when the cache cannot be written."""
         try:
             return Lexicon(self._lexicon_path)
         except (OSError, ValueError):
             pass
-        lines = jieba_dict_path().read_text(encoding="utf-8").splitlines()
-        freq, total = merge_entries(lines, user_words())
+        freq, total = merge_entries(jieba_dict_path().read_bytes(), user_words())
         try:
             self.cache_dir.mkdir(parents=True, exist_ok=True)
             write_lexicon(self._lexicon_path, freq, total)
@@ -245,7 +265,7 @@ class Pipeline:
         ``precise`` gives jieba's plain cut, without the shorter words that search
         mode adds; queries use it to tell whole words from their parts.
         """
-        tokenizer = self.full_tokenizer if bulk else self.lexicon_tokenizer
+        tokenizer = self.full_tokenizer if bulk else self.segmenter
         cut = tokenizer.cut_for_search if SEGMENT_MODE == "search" and not precise else tokenizer.cut
         stop = self.stop_words
         return [w for w in cut(normalised) if w not in stop and _is_word(w)]
@@ -257,12 +277,13 @@ class Pipeline:
 class _MemoryLexicon(dict[str, int]):
     """The lexicon kept in memory when it cannot be written: prefixes map to 0."""
 
-    def __init__(self, freq: dict[str, int], total: int) -> None:
+    def __init__(self, freq: dict[bytes, bytes], total: int) -> None:
         super().__init__()
-        for word in freq:
+        words = {word.decode("utf-8"): int(value) for word, value in freq.items()}
+        for word in words:
             for end in range(1, len(word)):
                 self.setdefault(word[:end], 0)
-        self.update(freq)
+        self.update(words)
         self.total = total
 
 

@@ -1,9 +1,16 @@
-"""The stored index: reused while nothing changed, rebuilt when anything that shapes it does."""
+"""The stored index: reused while nothing changed, rebuilt when anything that shapes it
+does, repaired when damaged, read-only homes and concurrent builds; the warm path's cost."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import runpy
+import shutil
 import sqlite3
+import subprocess
+import sys
 
 import pytest
 
@@ -92,3 +99,206 @@ def test_library_edit_outside_carbon_is_reconciled(cli, home, tmp_path):
     (home / "library" / "manifest.json").write_text("{}", encoding="utf-8")
     data = json.loads(cli("docs", "list", "--json").stdout)
     assert "ndrc-nea-new-energy-storage-guidance-2021" not in {d["id"] for d in data}
+
+
+def test_seed_change_rebuilds_the_index(cli, home, tmp_path, monkeypatch):
+    from carbon_cli import catalog
+
+    cli("search", "CCUS", "--json")
+    before = _build_key(home)
+    seed = tmp_path / "seed.txt"
+    seed.write_text(resources.seed_file().read_text(encoding="utf-8") + "\n鲲鹏计划推动氢冶金示范。\n", encoding="utf-8")
+    monkeypatch.setattr(catalog, "seed_file", lambda: seed)
+    data = json.loads(cli("search", "氢冶金", "--json").stdout)
+    assert _build_key(home) != before
+    assert any("氢冶金" in r["text"] for r in data["results"])
+
+
+# -- damage: detected, rebuilt from the seed and the library, one line on stderr --------
+
+
+def _ccus(cli) -> list[str]:
+    result = cli("search", "CCUS", "--json")
+    assert result.code == 0, result
+    return [r["id"] for r in json.loads(result.stdout)["results"]]
+
+
+def _truncate(path) -> None:
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 3])
+
+
+def _empty(path) -> None:
+    path.write_bytes(b"")
+
+
+def _foreign(path) -> None:
+    path.write_bytes(b"PK\x03\x04 not an index" * 100)
+
+
+def _garbled_pages(path) -> None:
+    """Garbage past the header and the schema: only a read of those pages notices."""
+    data = bytearray(path.read_bytes())
+    start, end = 3 * 4096, len(data) - 4096
+    data[start:end] = bytes((i * 37 + 11) % 256 for i in range(end - start))
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("damage", [_truncate, _empty, _foreign, _garbled_pages, lambda path: path.unlink()])
+def test_damaged_or_missing_index_is_rebuilt_with_one_line(cli, home, damage):
+    from conftest import STORAGE
+
+    assert cli("docs", "add", str(STORAGE)).code == 0
+    expected = _ccus(cli)
+    storage = json.loads(cli("search", "新型储能", "--doc", "ndrc-nea-new-energy-storage-guidance-2021", "--json").stdout)
+    damage(home / "index.sqlite")
+    result = cli("search", "CCUS", "--json")
+    assert result.code == 0
+    assert [r["id"] for r in json.loads(result.stdout)["results"]] == expected
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("carbon: warning: the index in ")
+    assert "rebuilding it" in result.stderr
+    # the library's documents are back, and the next call is quiet
+    again = cli("search", "新型储能", "--doc", "ndrc-nea-new-energy-storage-guidance-2021", "--json")
+    assert again.stderr == "" and json.loads(again.stdout)["results"] == storage["results"]
+
+
+def test_first_call_builds_quietly(cli, home):
+    result = cli("search", "CCUS", "--json")
+    assert result.code == 0 and result.stderr == ""
+
+
+# -- a home that cannot be written ------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _read_only(folder):
+    """Make a folder unwritable, as a read-only mount would; for root too (chattr +i)."""
+    paths = [folder, *folder.rglob("*")]
+    for path in paths:
+        path.chmod(path.stat().st_mode & ~0o222)
+    immutable = os.geteuid() == 0
+    try:
+        if immutable:
+            chattr = shutil.which("chattr")
+            if chattr is None or subprocess.run([chattr, "-R", "+i", str(folder)], capture_output=True).returncode:
+                immutable = False
+                pytest.skip("root writes anywhere, and chattr +i is not available here")
+        yield
+    finally:
+        if immutable:
+            subprocess.run([shutil.which("chattr") or "chattr", "-R", "-i", str(folder)], check=True)
+        for path in paths:
+            path.chmod(path.stat().st_mode | 0o200)
+
+
+def test_read_only_home_answers_from_memory_with_a_warning(cli, home, monkeypatch):
+    """Nothing there yet, not even a cache: everything is built in memory, one warning."""
+    home.mkdir()
+    monkeypatch.delenv("CARBON_CACHE")
+    with _read_only(home):
+        result = cli("search", "CCUS", "--json")
+        assert list(home.iterdir()) == []
+    assert result.code == 0
+    assert [r["id"] for r in json.loads(result.stdout)["results"]] == ["qa/action/4"]
+    assert result.stderr.count("\n") == 1
+    assert "cannot be written; searching an index built in memory" in result.stderr
+
+
+def test_read_only_home_with_a_library_and_a_stale_index(cli, home):
+    from conftest import STORAGE
+
+    assert cli("docs", "add", str(STORAGE)).code == 0
+    expected = json.loads(cli("search", "新型储能", "--json").stdout)["results"]
+    (home / "library" / "manifest.json").write_text("{}", encoding="utf-8")  # the index no longer matches
+    with _read_only(home):
+        result = cli("search", "新型储能", "--json")
+        unchanged = cli("search", "CCUS", "--json")
+    assert result.code == 0 and result.stderr.count("\n") == 1 and "built in memory" in result.stderr
+    # the library's records are still read, so the answer is the same as before
+    assert json.loads(result.stdout)["results"] == expected
+    assert unchanged.code == 0
+
+
+def test_read_only_home_with_a_good_index_is_quiet(cli, home):
+    expected = _ccus(cli)
+    with _read_only(home):
+        result = cli("search", "CCUS", "--json")
+    assert result.code == 0 and result.stderr == ""
+    assert [r["id"] for r in json.loads(result.stdout)["results"]] == expected
+
+
+# -- several processes at once ------------------------------------------------------------
+
+
+def _spawn(carbon_exe: str, *args: str) -> subprocess.Popen:
+    return subprocess.Popen([carbon_exe, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=os.environ)
+
+
+def test_processes_building_at_once_all_succeed(home, carbon_exe):
+    procs = [_spawn(carbon_exe, "search", "碳汇", "--json") for _ in range(4)]
+    outputs = [proc.communicate(timeout=120) for proc in procs]
+    assert [proc.returncode for proc in procs] == [0] * 4
+    assert all(err == b"" for _, err in outputs), outputs
+    assert len({out for out, _ in outputs}) == 1
+    assert not list(home.glob(".index.*"))
+
+
+def test_processes_rebuilding_a_library_at_once_all_succeed(cli, home, carbon_exe):
+    from conftest import OPINIONS, STORAGE
+
+    assert cli("docs", "add", str(OPINIONS), str(STORAGE)).code == 0
+    expected = cli("search", "储能", "-n", "20", "--json").stdout
+    (home / "index.sqlite").unlink()
+    procs = [_spawn(carbon_exe, "search", "储能", "-n", "20", "--json") for _ in range(3)]
+    outputs = [proc.communicate(timeout=120) for proc in procs]
+    assert [proc.returncode for proc in procs] == [0] * 3
+    assert all(out.decode() == expected for out, _ in outputs)
+    # one of them rebuilt (and said so, once); the others found its index
+    assert sum(err.decode().count("\n") for _, err in outputs) == 1
+
+
+def test_the_home_holds_plain_data_only(cli, home, monkeypatch):
+    """SQLite, JSON and text: nothing that loading could execute (no pickle)."""
+    from conftest import STORAGE
+
+    monkeypatch.delenv("CARBON_CACHE")
+    assert cli("docs", "add", str(STORAGE)).code == 0
+    assert cli("search", "CCUS", "--json").code == 0
+    files = [path for path in home.rglob("*") if path.is_file()]
+    assert {path.name for path in files} >= {"index.sqlite", "manifest.json", "lock"}
+    for path in files:
+        data = path.read_bytes()
+        if path.suffix == ".sqlite":
+            assert data.startswith(b"SQLite format 3\x00")
+        elif path.suffix == ".json":
+            json.loads(data)
+        else:
+            data.decode("utf-8")  # the lexicon, the traditional characters, the empty lock file
+        assert not data.startswith(b"\x80"), path  # a pickle's protocol marker
+
+
+# -- the warm path ------------------------------------------------------------------------
+
+
+_WARM = """
+import sys
+from carbon_cli.__main__ import run
+code = run(["search", "CCUS", "--json"])
+loaded = {name.split(".")[0] for name in sys.modules} & {"rich", "jieba", "numpy", "rank_bm25", "opencc", "logging"}
+print(code, sorted(loaded), file=sys.stderr)
+"""
+
+
+def test_a_warm_json_search_loads_neither_rich_nor_jieba(run_carbon, home):
+    """No terminal rendering, no jieba (nor its dictionary, nor jieba.analyse), no NumPy."""
+    assert run_carbon("search", "CCUS", "--json").code == 0  # builds the index
+    proc = subprocess.run([sys.executable, "-c", _WARM], capture_output=True, text=True, timeout=60)
+    assert proc.stderr.strip().splitlines()[-1] == "0 []", proc.stderr
+
+
+def test_a_warm_query_peaks_below_80_mb(run_carbon, home, carbon_exe):
+    """Measured as bench/warm.py measures it."""
+    from conftest import ROOT
+
+    peak_rss_mb = runpy.run_path(str(ROOT / "bench" / "warm.py"), run_name="bench_warm")["peak_rss_mb"]
+    assert run_carbon("search", "CCUS", "--json").code == 0
+    assert peak_rss_mb([carbon_exe, "search", "碳汇", "储能", "--json"], dict(os.environ)) < 80

@@ -38,6 +38,36 @@ def test_lexicon_tokenizer_cuts_exactly_like_jieba_with_its_dictionary(pipeline)
         assert pipeline.segment(normalised, precise=True) == pipeline.segment(normalised, bulk=True, precise=True)
 
 
+# Characters of the documents and of what people type: CJK (common and rare, so that
+# jieba's HMM runs), ASCII letters, digits and the symbols jieba keeps inside a block,
+# full-width forms, punctuation and every kind of whitespace.
+_ALPHABET = st.sampled_from(
+    list("碳达峰中和技术能力提升行动新型储能绿色汇蓝的是了在王小明说我们鄂尔多斯氢氨醇甲烷")
+    + list("CCUSccusabxyzAZ0123456789+#&._%-@/:")
+    + list("ＣＵＳ１２，。、；：“”（）《》—…·　 \t\r\n")
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=_ALPHABET, max_size=40))
+def test_segmenter_is_jiebas_cut(text):
+    """The query path's segmenter and jieba's Tokenizer over the same lexicon agree on
+    any text, in both modes: same algorithm, not just same results on the documents."""
+    pipeline = _shared_pipeline()
+    tokenizer = pipeline.lexicon_tokenizer
+    assert list(pipeline.segmenter.cut(text)) == list(tokenizer.cut(text))
+    assert list(pipeline.segmenter.cut_for_search(text)) == list(tokenizer.cut_for_search(text))
+
+
+def test_segmenter_uses_the_hmm_for_unknown_words(pipeline):
+    """A run of characters that no dictionary word covers goes through jieba's HMM,
+    as it does in jieba: a name and a new compound come out whole."""
+    for text, word in (("龚建伟说碳汇", "龚建伟"), ("鄂尔多斯氢氨醇一体化", "氢氨醇")):
+        words = list(pipeline.segmenter.cut(text))
+        assert words == pipeline.full_tokenizer.lcut(text)
+        assert word in words and not pipeline.full_tokenizer.FREQ.get(word)  # not a dictionary word
+
+
 def test_whole_documents_cut_the_same_both_ways(pipeline):
     for path in (SEED, OPINIONS, STORAGE):
         normalised = pipeline.normaliser.normalise(path.read_text(encoding="utf-8"))
