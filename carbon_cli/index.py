@@ -336,6 +336,11 @@ class Index:
         rows = self.conn.execute(f"SELECT term, tid, df FROM terms WHERE term IN ({marks})", wanted)
         return {term: (tid, df) for term, tid, df in rows}
 
+    def posting_rows(self, tid: int) -> list[tuple[int, int, int]]:
+        """(pid, tf, dl) of a term's postings: plain tuples, for scoring every passage
+        of a common term."""
+        return self.conn.execute("SELECT pid, tf, dl FROM postings WHERE tid = ?", (tid,)).fetchall()
+
     def postings(self, tid: int) -> list[Posting]:
         return [Posting(*row) for row in self.conn.execute("SELECT pid, tf, dl FROM postings WHERE tid = ?", (tid,))]
 

@@ -8,6 +8,7 @@ that half the passages contain. Scores only order the hits.
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -113,7 +114,7 @@ class Searcher:
         stats = self.index.term_stats(t.term for t in terms)
         terms = self._with_fallbacks(terms, stats, notes)
         stats = self.index.term_stats(t.term for t in terms)
-        scores, contributions = self._score(terms, stats)
+        scores, contributions = self._score(terms, stats) if explain else (self._score_fast(terms, stats), {})
         candidates = sorted(scores)
         if kinds or docs:
             candidates = sorted(self.index.filter_pids(candidates, kinds, docs))
@@ -123,8 +124,7 @@ class Searcher:
         if any(c.phrase or c.occur != "should" for c in parsed.clauses):
             passages = self.index.passages_by_pid(candidates)
             candidates = [pid for pid in candidates if self._admits(passages[pid], parsed)]
-        order = sorted(candidates, key=lambda pid: (-scores[pid], pid))
-        shown = order[: max(limit, 0)]
+        shown = heapq.nsmallest(max(limit, 0), candidates, key=lambda pid: (-scores[pid], pid))
         passages.update(self.index.passages_by_pid([pid for pid in shown if pid not in passages]))
         hits = []
         for rank, pid in enumerate(shown, start=1):
@@ -134,7 +134,7 @@ class Searcher:
             if explain:
                 hit.explain = contributions[pid]
             hits.append(hit)
-        return SearchResult(raw, parsed, tokens, terms, hits, len(order), notes)
+        return SearchResult(raw, parsed, tokens, terms, hits, len(candidates), notes)
 
     # -- the terms of a query -----------------------------------------------------
 
@@ -264,6 +264,63 @@ class Searcher:
             for pid, shares in contributions.items()
         }
         return scores, contributions
+
+    def _score_fast(self, terms: list[Term], stats: dict[str, tuple[int, int]]) -> dict[int, float]:
+        """``_score``'s scores without the per-term breakdown that only ``--explain``
+        shows: a common word has a posting in most passages, and a float per posting
+        costs a fraction of a ``Contribution``. The same values are summed in the same
+        order, so the scores are equal to the last bit (``tests/test_scale.py``)."""
+        corpus = self._corpus()
+        params = self.params
+        pending: dict[int, dict[int, list[float]]] = {}
+        literal: dict[tuple[int, str], list[float]] = {}
+        sizes: dict[int, int] = {}
+        concepts: dict[int, str] = {}
+        base = 0.0
+        zero = term_weight(0, 1, corpus, params)
+        for term in terms:
+            if term.group:
+                sizes[term.group] = sizes.get(term.group, 0) + 1
+                concepts[term.group] = term.concept
+            if term.term not in stats:
+                continue
+            tid, df = stats[term.term]
+            term_idf = idf(df, corpus, params)
+            rows = self.index.posting_rows(tid)
+            if term.group:
+                by_pid = pending.setdefault(term.group, {})
+                for pid, tf, dl in rows:
+                    by_pid.setdefault(pid, []).append(term.weight * term_idf * term_weight(tf, dl, corpus, params))
+                continue
+            base += term.weight * term_idf * zero
+            floor = term.weight * term_idf * zero
+            concept = term.concept
+            for pid, tf, dl in rows:
+                value = term.weight * term_idf * term_weight(tf, dl, corpus, params)
+                literal.setdefault((pid, concept), []).append(value - floor)
+        targets = {t.group: t.highlight for t in terms if t.group}
+        alternatives = {t.group: t.alternative or t.group for t in terms if t.group}
+        complete = {
+            (group, pid) for group, by_pid in pending.items() for pid, shares in by_pid.items() if len(shares) == sizes[group]
+        }
+        texts = self._matching_texts(sorted({pid for _, pid in complete}))
+        expanded: dict[tuple[int, str], dict[int, list[float]]] = {}
+        for group, by_pid in pending.items():
+            for pid, shares in by_pid.items():
+                if (group, pid) in complete and targets[group] in texts[pid]:
+                    expanded.setdefault((pid, concepts[group]), {}).setdefault(alternatives[group], []).append(max(shares))
+        chosen: dict[int, list[float]] = {}
+        matched: dict[int, int] = {}
+        for key, shares in literal.items():
+            others = expanded.pop(key, None)
+            best = shares if others is None else max([shares, *others.values()], key=sum)
+            chosen.setdefault(key[0], []).extend(best)
+            matched[key[0]] = matched.get(key[0], 0) + 1
+        for (pid, _), others in expanded.items():
+            chosen.setdefault(pid, []).extend(max(others.values(), key=sum))
+            matched[pid] = matched.get(pid, 0) + 1
+        wanted = len({t.concept for t in terms if t.term in stats})
+        return {pid: (base + sum(shares)) * coordination(matched[pid], wanted) for pid, shares in chosen.items()}
 
     def _matching_texts(self, pids: list[int]) -> dict[int, str]:
         """Normalised text and headings of passages: an expansion must occur in them as
