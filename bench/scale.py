@@ -102,7 +102,8 @@ def run(name: str, args: list[str], env: dict[str, str]) -> Step:
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
-        # wait4: this process's own rusage, with that of the workers it waited for
+        # wait4: this process's own CPU time, with that of the workers it waited for (not
+        # its ru_maxrss: Linux keeps that across exec, so it would include this script's)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - started
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -112,7 +113,6 @@ def run(name: str, args: list[str], env: dict[str, str]) -> Step:
         err.seek(0)
         stdout, stderr = out.read(), err.read()
     cpu = usage.ru_utime + usage.ru_stime
-    peak = max(peak, usage.ru_maxrss * 1024)  # the largest single process, should sampling miss it
     if proc.returncode not in (0, 1):
         sys.stderr.write(stderr.decode("utf-8", "replace"))
         raise SystemExit(f"{name}: carbon exited with {proc.returncode}")

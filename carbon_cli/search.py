@@ -288,9 +288,14 @@ class Searcher:
             term_idf = idf(df, corpus, params)
             rows = self.index.posting_rows(tid)
             if term.group:
+                # an expansion counts only where all its words are: after its first
+                # word, only the passages that word found can still qualify
+                first = term.group not in pending
                 by_pid = pending.setdefault(term.group, {})
                 for pid, tf, dl in rows:
-                    by_pid.setdefault(pid, []).append(term.weight * term_idf * term_weight(tf, dl, corpus, params))
+                    shares = by_pid.setdefault(pid, []) if first else by_pid.get(pid)
+                    if shares is not None:
+                        shares.append(term.weight * term_idf * term_weight(tf, dl, corpus, params))
                 continue
             base += term.weight * term_idf * zero
             floor = term.weight * term_idf * zero
