@@ -352,13 +352,11 @@ class Index:
         )
         return [term for (term,) in rows]
 
-    def kinds_of(self, pids: Sequence[int]) -> dict[int, str]:
-        found: dict[int, str] = {}
-        for start in range(0, len(pids), 500):
-            chunk = list(pids[start : start + 500])
-            marks = ",".join("?" * len(chunk))
-            found.update(self.conn.execute(f"SELECT pid, kind FROM passages WHERE pid IN ({marks})", chunk))
-        return found
+    def pids_of_kinds(self, kinds: Sequence[str]) -> dict[int, str]:
+        """pid -> kind of every passage of these kinds, read from the (kind, pid) index
+        alone: cheaper than looking up the kind of each of a common word's hits."""
+        marks = ",".join("?" * len(kinds))
+        return {pid: kind for kind, pid in self.conn.execute(f"SELECT kind, pid FROM passages WHERE kind IN ({marks})", kinds)}
 
     def passages_by_pid(self, pids: Sequence[int]) -> dict[int, Passage]:
         found: dict[int, Passage] = {}

@@ -118,8 +118,10 @@ class Searcher:
         candidates = sorted(scores)
         if kinds or docs:
             candidates = sorted(self.index.filter_pids(candidates, kinds, docs))
-        for pid, kind in self.index.kinds_of(candidates).items():
-            scores[pid] *= KIND_PRIOR.get(kind, 1.0)
+        framing = self.index.pids_of_kinds(tuple(KIND_PRIOR))  # fewer rows than the hits of a common word
+        for pid in candidates:
+            if pid in framing:
+                scores[pid] *= KIND_PRIOR[framing[pid]]
         passages: dict[int, Passage] = {}
         if any(c.phrase or c.occur != "should" for c in parsed.clauses):
             passages = self.index.passages_by_pid(candidates)
@@ -287,6 +289,7 @@ class Searcher:
             tid, df = stats[term.term]
             term_idf = idf(df, corpus, params)
             rows = self.index.posting_rows(tid)
+            weights: dict[tuple[int, int], float] = {}  # term_weight by (tf, dl): few distinct pairs
             if term.group:
                 # an expansion counts only where all its words are: after its first
                 # word, only the passages that word found can still qualify
@@ -295,14 +298,19 @@ class Searcher:
                 for pid, tf, dl in rows:
                     shares = by_pid.setdefault(pid, []) if first else by_pid.get(pid)
                     if shares is not None:
-                        shares.append(term.weight * term_idf * term_weight(tf, dl, corpus, params))
+                        weight = weights.get((tf, dl))
+                        if weight is None:
+                            weight = weights[tf, dl] = term_weight(tf, dl, corpus, params)
+                        shares.append(term.weight * term_idf * weight)
                 continue
             base += term.weight * term_idf * zero
             floor = term.weight * term_idf * zero
             concept = term.concept
             for pid, tf, dl in rows:
-                value = term.weight * term_idf * term_weight(tf, dl, corpus, params)
-                literal.setdefault((pid, concept), []).append(value - floor)
+                weight = weights.get((tf, dl))
+                if weight is None:
+                    weight = weights[tf, dl] = term_weight(tf, dl, corpus, params)
+                literal.setdefault((pid, concept), []).append(term.weight * term_idf * weight - floor)
         targets = {t.group: t.highlight for t in terms if t.group}
         alternatives = {t.group: t.alternative or t.group for t in terms if t.group}
         complete = {
