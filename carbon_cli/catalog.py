@@ -46,7 +46,6 @@ PARALLEL_CHARS = 1_000_000
 # One worker per core, at most this many: one process writes the index, so more
 # workers than it can keep up with would only queue their results in memory.
 MAX_WORKERS = 4
-WRITE_CACHE_KIB = 65_536  # SQLite's page cache while writing a large batch
 
 _SOURCES = ("outline.py", "text.py", "index.py")
 
@@ -395,7 +394,6 @@ class Catalog:
     ) -> None:
         conn = self._refresh(self.home.library_key()).conn  # the index as the library stands
         try:
-            conn.execute(f"PRAGMA cache_size = -{WRITE_CACHE_KIB}")
             report.workers = worker_count(sum(len(r.text) for r in records))
             conn.execute("BEGIN IMMEDIATE")
             # Records are written (and synced to disk, 10 ms each here) by a thread,
