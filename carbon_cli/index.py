@@ -16,7 +16,7 @@ import json
 import math
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from .model import Document, Passage
@@ -347,9 +347,20 @@ class Index:
         rows = self.conn.execute(f"SELECT term, tid, df FROM terms WHERE term IN ({marks})", wanted)
         return {term: (tid, df) for term, tid, df in rows}
 
-    def posting_rows(self, tid: int) -> list[tuple[int, int, int]]:
-        """(pid, tf, dl) of a term's postings: plain tuples, for scoring every passage
-        of a common term."""
+    def posting_rows(self, tid: int, among: Collection[int] | None = None) -> list[tuple[int, int, int]]:
+        """(pid, tf, dl) of a term's postings, as plain tuples: scoring every passage of
+        a common word. ``among`` limits them to some passages, looked up one by one
+        when they are few beside the term's postings."""
+        if among is not None and len(among) * 8 < self.conn.execute("SELECT df FROM terms WHERE tid = ?", (tid,)).fetchone()[0]:
+            wanted = sorted(among)
+            rows: list[tuple[int, int, int]] = []
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows.extend(self.conn.execute(
+                    f"SELECT pid, tf, dl FROM postings WHERE tid = ? AND pid IN ({marks})", (tid, *chunk)
+                ))
+            return rows
         return self.conn.execute("SELECT pid, tf, dl FROM postings WHERE tid = ?", (tid,)).fetchall()
 
     def postings(self, tid: int) -> list[Posting]:

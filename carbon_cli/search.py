@@ -284,17 +284,20 @@ class Searcher:
             if term.group:
                 sizes[term.group] = sizes.get(term.group, 0) + 1
                 concepts[term.group] = term.concept
-            if term.term not in stats:
-                continue
+        # An expansion counts only where all its words are. Its words are read rarest
+        # first, each after the first only where the words before it were found; one
+        # the index lacks rules the expansion out. Only how many words a passage has
+        # and the largest share count, so the order does not change a score.
+        possible = {t.group for t in terms if t.group} - {t.group for t in terms if t.group and t.term not in stats}
+        grouped = sorted((t for t in terms if t.group in possible), key=lambda t: (t.group, stats[t.term][1]))
+        for term in [t for t in terms if not t.group and t.term in stats] + grouped:
             tid, df = stats[term.term]
             term_idf = idf(df, corpus, params)
-            rows = self.index.posting_rows(tid)
             weights: dict[tuple[int, int], float] = {}  # term_weight by (tf, dl): few distinct pairs
             if term.group:
-                # an expansion counts only where all its words are: after its first
-                # word, only the passages that word found can still qualify
                 first = term.group not in pending
                 by_pid = pending.setdefault(term.group, {})
+                rows = self.index.posting_rows(tid) if first else self.index.posting_rows(tid, among=by_pid.keys())
                 for pid, tf, dl in rows:
                     shares = by_pid.setdefault(pid, []) if first else by_pid.get(pid)
                     if shares is not None:
@@ -303,6 +306,7 @@ class Searcher:
                             weight = weights[tf, dl] = term_weight(tf, dl, corpus, params)
                         shares.append(term.weight * term_idf * weight)
                 continue
+            rows = self.index.posting_rows(tid)
             base += term.weight * term_idf * zero
             floor = term.weight * term_idf * zero
             concept = term.concept
