@@ -131,7 +131,11 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=1000)
     parser.add_argument("--json", action="store_true", help="write the numbers as JSON")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "scale")
+    parser.add_argument("--from-json", type=Path, help="print the table of an earlier --json run, run nothing")
     args = parser.parse_args()
+    if args.from_json:
+        _print(json.loads(args.from_json.read_text(encoding="utf-8")))
+        return
 
     out: Path = args.out
     shutil.rmtree(out, ignore_errors=True)
@@ -193,7 +197,8 @@ def _print(result: dict) -> None:
           f"index {corpus_info['index_mb']} MB")
     print("| step | wall s | CPU s | CPU / wall | peak RSS MB |")
     print("| --- | ---: | ---: | ---: | ---: |")
-    print(f"| build ({build['chars_per_second']:,} chars/s) | {build['wall']:.2f} | {build['cpu']:.2f} | "
+    print(f"| build ({build['chars_per_second']:,} chars/s; {build['reported']['workers']} workers, the writing "
+          f"process {build['reported']['cpu_seconds']:.1f} s CPU) | {build['wall']:.2f} | {build['cpu']:.2f} | "
           f"{build['utilisation']:.2f} | {build['peak_rss_mb']:.0f} |")
     for q in result["queries"]:
         print(f"| search {q['query']} ({q['hits']:,} hits), median of {REPEAT} (max {q['wall_max']:.2f}) | "

@@ -179,12 +179,13 @@ class AddReport:
     documents: int = 0  # indexed, i.e. added or replaced
     chars: int = 0
     seconds: float = 0.0
+    cpu_seconds: float = 0.0  # of this process alone: the rest of a parallel build's CPU is the workers'
     workers: int = 1
 
     def summary(self) -> dict[str, float | int]:
         rate = self.chars / self.seconds if self.seconds else 0.0
         return {"documents": self.documents, "chars": self.chars, "seconds": round(self.seconds, 3),
-                "chars_per_second": round(rate), "workers": self.workers}
+                "chars_per_second": round(rate), "workers": self.workers, "cpu_seconds": round(self.cpu_seconds, 3)}
 
 
 class Catalog:
@@ -356,7 +357,7 @@ class Catalog:
         """
         from .readers import display_path, read_file
 
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         report = AddReport([], [])
         with self.home.lock():
             manifest = self.home.manifest()
@@ -382,6 +383,7 @@ class Catalog:
                 self._index_new(records, manifest, shown, report, progress)
         report.added = [a for _, a in sorted(zip(report.positions, report.added), key=lambda pair: pair[0])]
         report.seconds = time.perf_counter() - started
+        report.cpu_seconds = time.process_time() - cpu
         return report
 
     def _index_new(
