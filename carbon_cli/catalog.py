@@ -16,6 +16,7 @@ A home that cannot be written still answers, from an index built in memory.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import os
@@ -400,9 +401,12 @@ class Catalog:
             conn.execute("BEGIN IMMEDIATE")
             # Records are written (and synced to disk, 10 ms each here) by a thread,
             # while this one indexes: both are done before the manifest names them.
-            with ThreadPoolExecutor(1) as files:
+            # The thread starts after the first result, so after the worker processes
+            # were forked: a fork copies no running thread.
+            with contextlib.ExitStack() as stack:
                 try:
                     writes = []
+                    files: ThreadPoolExecutor | None = None
                     writer = ix.Writer(conn, self.pipeline)
                     prepared_all = prepare_all(records, self.pipeline, report.workers)
                     for record, prepared in zip(progress(records), prepared_all):
@@ -410,6 +414,8 @@ class Catalog:
                         if not prepared.passages:
                             report.problems.append((path, f"{name}: no text to index"))
                             continue
+                        if files is None:
+                            files = stack.enter_context(ThreadPoolExecutor(1))
                         writes.append(files.submit(self.home.write_record, dataclasses.asdict(record)))
                         status = "replaced" if record.id in manifest else "added"
                         if status == "replaced":
