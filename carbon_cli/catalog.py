@@ -21,16 +21,20 @@ read; :meth:`Catalog.repair` then checks the file whole and rebuilds it.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import os
 import re
 import sqlite3
-from collections.abc import Callable
-from dataclasses import dataclass
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import index as ix
 from .model import CarbonError, Document
@@ -38,10 +42,19 @@ from .resources import seed_file
 from .store import Home
 from .text import Pipeline, pipeline_key
 
+if TYPE_CHECKING:  # concurrent.futures imports logging: only a build needs it
+    from concurrent.futures import Future, ThreadPoolExecutor
+
 Warn = Callable[[str], None]
 SEED_DOC = "qa"
 SEED_TEASERS = "news"
 BULK_CHARS = 150_000  # above this, load jieba's whole dictionary: faster per character
+# Above this, segment in worker processes: starting one (and loading jieba's dictionary
+# in it) costs about half a second, which a batch this size repays.
+PARALLEL_CHARS = 1_000_000
+# One worker per core, at most this many: one process writes the index, so more
+# workers than it can keep up with would only queue their results in memory.
+MAX_WORKERS = 4
 
 _SOURCES = ("outline.py", "text.py", "index.py")
 
@@ -99,6 +112,91 @@ def _build_key() -> str:
         digest.update((here / name).read_bytes())
     digest.update(seed_file().read_bytes())
     return digest.hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A record parsed and its passages' terms counted: everything indexing needs
+    that does not touch the index, so it can be done in another process."""
+
+    documents: list[Document]
+    counts: list[list[ix.PassageCounts]]
+
+    @property
+    def passages(self) -> int:
+        return sum(len(doc.passages) for doc in self.documents)
+
+
+def prepare(record: Record, pipeline: Pipeline, *, bulk: bool) -> Prepared:
+    documents = record.documents()
+    return Prepared(documents, [ix.count_terms(pipeline, doc.passages, bulk=bulk) for doc in documents])
+
+
+_worker_pipeline: Pipeline | None = None
+
+
+def _start_worker(cache_dir: Path) -> None:
+    global _worker_pipeline
+    _worker_pipeline = Pipeline(cache_dir)
+
+
+def _prepare_in_worker(record: Record) -> Prepared:
+    assert _worker_pipeline is not None
+    return prepare(record, _worker_pipeline, bulk=True)
+
+
+def worker_count(chars: int) -> int:
+    """How many processes segment a batch of ``chars`` characters: 1 means this one."""
+    if chars < PARALLEL_CHARS:
+        return 1
+    return max(1, min(os.cpu_count() or 1, MAX_WORKERS))
+
+
+def prepare_all(records: Sequence[Record], pipeline: Pipeline, workers: int) -> Iterator[Prepared]:
+    """``prepare`` for each record, in order; with workers, in a process pool.
+
+    Only a few records per worker are in flight at a time, so a large batch is never
+    held in memory whole: the caller writes each result to the index as it comes.
+    The results are the same either way (``tests/test_scale.py``).
+    """
+    if workers <= 1:
+        bulk = sum(len(r.text) for r in records) > BULK_CHARS
+        yield from (prepare(record, pipeline, bulk=bulk) for record in records)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(pipeline.cache_dir,)) as pool:
+        queue = iter(records)
+        pending: deque[Future[Prepared]] = deque()
+        for record in queue:
+            pending.append(pool.submit(_prepare_in_worker, record))
+            if len(pending) >= workers * 4:
+                break
+        while pending:
+            result = pending.popleft().result()
+            following = next(queue, None)
+            if following is not None:
+                pending.append(pool.submit(_prepare_in_worker, following))
+            yield result
+
+
+@dataclass
+class AddReport:
+    """What one ``docs add`` did, and how fast."""
+
+    added: list[Added]  # in the order the files were given
+    problems: list[tuple[Path, str]]
+    positions: list[int] = field(default_factory=list)  # of each ``added`` among the files given
+    documents: int = 0  # indexed, i.e. added or replaced
+    chars: int = 0
+    seconds: float = 0.0
+    cpu_seconds: float = 0.0  # of this process alone: the rest of a parallel build's CPU is the workers'
+    workers: int = 1
+
+    def summary(self) -> dict[str, float | int]:
+        rate = self.chars / self.seconds if self.seconds else 0.0
+        return {"documents": self.documents, "chars": self.chars, "seconds": round(self.seconds, 3),
+                "chars_per_second": round(rate), "workers": self.workers, "cpu_seconds": round(self.cpu_seconds, 3)}
 
 
 class Catalog:
@@ -209,12 +307,14 @@ class Catalog:
     def _fill(self, conn: sqlite3.Connection, manifest: bytes) -> None:
         ix.create(conn, self.build_key)
         seed = seed_record()
-        batch = [(doc, seed.info(builtin=True)) for doc in seed.documents()]
-        for record in self._records():
-            batch.extend((doc, record.info()) for doc in record.documents())
-        bulk = sum(doc.end - doc.start for doc, _ in batch) > BULK_CHARS
+        records = [seed, *self._records()]
+        workers = worker_count(sum(len(r.text) for r in records))
         conn.execute("BEGIN")
-        ix.add_documents(conn, batch, self.pipeline, bulk=bulk)
+        writer = ix.Writer(conn, self.pipeline)
+        for record, prepared in zip(records, prepare_all(records, self.pipeline, workers)):
+            info = record.info(builtin=record is seed)
+            writer.add([(doc, info) for doc in prepared.documents], counts=prepared.counts)
+        writer.finish()
         conn.execute("UPDATE meta SET v = ? WHERE k = 'library'", (hashlib.sha256(manifest).hexdigest()[:16],))
         conn.execute("COMMIT")
 
@@ -245,7 +345,7 @@ class Catalog:
             for origin, sha in indexed.items():
                 if wanted.get(origin, {}).get("sha256") != sha:
                     ix.remove_origin(conn, origin)
-            batch = []
+            records = []
             for origin, entry in wanted.items():
                 if indexed.get(origin) == entry["sha256"]:
                     continue
@@ -253,42 +353,124 @@ class Catalog:
                 if data is None:
                     self.warn(f"library record {origin} is missing or damaged; skipped")
                     continue
-                record = Record.from_dict(data)
-                batch.extend((doc, record.info()) for doc in record.documents())
-            if batch:
-                ix.add_documents(conn, batch, self.pipeline)
+                records.append(Record.from_dict(data))
+            workers = worker_count(sum(len(r.text) for r in records))
+            writer = ix.Writer(conn, self.pipeline)
+            for record, prepared in zip(records, prepare_all(records, self.pipeline, workers)):
+                writer.add([(doc, record.info()) for doc in prepared.documents], counts=prepared.counts)
+            writer.finish()
             conn.execute("UPDATE meta SET v = ? WHERE k = 'library'", (library_key,))
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
 
-
     # -- the library --------------------------------------------------------------
 
     def add_file(self, path: Path) -> Added:
         """Read, parse and index one file; the index is updated before this returns."""
+        report = self.add_files([path])
+        if report.problems:
+            raise CarbonError(report.problems[0][1])
+        return report.added[0]
+
+    def add_files(
+        self, paths: Sequence[Path], progress: Callable[[Sequence[Record]], Iterable[Record]] = iter
+    ) -> AddReport:
+        """Read, parse and index files, in one transaction under the writers' lock.
+
+        Each record is written to the library as its passages reach the index; the
+        manifest is written once, then the transaction commits. Killed before the
+        manifest, nothing was added; between manifest and commit, the next open
+        finishes the work (``_reconcile``). Files that cannot be read, or hold no
+        text, are reported and the others still added.
+        """
         from .readers import display_path, read_file
 
-        source = read_file(path)
-        sha = sha256_text(source.text)
-        shown = display_path(path)
-        location = _location(path)
+        started, cpu = time.perf_counter(), time.process_time()
+        report = AddReport([], [])
         with self.home.lock():
             manifest = self.home.manifest()
-            for doc_id, entry in manifest.items():
-                if entry["sha256"] == sha:
-                    return Added(doc_id, shown, "unchanged", 0, source.encoding, source.format)
-            doc_id = self._new_id(path, location, manifest)
-            record = Record(doc_id, source.text, location, source.encoding, source.format, sha, now())
-            documents = record.documents()
-            passages = sum(len(doc.passages) for doc in documents)
-            if not passages:
-                raise CarbonError(f"{shown}: no text to index")
-            status = "replaced" if doc_id in manifest else "added"
-            self.home.save_record(dataclasses.asdict(record))
-            self._refresh(self.home.library_key()).conn.close()
-        return Added(doc_id, shown, status, passages, source.encoding, source.format)
+            records, shown, taken = [], {}, dict(manifest)
+            for position, path in enumerate(paths):
+                try:
+                    source = read_file(path)
+                except CarbonError as error:
+                    report.problems.append((path, str(error)))
+                    continue
+                sha = sha256_text(source.text)
+                known = next((doc_id for doc_id, entry in taken.items() if entry["sha256"] == sha), None)
+                if known is not None:
+                    report.added.append(Added(known, display_path(path), "unchanged", 0, source.encoding, source.format))
+                    report.positions.append(position)
+                    continue
+                location = _location(path)
+                doc_id = self._new_id(path, location, taken)
+                taken[doc_id] = {"sha256": sha, "source": location}
+                records.append(Record(doc_id, source.text, location, source.encoding, source.format, sha, now()))
+                shown[doc_id] = (position, path, display_path(path))
+            if records:
+                self._index_new(records, manifest, shown, report, progress)
+        report.added = [a for _, a in sorted(zip(report.positions, report.added), key=lambda pair: pair[0])]
+        report.seconds = time.perf_counter() - started
+        report.cpu_seconds = time.process_time() - cpu
+        return report
+
+    def _index_new(
+        self,
+        records: list[Record],
+        manifest: dict[str, dict[str, str]],
+        shown: dict[str, tuple[int, Path, str]],
+        report: AddReport,
+        progress: Callable[[Sequence[Record]], Iterable[Record]],
+    ) -> None:
+        conn = self._refresh(self.home.library_key()).conn  # the index as the library stands
+        try:
+            report.workers = worker_count(sum(len(r.text) for r in records))
+            conn.execute("BEGIN IMMEDIATE")
+            # Records are written (and synced to disk, 10 ms each here) by a thread,
+            # while this one indexes: both are done before the manifest names them.
+            # The thread starts after the first result, so after the worker processes
+            # were forked: a fork copies no running thread.
+            with contextlib.ExitStack() as stack:
+                try:
+                    writes = []
+                    files: ThreadPoolExecutor | None = None
+                    writer = ix.Writer(conn, self.pipeline)
+                    prepared_all = prepare_all(records, self.pipeline, report.workers)
+                    for record, prepared in zip(progress(records), prepared_all):
+                        position, path, name = shown[record.id]
+                        if not prepared.passages:
+                            report.problems.append((path, f"{name}: no text to index"))
+                            continue
+                        if files is None:
+                            from concurrent.futures import ThreadPoolExecutor
+
+                            files = stack.enter_context(ThreadPoolExecutor(1))
+                        writes.append(files.submit(self.home.write_record, dataclasses.asdict(record)))
+                        status = "replaced" if record.id in manifest else "added"
+                        if status == "replaced":
+                            writer.remove(record.id)
+                        writer.add([(doc, record.info()) for doc in prepared.documents], counts=prepared.counts)
+                        manifest[record.id] = {"sha256": record.sha256, "source": record.source}
+                        report.added.append(
+                            Added(record.id, name, status, prepared.passages, record.encoding, record.format)
+                        )
+                        report.positions.append(position)
+                        report.documents += 1
+                        report.chars += len(record.text)
+                    writer.finish()
+                    for write in writes:
+                        write.result()
+                    if report.documents:
+                        self.home.write_manifest(manifest)
+                    conn.execute("UPDATE meta SET v = ? WHERE k = 'library'", (self.home.library_key(),))
+                    conn.execute("COMMIT")
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+        finally:
+            conn.close()
 
     def _new_id(self, path: Path, location: str, manifest: dict[str, dict[str, str]]) -> str:
         """A readable id from the file name; a file added again keeps its id."""

@@ -218,17 +218,21 @@ def docs_add(
 
     catalog = _catalog()
     files, problems = discover(paths)
-    added = []
-    for path in render.progress(files, "adding"):
-        try:
-            added.append(catalog.add_file(path))
-        except CarbonError as error:
-            problems.append((path, str(error)))
+    report = catalog.add_files(files, progress=lambda records: render.progress(records, "adding"))
+    problems.extend(report.problems)
     errors = [{"path": _shown(path), "error": message} for path, message in problems]
     if json_out:
-        render.emit_json({"added": [render.added_json(a) for a in added], "errors": errors})
+        render.emit_json({"added": [render.added_json(a) for a in report.added], "errors": errors,
+                          "indexed": report.summary()})
     else:
-        render.print_added(added)
+        render.print_added(report.added)
+    if report.documents:
+        rate = report.summary()["chars_per_second"]
+        processes = "1 process" if report.workers == 1 else f"{report.workers} processes"
+        sys.stderr.write(
+            f"indexed {report.documents:,} documents, {report.chars:,} characters in {report.seconds:.1f} s"
+            f" ({rate:,} characters/s, {processes})\n"
+        )
     for error in errors:
         sys.stderr.write(f"carbon: error: {error['error']}\n")
     raise typer.Exit(2 if errors else 0)

@@ -16,7 +16,7 @@ import json
 import math
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from .model import Document, Passage
@@ -147,71 +147,155 @@ def kind_term(kind: str) -> str:
     return f"kind:{kind}"
 
 
+PassageCounts = tuple[dict[str, int], int]  # term -> frequency, and the passage's length in terms
+
+
+def count_terms(pipeline: Pipeline, passages: Sequence[Passage], *, bulk: bool = False) -> list[PassageCounts]:
+    """Each passage's term frequencies and length: all the index stores of its words.
+
+    Counts, not term lists, are what a worker process hands back in a parallel
+    build: a passage's distinct terms are fewer than its words.
+    """
+    counted = []
+    carried = semantic_kinds(passages)
+    for passage in passages:
+        terms = passage_terms(pipeline, passage, bulk=bulk, kind=carried.get(passage.id))
+        counted.append((dict(Counter(terms)), len(terms)))
+    return counted
+
+
 def add_documents(
     conn: sqlite3.Connection,
     documents: Sequence[tuple[Document, DocumentInfo]],
     pipeline: Pipeline,
     *,
     bulk: bool = False,
-    term_lists: Sequence[Sequence[list[str]]] | None = None,
 ) -> None:
-    """Insert documents and their postings, updating the corpus statistics.
+    """Insert documents and their postings, updating the corpus statistics."""
+    writer = Writer(conn, pipeline)
+    writer.add(documents, bulk=bulk)
+    writer.finish()
 
-    ``term_lists`` may carry terms already segmented elsewhere (by worker processes
-    in a large build): one list of terms per passage, per document.
+
+STAGE_DROP_INDEX = 200_000  # staged postings above which postings_pid is rebuilt, not updated
+# SQLite's page cache (KiB) for the index and for the staging table while writing: the
+# default 2 MB makes a large batch spill and re-read pages (1,000 documents: half the time)
+WRITE_CACHE_KIB = 65_536
+
+
+class Writer:
+    """Adds documents to the index within the caller's transaction, in one batch.
+
+    Postings are the bulk of the index (about one row per 2 characters of text) and
+    live in two B-trees, by (term, passage) and by passage. Inserted document by
+    document they land all over the first tree, and a large build spends its time
+    moving pages. So they are staged in a temporary table and moved in at
+    ``finish`` in key order; for a large batch the by-passage index is dropped and
+    built again by one sort. Term ids are looked up once per batch, document
+    frequencies and the corpus statistics are moved by the amounts added instead of
+    being recounted over the whole index.
     """
-    seq = conn.execute("SELECT coalesce(max(seq), 0) FROM documents").fetchone()[0]
-    df: Counter[str] = Counter()
-    rows: list[tuple[str, int, int]] = []  # term, passage row, tf
-    lengths: dict[int, int] = {}
-    for index, (doc, info) in enumerate(documents):
-        seq += 1
-        conn.execute(
-            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (doc.id, info.origin, seq, doc.title, int(doc.truncated), int(info.builtin), info.source, info.encoding,
-             info.format, info.sha256, doc.end - doc.start, info.added, json.dumps(doc.meta, ensure_ascii=False)),
-        )
-        passages = _unique_ids(doc.passages)
-        carried = semantic_kinds(passages)
-        for number, passage in enumerate(passages):
-            kind = carried.get(passage.id)
-            terms = term_lists[index][number] if term_lists else passage_terms(pipeline, passage, bulk=bulk, kind=kind)
-            counts = Counter(terms)
-            cursor = conn.execute(
-                "INSERT INTO passages (id, doc, kind, number, label, title, parent, section, start, \"end\", text, length)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                (passage.id, doc.id, passage.kind, passage.number, passage.label, passage.title, passage.parent,
-                 json.dumps(list(passage.section), ensure_ascii=False), passage.start, passage.end, passage.text,
-                 len(terms)),
+
+    def __init__(self, conn: sqlite3.Connection, pipeline: Pipeline) -> None:
+        self.conn = conn
+        self.pipeline = pipeline
+        self.seq = conn.execute("SELECT coalesce(max(seq), 0) FROM documents").fetchone()[0]
+        self.pid = conn.execute("SELECT coalesce(max(pid), 0) FROM passages").fetchone()[0]
+        self.terms = _TermIds(conn)
+        self.df: Counter[int] = Counter()
+        self.passages = self.total = self.staged = 0
+        self.unused: set[int] = set()  # terms of removed documents, pruned at ``finish`` if still unused
+        self.sections: dict[tuple[str, ...], str] = {}  # a section's JSON: the passages under a heading share it
+        conn.execute(f"PRAGMA cache_size = -{WRITE_CACHE_KIB}")
+        conn.execute(f"PRAGMA temp.cache_size = -{WRITE_CACHE_KIB}")
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS staged_postings(tid INTEGER, pid INTEGER, tf INTEGER, dl INTEGER)")
+
+    def add(
+        self,
+        documents: Sequence[tuple[Document, DocumentInfo]],
+        *,
+        bulk: bool = False,
+        counts: Sequence[Sequence[PassageCounts]] | None = None,
+    ) -> None:
+        """Insert documents; ``counts`` may carry their passages' terms counted
+        elsewhere (by worker processes in a large build), as ``count_terms`` gives them."""
+        conn = self.conn
+        for index, (doc, info) in enumerate(documents):
+            self.seq += 1
+            conn.execute(
+                "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (doc.id, info.origin, self.seq, doc.title, int(doc.truncated), int(info.builtin), info.source,
+                 info.encoding, info.format, info.sha256, doc.end - doc.start, info.added,
+                 json.dumps(doc.meta, ensure_ascii=False)),
             )
-            pid = cursor.lastrowid
-            assert pid is not None
-            lengths[pid] = len(terms)
-            df.update(counts.keys())
-            rows.extend((term, pid, tf) for term, tf in counts.items())
-    _apply_df(conn, df)
-    tids = _term_ids(conn, df.keys())
-    conn.executemany(
-        "INSERT INTO postings VALUES (?,?,?,?)", ((tids[t], pid, tf, lengths[pid]) for t, pid, tf in rows)
-    )
-    refresh_statistics(conn)
+            passages = _unique_ids(doc.passages)
+            counted = counts[index] if counts is not None else count_terms(self.pipeline, passages, bulk=bulk)
+            tids = self.terms.ids([term for tf, _ in counted for term in tf])
+            passage_rows, posting_rows = [], []
+            for passage, (tf, length) in zip(passages, counted):
+                self.pid += 1
+                passage_rows.append(
+                    (self.pid, passage.id, doc.id, passage.kind, passage.number, passage.label, passage.title,
+                     passage.parent, self._section(passage.section), passage.start, passage.end, passage.text, length)
+                )
+                for term, n in tf.items():
+                    tid = tids[term]
+                    posting_rows.append((tid, self.pid, n, length))
+                    self.df[tid] += 1
+                self.total += length
+            self.passages += len(passages)
+            self.staged += len(posting_rows)
+            conn.executemany("INSERT INTO passages VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", passage_rows)
+            conn.executemany("INSERT INTO temp.staged_postings VALUES (?,?,?,?)", posting_rows)
+
+    def _section(self, section: tuple[str, ...]) -> str:
+        found = self.sections.get(section)
+        if found is None:
+            found = self.sections[section] = json.dumps(list(section), ensure_ascii=False)
+        return found
+
+    def remove(self, origin: str) -> None:
+        """Remove a record's documents (one being replaced) within the same batch."""
+        self.unused.update(remove_origin(self.conn, origin, prune=False))
+
+    def finish(self) -> None:
+        """Move the staged postings in, and update frequencies and statistics."""
+        conn = self.conn
+        rebuild = self.staged > STAGE_DROP_INDEX
+        if rebuild:
+            conn.execute("DROP INDEX postings_pid")
+        conn.execute("INSERT INTO postings SELECT * FROM temp.staged_postings ORDER BY tid, pid")
+        if rebuild:
+            conn.execute("CREATE INDEX postings_pid ON postings(pid)")
+        conn.execute("DELETE FROM temp.staged_postings")
+        conn.executemany("UPDATE terms SET df = df + ? WHERE tid = ?", ((n, tid) for tid, n in sorted(self.df.items())))
+        _prune_terms(conn, sorted(self.unused))
+        _add_statistics(conn, self.passages, self.total)
 
 
-def _apply_df(conn: sqlite3.Connection, df: Counter[str]) -> None:
-    conn.executemany(
-        "INSERT INTO terms(term, df) VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
-        df.items(),
-    )
+class _TermIds:
+    """Term ids for a batch of inserts: looked up once, new terms numbered in order of
+    first appearance (so a serial and a parallel build number them alike)."""
 
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.known: dict[str, int] = {}
+        self.next = conn.execute("SELECT coalesce(max(tid), 0) + 1 FROM terms").fetchone()[0]
 
-def _term_ids(conn: sqlite3.Connection, terms: Iterable[str]) -> dict[str, int]:
-    wanted = list(terms)
-    found: dict[str, int] = {}
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
-        marks = ",".join("?" * len(chunk))
-        found.update((t, tid) for tid, t in conn.execute(f"SELECT tid, term FROM terms WHERE term IN ({marks})", chunk))
-    return found
+    def ids(self, terms: Iterable[str]) -> dict[str, int]:
+        wanted = [t for t in dict.fromkeys(terms) if t not in self.known]
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            self.known.update(
+                (t, tid) for tid, t in self.conn.execute(f"SELECT tid, term FROM terms WHERE term IN ({marks})", chunk)
+            )
+        new = [t for t in wanted if t not in self.known]
+        rows = [(self.next + i, t) for i, t in enumerate(new)]
+        self.conn.executemany("INSERT INTO terms(tid, term, df) VALUES (?, ?, 0)", rows)
+        self.known.update((t, tid) for tid, t in rows)
+        self.next += len(new)
+        return self.known
 
 
 def origins(conn: sqlite3.Connection) -> dict[str, str]:
@@ -219,22 +303,48 @@ def origins(conn: sqlite3.Connection) -> dict[str, str]:
     return dict(conn.execute("SELECT DISTINCT origin, sha256 FROM documents WHERE builtin = 0"))
 
 
-def remove_origin(conn: sqlite3.Connection, origin: str) -> None:
-    """Delete the documents parsed from one record, with passages and postings."""
-    pids = "SELECT pid FROM passages WHERE doc IN (SELECT id FROM documents WHERE origin = ?)"
-    counts = conn.execute(f"SELECT tid, count(*) FROM postings WHERE pid IN ({pids}) GROUP BY tid", (origin,)).fetchall()
-    conn.executemany("UPDATE terms SET df = df - ? WHERE tid = ?", ((n, tid) for tid, n in counts))
-    conn.execute("DELETE FROM terms WHERE df <= 0")
-    conn.execute(f"DELETE FROM postings WHERE pid IN ({pids})", (origin,))
-    conn.execute("DELETE FROM passages WHERE doc IN (SELECT id FROM documents WHERE origin = ?)", (origin,))
+def remove_origin(conn: sqlite3.Connection, origin: str, *, prune: bool = True) -> list[int]:
+    """Delete the documents parsed from one record, with passages and postings.
+
+    Only that record's rows are touched: the terms it used, its passages through
+    their document index, and the statistics by what it held. Returns the ids of
+    the terms it used; with ``prune`` those no passage uses any more are deleted
+    (a ``Writer`` defers that to ``finish``, since its own documents may use them).
+    """
+    docs = [doc for (doc,) in conn.execute("SELECT id FROM documents WHERE origin = ?", (origin,))]
+    pids: list[int] = []
+    total = 0
+    for doc in docs:
+        for pid, length in conn.execute("SELECT pid, length FROM passages WHERE doc = ?", (doc,)):
+            pids.append(pid)
+            total += length
+    removed = len(pids)
+    counts: Counter[int] = Counter()
+    for start in range(0, len(pids), 500):
+        chunk = pids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        counts.update(tid for (tid,) in conn.execute(f"SELECT tid FROM postings WHERE pid IN ({marks})", chunk))
+        conn.execute(f"DELETE FROM postings WHERE pid IN ({marks})", chunk)
+    tids = sorted(counts)
+    conn.executemany("UPDATE terms SET df = df - ? WHERE tid = ?", ((counts[tid], tid) for tid in tids))
+    if prune:
+        _prune_terms(conn, tids)
+    conn.executemany("DELETE FROM passages WHERE doc = ?", ((doc,) for doc in docs))
     conn.execute("DELETE FROM documents WHERE origin = ?", (origin,))
-    refresh_statistics(conn)
+    _add_statistics(conn, -removed, -total)
+    return tids
 
 
-def refresh_statistics(conn: sqlite3.Connection) -> None:
-    """The corpus size and total length that BM25's length normalisation needs."""
-    n, total = conn.execute("SELECT count(*), coalesce(sum(length), 0) FROM passages").fetchone()
-    conn.executemany("UPDATE meta SET v = ? WHERE k = ?", ((str(n), "n"), (str(total), "total")))
+def _prune_terms(conn: sqlite3.Connection, tids: Iterable[int]) -> None:
+    conn.executemany("DELETE FROM terms WHERE tid = ? AND df <= 0", ((tid,) for tid in tids))
+
+
+def _add_statistics(conn: sqlite3.Connection, passages: int, length: int) -> None:
+    """Move the corpus size and total length (what BM25's length normalisation needs)
+    by what was added or removed, instead of recounting every passage."""
+    conn.executemany(
+        "UPDATE meta SET v = CAST(CAST(v AS INTEGER) + ? AS TEXT) WHERE k = ?", ((passages, "n"), (length, "total"))
+    )
 
 
 class Index:
@@ -264,6 +374,22 @@ class Index:
         rows = self.conn.execute(f"SELECT term, tid, df FROM terms WHERE term IN ({marks})", wanted)
         return {term: (tid, df) for term, tid, df in rows}
 
+    def posting_rows(self, tid: int, among: Collection[int] | None = None) -> list[tuple[int, int, int]]:
+        """(pid, tf, dl) of a term's postings, as plain tuples: scoring every passage of
+        a common word. ``among`` limits them to some passages, looked up one by one
+        when they are few beside the term's postings."""
+        if among is not None and len(among) * 8 < self.conn.execute("SELECT df FROM terms WHERE tid = ?", (tid,)).fetchone()[0]:
+            wanted = sorted(among)
+            rows: list[tuple[int, int, int]] = []
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows.extend(self.conn.execute(
+                    f"SELECT pid, tf, dl FROM postings WHERE tid = ? AND pid IN ({marks})", (tid, *chunk)
+                ))
+            return rows
+        return self.conn.execute("SELECT pid, tf, dl FROM postings WHERE tid = ?", (tid,)).fetchall()
+
     def postings(self, tid: int) -> list[Posting]:
         return [Posting(*row) for row in self.conn.execute("SELECT pid, tf, dl FROM postings WHERE tid = ?", (tid,))]
 
@@ -275,13 +401,11 @@ class Index:
         )
         return [term for (term,) in rows]
 
-    def kinds_of(self, pids: Sequence[int]) -> dict[int, str]:
-        found: dict[int, str] = {}
-        for start in range(0, len(pids), 500):
-            chunk = list(pids[start : start + 500])
-            marks = ",".join("?" * len(chunk))
-            found.update(self.conn.execute(f"SELECT pid, kind FROM passages WHERE pid IN ({marks})", chunk))
-        return found
+    def pids_of_kinds(self, kinds: Sequence[str]) -> dict[int, str]:
+        """pid -> kind of every passage of these kinds, read from the (kind, pid) index
+        alone: cheaper than looking up the kind of each of a common word's hits."""
+        marks = ",".join("?" * len(kinds))
+        return {pid: kind for kind, pid in self.conn.execute(f"SELECT kind, pid FROM passages WHERE kind IN ({marks})", kinds)}
 
     def passages_by_pid(self, pids: Sequence[int]) -> dict[int, Passage]:
         found: dict[int, Passage] = {}

@@ -8,6 +8,7 @@ that half the passages contain. Scores only order the hits.
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -127,19 +128,20 @@ class Searcher:
         candidates = sorted(scores)
         if kinds or docs:
             candidates = sorted(self.index.filter_pids(candidates, kinds, docs))
-        kinds_of = self.index.kinds_of(candidates)
-        for pid, kind in kinds_of.items():
-            scores[pid] *= KIND_PRIOR.get(kind, 1.0)
-        semantic = [pid for pid, kind in kinds_of.items() if kind in SEMANTIC_KINDS]
-        for pid, passage in self.index.passages_by_pid(semantic).items():
+        framing = self.index.pids_of_kinds(tuple(KIND_PRIOR))  # fewer rows than the hits of a common word
+        for pid in candidates:
+            if pid in framing:
+                scores[pid] *= KIND_PRIOR[framing[pid]]
+        semantic = self.index.pids_of_kinds(SEMANTIC_KINDS)
+        items = [pid for pid in candidates if pid in semantic]
+        for pid, passage in self.index.passages_by_pid(items).items():
             if names_only(passage):
                 scores[pid] *= TITLE_LINE_PRIOR
         passages: dict[int, Passage] = {}
         if any(c.phrase or c.occur != "should" for c in parsed.clauses):
             passages = self.index.passages_by_pid(candidates)
             candidates = [pid for pid in candidates if self._admits(passages[pid], parsed)]
-        order = sorted(candidates, key=lambda pid: (-scores[pid], pid))
-        shown = order[: max(limit, 0)]
+        shown = heapq.nsmallest(max(limit, 0), candidates, key=lambda pid: (-scores[pid], pid))
         passages.update(self.index.passages_by_pid([pid for pid in shown if pid not in passages]))
         hits = []
         for rank, pid in enumerate(shown, start=1):
@@ -149,7 +151,7 @@ class Searcher:
             if explain:
                 hit.explain = contributions[pid]
             hits.append(hit)
-        return SearchResult(raw, parsed, tokens, terms, hits, len(order), notes)
+        return SearchResult(raw, parsed, tokens, terms, hits, len(candidates), notes)
 
     # -- the terms of a query -----------------------------------------------------
 

@@ -146,21 +146,20 @@ class Home:
                 found.append(record)
         return sorted(found, key=lambda r: (str(r.get("added", "")), r["id"]))
 
-    def save_record(self, record: dict) -> None:
-        """Store one document, then list it in the manifest (call under ``lock``)."""
-        data = json.dumps(record, ensure_ascii=False).encode("utf-8")
-        atomic_write(self.record_path(record["id"]), data)
-        manifest = self.manifest()
-        manifest[record["id"]] = {"sha256": record["sha256"], "source": record["source"]}
-        self._write_manifest(manifest)
+    def write_record(self, record: dict) -> None:
+        """Store one document (call under ``lock``). It belongs to the library once
+        ``write_manifest`` lists it: a writer killed in between leaves a record that
+        nothing refers to, never a manifest that names a missing record."""
+        atomic_write(self.record_path(record["id"]), json.dumps(record, ensure_ascii=False).encode("utf-8"))
 
     def delete_record(self, doc_id: str) -> None:
         manifest = self.manifest()
         manifest.pop(doc_id, None)
-        self._write_manifest(manifest)
+        self.write_manifest(manifest)
         with contextlib.suppress(FileNotFoundError):
             self.record_path(doc_id).unlink()
 
-    def _write_manifest(self, manifest: dict[str, dict[str, str]]) -> None:
+    def write_manifest(self, manifest: dict[str, dict[str, str]]) -> None:
+        """List the library's documents: written once per ``docs add``, after its records."""
         data = json.dumps(dict(sorted(manifest.items())), ensure_ascii=False, indent=0).encode()
         atomic_write(self.library / MANIFEST, data)

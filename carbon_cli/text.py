@@ -35,6 +35,8 @@ PIPELINE_VERSION = "1"
 # jieba's search mode also emits the dictionary words inside longer words
 # (碳达峰碳中和 -> 碳达峰, 碳中和, 中和 ...), so a query for a part finds the whole.
 SEGMENT_MODE = "search"
+SHORT_TEXT = 80  # texts up to this long are remembered by ``Pipeline.terms``...
+SHORT_CACHE = 50_000  # ...this many at most
 
 
 class _NormTable(dict[int, str]):
@@ -197,6 +199,8 @@ class Pipeline:
         self.stop_words = stop_words()
         self._lexicon_path = cache_dir / f"lexicon-{dictionary_key()}.txt"
         self._traditional_path = cache_dir / "t2s-chars.txt"
+        # (text, precise) -> words; both tokenizers give the same words, so bulk is not part of the key
+        self._short: dict[tuple[str, bool], list[str]] = {}
 
     @cached_property
     def normaliser(self) -> Normaliser:
@@ -271,7 +275,17 @@ class Pipeline:
         return [w for w in cut(normalised) if w not in stop and _is_word(w)]
 
     def terms(self, text: str, *, bulk: bool = False, precise: bool = False) -> list[str]:
-        return self.segment(self.normaliser.normalise(text), bulk=bulk, precise=precise)
+        """The words of ``text``; short texts are remembered, since a document repeats
+        them: every passage under a heading is indexed with the heading's title."""
+        if len(text) > SHORT_TEXT:
+            return self.segment(self.normaliser.normalise(text), bulk=bulk, precise=precise)
+        key = (text, precise)
+        words = self._short.get(key)
+        if words is None:
+            if len(self._short) >= SHORT_CACHE:
+                self._short.clear()
+            words = self._short[key] = self.segment(self.normaliser.normalise(text), bulk=bulk, precise=precise)
+        return list(words)
 
 
 class _MemoryLexicon(dict[str, int]):

@@ -1,0 +1,212 @@
+"""The scale benchmark: build, query and update an index of 1,000 documents.
+
+    python bench/scale.py [--docs 1000] [--json] [--out bench/out/scale]
+
+1. writes the corpus of ``bench/corpus.py`` (``--docs`` documents, about 10,000
+   characters each) into ``OUT/corpus``, and one more document into ``OUT/extra``;
+2. makes a fresh ``CARBON_HOME`` in ``OUT/home`` and runs ``carbon search 碳`` once, so
+   that the seed's index and the caches exist (not measured);
+3. **build**: ``carbon docs add OUT/corpus --json``;
+4. **queries**: each of ``QUERIES`` once unmeasured, then ``REPEAT`` times measured,
+   as ``carbon search QUERY --json``;
+5. **add one**: ``carbon docs add OUT/extra/<file> --json``, then **remove one**:
+   ``carbon docs remove <id>``.
+
+Every step is the installed ``carbon`` program in its own process, timed from outside:
+wall time, CPU time (user + sys of the process and of every process it started, from
+``wait4``), CPU utilisation (CPU over wall: 2.0 means both cores
+busy the whole time) and peak memory: sampled every 20 ms from ``/proc`` as the sum
+of the resident sets of the process and its children (an upper bound: pages the
+worker processes share are counted once per process). The machine's load average is
+reported too: other work on the machine lengthens wall times but not CPU times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import corpus  # noqa: E402
+
+QUERIES = ("碳", "技术", "碳达峰", "储能", "碳达峰 行动", "绿色金融", "CCUS", "可再生能源 消纳")
+REPEAT = 5
+
+
+@dataclass
+class Step:
+    """One measured run of the program."""
+
+    name: str
+    wall: float
+    cpu: float
+    peak_rss_mb: float
+    code: int
+    stdout: str
+
+    @property
+    def utilisation(self) -> float:
+        return self.cpu / self.wall if self.wall else 0.0
+
+
+def _tree_rss(root: int) -> int:
+    """Resident bytes of a process and its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as handle:
+                fields = handle.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        pid, ppid = int(entry), int(fields[1])
+        children.setdefault(ppid, []).append(pid)
+        rss[pid] = int(fields[21]) * resource.getpagesize()
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, []))
+    return total
+
+
+def run(name: str, args: list[str], env: dict[str, str]) -> Step:
+    """Run ``carbon ARGS``, timing it and sampling its memory."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen([_carbon(), *args], env=env, stdout=out, stderr=err)
+        peak = 0
+        done = threading.Event()
+
+        def sample() -> None:
+            nonlocal peak
+            while not done.is_set():
+                peak = max(peak, _tree_rss(proc.pid))
+                done.wait(0.02)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        # wait4: this process's own CPU time, with that of the workers it waited for (not
+        # its ru_maxrss: Linux keeps that across exec, so it would include this script's)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        done.set()
+        sampler.join()
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    cpu = usage.ru_utime + usage.ru_stime
+    if proc.returncode not in (0, 1):
+        sys.stderr.write(stderr.decode("utf-8", "replace"))
+        raise SystemExit(f"{name}: carbon exited with {proc.returncode}")
+    return Step(name, wall, cpu, peak / 2**20, proc.returncode, stdout.decode("utf-8"))
+
+
+def _carbon() -> str:
+    found = shutil.which("carbon", path=str(Path(sys.executable).parent)) or shutil.which("carbon")
+    if not found:
+        raise SystemExit("carbon is not installed in this environment (pip install -e .)")
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--docs", type=int, default=1000)
+    parser.add_argument("--json", action="store_true", help="write the numbers as JSON")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "scale")
+    parser.add_argument("--from-json", type=Path, help="print the table of an earlier --json run, run nothing")
+    args = parser.parse_args()
+    if args.from_json:
+        _print(json.loads(args.from_json.read_text(encoding="utf-8")))
+        return
+
+    out: Path = args.out
+    shutil.rmtree(out, ignore_errors=True)
+    files, chars = corpus.write_corpus(out / "corpus", args.docs)
+    (extra_name, extra_text), = list(corpus.documents(1, seed=99))
+    (out / "extra").mkdir(parents=True)
+    extra = out / "extra" / f"extra_{extra_name}"
+    extra.write_text(extra_text, encoding="utf-8")
+    env = {**os.environ, "CARBON_HOME": str(out / "home"), "CARBON_CACHE": str(out / "cache"), "NO_COLOR": "1"}
+    load_before = os.getloadavg()
+
+    run("prepare", ["search", "碳", "--json"], env)
+    build = run("build", ["docs", "add", str(out / "corpus"), "--json"], env)
+    indexed = json.loads(build.stdout)["indexed"]
+    queries = []
+    for query in QUERIES:
+        run("warm-up", ["search", *query.split(), "--json"], env)
+        steps = [run(query, ["search", *query.split(), "--json"], env) for _ in range(REPEAT)]
+        total = json.loads(steps[0].stdout)["total"]
+        queries.append({
+            "query": query, "hits": total,
+            "wall_median": statistics.median(s.wall for s in steps), "wall_max": max(s.wall for s in steps),
+            "cpu_median": statistics.median(s.cpu for s in steps),
+            "peak_rss_mb": max(s.peak_rss_mb for s in steps),
+        })
+    add_one = run("add one", ["docs", "add", str(extra), "--json"], env)
+    added_id = json.loads(add_one.stdout)["added"][0]["id"]
+    remove_one = run("remove one", ["docs", "remove", added_id, "--json"], env)
+    index_mb = (out / "home" / "index.sqlite").stat().st_size / 2**20
+
+    result = {
+        "machine": {"cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
+                    "load_before": [round(x, 2) for x in load_before],
+                    "load_after": [round(x, 2) for x in os.getloadavg()]},
+        "corpus": {"documents": files, "chars": chars, "index_mb": round(index_mb, 1)},
+        "build": {**_step(build), "chars_per_second": round(chars / build.wall), "reported": indexed},
+        "queries": [{k: round(v, 3) if isinstance(v, float) else v for k, v in q.items()} for q in queries],
+        "add_one": {**_step(add_one), "chars": len(extra_text)},
+        "remove_one": _step(remove_one),
+    }
+    if args.json:
+        json.dump(result, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        _print(result)
+
+
+def _step(step: Step) -> dict[str, float]:
+    data = {k: v for k, v in asdict(step).items() if k in ("wall", "cpu", "peak_rss_mb")}
+    data["utilisation"] = step.utilisation
+    return {k: round(v, 3) for k, v in data.items()}
+
+
+def _print(result: dict) -> None:
+    machine, corpus_info, build = result["machine"], result["corpus"], result["build"]
+    print(f"machine: {machine['cores']} cores, Python {machine['python']}, load average "
+          f"{machine['load_before'][0]} before, {machine['load_after'][0]} after")
+    print(f"corpus: {corpus_info['documents']:,} documents, {corpus_info['chars']:,} characters; "
+          f"index {corpus_info['index_mb']} MB")
+    print("| step | wall s | CPU s | CPU / wall | peak RSS MB |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    print(f"| build ({build['chars_per_second']:,} chars/s; {build['reported']['workers']} workers, the writing "
+          f"process {build['reported']['cpu_seconds']:.1f} s CPU) | {build['wall']:.2f} | {build['cpu']:.2f} | "
+          f"{build['utilisation']:.2f} | {build['peak_rss_mb']:.0f} |")
+    for q in result["queries"]:
+        print(f"| search {q['query']} ({q['hits']:,} hits), median of {REPEAT} (max {q['wall_max']:.2f}) | "
+              f"{q['wall_median']:.2f} | {q['cpu_median']:.2f} | | {q['peak_rss_mb']:.0f} |")
+    for key, name in (("add_one", f"add one ({result['add_one']['chars']:,} chars)"), ("remove_one", "remove one")):
+        step = result[key]
+        print(f"| {name} | {step['wall']:.2f} | {step['cpu']:.2f} | {step['utilisation']:.2f} | {step['peak_rss_mb']:.0f} |")
+
+
+if __name__ == "__main__":
+    main()
