@@ -35,6 +35,22 @@ def _click_exceptions():  # type: ignore[no-untyped-def]
     return exceptions
 
 
+def _invoke(command, argv: list[str] | None):  # type: ignore[no-untyped-def]
+    """Run the command; an index found damaged while in use is removed and the
+    command run once more, on an index rebuilt from the library."""
+    import sqlite3
+
+    try:
+        return command.main(args=argv, prog_name="carbon", standalone_mode=False)
+    except sqlite3.DatabaseError as error:
+        from .catalog import discard_damaged_index
+        from .cli import warn
+
+        if not discard_damaged_index(error, warn=warn):
+            raise
+    return command.main(args=argv, prog_name="carbon", standalone_mode=False)
+
+
 def run(argv: list[str] | None = None) -> int:
     import typer
 
@@ -44,7 +60,7 @@ def run(argv: list[str] | None = None) -> int:
     click = _click_exceptions()
     try:
         command = typer.main.get_command(app)
-        result = command.main(args=argv, prog_name="carbon", standalone_mode=False)
+        result = _invoke(command, argv)
         code = result if isinstance(result, int) else 0
         sys.stdout.flush()
         return code

@@ -16,12 +16,13 @@ A home that cannot be written still answers, from an index built in memory.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import os
 import re
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import cached_property
@@ -128,8 +129,9 @@ class Catalog:
         try:
             with self.home.lock():
                 return self._refresh(library_key)
-        except OSError as error:
-            return self._in_memory(f"cannot write the index in {self.home.root}: {error.strerror or error}")
+        except (OSError, sqlite3.OperationalError) as error:  # disk full, a read-only file ...
+            reason = getattr(error, "strerror", None) or error
+            return self._in_memory(f"cannot write the index in {self.home.root}: {reason}")
 
     def _connect(self) -> tuple[sqlite3.Connection | None, str]:
         """Open the index file if it is there and whole."""
@@ -180,6 +182,10 @@ class Catalog:
                 records.append(Record.from_dict(data))
             except (KeyError, TypeError):
                 self.warn(f"skipping a damaged library record: {data.get('id', '?')}")
+        found = {record.id for record in records}
+        for doc_id in self.home.manifest():  # listed, but its record cannot be read
+            if doc_id not in found and self.home.read_record(doc_id) is None:
+                self.warn(f"library record {doc_id} is missing or damaged; skipped")
         return records
 
     def _fill(self, conn: sqlite3.Connection, manifest: bytes) -> None:
@@ -226,10 +232,13 @@ class Catalog:
                 if indexed.get(origin) == entry["sha256"]:
                     continue
                 data = self.home.read_record(origin)
-                if data is None:
+                try:
+                    record = Record.from_dict(data) if data is not None else None
+                except (KeyError, TypeError):
+                    record = None
+                if record is None:
                     self.warn(f"library record {origin} is missing or damaged; skipped")
                     continue
-                record = Record.from_dict(data)
                 batch.extend((doc, record.info()) for doc in record.documents())
             if batch:
                 ix.add_documents(conn, batch, self.pipeline)
@@ -250,7 +259,7 @@ class Catalog:
         sha = sha256_text(source.text)
         shown = display_path(path)
         location = _location(path)
-        with self.home.lock():
+        with self._writing(shown):
             manifest = self.home.manifest()
             for doc_id, entry in manifest.items():
                 if entry["sha256"] == sha:
@@ -266,6 +275,19 @@ class Catalog:
             self._refresh(self.home.library_key()).conn.close()
         return Added(doc_id, shown, status, passages, source.encoding, source.format)
 
+    @contextlib.contextmanager
+    def _writing(self, what: str) -> Iterator[None]:
+        """The writer's lock, with a failure to write (a read-only home, a full disk)
+        reported as one line naming the file, so the rest of a ``docs add`` goes on."""
+        if not self.writable:
+            raise CarbonError(f"{what}: {self.home.root} cannot be written")
+        try:
+            with self.home.lock():
+                yield
+        except (OSError, sqlite3.OperationalError) as error:
+            reason = getattr(error, "strerror", None) or error
+            raise CarbonError(f"{what}: cannot write to {self.home.root}: {reason}") from error
+
     def _new_id(self, path: Path, location: str, manifest: dict[str, dict[str, str]]) -> str:
         """A readable id from the file name; a file added again keeps its id."""
         for doc_id, entry in manifest.items():
@@ -279,7 +301,7 @@ class Catalog:
         return candidate
 
     def remove(self, doc_id: str) -> None:
-        with self.home.lock():
+        with self._writing(doc_id):
             manifest = self.home.manifest()
             if doc_id not in manifest:
                 raise CarbonError(self._not_in_library(doc_id, manifest))
@@ -346,3 +368,29 @@ def _damage(path: Path) -> str:
     if valid and pages and size < pages * page_size:
         return f"truncated: {size:,} of {pages * page_size:,} bytes"
     return ""
+
+
+# What SQLite says of a file whose pages are damaged past what ``_damage`` sees.
+_DAMAGE_SIGNS = ("malformed", "not a database", "could not decode", "no such table", "no such column")
+
+
+def discard_damaged_index(error: Exception, home: Home | None = None, warn: Warn = _quiet) -> bool:
+    """Remove an index that failed while being read because it is damaged.
+
+    The header check on open cannot see a garbage page inside the file; SQLite only
+    finds it when a query reaches that page. The index is derived data, so removing
+    it loses nothing: the next open rebuilds it from the seed and the library. False
+    when the error is not damage (a lock, a full disk) or the file cannot be removed.
+    """
+    message = " ".join(str(error).split())
+    if not isinstance(error, sqlite3.DatabaseError) or not any(sign in message.lower() for sign in _DAMAGE_SIGNS):
+        return False
+    home = home or Home()
+    try:
+        home.index_path.unlink()
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return False
+    warn(f"the index in {home.root} is damaged ({message[:120]}); rebuilding it")
+    return True
