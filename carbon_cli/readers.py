@@ -721,7 +721,9 @@ def _read_pdf(path: Path, data: bytes) -> tuple[str, str]:
 
     pypdf_log = logging.getLogger("pypdf")
     saved_level = pypdf_log.level
-    pypdf_log.setLevel(logging.ERROR)  # pypdf warns about every repaired xref
+    # pypdf logs every repaired xref, and logs as errors what it works around (an
+    # unknown font encoding): stderr carries carbon's one-line messages only.
+    pypdf_log.setLevel(logging.CRITICAL + 1)
     try:
         try:
             reader = PdfReader(io.BytesIO(data), strict=False)
