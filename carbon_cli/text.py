@@ -82,7 +82,10 @@ class Normaliser:
     def _to_simplified(self, text: str) -> str:
         if self._traditional.isdisjoint(text):
             return text
-        converted = self._converter.convert(text)
+        try:
+            converted = self._converter.convert(text)
+        except UnicodeEncodeError:  # a lone surrogate (an argument that was not UTF-8)
+            converted = ""
         if len(converted) == len(text):
             return converted
         return "".join(self._converter.convert(char) if char in self._traditional else char for char in text)
