@@ -214,7 +214,8 @@ def docs_add(
     from .readers import discover
 
     catalog = _catalog()
-    files, problems = discover(paths)
+    files, found = discover(paths)
+    problems = [(path, f"{_shown(path)}: {message}") for path, message in found]  # name the file, as readers do
     added = []
     for path in render.progress(files, "adding"):
         try:
