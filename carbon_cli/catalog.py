@@ -128,7 +128,7 @@ class Catalog:
             return self._in_memory(f"{self.home.root} cannot be written")
         try:
             with self.home.lock():
-                return self._refresh(library_key)
+                return self._refresh(library_key, announce_missing=True)
         except (OSError, sqlite3.OperationalError) as error:  # disk full, a read-only file ...
             reason = getattr(error, "strerror", None) or error
             return self._in_memory(f"cannot write the index in {self.home.root}: {reason}")
@@ -150,7 +150,8 @@ class Catalog:
         except sqlite3.DatabaseError as error:
             return None, str(error)
 
-    def _refresh(self, library_key: str) -> ix.Index:
+    def _refresh(self, library_key: str, announce_missing: bool = False) -> ix.Index:
+        self.home.sweep()
         conn, problem = self._connect()  # another process may have done the work meanwhile
         if conn is not None:
             meta = dict(conn.execute("SELECT k, v FROM meta"))
@@ -161,6 +162,10 @@ class Catalog:
             conn.close()
         elif problem != "missing":
             self.warn(f"the index in {self.home.root} is damaged ({problem}); rebuilding it")
+        elif self.home.index_path in _DISCARDED:  # already announced as damaged
+            _DISCARDED.discard(self.home.index_path)
+        elif announce_missing and self.home.manifest():  # first runs and adds build it silently
+            self.warn(f"the index in {self.home.root} is missing; rebuilding it from the library")
         self._rebuild(library_key)
         conn, problem = self._connect()
         if conn is None:
@@ -370,6 +375,7 @@ def _damage(path: Path) -> str:
     return ""
 
 
+_DISCARDED: set[Path] = set()  # indexes removed as damaged by this process, not yet rebuilt
 # What SQLite says of a file whose pages are damaged past what ``_damage`` sees.
 _DAMAGE_SIGNS = ("malformed", "not a database", "could not decode", "no such table", "no such column")
 
@@ -392,5 +398,6 @@ def discard_damaged_index(error: Exception, home: Home | None = None, warn: Warn
         pass
     except OSError:
         return False
+    _DISCARDED.add(home.index_path)
     warn(f"the index in {home.root} is damaged ({message[:120]}); rebuilding it")
     return True

@@ -102,6 +102,14 @@ class Home:
         finally:
             handle.close()
 
+    def sweep(self) -> None:
+        """Remove the temporary files of writers killed mid-write (call under ``lock``:
+        only the lock holder writes them, so any other one is left over)."""
+        for pattern in (self.root.glob(".index.*.tmp"), self.library.glob(".*.tmp")):
+            for path in pattern:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+
     # -- the library -----------------------------------------------------------------
 
     def manifest_bytes(self) -> bytes:
