@@ -124,6 +124,23 @@ def test_the_installed_program_takes_any_bytes_as_a_query(run_carbon, carbon_exe
         assert json.loads(proc.stdout)["query"]  # valid UTF-8 JSON, the query echoed (U+FFFD for bad bytes)
 
 
+@pytest.mark.parametrize(
+    "args",
+    [[b"show", b"\xff"], [b"stats", b"qa\xff"], [b"keywords", b"\xff"], [b"kwic", "知識".encode() + b"\xff"],
+     [b"search", "kind:\xff 碳".encode("utf-8", "surrogateescape")], [b"search", b"\xff\xfe", b"--doc", b"\xff"],
+     [b"docs", b"show", b"\xff"], [b"docs", b"remove", b"\xff"], [b"outline", b"--doc", b"\xff"],
+     [b"actions", b"--doc", b"\xff"], [b"export", b"--kind", b"\xff"], [b"stats", b"--term", b"\xff"]],
+    ids=lambda args: b" ".join(args).decode("utf-8", "backslashreplace"),
+)
+def test_every_command_takes_undecodable_arguments(run_carbon, carbon_exe, args):
+    """ids, filters and terms that are not UTF-8 are unknown, never an unexpected error."""
+    proc = subprocess.run([carbon_exe.encode(), *args], capture_output=True, timeout=120)
+    stderr = proc.stderr.decode("utf-8", "replace")
+    assert proc.returncode in (0, 1, 2) and "Traceback" not in stderr and "unexpected" not in stderr, stderr
+    if proc.returncode == 2:
+        assert stderr.startswith("carbon: error: ") and stderr.count("\n") == 1, stderr
+
+
 # -- normaliser and highlighter -----------------------------------------------------
 
 _PIPELINE: list[Pipeline] = []
