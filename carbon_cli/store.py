@@ -78,11 +78,13 @@ class Home:
     def ensure(self) -> bool:
         """Create the folders, user-only. False when the home cannot be written."""
         try:
-            for folder in (self.root, self.library, self.cache):
+            for folder in (self.root, self.library):
                 folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-            return os.access(self.root, os.W_OK) and os.access(self.library, os.W_OK)
         except OSError:
             return False
+        with contextlib.suppress(OSError):  # derived files only: an unwritable cache costs speed, not the home
+            self.cache.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return os.access(self.root, os.W_OK) and os.access(self.library, os.W_OK)
 
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:

@@ -377,3 +377,15 @@ def test_read_only_home_in_process(cli, home, monkeypatch):
     added = cli("docs", "add", str(OPINIONS))
     assert added.code == 2 and "cannot be written" in added.stderr and added.stderr.count("\n") == 1
     assert _snapshot(home) == before
+
+
+def test_an_unusable_cache_folder_does_not_make_the_home_read_only(home, carbon_exe, tmp_path):
+    """CARBON_CACHE holds derived files only: when it cannot be created the index is
+    still stored in the home, not rebuilt in memory on every call."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")
+    env = {**os.environ, "CARBON_CACHE": str(blocker / "cache")}
+    for _ in range(2):
+        result = subprocess.run([carbon_exe, "search", "碳汇", "--json"], capture_output=True, text=True, env=env, timeout=120)
+        assert result.returncode == 0 and result.stderr == "", result.stderr
+    assert (home / "index.sqlite").is_file()
