@@ -123,7 +123,7 @@ def test_killed_adds_lose_nothing(home, carbon_exe, tmp_path):
         for doc_id in batch:
             if doc_id in present:
                 assert present[doc_id]["passages"] == len(expected_passages(docs[doc_id], doc_id)), doc_id
-    assert kills >= KILLS // 2, f"only {kills} processes were still running when killed"
+    assert kills >= KILLS // 3, f"only {kills} processes were still running when killed"
     present = listed(carbon_exe)
     for doc_id in present.keys() & docs.keys():
         assert_whole(carbon_exe, doc_id, docs[doc_id])
