@@ -250,21 +250,22 @@ def test_every_body_page_garbage(home, carbon_exe, library):
 
 def test_one_damaged_page_at_a_time(home, carbon_exe, library):
     """A garbage page anywhere in the body: detected when a command reaches it (and the
-    index rebuilt), or never read; the answers stay the same either way."""
+    index rebuilt), or never read; the answers stay the same either way.
+    CARBON_DAMAGED_PAGES sets how many pages are tried (6 in CI)."""
     path = home / "index.sqlite"
     good = path.read_bytes()
     page = int.from_bytes(good[16:18], "big")
     pages = len(good) // page
     rng = random.Random(5)
     repaired = 0
-    for number in sorted(rng.sample(range(1, pages), min(10, pages - 1))):
+    for number in sorted(rng.sample(range(1, pages), min(int(os.environ.get("CARBON_DAMAGED_PAGES", "6")), pages - 1))):
         data = bytearray(good)
         data[number * page : (number + 1) * page] = bytes(rng.randrange(256) for _ in range(page))
         path.write_bytes(bytes(data))
         stderr = answers_after_damage(carbon_exe, library, warned=None)
         repaired += "damaged" in stderr
-        for args in (("outline", "--json"), ("docs", "list", "--json"), ("actions", "--list", "--json")):
-            result = carbon(carbon_exe, *args)  # commands reading other pages
+        for args in (("outline", "--json"), ("actions", "--list", "--json")):  # commands reading other pages
+            result = carbon(carbon_exe, *args)
             assert result.returncode == 0 and "Traceback" not in result.stderr, (number, args, result.stderr)
             json.loads(result.stdout)
         path.write_bytes(good)
