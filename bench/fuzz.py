@@ -408,7 +408,9 @@ def _worker(args: tuple[int, int, int, int, float]) -> tuple[Counter, list[Outco
     counts: Counter = Counter()
     failures: list[Outcome] = []
     with tempfile.TemporaryDirectory(prefix="carbon-fuzz-", dir=_scratch()) as tmp:
-        for index in range(job, total, jobs):
+        for index in range(total):  # pairs of inputs (one per target) dealt out in turn: even loads
+            if (index // 2) % jobs != job:
+                continue
             outcome = run_one(index, seed, seeds, Path(tmp), slow)
             counts[outcome.target] += 1
             if outcome.error:
