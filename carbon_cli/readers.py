@@ -637,7 +637,7 @@ def _check_zip(path: Path, data: bytes) -> zipfile.ZipFile:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
         raise ReadError(path, "not a valid DOCX file (not a zip archive, or a corrupt one)") from None
-    except (OSError, ValueError, EOFError) as exc:
+    except (OSError, ValueError, EOFError, NotImplementedError) as exc:  # NotImplementedError: "zip file version 14.8"
         raise ReadError(path, f"not a valid DOCX file (corrupt zip archive: {exc})") from None
     infos = archive.infolist()
     total = sum(info.file_size for info in infos)
