@@ -260,7 +260,15 @@ class Catalog:
         """Read, parse and index one file; the index is updated before this returns."""
         from .readers import display_path, read_file
 
-        source = read_file(path)
+        try:
+            source = read_file(path)
+        except CarbonError:
+            raise
+        except Exception as error:  # a reader's own bug: this file is refused, the rest of the call goes on
+            if os.environ.get("CARBON_DEBUG"):
+                raise
+            reason = " ".join(str(error).split())[:200]
+            raise CarbonError(f"{display_path(path)}: cannot be read ({type(error).__name__}: {reason})") from error
         sha = sha256_text(source.text)
         shown = display_path(path)
         location = _location(path)

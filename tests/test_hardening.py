@@ -309,6 +309,48 @@ def test_hostile_files_are_refused_one_line_each_and_the_rest_is_added(run_carbo
     assert result.code == 0 and json.loads(result.stdout)["results"]
 
 
+def test_a_docx_claiming_a_future_zip_version_is_refused_and_the_rest_added(run_carbon, tmp_path):
+    """Found by bench/fuzz.py (seed 2, inputs 445768 and 905706): zipfile raises
+    NotImplementedError for a member that needs zip version 14.8 to extract, which
+    ended the whole docs add call as an unexpected error."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("一、加快推动新型储能发展。")
+    path = tmp_path / "future.docx"
+    document.save(path)
+    data = bytearray(path.read_bytes())
+    at = data.index(b"PK\x01\x02")  # the first central directory entry
+    data[at + 6 : at + 8] = (148).to_bytes(2, "little")  # version needed to extract: 14.8
+    path.write_bytes(bytes(data))
+    good = tmp_path / "good.txt"
+    good.write_text("（一）推进碳排放权交易市场建设。", encoding="utf-8")
+    result = run_carbon("docs", "add", str(path), str(good), "--json")
+    assert result.code == 2 and result.stderr.count("\n") == 1, result
+    assert "future.docx: not a valid DOCX file (corrupt zip archive: zip file version 14.8)" in result.stderr
+    assert [a["id"] for a in json.loads(result.stdout)["added"]] == ["good"]
+
+
+def test_a_reader_failing_unexpectedly_costs_only_its_file(cli, tmp_path, monkeypatch):
+    """Defence in depth: whatever a parser raises, the other files of the call are added."""
+    from carbon_cli import readers
+
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "a.html").write_text("<p>（一）推进碳排放权交易市场建设。</p>", encoding="utf-8")
+    (folder / "b.txt").write_text("（二）发展绿色金融。", encoding="utf-8")
+
+    def broken(path, data):
+        raise NotImplementedError("a parser's own bug")
+
+    monkeypatch.setattr(readers, "_read_html", broken)
+    result = cli("docs", "add", str(folder), "--json")
+    assert result.code == 2
+    assert result.stderr.splitlines() == [
+        f"carbon: error: {folder / 'a.html'}: cannot be read (NotImplementedError: a parser's own bug)"]
+    assert [a["id"] for a in json.loads(result.stdout)["added"]] == ["b"]
+
+
 def test_a_long_single_line_under_the_limit_is_indexed(run_carbon, tmp_path):
     line = ("推动能源绿色低碳转型，" + "碳" * 40 + "，新型储能。") * 1_500  # one line, ~90,000 characters
     path = tmp_path / "line.txt"
