@@ -35,28 +35,23 @@ def _click_exceptions():  # type: ignore[no-untyped-def]
     return exceptions
 
 
-def _repaired() -> bool:
-    """A read from the index failed: rebuild the index if it is damaged.
-
-    Every command writes its output only after its reads, so running it again after a
-    repair prints nothing twice.
-    """
+def _invoke(command, argv: list[str] | None):  # type: ignore[no-untyped-def]
+    """Run the command; an index found damaged while in use is removed and the
+    command run once more, on an index rebuilt from the library."""
     import sqlite3
-
-    from .catalog import Catalog
-    from .cli import warn
-    from .model import CarbonError
 
     try:
-        return Catalog(warn=warn).repair()
-    except (OSError, sqlite3.DatabaseError, CarbonError):
-        return False
+        return command.main(args=argv, prog_name="carbon", standalone_mode=False)
+    except sqlite3.DatabaseError as error:
+        from .catalog import discard_damaged_index
+        from .cli import warn
+
+        if not discard_damaged_index(error, warn=warn):
+            raise
+    return command.main(args=argv, prog_name="carbon", standalone_mode=False)
 
 
-def run(argv: list[str] | None = None, *, repair: bool = True) -> int:
-    """Run one command; a damaged index found on the way is rebuilt and the command run again."""
-    import sqlite3
-
+def run(argv: list[str] | None = None) -> int:
     import typer
 
     from .cli import app, load_commands
@@ -66,7 +61,7 @@ def run(argv: list[str] | None = None, *, repair: bool = True) -> int:
     load_commands(sys.argv[1:] if argv is None else argv)
     try:
         command = typer.main.get_command(app)
-        result = command.main(args=argv, prog_name="carbon", standalone_mode=False)
+        result = _invoke(command, argv)
         code = result if isinstance(result, int) else 0
         sys.stdout.flush()
         return code
@@ -86,8 +81,6 @@ def run(argv: list[str] | None = None, *, repair: bool = True) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as error:  # the last line of defence: one line, never a traceback
-        if repair and isinstance(error, sqlite3.DatabaseError) and _repaired():
-            return run(argv, repair=False)
         if os.environ.get("CARBON_DEBUG"):
             raise
         return _error(f"unexpected {type(error).__name__}: {' '.join(str(error).split())[:300]}")

@@ -231,9 +231,10 @@ class Catalog:
             return self._in_memory(f"{self.home.root} cannot be written")
         try:
             with self.home.lock():
-                return self._refresh(library_key)
-        except OSError as error:
-            return self._in_memory(f"cannot write the index in {self.home.root}: {error.strerror or error}")
+                return self._refresh(library_key, announce_missing=True)
+        except (OSError, sqlite3.OperationalError) as error:  # disk full, a read-only file ...
+            reason = getattr(error, "strerror", None) or error
+            return self._in_memory(f"cannot write the index in {self.home.root}: {reason}")
 
     def _connect(self) -> tuple[sqlite3.Connection | None, str]:
         """Open the index file if it is there and whole."""
@@ -252,7 +253,8 @@ class Catalog:
         except sqlite3.DatabaseError as error:
             return None, str(error)
 
-    def _refresh(self, library_key: str) -> ix.Index:
+    def _refresh(self, library_key: str, announce_missing: bool = False) -> ix.Index:
+        self.home.sweep()
         conn, problem = self._connect()  # another process may have done the work meanwhile
         if conn is not None:
             meta = dict(conn.execute("SELECT k, v FROM meta"))
@@ -263,29 +265,15 @@ class Catalog:
             conn.close()
         elif problem != "missing":
             self.warn(f"the index in {self.home.root} is damaged ({problem}); rebuilding it")
-        elif self.used:
-            self.warn(f"the index in {self.home.root} is missing; rebuilding it")
+        elif self.home.index_path in _DISCARDED:  # already announced as damaged
+            _DISCARDED.discard(self.home.index_path)
+        elif announce_missing and (self.used or self.home.manifest()):  # a first run builds it silently
+            self.warn(f"the index in {self.home.root} is missing; rebuilding it from the library")
         self._rebuild(library_key)
         conn, problem = self._connect()
         if conn is None:
             raise CarbonError(f"cannot open the index just built: {problem}")
         return ix.Index(conn)
-
-    def repair(self) -> bool:
-        """After a read from the index failed: rebuild it if SQLite finds it damaged.
-
-        True when it was rebuilt (the caller may then try again). Everything in the
-        index comes from the seed and the library, so nothing is lost.
-        """
-        if not self.writable:
-            return False
-        with self.home.lock():
-            problem = _integrity(self.home.index_path)
-            if not problem:
-                return False
-            self.warn(f"the index in {self.home.root} is damaged ({problem}); rebuilding it")
-            self._rebuild(self.home.library_key())
-        return True
 
     def _in_memory(self, reason: str) -> ix.Index:
         self.warn(f"{reason}; searching an index built in memory")
@@ -302,6 +290,10 @@ class Catalog:
                 records.append(Record.from_dict(data))
             except (KeyError, TypeError):
                 self.warn(f"skipping a damaged library record: {data.get('id', '?')}")
+        found = {record.id for record in records}
+        for doc_id in self.home.manifest():  # listed, but its record cannot be read
+            if doc_id not in found and self.home.read_record(doc_id) is None:
+                self.warn(f"library record {doc_id} is missing or damaged; skipped")
         return records
 
     def _fill(self, conn: sqlite3.Connection, manifest: bytes) -> None:
@@ -350,10 +342,14 @@ class Catalog:
                 if indexed.get(origin) == entry["sha256"]:
                     continue
                 data = self.home.read_record(origin)
-                if data is None:
+                try:
+                    record = Record.from_dict(data) if data is not None else None
+                except (KeyError, TypeError):
+                    record = None
+                if record is None:
                     self.warn(f"library record {origin} is missing or damaged; skipped")
                     continue
-                records.append(Record.from_dict(data))
+                records.append(record)
             workers = worker_count(sum(len(r.text) for r in records))
             writer = ix.Writer(conn, self.pipeline)
             for record, prepared in zip(records, prepare_all(records, self.pipeline, workers)):
@@ -389,7 +385,10 @@ class Catalog:
 
         started, cpu = time.perf_counter(), time.process_time()
         report = AddReport([], [])
-        with self.home.lock():
+        if not self.writable:
+            report.problems.extend((path, f"{display_path(path)}: {self.home.root} cannot be written") for path in paths)
+            return report
+        with self._writing(f"adding to {self.home.root}"):
             manifest = self.home.manifest()
             records, shown, taken = [], {}, dict(manifest)
             for position, path in enumerate(paths):
@@ -397,6 +396,12 @@ class Catalog:
                     source = read_file(path)
                 except CarbonError as error:
                     report.problems.append((path, str(error)))
+                    continue
+                except Exception as error:  # a reader's own bug: this file is refused, the others go on
+                    if os.environ.get("CARBON_DEBUG"):
+                        raise
+                    reason = " ".join(str(error).split())[:200]
+                    report.problems.append((path, f"{display_path(path)}: cannot be read ({type(error).__name__}: {reason})"))
                     continue
                 sha = sha256_text(source.text)
                 known = next((doc_id for doc_id, entry in taken.items() if entry["sha256"] == sha), None)
@@ -472,6 +477,19 @@ class Catalog:
         finally:
             conn.close()
 
+    @contextlib.contextmanager
+    def _writing(self, what: str) -> Iterator[None]:
+        """The writer's lock, with a failure to write (a read-only home, a full disk)
+        reported as one line naming the file, so the rest of a ``docs add`` goes on."""
+        if not self.writable:
+            raise CarbonError(f"{what}: {self.home.root} cannot be written")
+        try:
+            with self.home.lock():
+                yield
+        except (OSError, sqlite3.OperationalError) as error:
+            reason = getattr(error, "strerror", None) or error
+            raise CarbonError(f"{what}: cannot write to {self.home.root}: {reason}") from error
+
     def _new_id(self, path: Path, location: str, manifest: dict[str, dict[str, str]]) -> str:
         """A readable id from the file name; a file added again keeps its id."""
         for doc_id, entry in manifest.items():
@@ -485,7 +503,7 @@ class Catalog:
         return candidate
 
     def remove(self, doc_id: str) -> None:
-        with self.home.lock():
+        with self._writing(doc_id):
             manifest = self.home.manifest()
             if doc_id not in manifest:
                 raise CarbonError(self._not_in_library(doc_id, manifest))
@@ -535,22 +553,6 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def _integrity(path: Path) -> str:
-    """SQLite's check of every page, after the header's: what is wrong, or ""."""
-    problem = _damage(path)
-    if problem:
-        return problem
-    try:
-        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
-        try:
-            (result,) = conn.execute("PRAGMA quick_check(1)").fetchone()
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as error:
-        return str(error)
-    return "" if result == "ok" else " ".join(str(result).replace("*** in database main ***", "").split())
-
-
 def _damage(path: Path) -> str:
     """A cheap check of SQLite's header: catches a truncated or foreign file."""
     try:
@@ -568,3 +570,31 @@ def _damage(path: Path) -> str:
     if valid and pages and size < pages * page_size:
         return f"truncated: {size:,} of {pages * page_size:,} bytes"
     return ""
+
+
+_DISCARDED: set[Path] = set()  # indexes removed as damaged by this process, not yet rebuilt
+# What SQLite says of a file whose pages are damaged past what ``_damage`` sees.
+_DAMAGE_SIGNS = ("malformed", "not a database", "could not decode", "no such table", "no such column")
+
+
+def discard_damaged_index(error: Exception, home: Home | None = None, warn: Warn = _quiet) -> bool:
+    """Remove an index that failed while being read because it is damaged.
+
+    The header check on open cannot see a garbage page inside the file; SQLite only
+    finds it when a query reaches that page. The index is derived data, so removing
+    it loses nothing: the next open rebuilds it from the seed and the library. False
+    when the error is not damage (a lock, a full disk) or the file cannot be removed.
+    """
+    message = " ".join(str(error).split())
+    if not isinstance(error, sqlite3.DatabaseError) or not any(sign in message.lower() for sign in _DAMAGE_SIGNS):
+        return False
+    home = home or Home()
+    try:
+        home.index_path.unlink()
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return False
+    _DISCARDED.add(home.index_path)
+    warn(f"the index in {home.root} is damaged ({message[:120]}); rebuilding it")
+    return True

@@ -217,7 +217,8 @@ def docs_add(
     from .readers import discover
 
     catalog = _catalog()
-    files, problems = discover(paths)
+    files, found = discover(paths)
+    problems = [(path, f"{_shown(path)}: {message}") for path, message in found]  # name the file, as readers do
     report = catalog.add_files(files, progress=lambda records: render.progress(records, "adding"))
     problems.extend(report.problems)
     errors = [{"path": _shown(path), "error": message} for path, message in problems]
@@ -226,11 +227,11 @@ def docs_add(
                           "indexed": report.summary()})
     else:
         render.print_added(report.added)
-    if report.documents:
+    if report.documents and (report.workers > 1 or sys.stderr.isatty()):  # a large build, or someone watching
         rate = report.summary()["chars_per_second"]
         processes = "1 process" if report.workers == 1 else f"{report.workers} processes"
         sys.stderr.write(
-            f"indexed {report.documents:,} documents, {report.chars:,} characters in {report.seconds:.1f} s"
+            f"carbon: indexed {report.documents:,} documents, {report.chars:,} characters in {report.seconds:.1f} s"
             f" ({rate:,} characters/s, {processes})\n"
         )
     for error in errors:

@@ -347,6 +347,16 @@ def _add_statistics(conn: sqlite3.Connection, passages: int, length: int) -> Non
     )
 
 
+def storable(value: str) -> bool:
+    """Whether SQLite can take the string: an argument that was not UTF-8 reaches
+    Python as lone surrogates, which no stored id or term holds and SQLite refuses."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class Index:
     """Read access to an index file (or an in-memory index)."""
 
@@ -367,7 +377,7 @@ class Index:
 
     def term_stats(self, terms: Iterable[str]) -> dict[str, tuple[int, int]]:
         """term -> (tid, df) for the terms the index knows."""
-        wanted = list(dict.fromkeys(terms))
+        wanted = [t for t in dict.fromkeys(terms) if storable(t)]
         if not wanted:
             return {}
         marks = ",".join("?" * len(wanted))
@@ -395,6 +405,8 @@ class Index:
 
     def terms_containing(self, fragment: str, limit: int = 200) -> list[str]:
         """Vocabulary terms that contain a fragment, most widely used first."""
+        if not storable(fragment):
+            return []
         pattern = "%" + fragment.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         rows = self.conn.execute(
             "SELECT term FROM terms WHERE term LIKE ? ESCAPE '\\' ORDER BY df DESC LIMIT ?", (pattern, limit)
@@ -419,6 +431,9 @@ class Index:
     def filter_pids(self, pids: Iterable[int], kinds: Sequence[str], docs: Sequence[str]) -> set[int]:
         """The passages among ``pids`` of the given kinds and documents."""
         clauses, args = [], []
+        # a value SQLite cannot hold names no kind or document: it keeps the filter, matching nothing
+        kinds = [k if storable(k) else "\x00" for k in kinds]
+        docs = [d if storable(d) else "\x00" for d in docs]
         if kinds:
             clauses.append(f"kind IN ({','.join('?' * len(kinds))})")
             args.extend(kinds)
@@ -432,10 +447,14 @@ class Index:
         return {kind for (kind,) in self.conn.execute("SELECT DISTINCT kind FROM passages")}
 
     def passage(self, passage_id: str) -> Passage | None:
+        if not storable(passage_id):
+            return None
         row = self.conn.execute(f"SELECT {PASSAGE_COLUMNS} FROM passages WHERE id = ?", (passage_id,)).fetchone()
         return row_to_passage(row) if row else None
 
     def passages(self, *, doc: str | None = None, kind: str | None = None) -> list[Passage]:
+        if not storable(doc or "") or not storable(kind or ""):
+            return []
         clauses, args = [], []
         if doc is not None:
             clauses.append("doc = ?")

@@ -637,7 +637,7 @@ def _check_zip(path: Path, data: bytes) -> zipfile.ZipFile:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
         raise ReadError(path, "not a valid DOCX file (not a zip archive, or a corrupt one)") from None
-    except (OSError, ValueError, EOFError) as exc:
+    except (OSError, ValueError, EOFError, NotImplementedError) as exc:  # NotImplementedError: "zip file version 14.8"
         raise ReadError(path, f"not a valid DOCX file (corrupt zip archive: {exc})") from None
     infos = archive.infolist()
     total = sum(info.file_size for info in infos)
@@ -721,7 +721,9 @@ def _read_pdf(path: Path, data: bytes) -> tuple[str, str]:
 
     pypdf_log = logging.getLogger("pypdf")
     saved_level = pypdf_log.level
-    pypdf_log.setLevel(logging.ERROR)  # pypdf warns about every repaired xref
+    # pypdf logs every repaired xref, and logs as errors what it works around (an
+    # unknown font encoding): stderr carries carbon's one-line messages only.
+    pypdf_log.setLevel(logging.CRITICAL + 1)
     try:
         try:
             reader = PdfReader(io.BytesIO(data), strict=False)

@@ -10,6 +10,7 @@ when a terminal view is printed: ``--json`` runs never load it.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -28,8 +29,18 @@ ELLIPSIS = "…"
 # -- JSON -------------------------------------------------------------------------
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def emit_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+    """One JSON document on stdout, always valid UTF-8.
+
+    A command-line argument that is not valid UTF-8 reaches Python as lone
+    surrogates, which stdout would write back as the raw invalid bytes: JSON
+    readers refuse those, so they become U+FFFD here.
+    """
+    out = json.dumps(data, ensure_ascii=False)
+    sys.stdout.write(_SURROGATE.sub("\ufffd", out) + "\n")
     sys.stdout.flush()
 
 

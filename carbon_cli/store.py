@@ -60,6 +60,12 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
+def safe_id(doc_id: str) -> bool:
+    """Whether an id names a file inside the library and nothing else: ids are slugs,
+    but the manifest is a plain file a hand may edit."""
+    return bool(doc_id) and not doc_id.startswith(".") and not any(c in doc_id for c in "/\\\x00")
+
+
 class Home:
     """One CARBON_HOME folder."""
 
@@ -72,11 +78,13 @@ class Home:
     def ensure(self) -> bool:
         """Create the folders, user-only. False when the home cannot be written."""
         try:
-            for folder in (self.root, self.library, self.cache):
+            for folder in (self.root, self.library):
                 folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-            return os.access(self.root, os.W_OK) and os.access(self.library, os.W_OK)
         except OSError:
             return False
+        with contextlib.suppress(OSError):  # derived files only: an unwritable cache costs speed, not the home
+            self.cache.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return os.access(self.root, os.W_OK) and os.access(self.library, os.W_OK)
 
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
@@ -96,6 +104,14 @@ class Home:
         finally:
             handle.close()
 
+    def sweep(self) -> None:
+        """Remove the temporary files of writers killed mid-write (call under ``lock``:
+        only the lock holder writes them, so any other one is left over)."""
+        for pattern in (self.root.glob(".index.*.tmp"), self.library.glob(".*.tmp")):
+            for path in pattern:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+
     # -- the library -----------------------------------------------------------------
 
     def manifest_bytes(self) -> bytes:
@@ -114,7 +130,11 @@ class Home:
             data = None
         if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
             return self._rebuild_manifest()
-        return {str(k): {"sha256": str(v.get("sha256")), "source": str(v.get("source"))} for k, v in data.items()}
+        return {
+            str(k): {"sha256": str(v.get("sha256")), "source": str(v.get("source"))}
+            for k, v in data.items()
+            if safe_id(str(k))  # a hand-edited ../../x must not lead outside the library
+        }
 
     def _rebuild_manifest(self) -> dict[str, dict[str, str]]:
         """A damaged manifest is rebuilt from the records themselves."""
@@ -124,6 +144,8 @@ class Home:
         return hashlib.sha256(self.manifest_bytes()).hexdigest()[:16]
 
     def record_path(self, doc_id: str) -> Path:
+        if not safe_id(doc_id):
+            raise ValueError(f"not a document id: {doc_id!r}")
         return self.library / f"{doc_id}.json"
 
     def read_record(self, doc_id: str) -> dict | None:

@@ -86,7 +86,10 @@ class Normaliser:
     def _to_simplified(self, text: str) -> str:
         if self._traditional.isdisjoint(text):
             return text
-        converted = self._converter.convert(text)
+        try:
+            converted = self._converter.convert(text)
+        except UnicodeEncodeError:  # a lone surrogate (an argument that was not UTF-8)
+            converted = ""
         if len(converted) == len(text):
             return converted
         return "".join(self._converter.convert(char) if char in self._traditional else char for char in text)
@@ -216,16 +219,18 @@ class Pipeline:
 
     @cached_property
     def full_tokenizer(self) -> "jieba.Tokenizer":
-        """jieba with its whole dictionary in memory: for segmenting many documents."""
+        """jieba with its whole dictionary in memory: for segmenting many documents.
+
+        The prefix dictionary is built from jieba's plain-text dictionary, never read
+        from jieba's own cache file: jieba loads that with ``marshal``, which is not
+        safe on data a shared or tampered cache folder could hold, and it saves
+        nothing (unmarshalling takes as long as building the dictionary).
+        """
         jieba = _import_jieba()
         tokenizer = jieba.Tokenizer()
-        tokenizer.tmp_dir = str(self.cache_dir / "jieba")
-        try:
-            os.makedirs(tokenizer.tmp_dir, exist_ok=True)
-        except OSError:
-            tokenizer.tmp_dir = None
-            tokenizer.cache_file = os.devnull
-        tokenizer.initialize()
+        with open(jieba_dict_path(), "rb") as handle:
+            tokenizer.FREQ, tokenizer.total = tokenizer.gen_pfdict(handle)
+        tokenizer.initialized = True
         for word, freq in user_words():
             tokenizer.add_word(word, freq)
         return tokenizer
