@@ -225,8 +225,24 @@ _KEY_ALT = "|".join(r"[ \t\u3000]*".join(re.escape(c) for c in k)
 _KV_START_RX = re.compile(rf"^[【\[]?[ \t\u3000]*(?:{_KEY_ALT})[ \t\u3000]*[】\]]?[ \t\u3000]*[：:]")
 _KV_RX = re.compile(rf"(?P<k>{_KEY_ALT})[ \t\u3000]*[】\]]?[ \t\u3000]*[：:]")
 _NAV_RX = re.compile(r"大[ \t\u3000]*中[ \t\u3000]*小|打印本页|打印此页|关闭窗口|关闭本页|分享到|"
-                     r"扫一扫|返回顶部|[【\[]打印[】\]]|[【\[]关闭[】\]]|^打印$|^收藏$")
+                     r"扫一扫|返回顶部|我要纠错|[【\[]打印[】\]]|[【\[]关闭[】\]]|^打印$|^收藏$")
 _PIPES = "|｜"
+_DANGLING_RX = re.compile(rf"^[【\[]?[ \t\u3000]*(?P<k>{_KEY_ALT})[ \t\u3000]*[】\]]?[ \t\u3000]*[：:]$")
+_AGENCY_RX = re.compile(r"(?:院|委|局|部|厅|办|署|会|政府|办公室|中心|公司|集团|银行|小组|法院|检察院)$")
+_ATTACH_LABEL_RX = re.compile(r"^附[ \t\u3000]*件[ \t\u3000]*[0-9０-９]{0,2}$")
+_FONT_SIZES_RX = re.compile(r"^[【\[]?[ \t\u3000]*大[ \t\u3000]*中[ \t\u3000]*小")
+
+
+def _dangling_key(line: str) -> str | None:
+    """The key of a metadata line that holds a key and no value (``索 引 号：``)."""
+    m = _DANGLING_RX.match(line)
+    return _strip_key(m.group("k")) if m else None
+
+
+def _meta_value_like(line: str) -> bool:
+    """A short line that can be the value of the key above it, not a heading or a key."""
+    return len(line) <= 80 and _ordinal(line) is None and not _KV_START_RX.match(line) \
+        and not any(ch in _SENTENCE_PUNCT for ch in line)
 
 
 def _strip_key(k: str) -> str:
@@ -260,7 +276,7 @@ def _meta_of(line: str) -> dict[str, str] | None:
             end = ms[j + 1].start() if j + 1 < len(ms) else len(line)
             v = line[m.end():end].strip(_WS + "【】[]|")
             k = _strip_key(m.group("k"))
-            if k in ("字号", "字体") and re.fullmatch(r"[大中小\s\u3000]*", v):
+            if k in ("字号", "字体") and (not v or _FONT_SIZES_RX.match(v)):
                 continue
             if v:
                 out.setdefault(k, v)
@@ -363,9 +379,12 @@ def _heading_only(rest: str) -> bool:
 
 
 _PRINCIPLE_RX = re.compile(r"原则")
+# Judged on a heading's title only: a long heading line that mentions 贯彻落实 or
+# 保障 in passing is not a section about safeguards.
 _GUARANTEE_RX = re.compile(
-    r"保障措施|政策保障|保障机制|支撑保障|监督保障|组织保障|实施保障|保障体系|"
-    r"组织实施|组织领导|确保.{0,30}落实|贯彻落实|抓好落实|推动落实|狠抓落实")
+    r"保障措施|政策保障|保障机制|支撑保障|监督保障|组织保障|实施保障|保障体系|条件保障|要素保障|"
+    r"^(?:加强|强化|完善|健全)?保障$|组织实施|组织领导|规划实施|实施机制|"
+    r"确保.{0,30}落实|贯彻落实|抓好落实|推动落实|狠抓落实|落实落地")
 _LEAD_PRINCIPLE_RX = re.compile(r"原则[：:]$")
 
 
@@ -387,15 +406,37 @@ class _Parser:
 
     # ------------------------------------------------------------ classification
     def classify(self) -> None:
+        """Mark metadata, front matter, closings and attachments; the rest stays body."""
+        self._mark_meta()
+        content = [ln for ln in self.lines if ln.cls != "meta"]
+        self._mark_front(content)
+        self._mark_closings(content)
+        self._mark_attachments(content)
+
+    def _mark_meta(self) -> None:
+        """Page metadata; a key alone on its line (``索 引 号：``) takes the next line as value.
+
+        Copying a gov.cn metadata table often puts each cell on its own line, so the
+        value would otherwise be read as the document's title.
+        """
         lines = self.lines
-        for ln in lines:
+        i = 0
+        while i < len(lines):
+            ln = lines[i]
             m = _meta_of(ln.text)
             if m is not None:
                 ln.cls = "meta"
                 for k, v in m.items():
                     self.meta.setdefault(k, v)
-        content = [ln for ln in lines if ln.cls != "meta"]
-        # front matter
+                key = _dangling_key(ln.text)
+                if key and i + 1 < len(lines) and _meta_value_like(lines[i + 1].text):
+                    lines[i + 1].cls = "meta"
+                    self.meta.setdefault(key, lines[i + 1].text)
+                    i += 1
+            i += 1
+
+    def _mark_front(self, content: list[_Line]) -> None:
+        """Title (with wrapped lines), document number, date and addressee at the top."""
         title_seen = False
         for i, ln in enumerate(content):
             s = ln.text
@@ -407,38 +448,72 @@ class _Parser:
                 ln.cls = "date"
                 continue
             if not title_seen and self._title_like(s):
-                ln.cls = "title"
                 title_seen = True
-                # wrapped title lines
-                j, prev = i + 1, s
-                while (j < len(content) and j <= i + 2 and not _TITLE_END_RX.search(prev)
-                       and self._title_like(content[j].text)
-                       and not _DOCNO_RX.match(content[j].text)):
-                    content[j].cls = "title"
-                    prev = content[j].text
-                    j += 1
+                self._mark_title(content, i)
                 continue
             if ln.cls == "title":
                 continue
             if self._addressee_like(s):
                 ln.cls = "addressee"
             break
-        # back matter: note, date and signature
-        k = len(content) - 1
+
+    def _mark_title(self, content: list[_Line], i: int) -> None:
+        """A title line and up to two wrapped continuation lines."""
+        content[i].cls = "title"
+        j, prev = i + 1, content[i].text
+        while (j < len(content) and j <= i + 2 and not _TITLE_END_RX.search(prev)
+               and self._title_like(content[j].text)
+               and not _DOCNO_RX.match(content[j].text)):
+            content[j].cls = "title"
+            prev = content[j].text
+            j += 1
+
+    def _mark_closings(self, content: list[_Line]) -> None:
+        """Signature and date blocks, at the end and wherever a 通知 closes before its 附件.
+
+        A 印发 notice signs and dates its few lines, then the document it issues follows
+        with a title of its own; that title is marked too.
+        """
+        last = len(content) - 1
+        k = last
         while k >= 0 and content[k].cls == "body" and _NOTE_RX.match(content[k].text):
             content[k].cls = "note"
             k -= 1
-        if k >= 0 and content[k].cls == "body" and _DATE_RX.match(content[k].text):
-            content[k].cls = "date"
-            j = k - 1
-            sig: list[_Line] = []
-            while j >= 0 and len(sig) < 4 and content[j].cls == "body" and self._signature_like(content[j].text):
-                sig.append(content[j])
-                j -= 1
-            if j >= 0 or sig:
-                for ln in sig:
-                    ln.cls = "signature"
-        # attachment blocks
+        for i in range(len(content)):
+            ln = content[i]
+            if ln.cls != "body" or not _DATE_RX.match(ln.text):
+                continue
+            at_end = i == k
+            sig = self._signature_above(content, i, strict=not at_end)
+            if not at_end and (not sig or ln.text[0] in "（("):
+                continue
+            ln.cls = "date"
+            if i > len(sig) or at_end and sig:
+                for x in sig:
+                    x.cls = "signature"
+            if not at_end:
+                self._mark_after_closing(content, i + 1)
+
+    def _signature_above(self, content: list[_Line], i: int, strict: bool) -> list[_Line]:
+        """Up to four agency lines right above a date line (agency names only when ``strict``)."""
+        sig: list[_Line] = []
+        j = i - 1
+        while j >= 0 and len(sig) < 4 and content[j].cls == "body" and self._signature_like(content[j].text) \
+                and (not strict or _AGENCY_RX.search(content[j].text)):
+            sig.append(content[j])
+            j -= 1
+        return sig
+
+    def _mark_after_closing(self, content: list[_Line], i: int) -> None:
+        """Notes after a closing date, then the title of the document it issues."""
+        while i < len(content) and content[i].cls == "body" and _NOTE_RX.match(content[i].text):
+            content[i].cls = "note"
+            i += 1
+        if i + 1 < len(content) and content[i].cls == "body" and self._title_like(content[i].text):
+            self._mark_title(content, i)
+
+    def _mark_attachments(self, content: list[_Line]) -> None:
+        """``附件：`` blocks listing files, and ``附件1`` labels that open an attached text."""
         i = 0
         while i < len(content):
             ln = content[i]
@@ -452,6 +527,10 @@ class _Parser:
                         x.cls = "attachment"
                     i = j
                     continue
+                if _ATTACH_LABEL_RX.match(ln.text) and j < len(content) - 1 \
+                        and content[j].cls == "body" and self._title_like(content[j].text):
+                    ln.cls = "attachment"
+                    self._mark_title(content, j)
             i += 1
 
     @staticmethod
@@ -653,7 +732,7 @@ class _Parser:
             if nd.question or not (nd.kind in ("ord", "inline") or nd.titled_item):
                 continue
             sem = None
-            if nd.title.endswith("行动"):
+            if nd.title.endswith("行动") and not _has_action_child(nd):
                 sem = "action"
             elif self._principle_parent(nd.parent):
                 sem = "principle"
@@ -709,9 +788,9 @@ class _Parser:
             else:
                 self._emit_node(it, qa)
         self.passages.sort(key=lambda p: p.start)
-        title_lines = [ln for ln in self.lines if ln.cls == "title"]
-        if title_lines:
-            doc_title = "".join(ln.text for ln in title_lines)
+        first_title = next((it for _, it in items if isinstance(it, list) and it[0].cls == "title"), None)
+        if first_title:
+            doc_title = "".join(ln.text for ln in first_title)
         elif self.meta.get("标题"):
             doc_title = self.meta["标题"]
         if not doc_title:
@@ -734,7 +813,7 @@ class _Parser:
         return self._pcache[key]
 
     def _principle_parent_uncached(self, par: _Node) -> bool:
-        if par.kind != "root" and _PRINCIPLE_RX.search(getattr(par, "rest", par.text)[:80]):
+        if par.kind != "root" and _PRINCIPLE_RX.search(par.title):
             return True
         return any(c.kind == "para" and not c.titled_item and _LEAD_PRINCIPLE_RX.search(c.text[-6:])
                    for c in par.children)
@@ -742,7 +821,7 @@ class _Parser:
     def _guarantee_parent(self, par: _Node | None) -> bool:
         if par is None or par.kind == "root":
             return False
-        return bool(_GUARANTEE_RX.search(getattr(par, "rest", par.text)[:120]))
+        return bool(_GUARANTEE_RX.search(par.title))
 
     def _paths(self, root: _Node) -> None:
         for par in _walk(root):
@@ -829,6 +908,11 @@ class _Parser:
             number = nd.value
         self.passages.append(Passage(nd.pid, self.doc, kind, number, nd.label, nd.title, parent_id, section,
                                      nd.start, nd.end, nd.text))
+
+
+def _has_action_child(nd: _Node) -> bool:
+    """True for a heading that groups actions (``三、碳达峰十大行动``): it is not one itself."""
+    return any((c.kind in ("ord", "inline") or c.titled_item) and c.title.endswith("行动") for c in nd.children)
 
 
 def _walk(root: _Node):

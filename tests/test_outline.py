@@ -24,9 +24,11 @@ PLAN = FIX / "synthetic_action_plan.txt"
 REGULATION = FIX / "synthetic_regulation_chapters.txt"
 QA_PLAIN = FIX / "synthetic_qa_with_title.txt"
 
-ALL_FILES = [SEED, CPC, NDRC, NOTICE, PLAN, REGULATION, QA_PLAIN]
+ALL_FILES = [SEED, CPC, NDRC, NOTICE, PLAN, REGULATION, QA_PLAIN] + sorted(FIX.glob("synthetic_*.txt"))
+ALL_FILES = list(dict.fromkeys(ALL_FILES))
 
-META_LINE = re.compile(r"^(\||来源：|发布时间：|字号|访问次数|打印本页|分享到)")
+META_LINE = re.compile(r"^(\||来源：|发布时间：|字号|访问次数|打印本页|分享到|当前位置|索 引 号|主题分类|发文机关|标　　题|"
+                       r"发文字号|【|扫一扫|000014349|城乡建设、环境保护)")
 
 
 def read(path: Path) -> str:
@@ -546,3 +548,61 @@ def assert_no_lost_lines_lenient(text: str, docs: list[Document]) -> None:
         assert any(v in line for v in metas) or "|" in line or "：" in line or ":" in line or \
             "大" in line or "打印" in line or "分享" in line or not line.strip("\u3000\ufeff\u200b\x1c\x1d\x1e\x1f\x85 "), \
             f"lost line {line!r}"
+
+
+# ------------------------------------------------------------------- gov.cn reprint of a 印发 notice
+
+GOV_PLAN = FIX / "synthetic_gov_cn_peak_plan_reprint.txt"
+
+
+def parse_one(path: Path, doc_id: str) -> Document:
+    """The single document of a fixture, after checking the invariants on it."""
+    text = read(path)
+    docs = parse_documents(text, doc_id)
+    check_invariants(text, docs)
+    assert len(docs) == 1
+    return docs[0]
+
+
+def titles(doc: Document, kind: str) -> list[str]:
+    return [p.title for p in doc.passages if p.kind == kind]
+
+
+def test_gov_cn_reprint_metadata_cells_on_their_own_lines():
+    d = parse_one(GOV_PLAN, "g")
+    assert d.title == "国务院关于印发2030年前碳达峰行动方案的通知"
+    assert d.meta["索引号"] == "000014349/2021-00118"
+    assert d.meta["主题分类"] == "城乡建设、环境保护\\节能与资源综合利用"
+    assert d.meta["发文字号"] == d.meta["文号"] == "国发〔2021〕23号"
+    assert d.meta["成文日期"] == "2021年10月24日"
+    assert "字体" not in d.meta
+    for p in d.passages:
+        assert not re.search(r"索 引 号|000014349|纠错|责任编辑|大 中 小|打印|扫一扫|当前位置", p.text)
+
+
+def test_gov_cn_reprint_notice_closes_before_the_plan():
+    d = parse_one(GOV_PLAN, "g")
+    ps = passages(d)
+    kinds = [(p.id, p.kind) for p in d.passages[:10]]
+    assert kinds == [("g/title", "title"), ("g/number", "number"), ("g/addressee", "addressee"),
+                     ("g/preamble", "preamble"), ("g/signature", "signature"), ("g/date", "date"),
+                     ("g/note", "paragraph"), ("g/title-2", "title"), ("g/preamble-2", "preamble"),
+                     ("g/s1", "heading")]
+    assert ps["g/addressee"].text == "各省、自治区、直辖市人民政府，国务院各部委、各直属机构："
+    assert ps["g/signature"].text == "国务院" and ps["g/date"].text == "2021年10月24日"
+    assert ps["g/title-2"].text == "2030年前碳达峰行动方案"
+    assert ps["g/preamble-2"].text.endswith("制定本方案。")
+
+
+def test_gov_cn_reprint_semantic_views():
+    d = parse_one(GOV_PLAN, "g")
+    assert titles(d, "principle") == ["总体部署、分类施策", "系统推进、重点突破", "双轮驱动、两手发力", "稳妥有序、安全降碳"]
+    acts = titles(d, "action")
+    assert len(acts) == 10
+    assert acts[0] == "能源绿色低碳转型行动" and acts[-1] == "各地区梯次有序碳达峰行动"
+    assert titles(d, "guarantee") == ["建立统一规范的碳排放统计核算体系", "健全法律法规标准", "完善经济政策",
+                                      "建立健全市场化机制", "加强统筹协调", "强化责任落实", "严格监督考核"]
+    ps = passages(d)
+    assert ps["g/s3.1.2"].parent == "g/action/1" and ps["g/s3.1.2"].title == "大力发展新能源"
+    assert ps["g/s3.p1"].kind == "paragraph"  # the sentence naming the ten actions is no action
+    assert [ps["g/s4.1"].kind, ps["g/s4.2"].kind] == ["item", "item"]  # 国际合作: neither
