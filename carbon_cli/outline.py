@@ -167,7 +167,7 @@ _ORDINALS: list[tuple[str, re.Pattern[str]]] = [
     ("circ", re.compile(r"(?P<c>[\u2460-\u2473\u3251-\u325f\u32b1-\u32bf])")),
     ("dash", re.compile(r"(?:——|──|--|－－|—(?=[ \u3000]))")),
 ]
-_RANK = {"chap": 0, "sect": 1, "art": 2, "cn": 3, "pcn": 4, "num": 5, "num2": 6,
+_RANK = {"chap": 0, "sect": 1, "art": 2, "cn": 3, "ask": 4, "pcn": 4, "num": 5, "num2": 6,
          "pnum": 7, "circ": 8, "dash": 9, "shi": 9, "di": 9}
 _LEAF_STYLES = frozenset({"dash", "shi", "di"})
 
@@ -384,7 +384,7 @@ _PRINCIPLE_RX = re.compile(r"原则")
 _GUARANTEE_RX = re.compile(
     r"保障措施|政策保障|保障机制|支撑保障|监督保障|组织保障|实施保障|保障体系|条件保障|要素保障|"
     r"^(?:加强|强化|完善|健全)?保障$|组织实施|组织领导|规划实施|实施机制|"
-    r"确保.{0,30}落实|贯彻落实|抓好落实|推动落实|狠抓落实|落实落地")
+    r"确保.{0,30}(?:落实|落地|见效|实施)|贯彻落实|抓好落实|推动落实|狠抓落实|落实落地")
 _LEAD_PRINCIPLE_RX = re.compile(r"原则[：:]$")
 
 
@@ -401,7 +401,6 @@ class _Parser:
         self.meta: dict[str, str] = {}
         self.used: set[str] = set()
         self.dup: dict[str, int] = {}
-        self._pcache: dict[int, bool] = {}
         self.passages: list[Passage] = []
 
     # ------------------------------------------------------------ classification
@@ -567,11 +566,16 @@ class _Parser:
     def nodes(self) -> list[_Node]:
         """Body lines to nodes, split headings joined, inline 一是… split."""
         body = [ln for ln in self.lines if ln.cls == "body"]
+        asks = _question_lines(body)
         out: list[_Node] = []
         i = 0
         while i < len(body):
             ln = body[i]
             o = _ordinal(ln.text)
+            if o is None and ln.idx in asks:
+                out.append(self._ask_node(ln, asks[ln.idx], len([x for x in out if x.style == "ask"]) + 1))
+                i += 1
+                continue
             if o is None:
                 node = _Node("para", ln.start, ln.end, ln.text, ln.idx, ln.idx)
                 node.titled = _is_titled(ln.text)
@@ -594,6 +598,14 @@ class _Parser:
             out.extend(self._split_inline(node))
             i += 1
         return out
+
+    def _ask_node(self, ln: _Line, label_len: int, value: int) -> _Node:
+        """A question line of an interview (``问：…？`` or a bare ``…？`` line)."""
+        node = _Node("ord", ln.start, ln.end, ln.text, ln.idx, ln.idx, "ask", ln.text[:label_len], value)
+        node.rest = ln.text[label_len:]  # type: ignore[attr-defined]
+        node.title = title_of(node.rest)  # type: ignore[attr-defined]
+        node.heading_only = True
+        return node
 
     def _split_inline(self, node: _Node) -> list[_Node]:
         if node.kind == "ord" and node.style in ("dash", "di"):
@@ -708,7 +720,7 @@ class _Parser:
                     j = i
                     while j < len(kids) and kids[j].kind == "para" and kids[j].titled:
                         j += 1
-                    if j - i >= 2 or self._principle_parent(par):
+                    if j - i >= 2 or self._principle_parent(par) or _after_principle_lead(par, i):
                         for x in kids[i:j]:
                             x.titled_item = True
                             x.title = x.text[: x.text.find("。")]
@@ -720,6 +732,9 @@ class _Parser:
         qs = [c for c in root.children if c.kind == "ord" and c.style == "cn"]
         asks = [c for c in qs if c.text.rstrip(_WS + "。").endswith(("?", "？"))]
         qa = len(asks) >= 2 and 2 * len(asks) >= len(qs)
+        if not qa:
+            asks = [c for c in root.children if c.style == "ask"]
+            qa = len(asks) >= 2
         if qa:
             for c in asks:
                 c.question = True
@@ -734,7 +749,7 @@ class _Parser:
             sem = None
             if nd.title.endswith("行动") and not _has_action_child(nd):
                 sem = "action"
-            elif self._principle_parent(nd.parent):
+            elif self._principle_parent(nd.parent) or _after_principle_lead(nd.parent, nd.ci):
                 sem = "principle"
             elif self._guarantee_parent(nd.parent):
                 sem = "guarantee"
@@ -804,19 +819,10 @@ class _Parser:
                 doc_title = first.title or _short(first.text, 30)
         return Document(self.doc, doc_title, self.start, self.end, self.passages, False, self.meta)
 
-    def _principle_parent(self, par: _Node | None) -> bool:
-        if par is None:
-            return False
-        key = id(par)
-        if key not in self._pcache:
-            self._pcache[key] = self._principle_parent_uncached(par)
-        return self._pcache[key]
-
-    def _principle_parent_uncached(self, par: _Node) -> bool:
-        if par.kind != "root" and _PRINCIPLE_RX.search(par.title):
-            return True
-        return any(c.kind == "para" and not c.titled_item and _LEAD_PRINCIPLE_RX.search(c.text[-6:])
-                   for c in par.children)
+    @staticmethod
+    def _principle_parent(par: _Node | None) -> bool:
+        """A heading about principles (工作原则, 基本原则, 编制原则 …), judged on its title."""
+        return par is not None and par.kind != "root" and bool(_PRINCIPLE_RX.search(par.title))
 
     def _guarantee_parent(self, par: _Node | None) -> bool:
         if par is None or par.kind == "root":
@@ -908,6 +914,39 @@ class _Parser:
             number = nd.value
         self.passages.append(Passage(nd.pid, self.doc, kind, number, nd.label, nd.title, parent_id, section,
                                      nd.start, nd.end, nd.text))
+
+
+_ASK_RX = re.compile(r"^(?:问|记者|提问)[ \t\u3000]*[：:][ \t\u3000]*")
+_ANSWER_RX = re.compile(r"^答[ \t\u3000]*[：:]")
+
+
+def _question_lines(body: list[_Line]) -> dict[int, int]:
+    """Line index -> label length of an interview's question lines.
+
+    ``问：…`` lines count when an ``答：`` line answers them. Without that form, short
+    bare lines ending in ？ count when there are at least two and each is followed by
+    a line that is not a question (press pages often set questions in bold only).
+    """
+    if any(_ANSWER_RX.match(ln.text) for ln in body):
+        return {ln.idx: _ASK_RX.match(ln.text).end() for ln in body if _ASK_RX.match(ln.text)}
+    bare = {ln.idx: 0 for k, ln in enumerate(body[:-1])
+            if len(ln.text) <= 80 and ln.text.endswith(("？", "?")) and _ordinal(ln.text) is None
+            and not body[k + 1].text.endswith(("？", "?"))}
+    return bare if len(bare) >= 2 else {}
+
+
+def _after_principle_lead(par: _Node | None, ci: int) -> bool:
+    """True when the nearest plain paragraph before child ``ci`` ends in ``…原则：``.
+
+    Items that follow ``坚持以下原则：`` are principles wherever they sit; the
+    paragraphs after a later plain paragraph are not.
+    """
+    if par is None:
+        return False
+    for sib in reversed(par.children[:ci]):
+        if sib.kind == "para" and not sib.titled_item:
+            return bool(_LEAD_PRINCIPLE_RX.search(sib.text[-6:]))
+    return False
 
 
 def _has_action_child(nd: _Node) -> bool:

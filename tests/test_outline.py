@@ -546,7 +546,7 @@ def assert_no_lost_lines_lenient(text: str, docs: list[Document]) -> None:
             continue
         line = text[a:b]
         assert any(v in line for v in metas) or "|" in line or "：" in line or ":" in line or \
-            "大" in line or "打印" in line or "分享" in line or not line.strip("\u3000\ufeff\u200b\x1c\x1d\x1e\x1f\x85 "), \
+            "大" in line or "打印" in line or "分享" in line or not line.strip("\u3000\ufeff\u200b\u2028\u2029\x1c\x1d\x1e\x1f\x85 "), \
             f"lost line {line!r}"
 
 
@@ -606,3 +606,48 @@ def test_gov_cn_reprint_semantic_views():
     assert ps["g/s3.1.2"].parent == "g/action/1" and ps["g/s3.1.2"].title == "大力发展新能源"
     assert ps["g/s3.p1"].kind == "paragraph"  # the sentence naming the ten actions is no action
     assert [ps["g/s4.1"].kind, ps["g/s4.2"].kind] == ["item", "item"]  # 国际合作: neither
+
+
+# ------------------------------------------------------------------- interview in the 问：/答： form
+
+QA_WEN_DA = FIX / "synthetic_qa_wen_da.txt"
+
+
+def test_qa_wen_da_questions_and_answers():
+    d = parse_one(QA_WEN_DA, "w")
+    ps = passages(d)
+    assert d.title.endswith("答记者问")
+    assert ps["w/intro"].text.startswith("近日")
+    qs = [p for p in d.passages if p.kind == "question"]
+    assert [q.title for q in qs] == ["《意见》出台的背景和意义是什么", "《意见》编制遵循了哪些原则",
+                                     "《意见》提出了哪些重点任务", "如何确保《意见》各项措施落地见效"]
+    assert [q.label for q in qs] == ["问："] * 4
+    a1 = ps["w/answer/1"]
+    assert a1.text.startswith("答：能源生产") and a1.text.endswith("重要意义。")  # both paragraphs
+    assert a1.parent == "w/question/1"
+    assert ps["w/s3.1"].parent == "w/question/3" and ps["w/s3.1"].kind == "item"
+
+
+def test_qa_wen_da_semantic_views():
+    d = parse_one(QA_WEN_DA, "w")
+    assert titles(d, "principle") == ["坚持系统观念", "坚持改革创新", "坚持安全发展"]
+    assert titles(d, "guarantee") == ["加强组织领导", "强化监测评估", "做好宣传解读"]
+    assert titles(d, "action") == []
+    assert all(p.parent == "w/question/4" for p in d.passages if p.kind == "guarantee")
+
+
+def test_qa_bare_question_lines():
+    text = ("某某局负责人解读《某某方案》\n为什么要出台《方案》？\n当前节能降碳任务艰巨。\n"
+            "《方案》的基本原则是什么？\n——坚持统筹推进。全局谋划。\n——坚持市场主导。发挥市场作用。\n")
+    (d,) = parse_documents(text, "b")
+    check_invariants(text, [d])
+    assert titles(d, "question") == ["为什么要出台《方案》", "《方案》的基本原则是什么"]
+    assert passages(d)["b/answer/1"].text == "当前节能降碳任务艰巨。"
+    assert titles(d, "principle") == ["坚持统筹推进", "坚持市场主导"]
+
+
+def test_principle_lead_does_not_reach_past_a_plain_paragraph():
+    text = "某某方案\n坚持以下原则：\n一是统筹推进；二是重点突破。\n主要任务如下。\n（一）加快发展新能源。推进光伏。\n"
+    (d,) = parse_documents(text, "l")
+    assert titles(d, "principle") == ["统筹推进", "重点突破"]
+    assert passages(d)["l/s1"].kind == "item"
