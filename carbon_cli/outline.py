@@ -209,6 +209,7 @@ _DATE_RX = re.compile(
     rf"[{_DIG}〇一二三四五六七八九十]{{1,3}}[ \t\u3000]*月[ \t\u3000]*"
     rf"[{_DIG}〇一二三四五六七八九十]{{1,3}}[ \t\u3000]*日[ \t\u3000]*[）)]?$")
 _NOTE_RX = re.compile(r"^[（(]此件[^）)]{0,20}[）)]$")
+_CONTACT_RX = re.compile(r"^[（(]?(?:联[ \t\u3000]*系[ \t\u3000]*人|联系电话|联系方式|咨询电话)[：:]")
 _ATTACH_RX = re.compile(r"^附[ \t\u3000]*件[ \t\u3000]*(?:下载|[0-9０-９]{1,2})?[ \t\u3000]*(?:[：:]|$)")
 _FILE_RX = re.compile(r"\.(?:pdf|docx?|xlsx?|wps|et|ofd|zip|rar|7z|txt|pptx?|csv|jpe?g|png)$", re.I)
 _TITLE_END_RX = re.compile(
@@ -411,6 +412,9 @@ class _Parser:
         self._mark_front(content)
         self._mark_closings(content)
         self._mark_attachments(content)
+        for ln in content:
+            if ln.cls == "body" and len(ln.text) <= 120 and _CONTACT_RX.match(ln.text):
+                ln.cls = "note"  # a contact line closes a notice; it is no part of the item above it
 
     def _mark_meta(self) -> None:
         """Page metadata; a key alone on its line (``索 引 号：``) takes the next line as value.
@@ -508,7 +512,8 @@ class _Parser:
         while i < len(content) and content[i].cls == "body" and _NOTE_RX.match(content[i].text):
             content[i].cls = "note"
             i += 1
-        if i + 1 < len(content) and content[i].cls == "body" and self._title_like(content[i].text):
+        if i + 1 < len(content) and content[i].cls == "body" and self._title_like(content[i].text) \
+                and not _ATTACH_LABEL_RX.match(content[i].text):
             self._mark_title(content, i)
 
     def _mark_attachments(self, content: list[_Line]) -> None:
@@ -664,9 +669,19 @@ class _Parser:
         return out
 
     def tree(self, nodes: list[_Node]) -> _Node:
+        """Nest nodes by ordinal family; a title line inside the text starts a new tree.
+
+        An attached or issued document (附件1 + its title) numbers its headings
+        afresh, so nothing of it belongs under the last heading of the notice.
+        """
         root = _Node("root", 0, 0, "", -1, -1)
         stack: list[_Node] = []
+        breaks = [ln.idx for ln in self.lines if ln.cls == "title"]
+        last = -1
         for nd in nodes:
+            if any(last < b < nd.first_line for b in breaks):
+                stack.clear()
+            last = nd.last_line
             owner = getattr(nd, "owner", None)
             if owner is not None:
                 nd.parent, nd.ci = owner, len(owner.children)

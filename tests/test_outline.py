@@ -32,7 +32,9 @@ META_LINE = re.compile(r"^(\||来源：|发布时间：|字号|访问次数|打�
 
 
 def read(path: Path) -> str:
-    return path.read_text(encoding="utf-8")
+    """The fixture's text with its line ends as they are (some fixtures use CRLF)."""
+    with path.open(encoding="utf-8", newline="") as f:
+        return f.read()
 
 
 def check_invariants(text: str, docs: list[Document]) -> None:
@@ -651,3 +653,44 @@ def test_principle_lead_does_not_reach_past_a_plain_paragraph():
     (d,) = parse_documents(text, "l")
     assert titles(d, "principle") == ["统筹推进", "重点突破"]
     assert passages(d)["l/s1"].kind == "item"
+
+
+# ------------------------------------------------------------------- ministry notice: CRLF, (一), 1．, 附件N
+
+MINISTRY = FIX / "synthetic_ministry_notice_crlf_attachments.txt"
+
+
+def test_ministry_notice_front_and_closing():
+    d = parse_one(MINISTRY, "m")
+    ps = passages(d)
+    assert d.title == "工业和信息化部办公厅关于组织开展2023年度工业节能诊断服务工作的通知"
+    assert d.meta["文号"] == "工信厅节函〔2023〕105号"
+    assert ps["m/addressee"].text.endswith("有关单位：")
+    assert ps["m/note"].text.startswith("联系人：")
+    assert ps["m/attachment"].text.startswith("附件：1．") and ps["m/attachment"].text.endswith("编制指南")
+    assert ps["m/signature"].text == "工业和信息化部办公厅" and ps["m/date"].text == "2023年5月12日"
+    assert all("\r" not in p.title for p in d.passages)
+
+
+def test_ministry_notice_half_width_parentheses_and_split_headings():
+    d = parse_one(MINISTRY, "m")
+    ps = passages(d)
+    s1 = ps["m/s1"]
+    assert (s1.label, s1.title, s1.kind) == ("(一)", "诊断对象", "heading")
+    assert s1.text == "(一)  \r\n诊断对象"
+    assert ps["m/s2"].title == "诊断内容" and ps["m/s2"].label == "(二)"
+    s23 = ps["m/s2.3"]
+    assert (s23.label, s23.title, s23.kind) == ("3．", "节能管理诊断", "heading")
+    assert ps["m/s2.3.p1"].parent == "m/s2.3"
+    assert ps["m/s3.2"].kind == "item"  # the contact line is not its body
+
+
+def test_ministry_notice_attached_documents_start_afresh():
+    d = parse_one(MINISTRY, "m")
+    ps = passages(d)
+    assert [ps["m/attachment-2"].text, ps["m/title-2"].text] == ["附件1", "2023年度工业节能诊断服务任务表"]
+    assert [ps["m/attachment-3"].text, ps["m/title-3"].text] == ["附件2", "工业节能诊断报告编制指南"]
+    assert ps["m/s1-2"].parent is None and ps["m/s1-2"].title == "钢铁行业"
+    assert ps["m/s1-3"].title == "基本原则" and ps["m/s1-3"].parent is None
+    assert titles(d, "principle") == ["客观公正", "注重实效"]
+    assert titles(d, "guarantee") == [] and titles(d, "action") == []
