@@ -166,9 +166,10 @@ _ORDINALS: list[tuple[str, re.Pattern[str]]] = [
     ("num2", re.compile(rf"(?P<n>[{_DIG}]{{1,3}})[）)]")),
     ("circ", re.compile(r"(?P<c>[\u2460-\u2473\u3251-\u325f\u32b1-\u32bf])")),
     ("dash", re.compile(r"(?:——|──|--|－－|—(?=[ \u3000]))")),
+    ("box", re.compile(rf"专栏[ \t\u3000]*(?P<n>[{_CN}{_DIG}]{{1,3}})(?![{_DIG}])")),
 ]
 _RANK = {"chap": 0, "sect": 1, "art": 2, "cn": 3, "ask": 4, "pcn": 4, "num": 5, "num2": 6,
-         "pnum": 7, "circ": 8, "dash": 9, "shi": 9, "di": 9}
+         "pnum": 7, "circ": 8, "dash": 9, "shi": 9, "di": 9, "box": 9}
 _LEAF_STYLES = frozenset({"dash", "shi", "di"})
 
 
@@ -759,7 +760,7 @@ class _Parser:
         # semantic kinds
         counters = {"action": 0, "principle": 0, "guarantee": 0}
         for nd in all_nodes:
-            if nd.question or not (nd.kind in ("ord", "inline") or nd.titled_item):
+            if nd.question or nd.style == "box" or not (nd.kind in ("ord", "inline") or nd.titled_item):
                 continue
             sem = None
             if nd.title.endswith("行动") and not _has_action_child(nd):
@@ -856,6 +857,8 @@ class _Parser:
                     seg = f"d{dk}"
                 elif c.style in ("shi", "di"):
                     seg = f"i{c.value}"
+                elif c.style == "box":
+                    seg = f"box{c.value}"
                 else:
                     seg = str(c.value)
                     if par is root:

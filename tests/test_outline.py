@@ -694,3 +694,57 @@ def test_ministry_notice_attached_documents_start_afresh():
     assert ps["m/s1-3"].title == "基本原则" and ps["m/s1-3"].parent is None
     assert titles(d, "principle") == ["客观公正", "注重实效"]
     assert titles(d, "guarantee") == [] and titles(d, "action") == []
+
+
+# ------------------------------------------------------------------- provincial plan: 第一章 / 第一节 / 专栏
+
+PROVINCIAL = FIX / "synthetic_provincial_plan_chapters.txt"
+
+
+def test_provincial_plan_chapters_sections_and_boxes():
+    d = parse_one(PROVINCIAL, "pv")
+    ps = passages(d)
+    assert d.title == "某某省“十四五”能源发展规划"
+    assert (ps["pv/s2"].label, ps["pv/s2"].title) == ("第二章", "总体要求")
+    assert (ps["pv/s2.1"].label, ps["pv/s2.1"].title, ps["pv/s2.1"].parent) == ("第一节", "指导思想", "pv/s2")
+    box = ps["pv/s2.3.box1"]
+    assert (box.kind, box.label, box.title) == ("heading", "专栏1", "“十四五”能源发展主要指标")
+    assert ps["pv/s2.3.box1.p2"].text.startswith("| 能源供应")
+    assert ps["pv/s3.1.2.1"].section == ("加快发展非化石能源", "大力发展风电和光伏发电", "积极发展分布式光伏")
+
+
+def test_provincial_plan_semantic_views():
+    d = parse_one(PROVINCIAL, "pv")
+    assert titles(d, "principle") == ["安全为本、保障供应", "绿色低碳、创新驱动", "改革引领、市场主导"]
+    assert titles(d, "action") == ["实施可再生能源替代行动"]
+    assert titles(d, "guarantee") == ["加强组织领导", "完善政策体系", "强化监测评估"]
+    assert all(p.label.startswith("第") and p.parent == "pv/s4" for p in d.passages if p.kind == "guarantee")
+
+
+# ------------------------------------------------------------------- layout does not change the outline
+
+
+def _shape(text: str) -> list[tuple[str, str, str, str, str | None]]:
+    (d, *_) = parse_documents(text, "x")
+    return [(p.id, p.kind, p.label, p.title.strip(), p.parent) for p in d.passages]
+
+
+def _relayout(text: str, how: str) -> str:
+    lines = text.replace("\r\n", "\n").split("\n")
+    if how == "blank":
+        return "\n\n".join(lines)
+    if how == "crlf":
+        return "\r\n".join(lines)
+    if how == "indent":
+        return "\n".join("\u3000\u3000" + ln + " \u3000" if ln else ln for ln in lines)
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("how", ["blank", "crlf", "indent"])
+@pytest.mark.parametrize("path", [p for p in ALL_FILES if p != SEED], ids=lambda p: p.stem)
+def test_layout_does_not_change_the_outline(path, how):
+    """Blank-line paragraphs (DOCX exports), CRLF and indents with trailing spaces give the same tree."""
+    text = _relayout(read(path), "lf")
+    other = _relayout(text, how)
+    assert _shape(other) == _shape(text)
+    check_invariants(other, parse_documents(other, "x"))
