@@ -209,8 +209,11 @@ _DATE_RX = re.compile(
     rf"^[（(]?[ \t\u3000]*[{_DIG}〇零一二三四五六七八九]{{4}}[ \t\u3000]*年[ \t\u3000]*"
     rf"[{_DIG}〇一二三四五六七八九十]{{1,3}}[ \t\u3000]*月[ \t\u3000]*"
     rf"[{_DIG}〇一二三四五六七八九十]{{1,3}}[ \t\u3000]*日[ \t\u3000]*[）)]?$")
-_NOTE_RX = re.compile(r"^[（(]此件[^）)]{0,20}[）)]$")
-_CONTACT_RX = re.compile(r"^[（(]?(?:联[ \t\u3000]*系[ \t\u3000]*人|联系电话|联系方式|咨询电话)[：:]")
+# Closing notes: （此件公开发布）, contact lines, and the 版记 of a printed document
+# (抄送：…, ``国务院办公厅 2021年10月26日印发``).
+_NOTE_RX = re.compile(
+    r"^(?:[（(]此件[^）)]{0,20}[）)]$|[（(]?(?:联[ \t\u3000]*系[ \t\u3000]*人|联系电话|联系方式|咨询电话)[：:]|"
+    r"(?:抄[ \t\u3000]*送|抄[ \t\u3000]*报|分[ \t\u3000]*送)[：:]|.{0,40}[0-9０-９〇一二三四五六七八九十]日[ \t\u3000]*印发$)")
 _ATTACH_RX = re.compile(r"^附[ \t\u3000]*件[ \t\u3000]*(?:下载|[0-9０-９]{1,2})?[ \t\u3000]*(?:[：:]|$)")
 _FILE_RX = re.compile(r"\.(?:pdf|docx?|xlsx?|wps|et|ofd|zip|rar|7z|txt|pptx?|csv|jpe?g|png)$", re.I)
 _TITLE_END_RX = re.compile(
@@ -220,7 +223,8 @@ _TITLE_END_RX = re.compile(
 _META_KEYS = ["索引号", "主题分类", "发文机关", "成文日期", "标题", "发文字号", "文号",
               "发布日期", "发布时间", "来源", "信息来源", "文章来源", "主题词", "访问次数",
               "浏览次数", "阅读次数", "点击数", "生效日期", "有效性", "作者", "责任编辑",
-              "字号", "字体", "公文种类", "发布机构", "体裁分类", "当前位置", "浏览量"]
+              "字号", "字体", "公文种类", "发布机构", "体裁分类", "当前位置", "浏览量",
+              "您的位置", "编辑", "发布者", "点击量", "阅读量", "稿件来源", "发文单位", "成文时间"]
 _META_KEYSET = frozenset(_META_KEYS)
 _KEY_ALT = "|".join(r"[ \t\u3000]*".join(re.escape(c) for c in k)
                     for k in sorted(_META_KEYS, key=len, reverse=True))
@@ -229,6 +233,14 @@ _KV_RX = re.compile(rf"(?P<k>{_KEY_ALT})[ \t\u3000]*[】\]]?[ \t\u3000]*[：:]")
 _NAV_RX = re.compile(r"大[ \t\u3000]*中[ \t\u3000]*小|打印本页|打印此页|关闭窗口|关闭本页|分享到|"
                      r"扫一扫|返回顶部|我要纠错|[【\[]打印[】\]]|[【\[]关闭[】\]]|^打印$|^收藏$")
 _PIPES = "|｜"
+# A page's own time stamp: dashes or slashes, or a clock time (a bare ``2021年7月15日``
+# line is the document's date, not metadata).
+_STAMP_RX = re.compile(
+    r"^[0-9]{4}(?:[-/.][0-9]{1,2}[-/.][0-9]{1,2}(?:[ \t\u3000]+[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)?|"
+    r"年[0-9]{1,2}月[0-9]{1,2}日[ \t\u3000]*[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)[ \t\u3000]*")
+_CRUMB_RX = re.compile(r"^(?:首页|主页|网站首页|您现在的位置|您所在的位置).{0,80}[>＞»›]")
+_SIBLING_RX = re.compile(r"^(?:上一篇|下一篇|上一条|下一条)[：:]")
+_SHARE_RX = re.compile(r"^(?:微信|微博|QQ空间|QQ|朋友圈|收藏|纠错|返回|关闭|分享)$")
 _DANGLING_RX = re.compile(rf"^[【\[]?[ \t\u3000]*(?P<k>{_KEY_ALT})[ \t\u3000]*[】\]]?[ \t\u3000]*[：:]$")
 _AGENCY_RX = re.compile(r"(?:院|委|局|部|厅|办|署|会|政府|办公室|中心|公司|集团|银行|小组|法院|检察院)$")
 _ATTACH_LABEL_RX = re.compile(r"^附[ \t\u3000]*件[ \t\u3000]*[0-9０-９]{0,2}$")
@@ -271,6 +283,12 @@ def _meta_of(line: str) -> dict[str, str] | None:
                 if v:
                     out.setdefault(_strip_key(c), v)
         return out
+    stamp = _STAMP_RX.match(line)
+    if stamp and (stamp.end() == len(line) or _KV_START_RX.match(line[stamp.end():])):
+        rest = _meta_of(line[stamp.end():]) if stamp.end() < len(line) else {}
+        return {"发布时间": stamp.group(0).strip(_WS), **(rest or {})}
+    if _CRUMB_RX.match(line) or _SIBLING_RX.match(line):
+        return {}
     if len(line) <= 160 and _KV_START_RX.match(line):
         out = {}
         ms = list(_KV_RX.finditer(line))
@@ -411,11 +429,11 @@ class _Parser:
         self._mark_meta()
         content = [ln for ln in self.lines if ln.cls != "meta"]
         self._mark_front(content)
+        for ln in content:
+            if ln.cls == "body" and len(ln.text) <= 160 and _NOTE_RX.match(ln.text):
+                ln.cls = "note"  # closes a notice; it is no part of the item above it
         self._mark_closings(content)
         self._mark_attachments(content)
-        for ln in content:
-            if ln.cls == "body" and len(ln.text) <= 120 and _CONTACT_RX.match(ln.text):
-                ln.cls = "note"  # a contact line closes a notice; it is no part of the item above it
 
     def _mark_meta(self) -> None:
         """Page metadata; a key alone on its line (``索 引 号：``) takes the next line as value.
@@ -428,6 +446,8 @@ class _Parser:
         while i < len(lines):
             ln = lines[i]
             m = _meta_of(ln.text)
+            if m is None and i > 0 and lines[i - 1].cls == "meta" and _SHARE_RX.match(ln.text):
+                m = {}  # the buttons under 分享到：
             if m is not None:
                 ln.cls = "meta"
                 for k, v in m.items():
@@ -457,20 +477,42 @@ class _Parser:
                 continue
             if ln.cls == "title":
                 continue
+            if self._title_like(s) and self._replaces_header(content, i):
+                self._mark_title(content, i)
+                continue
             if self._addressee_like(s):
                 ln.cls = "addressee"
             break
 
-    def _mark_title(self, content: list[_Line], i: int) -> None:
+    def _title_run(self, content: list[_Line], i: int) -> list[_Line]:
         """A title line and up to two wrapped continuation lines."""
-        content[i].cls = "title"
-        j, prev = i + 1, content[i].text
-        while (j < len(content) and j <= i + 2 and not _TITLE_END_RX.search(prev)
-               and self._title_like(content[j].text)
+        run = [content[i]]
+        j = i + 1
+        while (j < len(content) and j <= i + 2 and not _TITLE_END_RX.search(run[-1].text)
+               and content[j].cls == "body" and self._title_like(content[j].text)
                and not _DOCNO_RX.match(content[j].text)):
-            content[j].cls = "title"
-            prev = content[j].text
+            run.append(content[j])
             j += 1
+        return run
+
+    def _mark_title(self, content: list[_Line], i: int) -> None:
+        for ln in self._title_run(content, i):
+            ln.cls = "title"
+
+    def _replaces_header(self, content: list[_Line], i: int) -> bool:
+        """A real title below the issuing agency's header (``国家能源局文件``) demotes it.
+
+        The header comes first on a printed document; the title, named by its type
+        (…的通知, …方案), follows the document number.
+        """
+        earlier = [ln for ln in content[:i] if ln.cls == "title"]
+        if not earlier or _TITLE_END_RX.search(earlier[-1].text):
+            return False
+        if not _TITLE_END_RX.search(self._title_run(content, i)[-1].text):
+            return False
+        for ln in earlier:
+            ln.cls = "note"
+        return True
 
     def _mark_closings(self, content: list[_Line]) -> None:
         """Signature and date blocks, at the end and wherever a 通知 closes before its 附件.
@@ -478,10 +520,8 @@ class _Parser:
         A 印发 notice signs and dates its few lines, then the document it issues follows
         with a title of its own; that title is marked too.
         """
-        last = len(content) - 1
-        k = last
-        while k >= 0 and content[k].cls == "body" and _NOTE_RX.match(content[k].text):
-            content[k].cls = "note"
+        k = len(content) - 1
+        while k >= 0 and content[k].cls == "note":
             k -= 1
         for i in range(len(content)):
             ln = content[i]
@@ -510,8 +550,7 @@ class _Parser:
 
     def _mark_after_closing(self, content: list[_Line], i: int) -> None:
         """Notes after a closing date, then the title of the document it issues."""
-        while i < len(content) and content[i].cls == "body" and _NOTE_RX.match(content[i].text):
-            content[i].cls = "note"
+        while i < len(content) and content[i].cls == "note":
             i += 1
         if i + 1 < len(content) and content[i].cls == "body" and self._title_like(content[i].text) \
                 and not _ATTACH_LABEL_RX.match(content[i].text):

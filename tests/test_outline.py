@@ -28,7 +28,7 @@ ALL_FILES = [SEED, CPC, NDRC, NOTICE, PLAN, REGULATION, QA_PLAIN] + sorted(FIX.g
 ALL_FILES = list(dict.fromkeys(ALL_FILES))
 
 META_LINE = re.compile(r"^(\||来源：|发布时间：|字号|访问次数|打印本页|分享到|当前位置|索 引 号|主题分类|发文机关|标　　题|"
-                       r"发文字号|【|扫一扫|000014349|城乡建设、环境保护)")
+                       r"发文字号|【|扫一扫|000014349|城乡建设、环境保护|首页|2022-06-01|上一篇|下一篇|微信$|微博$)")
 
 
 def read(path: Path) -> str:
@@ -748,3 +748,43 @@ def test_layout_does_not_change_the_outline(path, how):
     other = _relayout(text, how)
     assert _shape(other) == _shape(text)
     check_invariants(other, parse_documents(other, "x"))
+
+
+# ------------------------------------------------------------------- red header, 一． / 1) / （1） / ① / 第一，
+
+NEA = FIX / "synthetic_nea_web_reprint_red_header.txt"
+
+
+def test_red_header_wrapped_title_and_page_metadata():
+    d = parse_one(NEA, "e")
+    ps = passages(d)
+    assert d.title == "国家能源局关于推进新型电力系统建设有关工作的通知"
+    assert ps["e/title"].text == "国家能源局关于推进新型电力系统建设\n有关工作的通知"
+    assert ps["e/note"].text == "国家能源局文件"
+    assert d.meta["文号"] == "国能发新能〔2022〕56号"
+    assert d.meta["发布时间"] == "2022-06-01 10:30" and d.meta["来源"] == "国家能源局网站"
+    for p in d.passages:
+        assert not re.search(r"首页|大 中 小|上一篇|下一篇|微信|微博|分享", p.text)
+    assert [p.kind for p in d.passages[:6]] == ["paragraph", "number", "title", "addressee", "preamble", "heading"]
+
+
+def test_red_header_closing_and_printing_block():
+    d = parse_one(NEA, "e")
+    ps = passages(d)
+    assert ps["e/signature"].text == "国家能源局" and ps["e/date"].text == "2022年5月30日"
+    assert ps["e/note-2"].text.startswith("抄送：") and ps["e/note-3"].text.endswith("印发")
+    assert ps["e/note-3"].parent is None
+
+
+def test_red_header_levels_and_semantic_views():
+    d = parse_one(NEA, "e")
+    ps = passages(d)
+    assert [ps[f"e/s{i}"].label for i in (1, 2, 3, 4)] == ["一．", "二．", "三．", "四．"]
+    assert (ps["e/s2.2"].label, ps["e/s2.2"].kind) == ("2)", "heading")
+    assert (ps["e/s2.2.1"].label, ps["e/s2.2.1"].parent) == ("（1）", "e/s2.2")
+    assert (ps["e/s2.3.2"].label, ps["e/s2.3.2"].title) == ("②", "培育负荷聚合商等新型主体")
+    assert titles(d, "principle") == ["坚持安全可靠", "坚持因地制宜"]
+    assert [p.label for p in d.passages if p.kind == "principle"] == ["第一，", "第二，"]
+    assert titles(d, "guarantee") == ["建立工作机制", "强化监督检查", "加强宣传引导"]
+    assert ps["e/s4.p1"].text.endswith("确保各项任务落到实处：")
+    assert titles(d, "action") == []
