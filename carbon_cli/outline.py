@@ -289,7 +289,7 @@ def _meta_of(line: str) -> dict[str, str] | None:
         return {"发布时间": stamp.group(0).strip(_WS), **(rest or {})}
     if _CRUMB_RX.match(line) or _SIBLING_RX.match(line):
         return {}
-    if len(line) <= 160 and _KV_START_RX.match(line):
+    if len(line) <= 160 and (_KV_START_RX.match(line) or len(_KV_RX.findall(line)) >= 2):
         out = {}
         ms = list(_KV_RX.finditer(line))
         for j, m in enumerate(ms):
@@ -782,6 +782,8 @@ class _Parser:
                     i = j
                 else:
                     i += 1
+            if self._principle_parent(par):
+                _plain_principles(par)
 
         # Q&A form
         qs = [c for c in root.children if c.kind == "ord" and c.style == "cn"]
@@ -1004,6 +1006,23 @@ def _after_principle_lead(par: _Node | None, ci: int) -> bool:
         if sib.kind == "para" and not sib.titled_item:
             return bool(_LEAD_PRINCIPLE_RX.search(sib.text[-6:]))
     return False
+
+
+def _plain_principles(par: _Node) -> None:
+    """Under a principles heading without numbered or titled items, each paragraph is one.
+
+    ``坚持节约优先，把节约能源资源放在首位……`` states a principle even without an
+    ordinal or a short first sentence; a lead ending in ``：`` is not one.
+    """
+    kids = par.children
+    if any(c.kind != "para" or c.titled_item for c in kids):
+        return
+    plain = [c for c in kids if not c.text.endswith(("：", ":"))]
+    if len(plain) < 2:
+        return
+    for c in plain:
+        c.titled_item = True
+        c.title = title_of(c.text)
 
 
 def _has_action_child(nd: _Node) -> bool:

@@ -788,3 +788,19 @@ def test_red_header_levels_and_semantic_views():
     assert titles(d, "guarantee") == ["建立工作机制", "强化监督检查", "加强宣传引导"]
     assert ps["e/s4.p1"].text.endswith("确保各项任务落到实处：")
     assert titles(d, "action") == []
+
+
+def test_plain_paragraphs_under_a_principles_heading_are_principles():
+    text = ("某某方案\n一、总体要求\n（二）基本原则\n坚持节约优先，把节约能源资源放在首位。\n"
+            "坚持创新驱动，强化科技支撑作用。\n二、主要任务\n推进重点领域节能。\n加快发展新能源。\n")
+    (d,) = parse_documents(text, "pp")
+    check_invariants(text, [d])
+    assert titles(d, "principle") == ["坚持节约优先", "坚持创新驱动"]
+    assert [p.kind for p in d.passages if p.parent == "pp/s2"] == ["paragraph", "paragraph"]
+
+
+def test_metadata_line_led_by_a_site_name():
+    text = "某某网发布时间:2021-03-24 16:57:02  作者:张某\n一、总体要求\n正文。\n"
+    (d,) = parse_documents(text, "sn")
+    assert d.meta["发布时间"] == "2021-03-24 16:57:02" and d.meta["作者"] == "张某"
+    assert all("发布时间" not in p.text for p in d.passages)
