@@ -804,3 +804,27 @@ def test_metadata_line_led_by_a_site_name():
     (d,) = parse_documents(text, "sn")
     assert d.meta["发布时间"] == "2021-03-24 16:57:02" and d.meta["作者"] == "张某"
     assert all("发布时间" not in p.text for p in d.passages)
+
+
+# ------------------------------------------------------------------- ministerial order with measures in articles
+
+ORDER = FIX / "synthetic_ministry_order_measures.txt"
+
+
+def test_order_front_signed_by_a_minister():
+    d = parse_one(ORDER, "o")
+    ps = passages(d)
+    assert d.title == "生态环境部令" and d.meta["文号"] == "第19号"
+    assert [p.kind for p in d.passages[:6]] == ["title", "number", "preamble", "signature", "date", "title"]
+    assert ps["o/signature"].text == "部长\u3000黄某某"
+    assert ps["o/title-2"].text == "碳排放权交易管理办法（试行）"
+
+
+def test_order_articles_and_no_semantic_items():
+    d = parse_one(ORDER, "o")
+    ps = passages(d)
+    assert (ps["o/s2.8"].label, ps["o/s2.8"].kind) == ("第八条", "heading")
+    assert ps["o/s2.8.2"].parent == "o/s2.8" and ps["o/s2.8.2"].label == "（二）"
+    assert (ps["o/s4.42"].label, ps["o/s4.42"].kind) == ("第四十二条", "item")
+    # an article that names 原则 in passing has no principles under it
+    assert titles(d, "principle") == titles(d, "guarantee") == titles(d, "action") == []
