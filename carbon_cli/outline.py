@@ -655,60 +655,55 @@ class _Parser:
         return node
 
     def _split_inline(self, node: _Node) -> list[_Node]:
-        if node.kind == "ord" and node.style in ("dash", "di"):
+        """Split ``一是…二是…`` (or ``第一，…第二，…``, or an article's ``：（一）…；（二）…``)
+        inside one line into one passage each; the text before stays the lead."""
+        if node.kind == "ord" and node.style == "dash" or len(node.text) < 6:
             return [node]
-        s = node.text
-        if len(s) < 6 or "是" not in s:
-            return [node]
-        cands: list[tuple[int, int]] = []
-        for m in re.finditer(r"([一二三四五六七八九十]{1,3})是", s):
-            p = m.start()
-            if p > 0 and s[p - 1] not in "：:。；;，,！!？? \t\u3000)）”\"":
-                continue
-            v = cn_number(m.group(1))
-            if v is not None:
-                cands.append((p, v))
-        seq: list[tuple[int, int]] = []
-        want = 1
-        for p, v in cands:
-            if v == want:
-                seq.append((p, v))
-                want += 1
-        if len(seq) < 2:
-            return [node]
-        base = node.start
-        out: list[_Node] = []
+        for style, rx, before in _INLINE:
+            if style == "pcn" and node.kind != "ord":
+                continue  # only an article's or heading's own clauses; a paragraph keeps its references
+            seq = _inline_sequence(node.text, rx, before)
+            if len(seq) >= 2:
+                return self._inline_nodes(node, style, seq)
+        return [node]
+
+    def _inline_nodes(self, node: _Node, style: str, seq: list[tuple[int, int, int]]) -> list[_Node]:
+        base, s = node.start, node.text
         first = seq[0][0]
-        if node.kind == "ord" and node.style == "shi":
-            lead = None
+        lead: _Node | None = node
+        if node.kind == "ord" and node.style == style:
             if first != 0:
                 return [node]
-        else:
-            lead = node
+            lead = None
+        out: list[_Node] = []
         if lead is not None:
             a, b = _strip_span(self.t, base, base + first)
             if b > a:
-                lead.start, lead.end = a, b
-                lead.text = self.t[a:b]
-                if lead.kind == "ord":
-                    rest = lead.text[len(lead.label):] if lead.text.startswith(lead.label) else lead.text
-                    lead.heading_only = _heading_only(rest)
-                    lead.title = title_of(rest)
-                else:
-                    lead.titled = _is_titled(lead.text)
+                self._relead(lead, a, b)
                 out.append(lead)
-        for j, (p, v) in enumerate(seq):
+        for j, (p, v, n) in enumerate(seq):
             q = seq[j + 1][0] if j + 1 < len(seq) else len(s)
             a, b = _strip_span(self.t, base + p, base + q)
             if b <= a:
                 continue
             txt = self.t[a:b]
-            lab = txt[: txt.index("是") + 1]
-            it = _Node("inline", a, b, txt, node.first_line, node.last_line, "shi", lab, v,
+            lab = txt[:n]
+            it = _Node("inline", a, b, txt, node.first_line, node.last_line, style, lab, v,
                        title_of(txt[len(lab):]))
             it.owner = lead if (lead is not None and lead.kind == "ord") else None  # type: ignore[attr-defined]
             out.append(it)
         return out
+
+    def _relead(self, lead: _Node, a: int, b: int) -> None:
+        """Shrink a node to the text before its inline items."""
+        lead.start, lead.end = a, b
+        lead.text = self.t[a:b]
+        if lead.kind == "ord":
+            rest = lead.text[len(lead.label):] if lead.text.startswith(lead.label) else lead.text
+            lead.heading_only = _heading_only(rest)
+            lead.title = title_of(rest)
+        else:
+            lead.titled = _is_titled(lead.text)
 
     def tree(self, nodes: list[_Node]) -> _Node:
         """Nest nodes by ordinal family; a title line inside the text starts a new tree.
@@ -994,6 +989,30 @@ def _question_lines(body: list[_Line]) -> dict[int, int]:
             if len(ln.text) <= 80 and ln.text.endswith(("？", "?")) and _ordinal(ln.text) is None
             and not body[k + 1].text.endswith(("？", "?"))}
     return bare if len(bare) >= 2 else {}
+
+
+_INLINE_BEFORE = "：:。；;，,！!？? \t\u3000)）”\""
+# (style, pattern with the numeral in group 1, characters allowed right before it;
+# "" means anywhere, the start of the line included).
+_INLINE: list[tuple[str, re.Pattern[str], str]] = [
+    ("shi", re.compile(r"([一二三四五六七八九十]{1,3})是"), _INLINE_BEFORE),
+    ("di", re.compile(r"第([一二三四五六七八九十]{1,3})[，,、]"), _INLINE_BEFORE),
+    ("pcn", re.compile(r"[（(]([一二三四五六七八九十]{1,3})[）)]"), "：:；;。"),
+]
+
+
+def _inline_sequence(s: str, rx: re.Pattern[str], before: str) -> list[tuple[int, int, int]]:
+    """(offset, value, label length) of the items numbered 1, 2, 3 … in order."""
+    seq: list[tuple[int, int, int]] = []
+    want = 1
+    for m in rx.finditer(s):
+        p = m.start()
+        if p > 0 and s[p - 1] not in before or p == 0 and before == "：:；;。":
+            continue
+        if cn_number(m.group(1)) == want:
+            seq.append((p, want, m.end() - p))
+            want += 1
+    return seq
 
 
 def _after_principle_lead(par: _Node | None, ci: int) -> bool:

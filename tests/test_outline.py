@@ -828,3 +828,17 @@ def test_order_articles_and_no_semantic_items():
     assert (ps["o/s4.42"].label, ps["o/s4.42"].kind) == ("第四十二条", "item")
     # an article that names 原则 in passing has no principles under it
     assert titles(d, "principle") == titles(d, "guarantee") == titles(d, "action") == []
+
+
+def test_inline_article_clauses_and_di_enumeration():
+    text = ("某某条例\n第一章　总则\n第五条　县级以上人民政府应当履行下列职责：（一）组织编制节能规划；"
+            "（二）督促检查节能工作。\n第六条　前款第（一）项所列情形除外。\n第二章　保障措施\n"
+            "第七条　各地要做好以下工作。第一，加强组织领导，明确责任分工。第二，强化资金保障。\n")
+    (d,) = parse_documents(text, "in")
+    check_invariants(text, [d])
+    ps = passages(d)
+    assert [ps["in/s1.5.1"].label, ps["in/s1.5.2"].label] == ["（一）", "（二）"]
+    assert ps["in/s1.5"].text == "第五条　县级以上人民政府应当履行下列职责："
+    assert ps["in/s1.6"].kind == "item"  # a reference to 第（一）项 is no clause
+    assert titles(d, "guarantee") == ["各地要做好以下工作"]
+    assert [p.label for p in d.passages if p.parent == "in/guarantee/1"] == ["第一，", "第二，"]
