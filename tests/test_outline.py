@@ -842,3 +842,22 @@ def test_inline_article_clauses_and_di_enumeration():
     assert ps["in/s1.6"].kind == "item"  # a reference to 第（一）项 is no clause
     assert titles(d, "guarantee") == ["各地要做好以下工作"]
     assert [p.label for p in d.passages if p.parent == "in/guarantee/1"] == ["第一，", "第二，"]
+
+
+# ------------------------------------------------------------------- a gov.cn page read as HTML
+
+
+def test_gov_cn_html_page_reads_as_the_document():
+    """Menus and link lists of the page are left out; the metadata table and the article stay."""
+    from carbon_cli.readers import read_file
+
+    text = read_file(FIX / "synthetic_gov_cn_page.html").text
+    for noise in ("简", "总理", "互动", "相关稿件", "纠错", "大 中 小", "_中国政府网"):
+        assert noise not in text
+    (d,) = parse_documents(text, "h")
+    check_invariants(text, [d])
+    assert d.title == "国务院关于印发2030年前碳达峰行动方案的通知"
+    assert d.meta["索引号"] == "000014349/2021-00118" and d.meta["文号"] == "国发〔2021〕23号"
+    assert [p.kind for p in d.passages[:8]] == ["title", "number", "addressee", "preamble", "signature", "date",
+                                                "paragraph", "title"]
+    assert titles(d, "principle") == ["总体部署、分类施策", "系统推进、重点突破"]
