@@ -219,7 +219,8 @@ _ATTACH_RX = re.compile(r"^附[ \t\u3000]*件[ \t\u3000]*(?:下载|[0-9０-９]{
 _FILE_RX = re.compile(r"\.(?:pdf|docx?|xlsx?|wps|et|ofd|zip|rar|7z|txt|pptx?|csv|jpe?g|png)$", re.I)
 _TITLE_END_RX = re.compile(
     r"(?:意见|通知|方案|办法|规定|决定|报告|答记者问|批复|函|纲要|规划|公告|通告|细则|"
-    r"指南|条例|决议|通报|计划|要点|说明|解读|措施|规则|标准|目录|清单|命令|令)[）)]?$")
+    r"指南|条例|决议|通报|计划|要点|说明|解读|措施|规则|标准|目录|清单|命令|令)[）)]?"
+    r"(?:[（(][^（）()]{1,12}[）)])?$")  # …方案（征求意见稿）, …办法（试行）
 
 _META_KEYS = ["索引号", "主题分类", "发文机关", "成文日期", "标题", "发文字号", "文号",
               "发布日期", "发布时间", "来源", "信息来源", "文章来源", "主题词", "访问次数",
@@ -243,6 +244,9 @@ _CRUMB_RX = re.compile(r"^(?:首页|主页|网站首页|您现在的位置|您�
 _SIBLING_RX = re.compile(r"^(?:上一篇|下一篇|上一条|下一条)[：:]")
 _SHARE_RX = re.compile(r"^(?:微信|微博|QQ空间|QQ|朋友圈|收藏|纠错|返回|关闭|分享)$")
 _DANGLING_RX = re.compile(rf"^[【\[]?[ \t\u3000]*(?P<k>{_KEY_ALT})[ \t\u3000]*[】\]]?[ \t\u3000]*[：:]$")
+# Line classes whose consecutive lines form one passage (a wrapped title or addressee,
+# several signing agencies, an attachment list).
+_JOINED_CLASSES = frozenset({"title", "addressee", "signature", "attachment"})
 _AGENCY_RX = re.compile(r"(?:院|委|局|部|厅|办|署|会|政府|办公室|中心|公司|集团|银行|小组|法院|检察院)$|"
                         r"^(?:部长|主任|局长|署长|行长|总理|主席|省长|市长|区长|县长|院长)[ \t\u3000]+\S{2,4}$")
 _ATTACH_LABEL_RX = re.compile(r"^附[ \t\u3000]*件[ \t\u3000]*[0-9０-９]{0,2}$")
@@ -405,7 +409,7 @@ _PRINCIPLE_RX = re.compile(r"原则")
 # 保障 in passing is not a section about safeguards.
 _GUARANTEE_RX = re.compile(
     r"保障措施|政策保障|保障机制|支撑保障|监督保障|组织保障|实施保障|保障体系|条件保障|要素保障|"
-    r"^(?:加强|强化|完善|健全)?保障$|组织实施|组织领导|规划实施|实施机制|"
+    r"^(?:加强|强化|完善|健全)?(?:工作)?保障$|组织实施|组织领导|规划实施|实施机制|"
     r"确保.{0,30}(?:落实|落地|见效|实施)|贯彻落实|抓好落实|推动落实|狠抓落实|落实落地")
 _LEAD_PRINCIPLE_RX = re.compile(r"原则[：:]$")
 
@@ -484,6 +488,9 @@ class _Parser:
                 continue
             if self._addressee_like(s):
                 ln.cls = "addressee"
+            elif s[-1] in "，,、" and i + 1 < len(content) and self._addressee_like(s[:-1] + "：") \
+                    and self._addressee_like(content[i + 1].text):
+                ln.cls = content[i + 1].cls = "addressee"  # an addressee wrapped over two lines
             break
 
     def _title_run(self, content: list[_Line], i: int) -> list[_Line]:
@@ -824,7 +831,7 @@ class _Parser:
         for ln in self.lines:
             if ln.cls in ("body", "meta"):
                 continue
-            if special_runs and special_runs[-1][-1].cls == ln.cls and ln.cls in ("title", "signature", "attachment") \
+            if special_runs and special_runs[-1][-1].cls == ln.cls and ln.cls in _JOINED_CLASSES \
                     and special_runs[-1][-1].idx == ln.idx - 1:
                 special_runs[-1].append(ln)
             else:
@@ -1047,8 +1054,11 @@ def _plain_principles(par: _Node) -> None:
 
 
 def _has_action_child(nd: _Node) -> bool:
-    """True for a heading that groups actions (``三、碳达峰十大行动``): it is not one itself."""
-    return any((c.kind in ("ord", "inline") or c.titled_item) and c.title.endswith("行动") for c in nd.children)
+    """True for a heading that groups actions (``三、碳达峰十大行动``): it is not one itself.
+
+    One sub-item ending in 行动 inside an action is a step of it, not a sign of a group.
+    """
+    return sum((c.kind in ("ord", "inline") or c.titled_item) and c.title.endswith("行动") for c in nd.children) >= 2
 
 
 def _walk(root: _Node):

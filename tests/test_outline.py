@@ -861,3 +861,22 @@ def test_gov_cn_html_page_reads_as_the_document():
     assert [p.kind for p in d.passages[:8]] == ["title", "number", "addressee", "preamble", "signature", "date",
                                                 "paragraph", "title"]
     assert titles(d, "principle") == ["总体部署、分类施策", "系统推进、重点突破"]
+
+
+def test_draft_title_and_addressee_wrapped_over_two_lines():
+    text = ("某某市发展和改革委员会文件\n某发改〔2023〕7号\n关于印发某某市节能降碳实施方案（征求意见稿）\n"
+            "各区人民政府，\n市政府各委、办、局：\n现将方案印发给你们。\n一、总体要求\n（一）工作原则\n"
+            "——统筹推进。全市一盘棋。\n——重点突破。抓住关键。\n")
+    (d,) = parse_documents(text, "dr")
+    check_invariants(text, [d])
+    ps = passages(d)
+    assert d.title == "关于印发某某市节能降碳实施方案（征求意见稿）"
+    assert ps["dr/note"].text == "某某市发展和改革委员会文件"
+    assert ps["dr/addressee"].text == "各区人民政府，\n市政府各委、办、局："
+    assert titles(d, "principle") == ["统筹推进", "重点突破"]
+
+
+def test_one_sub_item_ending_in_xingdong_keeps_its_action():
+    text = "某某方案\n一、重点任务\n（一）绿色低碳全民行动\n1.开展节约型机关创建行动。推动机关节能。\n2.推广绿色出行。鼓励步行。\n"
+    (d,) = parse_documents(text, "ac")
+    assert titles(d, "action") == ["绿色低碳全民行动", "开展节约型机关创建行动"]
