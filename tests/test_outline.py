@@ -880,3 +880,28 @@ def test_one_sub_item_ending_in_xingdong_keeps_its_action():
     text = "某某方案\n一、重点任务\n（一）绿色低碳全民行动\n1.开展节约型机关创建行动。推动机关节能。\n2.推广绿色出行。鼓励步行。\n"
     (d,) = parse_documents(text, "ac")
     assert titles(d, "action") == ["绿色低碳全民行动", "开展节约型机关创建行动"]
+
+
+# ------------------------------------------------------------------- national plan with blank-line paragraphs
+
+NATIONAL = FIX / "synthetic_national_energy_plan.txt"
+
+
+def test_national_plan_tree():
+    d = parse_one(NATIONAL, "np")
+    ps = passages(d)
+    assert d.title == "“十四五”现代能源体系规划"
+    assert ps["np/preamble"].text.startswith("能源是人类文明进步")
+    assert (ps["np/s1"].text, ps["np/s1"].title) == ("一、发展基础和形势", "发展基础和形势")  # trailing spaces cut
+    assert (ps["np/s2"].text, ps["np/s2"].title) == ("二、\n指导方针和目标", "指导方针和目标")
+    assert [ps[f"np/s1.1.i{i}"].title for i in (1, 2, 3)] == ["能源保障更加有力", "绿色低碳转型成效显著", "科技创新取得新突破"]
+    assert ps["np/s1.1.p1"].text == "“十三五”以来，我国能源结构持续优化，能源利用效率显著提升。"
+    assert ps["np/s2.3.box1"].title == "“十四五”时期现代能源体系建设主要指标"
+    assert ps["np/s3.1.2"].parent == "np/s3.1" and ps["np/s3.1.2"].label == "2．"
+
+
+def test_national_plan_semantic_views():
+    d = parse_one(NATIONAL, "np")
+    assert titles(d, "principle") == ["保障安全、绿色低碳", "创新驱动、改革引领", "统筹协调、开放合作"]
+    assert titles(d, "guarantee") == ["加强组织领导", "强化监测评估", "完善配套政策"]
+    assert titles(d, "action") == []
