@@ -241,7 +241,7 @@ _STAMP_RX = re.compile(
     r"^[0-9]{4}(?:[-/.][0-9]{1,2}[-/.][0-9]{1,2}(?:[ \t\u3000]+[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)?|"
     r"年[0-9]{1,2}月[0-9]{1,2}日[ \t\u3000]*[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)[ \t\u3000]*")
 _CRUMB_RX = re.compile(r"^(?:首页|主页|网站首页|您现在的位置|您所在的位置).{0,80}[>＞»›]")
-_SIBLING_RX = re.compile(r"^(?:上一篇|下一篇|上一条|下一条)[：:]")
+_SIBLING_RX = re.compile(r"^(?:上一篇|下一篇|上一条|下一条)[：:]|^(?:相关稿件|相关链接|相关新闻|相关阅读|相关文件)$")
 _SHARE_RX = re.compile(r"^(?:微信|微博|QQ空间|QQ|朋友圈|收藏|纠错|返回|关闭|分享)$")
 _DANGLING_RX = re.compile(rf"^[【\[]?[ \t\u3000]*(?P<k>{_KEY_ALT})[ \t\u3000]*[】\]]?[ \t\u3000]*[：:]$")
 # Line classes whose consecutive lines form one passage (a wrapped title or addressee,
@@ -410,7 +410,7 @@ _PRINCIPLE_RX = re.compile(r"原则")
 _GUARANTEE_RX = re.compile(
     r"保障措施|政策保障|保障机制|支撑保障|监督保障|组织保障|实施保障|保障体系|条件保障|要素保障|"
     r"^(?:加强|强化|完善|健全)?(?:工作)?保障$|组织实施|组织领导|规划实施|实施机制|"
-    r"确保.{0,30}(?:落实|落地|见效|实施)|贯彻落实|抓好落实|推动落实|狠抓落实|落实落地")
+    r"(?:确保|保障).{0,30}(?:落实|落地|见效|实施)|贯彻落实|抓好落实|推动落实|狠抓落实|落实落地")
 _LEAD_PRINCIPLE_RX = re.compile(r"原则[：:]$")
 
 
@@ -476,6 +476,9 @@ class _Parser:
                 continue
             if _DATE_RX.match(s):
                 ln.cls = "date"
+                continue
+            if not title_seen and _ATTACH_LABEL_RX.match(s):
+                ln.cls = "attachment"  # the text of an attachment saved on its own
                 continue
             if not title_seen and self._title_like(s):
                 title_seen = True
@@ -800,7 +803,7 @@ class _Parser:
             for c in asks:
                 c.question = True
                 rest = getattr(c, "rest", c.text)
-                c.title = rest.strip(_WS).rstrip("?？").strip(_WS)
+                c.title = _ASK_RX.sub("", rest.strip(_WS)).rstrip("?？").strip(_WS)
 
         # semantic kinds
         counters = {"action": 0, "principle": 0, "guarantee": 0}

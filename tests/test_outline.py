@@ -905,3 +905,15 @@ def test_national_plan_semantic_views():
     assert titles(d, "principle") == ["保障安全、绿色低碳", "创新驱动、改革引领", "统筹协调、开放合作"]
     assert titles(d, "guarantee") == ["加强组织领导", "强化监测评估", "完善配套政策"]
     assert titles(d, "action") == []
+
+
+def test_attachment_saved_on_its_own_and_numbered_questions_with_wen():
+    text = "附件\n某某市碳达峰实施方案\n一、总体要求\n推进工作。\n"
+    (d,) = parse_documents(text, "at")
+    assert d.title == "某某市碳达峰实施方案"
+    assert [p.kind for p in d.passages[:2]] == ["attachment", "title"]
+    text = ("一、问：为什么出台方案？\n答：为了推进工作。\n二、问：如何保障方案落地实施？\n"
+            "答：重点做好两方面工作：一是加强领导；二是强化考核。\n")
+    (d,) = parse_documents(text, "qn")
+    assert titles(d, "question") == ["为什么出台方案", "如何保障方案落地实施"]
+    assert titles(d, "guarantee") == ["加强领导", "强化考核"]
