@@ -101,6 +101,7 @@ _WS = (
 )
 
 _TITLE_STOPS = frozenset("。，,；;：:？?！!")
+_BREAK_RX = re.compile("[ \t\u3000]*[\r\n]+[ \t\u3000]*")
 _SENTENCE_PUNCT = frozenset("。；;！!？?")
 _CLAUSE_PUNCT = frozenset("，,；;：:")
 
@@ -133,11 +134,15 @@ def cn_number(s: str) -> int | None:
 
 
 def title_of(text_after_ordinal: str, limit: int = 60) -> str:
-    """Short title: the text up to the first sentence or clause punctuation."""
-    s = text_after_ordinal.lstrip(_WS)
+    """Short title: the text up to the first sentence or clause punctuation.
+
+    Line breaks inside are dropped: a line wrapped by a PDF's page width can cut a
+    title in two, and a title never spans a real paragraph break.
+    """
+    s = _BREAK_RX.sub("", text_after_ordinal.lstrip(_WS))
     cut = len(s)
     for i, ch in enumerate(s):
-        if ch in _TITLE_STOPS or ch == "\n" or ch == "\r":
+        if ch in _TITLE_STOPS:
             cut = i
             break
         if i >= limit:
@@ -241,6 +246,9 @@ _STAMP_RX = re.compile(
     r"^[0-9]{4}(?:[-/.][0-9]{1,2}[-/.][0-9]{1,2}(?:[ \t\u3000]+[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)?|"
     r"年[0-9]{1,2}月[0-9]{1,2}日[ \t\u3000]*[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)[ \t\u3000]*")
 _CRUMB_RX = re.compile(r"^(?:首页|主页|网站首页|您现在的位置|您所在的位置).{0,80}[>＞»›]")
+# Page numbers of a printed document: ``— 3 —``, ``- 3 -``, ``第3页 共10页``.
+_PAGE_NO_RX = re.compile(r"^(?:[-—－–]{1,2}[ \t\u3000]*[0-9]{1,4}[ \t\u3000]*[-—－–]{1,2}|"
+                         r"第[ \t\u3000]*[0-9]{1,4}[ \t\u3000]*页(?:[ \t\u3000，,]*共[ \t\u3000]*[0-9]{1,4}[ \t\u3000]*页)?)$")
 _SIBLING_RX = re.compile(r"^(?:上一篇|下一篇|上一条|下一条)[：:]|^(?:相关稿件|相关链接|相关新闻|相关阅读|相关文件)$")
 _SHARE_RX = re.compile(r"^(?:微信|微博|QQ空间|QQ|朋友圈|收藏|纠错|返回|关闭|分享)$")
 _DANGLING_RX = re.compile(rf"^[【\[]?[ \t\u3000]*(?P<k>{_KEY_ALT})[ \t\u3000]*[】\]]?[ \t\u3000]*[：:]$")
@@ -293,7 +301,7 @@ def _meta_of(line: str) -> dict[str, str] | None:
     if stamp and (stamp.end() == len(line) or _KV_START_RX.match(line[stamp.end():])):
         rest = _meta_of(line[stamp.end():]) if stamp.end() < len(line) else {}
         return {"发布时间": stamp.group(0).strip(_WS), **(rest or {})}
-    if _CRUMB_RX.match(line) or _SIBLING_RX.match(line):
+    if _CRUMB_RX.match(line) or _SIBLING_RX.match(line) or _PAGE_NO_RX.match(line):
         return {}
     if len(line) <= 160 and (_KV_START_RX.match(line) or len(_KV_RX.findall(line)) >= 2):
         out = {}
@@ -322,6 +330,11 @@ class _Line:
     end: int
     text: str
     cls: str = "body"  # body, meta, title, number, addressee, date, signature, attachment, note
+    last: int = -1  # index of the last source line when wrapped lines were joined into this one
+
+    @property
+    def last_idx(self) -> int:
+        return self.idx if self.last < 0 else self.last
 
 
 @dataclass(eq=False)
@@ -622,7 +635,7 @@ class _Parser:
     # ------------------------------------------------------------ nodes and tree
     def nodes(self) -> list[_Node]:
         """Body lines to nodes, split headings joined, inline 一是… split."""
-        body = [ln for ln in self.lines if ln.cls == "body"]
+        body = _unwrap([ln for ln in self.lines if ln.cls == "body"], self.lines, self.t)
         asks = _question_lines(body)
         out: list[_Node] = []
         i = 0
@@ -634,18 +647,18 @@ class _Parser:
                 i += 1
                 continue
             if o is None:
-                node = _Node("para", ln.start, ln.end, ln.text, ln.idx, ln.idx)
+                node = _Node("para", ln.start, ln.end, ln.text, ln.idx, ln.last_idx)
                 node.titled = _is_titled(ln.text)
                 out.extend(self._split_inline(node))
                 i += 1
                 continue
             style, label, value, n = o
             rest = ln.text[n:]
-            start, end, last = ln.start, ln.end, ln.idx
+            start, end, last = ln.start, ln.end, ln.last_idx
             if not rest.strip(_WS) and i + 1 < len(body) and body[i + 1].idx == ln.idx + 1 \
                     and _ordinal(body[i + 1].text) is None:
                 nxt = body[i + 1]
-                end, last, rest = nxt.end, nxt.idx, nxt.text
+                end, last, rest = nxt.end, nxt.last_idx, nxt.text
                 i += 1
             node = _Node("ord", start, end, self.t[start:end], ln.idx, last, style, label, value)
             node.heading_only = _heading_only(rest)
@@ -785,7 +798,7 @@ class _Parser:
                     if j - i >= 2 or self._principle_parent(par) or _after_principle_lead(par, i):
                         for x in kids[i:j]:
                             x.titled_item = True
-                            x.title = x.text[: x.text.find("。")]
+                            x.title = title_of(x.text[: x.text.find("。")])
                     i = j
                 else:
                     i += 1
@@ -1054,6 +1067,54 @@ def _plain_principles(par: _Node) -> None:
     for c in plain:
         c.titled_item = True
         c.title = title_of(c.text)
+
+
+def _width(s: str) -> int:
+    """Display width: CJK and full-width characters count two."""
+    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in s)
+
+
+_FINAL_PUNCT = tuple("。；;！!？?：:")
+
+
+def _wrap_width(lines: list[_Line]) -> int | None:
+    """The page width of a text hard-wrapped by a PDF export, or None for one line a paragraph.
+
+    In such a text many lines stop at nearly the same width without ending a
+    sentence; in a text with one paragraph a line the long lines end in 。.
+    """
+    widths = sorted(_width(ln.text) for ln in lines)
+    if len(widths) < 6:
+        return None
+    top = widths[int(len(widths) * 0.9)]
+    cut = [ln for ln in lines if _width(ln.text) >= top - 6 and not ln.text.endswith(_FINAL_PUNCT)]
+    return top - 6 if top >= 30 and len(cut) >= 3 and len(cut) * 5 >= len(lines) else None
+
+
+def _unwrap(lines: list[_Line], every: list[_Line], text: str) -> list[_Line]:
+    """Join the lines of a hard-wrapped text back into paragraphs.
+
+    A full-width line that does not end a sentence continues on the next line,
+    unless that line opens with an ordinal; a page number between them is skipped.
+    """
+    width = _wrap_width(lines)
+    if width is None:
+        return lines
+    out: list[_Line] = []
+    for ln in lines:
+        prev = out[-1] if out else None
+        if prev is not None and all(x.cls == "meta" for x in every[prev.last_idx + 1:ln.idx]) \
+                and _ordinal(ln.text) is None \
+                and _width(_last_line(text, prev)) >= width and not prev.text.endswith(_FINAL_PUNCT):
+            out[-1] = _Line(prev.idx, prev.start, ln.end, text[prev.start:ln.end], prev.cls, ln.idx)
+        else:
+            out.append(ln)
+    return out
+
+
+def _last_line(text: str, ln: _Line) -> str:
+    """The last source line of a (possibly joined) line."""
+    return text[ln.start:ln.end].rsplit("\n", 1)[-1].strip(_WS)
 
 
 def _has_action_child(nd: _Node) -> bool:

@@ -917,3 +917,30 @@ def test_attachment_saved_on_its_own_and_numbered_questions_with_wen():
     (d,) = parse_documents(text, "qn")
     assert titles(d, "question") == ["为什么出台方案", "如何保障方案落地实施"]
     assert titles(d, "guarantee") == ["加强领导", "强化考核"]
+
+
+# ------------------------------------------------------------------- text of a PDF, hard-wrapped at the page width
+
+PDF_WRAPPED = FIX / "synthetic_pdf_wrapped_peak_plan.txt"
+
+
+def test_pdf_wrapped_lines_join_into_paragraphs():
+    d = parse_one(PDF_WRAPPED, "pw")
+    ps = passages(d)
+    assert ps["pw/preamble"].text.endswith("制定本方案。")
+    assert ps["pw/s1.1"].text.endswith("做好碳达峰工作。") and ps["pw/s1.1"].kind == "item"
+    a1 = ps["pw/action/1"]
+    assert "— 2 —" in a1.text and a1.text.endswith("可再生能源替代。")  # across the page break
+    assert ps["pw/s2.1.1"].title == "推进煤炭消费替代和转型升级"
+    assert not [p for p in d.passages if p.text == "— 2 —"]
+
+
+def test_pdf_wrapped_semantic_views():
+    d = parse_one(PDF_WRAPPED, "pw")
+    assert titles(d, "principle") == ["总体部署、分类施策", "系统推进、重点突破", "稳妥有序、安全降碳"]
+    assert titles(d, "action") == ["能源绿色低碳转型行动", "节能降碳增效行动"]
+    assert titles(d, "guarantee") == ["建立统一规范的碳排放统计核算体系", "完善经济政策", "加强统筹协调", "严格监督考核"]
+
+
+def test_title_cut_by_a_wrapped_line_is_whole():
+    assert title_of("能源绿色低碳转\n型行动。能源是") == "能源绿色低碳转型行动"
