@@ -1087,7 +1087,8 @@ def _wrap_width(lines: list[_Line]) -> int | None:
     if len(widths) < 6:
         return None
     top = widths[int(len(widths) * 0.9)]
-    cut = [ln for ln in lines if _width(ln.text) >= top - 6 and not ln.text.endswith(_FINAL_PUNCT)]
+    cut = [ln for ln in lines if _width(ln.text) >= top - 6 and not ln.text.endswith(_FINAL_PUNCT)
+           and not _is_cell_row(ln.text)]
     return top - 6 if top >= 30 and len(cut) >= 3 and len(cut) * 5 >= len(lines) else None
 
 
@@ -1104,12 +1105,17 @@ def _unwrap(lines: list[_Line], every: list[_Line], text: str) -> list[_Line]:
     for ln in lines:
         prev = out[-1] if out else None
         if prev is not None and all(x.cls == "meta" for x in every[prev.last_idx + 1:ln.idx]) \
-                and _ordinal(ln.text) is None \
+                and _ordinal(ln.text) is None and not _is_cell_row(ln.text) and not _is_cell_row(prev.text) \
                 and _width(_last_line(text, prev)) >= width and not prev.text.endswith(_FINAL_PUNCT):
             out[-1] = _Line(prev.idx, prev.start, ln.end, text[prev.start:ln.end], prev.cls, ln.idx)
         else:
             out.append(ln)
     return out
+
+
+def _is_cell_row(s: str) -> bool:
+    """A table row (``| a | b |`` or tab-separated cells): rows are as wide as each other."""
+    return s[:1] in _PIPES or "\t" in s
 
 
 def _last_line(text: str, ln: _Line) -> str:

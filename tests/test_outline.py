@@ -944,3 +944,10 @@ def test_pdf_wrapped_semantic_views():
 
 def test_title_cut_by_a_wrapped_line_is_whole():
     assert title_of("能源绿色低碳转\n型行动。能源是") == "能源绿色低碳转型行动"
+
+
+def test_table_rows_of_equal_width_are_not_wrapped_lines():
+    rows = "\n".join(f"| 指标{i} | 非化石能源消费比重（%） | 15 | 20 |" for i in range(8))
+    text = f"某某规划\n一、主要指标\n{rows}\n二、重点任务\n推进工作。\n"
+    (d,) = parse_documents(text, "tb")
+    assert len([p for p in d.passages if p.text.startswith("| 指标")]) == 8
