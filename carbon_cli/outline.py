@@ -7,32 +7,45 @@ reading order, never overlap and have ids unique within their document.
 
 What is recognised
 ------------------
-* One paragraph per line (``\\n``, ``\\r\\n`` or ``\\r``); surrounding whitespace
-  (incl. U+3000 and zero-width characters) is trimmed from every span.
-* Front matter: a title line (up to three wrapped title lines are joined), a
-  document number line (``发改能源规〔2021〕1051号``, also stored as
-  ``meta["文号"]``), a date line right under the title (``（2021年9月22日）``) and an
-  addressee line (``各省、自治区、直辖市…：``).
-* Back matter: date line (``2021年7月15日``, ``二〇二一年七月十五日``), the signature
-  lines just above it (agency names), ``（此件公开发布）`` notes, and an attachment
-  block (``附件：`` / ``附件下载:`` followed by file names or a numbered list).
+* One paragraph per line (``\\n``, ``\\r\\n`` or ``\\r``), blank lines or not;
+  surrounding whitespace (incl. U+3000 and zero-width characters) is trimmed from
+  every span. A text hard-wrapped at a PDF's page width (many full lines that
+  end mid-sentence) is joined back into paragraphs, across page numbers.
+* Front matter: a title line (up to three wrapped title lines are joined; an
+  agency header such as ``国家能源局文件`` above the number gives way to the real
+  title below it and becomes a ``note``), a document number line
+  (``发改能源规〔2021〕1051号``, ``第19号``, also stored as ``meta["文号"]``), a date
+  line right under the title (``（2021年9月22日）``) and an addressee line, possibly
+  wrapped over two (``各省、自治区、直辖市…：``).
+* Closings: date line (``2021年7月15日``, ``二〇二一年七月十五日``) with the
+  signature lines just above it (agency names, ``部长 某某``), at the end or where a
+  印发 notice closes before the document it issues; that document's title is a
+  second ``title``. Notes: ``（此件公开发布）``, contact lines (``联系人：``), the
+  printing block (``抄送：…``, ``…日印发``). Attachments: a block (``附件：`` /
+  ``附件下载:`` followed by file names or a numbered list), and ``附件1`` labels
+  that open an attached text with its own title (its headings nest afresh).
 * Page metadata left by web reprints goes into ``Document.meta`` and into no
   passage: table lines (``| 索 引 号： | … |``), ``key：value`` lines such as
-  ``来源：新华社``, ``发布时间：…``, ``访问次数：…`` and page furniture
-  (``字号 大 中 小``, ``打印本页``, ``分享到``, ``关闭窗口`` …).
+  ``来源：新华社``, ``发布时间：…``, ``访问次数：…`` (several on one line, or led
+  by a time stamp or a site name), a key alone on its line with its value on the
+  next, breadcrumbs, page numbers and page furniture (``字号 大 中 小``,
+  ``【打印】``, ``分享到`` and its buttons, ``上一篇：``, ``关闭窗口`` …).
 * Ordinals, by family (the first seen family is the outer level; a family that is
   already open closes back to its level; a family ranked shallower than the open
   one closes the deeper ones):
   ``第一章/第一节/第一条``, ``一、 一． 一.``, ``（一） (一)``, ``1. 1． 1、``,
-  ``1) 1）``, ``（1） (1)``, ``① …``, and the list markers ``——``, ``一是``,
-  ``第一，`` which are always leaves. An ordinal alone on its line (``一、`` /
-  ``（三）``) is joined with the next line into one heading.
-* Inline enumerations ``一是…二是…三是…`` inside one paragraph are split into
-  one passage each (exact sub-spans of the paragraph); the text before ``一是``
+  ``1) 1）``, ``（1） (1)``, ``① …``, boxes ``专栏1`` (headings, never semantic
+  items), and the list markers ``——``, ``一是``, ``第一，`` which are always
+  leaves. An ordinal alone on its line (``一、`` / ``（三）``) is joined with the
+  next line into one heading.
+* Inline enumerations ``一是…二是…三是…`` and ``第一，…第二，…`` inside one
+  paragraph, and an article's or heading's ``…：（一）…；（二）…``, are split into
+  one passage each (exact sub-spans of the paragraph); the text before the first
   stays a paragraph (or the heading it belongs to).
 * Titled paragraphs: runs of at least two sibling paragraphs whose first sentence
   is a short title (``统筹规划、多元发展。加强顶层设计…``) become items.
-* The Q&A form (``一、…？`` question lines followed by answers): an intro, then
+* The Q&A form (``一、…？`` question lines, ``问：…`` lines answered by ``答：…``,
+  or at least two bare ``…？`` lines, each followed by answers): an intro, then
   question / answer pairs, see ids below.
 * A text ending in news teasers (lines cut off with ``......`` / ``……``) yields one
   extra ``Document`` per teaser (``truncated=True``, a single passage ``news``).
@@ -45,12 +58,15 @@ enumerated or titled paragraph without children), paragraph, signature, date,
 attachment; for the Q&A form intro, question, answer; news for teasers; and the
 semantic kinds:
 
-* ``action``: enumerated (or titled) items whose title ends in 行动;
-* ``principle``: items directly under a heading about principles (its text has
-  原则, e.g. 工作原则 / 基本原则 / 编制原则), or after a lead paragraph ending in
-  ``…原则：``;
-* ``guarantee``: items directly under a heading about safeguards and
-  implementation (保障措施, 政策保障, 组织实施, 组织领导, 确保…落实 …).
+* ``action``: enumerated (or titled) items whose title ends in 行动, except a
+  heading that groups two or more of them (``三、碳达峰十大行动``);
+* ``principle``: items directly under a heading whose title names principles
+  (工作原则 / 基本原则 / 编制原则 …; plain paragraphs count there when it has no
+  items), or after a lead paragraph ending in ``…原则：`` up to the next plain
+  paragraph;
+* ``guarantee``: items directly under a heading whose title is about safeguards
+  and implementation (保障措施, 政策保障, 组织实施, 组织保障, 规划实施,
+  确保…落实 …).
 
 Semantic items are numbered 1..n in reading order within the document and
 ``number`` is that n; other enumerated passages carry the ordinal's value.
@@ -60,7 +76,7 @@ Ids
 Every id is ``{doc}/{local}``:
 
 * ``title``, ``number``, ``addressee``, ``preamble``, ``signature``, ``date``,
-  ``attachment``, ``note`` (``（此件公开发布）``, kind paragraph), ``intro`` (Q&A),
+  ``attachment``, ``note`` (closing notes and agency headers, kind paragraph), ``intro`` (Q&A),
   ``news`` (teaser documents);
 * semantic items: ``action/N``, ``principle/N``, ``guarantee/N``;
   Q&A: ``question/N`` and ``answer/N`` (N = the question's ordinal);
@@ -68,16 +84,16 @@ Every id is ``{doc}/{local}``:
   first segment prefixed with ``s`` (``s3`` for 三、, ``s3.5`` for （五） under it,
   ``s3.5.2`` for 2. under that); paragraphs ``p{k}`` (k-th paragraph child of the
   same parent: ``s3.5.p1``; top-level ones ``p1``); ``——`` items ``d{k}``;
-  ``一是`` items ``i{n}`` (``s4.i2``). The path of a semantic item or of a
+  ``一是`` items ``i{n}`` (``s4.i2``); boxes ``box{n}``. The path of a semantic item or of a
   question is still used for its children (``s6.15.p1`` under guarantee 1).
 * A repeated id (a misnumbered document) gets ``-2``, ``-3`` … appended.
 
 Titles
 ------
 ``title_of(text_after_ordinal)``: the text up to the first sentence or clause
-punctuation (。，,；;：:？?！!), at most 60 characters. Questions keep their whole
-text without the ordinal and the final question mark. The document title is the
-title line; else ``meta["标题"]``; else, for the Q&A form,
+punctuation (。，,；;：:？?！!), at most 60 characters, line breaks dropped.
+Questions keep their whole text without the ordinal (or ``问：``) and the final
+question mark. The document title is the first title run; else ``meta["标题"]``; else, for the Q&A form,
 ``《X》答记者问`` with X the first 《…》 of the intro (so the shipped seed gets
 ``《科技支撑碳达峰碳中和实施方案(2022—2030年)》答记者问``); else the first clause
 of the first passage, shortened. A teaser's title is its first clause (ordinal
