@@ -570,7 +570,8 @@ class _Parser:
                 continue
             at_end = i == k
             sig = self._signature_above(content, i, strict=not at_end)
-            if not at_end and (not sig or ln.text[0] in "（("):
+            noted = i + 1 < len(content) and content[i + 1].cls == "note"
+            if not at_end and (not (sig or noted) or ln.text[0] in "（("):
                 continue
             ln.cls = "date"
             if i > len(sig) or at_end and sig:

@@ -951,3 +951,12 @@ def test_table_rows_of_equal_width_are_not_wrapped_lines():
     text = f"某某规划\n一、主要指标\n{rows}\n二、重点任务\n推进工作。\n"
     (d,) = parse_documents(text, "tb")
     assert len([p for p in d.passages if p.text.startswith("| 指标")]) == 8
+
+
+def test_unsigned_closing_date_before_the_issued_plan():
+    text = ("某某省人民政府关于印发某某省碳达峰实施方案的通知\n各市人民政府：\n现将方案印发给你们，请认真贯彻执行。\n"
+            "2022年8月1日\n（此件公开发布）\n某某省碳达峰实施方案\n一、总体要求\n推进工作。\n")
+    (d,) = parse_documents(text, "un")
+    check_invariants(text, [d])
+    assert [p.kind for p in d.passages] == ["title", "addressee", "preamble", "date", "paragraph", "title",
+                                            "heading", "paragraph"]
