@@ -841,7 +841,7 @@ class _Parser:
             if nd.question or nd.style == "box" or not (nd.kind in ("ord", "inline") or nd.titled_item):
                 continue
             sem = None
-            if nd.title.endswith("行动") and not _has_action_child(nd):
+            if _is_action_title(nd.title) and not _has_action_child(nd):
                 sem = "action"
             elif self._principle_parent(nd.parent) or _after_principle_lead(nd.parent, nd.ci):
                 sem = "principle"
@@ -916,12 +916,12 @@ class _Parser:
     @staticmethod
     def _principle_parent(par: _Node | None) -> bool:
         """A heading about principles (工作原则, 基本原则, 编制原则 …), judged on its title."""
-        return par is not None and par.kind != "root" and bool(_PRINCIPLE_RX.search(par.title))
+        return par is not None and par.kind != "root" and bool(_PRINCIPLE_RX.search(_fold(par.title)))
 
     def _guarantee_parent(self, par: _Node | None) -> bool:
         if par is None or par.kind == "root":
             return False
-        return bool(_GUARANTEE_RX.search(par.title))
+        return bool(_GUARANTEE_RX.search(_fold(par.title)))
 
     def _paths(self, root: _Node) -> None:
         for par in _walk(root):
@@ -1012,7 +1012,7 @@ class _Parser:
                                      nd.start, nd.end, nd.text))
 
 
-_ASK_RX = re.compile(r"^(?:问|记者|提问)[ \t\u3000]*[：:][ \t\u3000]*")
+_ASK_RX = re.compile(r"^(?:问|問|记者|記者|提问|提問)[ \t\u3000]*[：:][ \t\u3000]*")
 _ANSWER_RX = re.compile(r"^答[ \t\u3000]*[：:]")
 
 
@@ -1065,7 +1065,7 @@ def _after_principle_lead(par: _Node | None, ci: int) -> bool:
         return False
     for sib in reversed(par.children[:ci]):
         if sib.kind == "para" and not sib.titled_item:
-            return bool(_LEAD_PRINCIPLE_RX.search(sib.text[-6:]))
+            return bool(_LEAD_PRINCIPLE_RX.search(_fold(sib.text[-6:])))
     return False
 
 
@@ -1140,12 +1140,25 @@ def _last_line(text: str, ln: _Line) -> str:
     return text[ln.start:ln.end].rsplit("\n", 1)[-1].strip(_WS)
 
 
+# Traditional forms of the characters the semantic rules look for, so a document
+# reprinted in traditional characters (原則, 行動, 組織實施 …) is read alike.
+_TRAD = str.maketrans("則動組織實領導確貫徹見劃機體進問記", "则动组织实领导确贯彻见划机体进问记")
+
+
+def _fold(s: str) -> str:
+    return s.translate(_TRAD)
+
+
+def _is_action_title(title: str) -> bool:
+    return _fold(title).endswith("行动")
+
+
 def _has_action_child(nd: _Node) -> bool:
     """True for a heading that groups actions (``三、碳达峰十大行动``): it is not one itself.
 
     One sub-item ending in 行动 inside an action is a step of it, not a sign of a group.
     """
-    return sum((c.kind in ("ord", "inline") or c.titled_item) and c.title.endswith("行动") for c in nd.children) >= 2
+    return sum((c.kind in ("ord", "inline") or c.titled_item) and _is_action_title(c.title) for c in nd.children) >= 2
 
 
 def _walk(root: _Node):

@@ -960,3 +960,12 @@ def test_unsigned_closing_date_before_the_issued_plan():
     check_invariants(text, [d])
     assert [p.kind for p in d.passages] == ["title", "addressee", "preamble", "date", "paragraph", "title",
                                             "heading", "paragraph"]
+
+
+def test_traditional_characters_read_alike():
+    text = ("某某方案\n一、基本原則\n（一）統籌推進。全局謀劃。\n（二）重點突破。抓住關鍵。\n二、重點任務\n"
+            "（一）能源綠色低碳轉型行動。推進轉型。\n三、組織實施\n（一）加強組織領導。明確責任。\n")
+    (d,) = parse_documents(text, "tr")
+    assert titles(d, "principle") == ["統籌推進", "重點突破"]
+    assert titles(d, "action") == ["能源綠色低碳轉型行動"]
+    assert titles(d, "guarantee") == ["加強組織領導"]
