@@ -167,11 +167,6 @@ def title_of(text_after_ordinal: str, limit: int = 60) -> str:
     return s[:cut].strip(_WS)[:limit]
 
 
-def _short(s: str, limit: int) -> str:
-    t = title_of(s, limit)
-    return t
-
-
 # --------------------------------------------------------------------------- ordinals
 
 _ORDINALS: list[tuple[str, re.Pattern[str]]] = [
@@ -681,7 +676,6 @@ class _Parser:
             node.heading_only = _heading_only(rest)
             node.title = title_of(rest)
             node.rest = rest  # type: ignore[attr-defined]
-            node.rest_off = end - len(rest)  # type: ignore[attr-defined]
             out.extend(self._split_inline(node))
             i += 1
         return out
@@ -910,7 +904,7 @@ class _Parser:
                     doc_title = m.group(0) + "答记者问"
             if not doc_title and self.passages:
                 first = self.passages[0]
-                doc_title = first.title or _short(first.text, 30)
+                doc_title = first.title or title_of(first.text, 30)
         return Document(self.doc, doc_title, self.start, self.end, self.passages, False, self.meta)
 
     @staticmethod
