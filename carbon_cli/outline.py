@@ -184,7 +184,7 @@ _ORDINALS: list[tuple[str, re.Pattern[str]]] = [
     ("dash", re.compile(r"(?:——|──|--|－－|—(?=[ \u3000]))")),
     ("box", re.compile(rf"专栏[ \t\u3000]*(?P<n>[{_CN}{_DIG}]{{1,3}})(?![{_DIG}])")),
 ]
-_RANK = {"chap": 0, "sect": 1, "art": 2, "cn": 3, "ask": 4, "pcn": 4, "num": 5, "num2": 6,
+_RANK = {"chap": 0, "sect": 1, "art": 2, "ask": 2, "cn": 3, "pcn": 4, "num": 5, "num2": 6,
          "pnum": 7, "circ": 8, "dash": 9, "shi": 9, "di": 9, "box": 9}
 _LEAF_STYLES = frozenset({"dash", "shi", "di"})
 

@@ -969,3 +969,13 @@ def test_traditional_characters_read_alike():
     assert titles(d, "principle") == ["統籌推進", "重點突破"]
     assert titles(d, "action") == ["能源綠色低碳轉型行動"]
     assert titles(d, "guarantee") == ["加強組織領導"]
+
+
+def test_answer_with_its_own_numbered_sections_stays_under_its_question():
+    text = ("某某局负责人答记者问\n问：《方案》有哪些重点任务？\n答：主要有两方面。\n一、加快发展新能源。推进光伏。\n"
+            "二、推进节能降碳。实施改造。\n问：如何确保《方案》落实？\n答：一是加强领导；二是强化考核。\n")
+    (d,) = parse_documents(text, "aq")
+    check_invariants(text, [d])
+    ps = passages(d)
+    assert ps["aq/s1.1"].parent == "aq/question/1" and ps["aq/s1.2"].parent == "aq/question/1"
+    assert titles(d, "guarantee") == ["加强领导", "强化考核"]
