@@ -525,6 +525,7 @@ class _Parser:
         run = [content[i]]
         j = i + 1
         while (j < len(content) and j <= i + 2 and not _TITLE_END_RX.search(run[-1].text)
+               and not run[-1].text.endswith("文件")  # the agency header of a printed document
                and content[j].cls == "body" and self._title_like(content[j].text)
                and not _DOCNO_RX.match(content[j].text)):
             run.append(content[j])

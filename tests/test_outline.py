@@ -979,3 +979,10 @@ def test_answer_with_its_own_numbered_sections_stays_under_its_question():
     ps = passages(d)
     assert ps["aq/s1.1"].parent == "aq/question/1" and ps["aq/s1.2"].parent == "aq/question/1"
     assert titles(d, "guarantee") == ["加强领导", "强化考核"]
+
+
+def test_red_header_directly_above_the_title():
+    text = "国家能源局文件\n国家能源局关于做好某某工作的通知\n各派出机构：\n现通知如下。\n一、总体要求\n推进工作。\n"
+    (d,) = parse_documents(text, "rh")
+    assert d.title == "国家能源局关于做好某某工作的通知"
+    assert passages(d)["rh/note"].text == "国家能源局文件"
