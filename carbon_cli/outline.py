@@ -591,7 +591,7 @@ class _Parser:
         while i < len(content) and content[i].cls == "note":
             i += 1
         if i + 1 < len(content) and content[i].cls == "body" and self._title_like(content[i].text) \
-                and not _ATTACH_LABEL_RX.match(content[i].text):
+                and not _ATTACH_RX.match(content[i].text):
             self._mark_title(content, i)
 
     def _mark_attachments(self, content: list[_Line]) -> None:

@@ -986,3 +986,12 @@ def test_red_header_directly_above_the_title():
     (d,) = parse_documents(text, "rh")
     assert d.title == "国家能源局关于做好某某工作的通知"
     assert passages(d)["rh/note"].text == "国家能源局文件"
+
+
+def test_attachment_list_after_the_date_is_no_title():
+    text = ("某某局关于某某工作的通知\n各单位：\n现通知如下。\n一、总体要求\n推进工作。\n某某局\n2022年5月30日\n"
+            "附件：1．某某任务清单\n2．某某名单\n")
+    (d,) = parse_documents(text, "al")
+    ps = passages(d)
+    assert [p.kind for p in d.passages[-3:]] == ["signature", "date", "attachment"]
+    assert ps["al/attachment"].text.endswith("某某名单")
