@@ -260,6 +260,10 @@ _CRUMB_RX = re.compile(r"^(?:首页|主页|网站首页|您现在的位置|您�
 # Page numbers of a printed document: ``— 3 —``, ``- 3 -``, ``第3页 共10页``.
 _PAGE_NO_RX = re.compile(r"^(?:[-—－–]{1,2}[ \t\u3000]*[0-9]{1,4}[ \t\u3000]*[-—－–]{1,2}|"
                          r"第[ \t\u3000]*[0-9]{1,4}[ \t\u3000]*页(?:[ \t\u3000，,]*共[ \t\u3000]*[0-9]{1,4}[ \t\u3000]*页)?)$")
+# A line made of page buttons only: ``打印 关闭``, ``【打印】【关闭】``, ``字号：大 中 小``.
+_FURNITURE_RX = re.compile(
+    r"^(?:[\s\u3000【】\[\]|｜/：:]*(?:打印本页|打印此页|打印|关闭窗口|关闭本页|关闭|收藏本页|收藏|分享到|分享|"
+    r"我要纠错|纠错|返回顶部|返回|字号|字体|默认|大|中|小))+[\s\u3000【】\[\]|｜/：:]*$")
 _SIBLING_RX = re.compile(r"^(?:上一篇|下一篇|上一条|下一条)[：:]|^(?:相关稿件|相关链接|相关新闻|相关阅读|相关文件)$")
 _SHARE_RX = re.compile(r"^(?:微信|微博|QQ空间|QQ|朋友圈|收藏|纠错|返回|关闭|分享)$")
 _DANGLING_RX = re.compile(rf"^[【\[]?[ \t\u3000]*(?P<k>{_KEY_ALT})[ \t\u3000]*[】\]]?[ \t\u3000]*[：:]$")
@@ -312,7 +316,8 @@ def _meta_of(line: str) -> dict[str, str] | None:
     if stamp and (stamp.end() == len(line) or _KV_START_RX.match(line[stamp.end():])):
         rest = _meta_of(line[stamp.end():]) if stamp.end() < len(line) else {}
         return {"发布时间": stamp.group(0).strip(_WS), **(rest or {})}
-    if _CRUMB_RX.match(line) or _SIBLING_RX.match(line) or _PAGE_NO_RX.match(line):
+    if _CRUMB_RX.match(line) or _SIBLING_RX.match(line) or _PAGE_NO_RX.match(line) \
+            or len(line) <= 40 and _FURNITURE_RX.match(line):
         return {}
     if len(line) <= 160 and (_KV_START_RX.match(line) or len(_KV_RX.findall(line)) >= 2):
         out = {}

@@ -995,3 +995,12 @@ def test_attachment_list_after_the_date_is_no_title():
     ps = passages(d)
     assert [p.kind for p in d.passages[-3:]] == ["signature", "date", "attachment"]
     assert ps["al/attachment"].text.endswith("某某名单")
+
+
+@pytest.mark.parametrize("line", ["打印 关闭", "【打印】【关闭】", "字号：大 中 小", "【字体：大 中 小】", "打印本页 | 关闭窗口",
+                                  "— 3 —", "第3页 共10页", "分享到：", "首页 > 政策 > 国务院文件"])
+def test_page_furniture_lines_are_metadata(line):
+    text = f"某某局关于某某工作的通知\n{line}\n一、总体要求\n推进工作。\n"
+    (d,) = parse_documents(text, "fu")
+    assert all(line not in p.text for p in d.passages)
+    assert [p.kind for p in d.passages] == ["title", "heading", "paragraph"]
