@@ -628,7 +628,8 @@ def _read_html(path: Path, data: bytes) -> tuple[str, str]:
 # the generic ones; when a page has one, its menus and link lists are left out.
 _CONTENT_MARK = re.compile(
     r"UCAP-CONTENT|pages_content|TRS_Editor|TRS_UEDITOR|article[-_]?content|content[-_]?text|"
-    r"xxgk[-_]?content|news[-_]?content|detail[-_]?content|^zoom$|^article$|^content$", re.IGNORECASE)
+    r"xxgk[-_]?content|news[-_]?content|detail[-_]?content|main[-_]?content|article[-_]?body|"
+    r"^con_con$|^art_con$|^txt_con$|^zoom$|^article$|^content$", re.IGNORECASE)
 _META_TABLE_WORDS = ("索引号", "索 引 号", "发文字号", "发文机关", "成文日期")
 
 
