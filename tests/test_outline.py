@@ -548,7 +548,8 @@ def assert_no_lost_lines_lenient(text: str, docs: list[Document]) -> None:
             continue
         line = text[a:b]
         assert any(v in line for v in metas) or "|" in line or "：" in line or ":" in line or \
-            "大" in line or "打印" in line or "分享" in line or not line.strip("\u3000\ufeff\u200b\u2028\u2029\x1c\x1d\x1e\x1f\x85 "), \
+            "大" in line or "打印" in line or "分享" in line or \
+            not line.strip("\u3000\ufeff\u200b\u2028\u2029\x1c\x1d\x1e\x1f\x85 "), \
             f"lost line {line!r}"
 
 
