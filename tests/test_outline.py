@@ -539,6 +539,9 @@ def test_property_arbitrary_unicode(text):
     check_invariants(text, docs)
 
 
+FURNITURE = re.compile(r"[\s\u3000【】\[\]|｜/：:打印关闭收藏分享到我要纠错返回顶部字号体默认大中小本页窗口此]+")
+
+
 def assert_no_lost_lines_lenient(text: str, docs: list[Document]) -> None:
     """Each non-blank line overlaps a passage unless the parser took it for metadata."""
     spans = sorted((p.start, p.end) for d in docs for p in d.passages)
@@ -548,7 +551,7 @@ def assert_no_lost_lines_lenient(text: str, docs: list[Document]) -> None:
             continue
         line = text[a:b]
         assert any(v in line for v in metas) or "|" in line or "：" in line or ":" in line or \
-            "大" in line or "打印" in line or "分享" in line or \
+            "大" in line or "打印" in line or "分享" in line or FURNITURE.fullmatch(line) or \
             not line.strip("\u3000\ufeff\u200b\u2028\u2029\x1c\x1d\x1e\x1f\x85 "), \
             f"lost line {line!r}"
 
