@@ -1020,12 +1020,15 @@ _ANSWER_RX = re.compile(r"^答[ \t\u3000]*[：:]")
 def _question_lines(body: list[_Line]) -> dict[int, int]:
     """Line index -> label length of an interview's question lines.
 
-    ``问：…`` lines count when an ``答：`` line answers them. Without that form, short
-    bare lines ending in ？ count when there are at least two and each is followed by
-    a line that is not a question (press pages often set questions in bold only).
+    ``问：…`` lines count when an ``答：`` line answers them. Without that form, in a
+    text without sections, short bare lines ending in ？ count when there are at
+    least two and each is followed by a line that is not a question (press pages
+    often set questions in bold only).
     """
     if any(_ANSWER_RX.match(ln.text) for ln in body):
         return {ln.idx: _ASK_RX.match(ln.text).end() for ln in body if _ASK_RX.match(ln.text)}
+    if any((_ordinal(ln.text) or ("",))[0] in ("chap", "sect", "art", "cn") for ln in body):
+        return {}  # a document with sections: its short questions are rhetorical, not an interview
     bare = {ln.idx: 0 for k, ln in enumerate(body[:-1])
             if len(ln.text) <= 80 and ln.text.endswith(("？", "?")) and _ordinal(ln.text) is None
             and not body[k + 1].text.endswith(("？", "?"))}

@@ -1008,3 +1008,11 @@ def test_page_furniture_lines_are_metadata(line):
     (d,) = parse_documents(text, "fu")
     assert all(line not in p.text for p in d.passages)
     assert [p.kind for p in d.passages] == ["title", "heading", "paragraph"]
+
+
+def test_rhetorical_questions_in_a_sectioned_document_are_paragraphs():
+    text = ("某某方案\n一、形势\n为什么要加快转型？\n形势紧迫。\n怎样推进转型？\n统筹推进。\n二、任务\n"
+            "（一）加快发展新能源。推进光伏。\n")
+    (d,) = parse_documents(text, "rq")
+    assert titles(d, "question") == []
+    assert passages(d)["rq/s2.1"].parent == "rq/s2"
