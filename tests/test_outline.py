@@ -1016,3 +1016,10 @@ def test_rhetorical_questions_in_a_sectioned_document_are_paragraphs():
     (d,) = parse_documents(text, "rq")
     assert titles(d, "question") == []
     assert passages(d)["rq/s2.1"].parent == "rq/s2"
+
+
+def test_question_about_putting_the_plan_into_effect_holds_safeguards():
+    text = ("一、《方案》的主要内容是什么？\n主要包括三方面。\n二、下一步如何推动《方案》落地见效？\n"
+            "一是加强统筹协调；二是强化督促检查。\n")
+    (d,) = parse_documents(text, "lf")
+    assert titles(d, "guarantee") == ["加强统筹协调", "强化督促检查"]
