@@ -768,7 +768,7 @@ class _Parser:
                 owner.children.append(nd)
                 continue
             if nd.kind == "para":
-                par = next((x for x in reversed(stack) if x.style not in _LEAF_STYLES), root)
+                par = next((x for x in reversed(stack) if x.style not in _LEAF_STYLES and not _in_list(x)), root)
                 nd.parent, nd.ci = par, len(par.children)
                 par.children.append(nd)
                 continue
@@ -1059,6 +1059,18 @@ def _inline_sequence(s: str, rx: re.Pattern[str], before: str) -> list[tuple[int
             seq.append((p, want, m.end() - p))
             want += 1
     return seq
+
+
+def _in_list(nd: _Node) -> bool:
+    """An item of a clause list (``（一）…；（二）…。``): the paragraph after it is not its body.
+
+    Such items end in ；, all but the last; a paragraph after the list (``前款…``)
+    continues the article or section that holds the list.
+    """
+    if nd.text.endswith(("；", ";")):
+        return True
+    prev = nd.parent.children[nd.ci - 1] if nd.parent is not None and nd.ci > 0 else None
+    return prev is not None and prev.style == nd.style and prev.text.endswith(("；", ";"))
 
 
 def _after_principle_lead(par: _Node | None, ci: int) -> bool:

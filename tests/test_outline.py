@@ -1023,3 +1023,13 @@ def test_question_about_putting_the_plan_into_effect_holds_safeguards():
             "一是加强统筹协调；二是强化督促检查。\n")
     (d,) = parse_documents(text, "lf")
     assert titles(d, "guarantee") == ["加强统筹协调", "强化督促检查"]
+
+
+def test_paragraph_after_a_clause_list_continues_the_article():
+    text = ("某某办法\n第一章　总则\n第八条　符合下列条件的，应当列入名录：\n（一）属于覆盖行业；\n（二）排放量达到标准。\n"
+            "前款规定的名录由生态环境部公布。\n第九条　本办法自公布之日起施行。\n")
+    (d,) = parse_documents(text, "cl")
+    check_invariants(text, [d])
+    ps = passages(d)
+    assert ps["cl/s1.8.p1"].text.startswith("前款") and ps["cl/s1.8.p1"].parent == "cl/s1.8"
+    assert ps["cl/s1.8.2"].kind == "item"
