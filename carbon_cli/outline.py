@@ -156,6 +156,7 @@ def title_of(text_after_ordinal: str, limit: int = 60) -> str:
     title in two, and a title never spans a real paragraph break.
     """
     s = _BREAK_RX.sub("", text_after_ordinal.lstrip(_WS))
+    s = s[_MD_PREFIX_RX.match(s).end():]
     cut = len(s)
     for i, ch in enumerate(s):
         if ch in _TITLE_STOPS:
@@ -164,7 +165,7 @@ def title_of(text_after_ordinal: str, limit: int = 60) -> str:
         if i >= limit:
             cut = limit
             break
-    return s[:cut].strip(_WS)[:limit]
+    return s[:cut].strip(_WS + "*")[:limit]
 
 
 # --------------------------------------------------------------------------- ordinals
@@ -198,9 +199,14 @@ def _circ_value(ch: str) -> int:
     return o - 0x32B1 + 36
 
 
+# Markdown marks before a heading or a bold lead (``## 一、``, ``**（一）``).
+_MD_PREFIX_RX = re.compile(r"(?:#{1,6}[ \t]+|\*\*|__|>[ \t]*|[-*+][ \t]+)*")
+
+
 def _ordinal(s: str) -> tuple[str, str, int | None, int] | None:
-    """(style, label, value, length of label) for a line starting with an ordinal."""
-    head = s[:16]
+    """(style, label, value, length of label and of any Markdown marks before it)."""
+    skip = _MD_PREFIX_RX.match(s).end()
+    head = s[skip:skip + 16]
     for style, rx in _ORDINALS:
         m = rx.match(head)
         if not m:
@@ -214,7 +220,7 @@ def _ordinal(s: str) -> tuple[str, str, int | None, int] | None:
             if value is None:
                 continue
         label = m.group(0).rstrip(_WS)
-        return style, label, value, m.end()
+        return style, label, value, skip + m.end()
     return None
 
 
@@ -265,6 +271,7 @@ _PAGE_NO_RX = re.compile(r"^(?:[-—－–]{1,2}[ \t\u3000]*[0-9]{1,4}[ \t\u3000
 _FURNITURE_RX = re.compile(
     r"^(?:[\s\u3000【】\[\]|｜/：:]*(?:打印本页|打印此页|打印|关闭窗口|关闭本页|关闭|收藏本页|收藏|分享到|分享|"
     r"我要纠错|纠错|返回顶部|返回|字号|字体|默认|大|中|小))+[\s\u3000【】\[\]|｜/：:]*$")
+_MD_RULE_RX = re.compile(r"^(?:-{3,}|\*{3,}|_{3,})$")  # a Markdown rule between sections
 _SIBLING_RX = re.compile(r"^(?:上一篇|下一篇|上一条|下一条)[：:]|^(?:相关稿件|相关链接|相关新闻|相关阅读|相关文件)$")
 _SHARE_RX = re.compile(r"^(?:微信|微博|QQ空间|QQ|朋友圈|收藏|纠错|返回|关闭|分享)$")
 _DANGLING_RX = re.compile(rf"^[【\[]?[ \t\u3000]*(?P<k>{_KEY_ALT})[ \t\u3000]*[】\]]?[ \t\u3000]*[：:]$")
@@ -297,6 +304,7 @@ def _meta_of(line: str) -> dict[str, str] | None:
     """The metadata a line holds ({} for page furniture), or None for content."""
     if len(line) > 400:
         return None
+    line = line[_MD_PREFIX_RX.match(line).end():] or line
     if line[0] in _PIPES:
         cells = [c.strip(_WS) for c in re.split(r"[|｜]", line)]
         cells = [c for c in cells]
@@ -318,7 +326,7 @@ def _meta_of(line: str) -> dict[str, str] | None:
         rest = _meta_of(line[stamp.end():]) if stamp.end() < len(line) else {}
         return {"发布时间": stamp.group(0).strip(_WS), **(rest or {})}
     if _CRUMB_RX.match(line) or _SIBLING_RX.match(line) or _PAGE_NO_RX.match(line) \
-            or len(line) <= 40 and _FURNITURE_RX.match(line):
+            or len(line) <= 40 and _FURNITURE_RX.match(line) or _MD_RULE_RX.match(line):
         return {}
     if len(line) <= 160 and (_KV_START_RX.match(line) or len(_KV_RX.findall(line)) >= 2):
         out = {}
@@ -836,7 +844,7 @@ class _Parser:
             for c in asks:
                 c.question = True
                 rest = getattr(c, "rest", c.text)
-                c.title = _ASK_RX.sub("", rest.strip(_WS)).rstrip("?？").strip(_WS)
+                c.title = _ASK_RX.sub("", rest.strip(_WS + "*")).strip(_WS + "*").rstrip("?？").strip(_WS)
 
         # semantic kinds
         counters = {"action": 0, "principle": 0, "guarantee": 0}
@@ -902,7 +910,7 @@ class _Parser:
         self.passages.sort(key=lambda p: p.start)
         first_title = next((it for _, it in items if isinstance(it, list) and it[0].cls == "title"), None)
         if first_title:
-            doc_title = "".join(ln.text for ln in first_title)
+            doc_title = _title_text(first_title)
         elif self.meta.get("标题"):
             doc_title = self.meta["标题"]
         if not doc_title:
@@ -963,7 +971,7 @@ class _Parser:
         txt = self.t[a:b]
         title = ""
         if kind == "title":
-            title = "".join(ln.text for ln in run)
+            title = _title_text(run)
         self.passages.append(Passage(self._uid(local), self.doc, kind, None, "", title, None, (), a, b, txt))
 
     def _emit_run(self, local: str, kind: str, run: list[_Node], parent: str | None,
@@ -1015,8 +1023,8 @@ class _Parser:
                                      nd.start, nd.end, nd.text))
 
 
-_ASK_RX = re.compile(r"^(?:问|問|记者|記者|提问|提問)[ \t\u3000]*[：:][ \t\u3000]*")
-_ANSWER_RX = re.compile(r"^答[ \t\u3000]*[：:]")
+_ASK_RX = re.compile(r"^(?:\*\*)?(?:问|問|记者|記者|提问|提問)[ \t\u3000]*[：:][ \t\u3000]*(?:\*\*)?")
+_ANSWER_RX = re.compile(r"^(?:\*\*)?答[ \t\u3000]*[：:]")
 
 
 def _question_lines(body: list[_Line]) -> dict[int, int]:
@@ -1177,6 +1185,11 @@ def _has_action_child(nd: _Node) -> bool:
     One sub-item ending in 行动 inside an action is a step of it, not a sign of a group.
     """
     return sum((c.kind in ("ord", "inline") or c.titled_item) and _is_action_title(c.title) for c in nd.children) >= 2
+
+
+def _title_text(run: list[_Line]) -> str:
+    """A title run as one line, without Markdown marks (``# 标题``, ``**标题**``)."""
+    return "".join(ln.text[_MD_PREFIX_RX.match(ln.text).end():].strip(_WS + "*") for ln in run)
 
 
 def _walk(root: _Node):

@@ -28,7 +28,7 @@ ALL_FILES = [SEED, CPC, NDRC, NOTICE, PLAN, REGULATION, QA_PLAIN] + sorted(FIX.g
 ALL_FILES = list(dict.fromkeys(ALL_FILES))
 
 META_LINE = re.compile(r"^(\||来源：|发布时间：|字号|访问次数|打印本页|分享到|当前位置|索 引 号|主题分类|发文机关|标　　题|"
-                       r"发文字号|【|扫一扫|000014349|城乡建设、环境保护|首页|2022-06-01|上一篇|下一篇|微信$|微博$)")
+                       r"发文字号|【|扫一扫|000014349|城乡建设、环境保护|首页|2022-06-01|上一篇|下一篇|微信$|微博$|> 来源：|---$)")
 
 
 def read(path: Path) -> str:
