@@ -304,6 +304,8 @@ def _meta_of(line: str) -> dict[str, str] | None:
     """The metadata a line holds ({} for page furniture), or None for content."""
     if len(line) > 400:
         return None
+    if _PAGE_NO_RX.match(line) or _MD_RULE_RX.match(line):
+        return {}
     line = line[_MD_PREFIX_RX.match(line).end():] or line
     if line[0] in _PIPES:
         cells = [c.strip(_WS) for c in re.split(r"[|｜]", line)]
@@ -325,8 +327,7 @@ def _meta_of(line: str) -> dict[str, str] | None:
     if stamp and (stamp.end() == len(line) or _KV_START_RX.match(line[stamp.end():])):
         rest = _meta_of(line[stamp.end():]) if stamp.end() < len(line) else {}
         return {"发布时间": stamp.group(0).strip(_WS), **(rest or {})}
-    if _CRUMB_RX.match(line) or _SIBLING_RX.match(line) or _PAGE_NO_RX.match(line) \
-            or len(line) <= 40 and _FURNITURE_RX.match(line) or _MD_RULE_RX.match(line):
+    if _CRUMB_RX.match(line) or _SIBLING_RX.match(line) or len(line) <= 40 and _FURNITURE_RX.match(line):
         return {}
     if len(line) <= 160 and (_KV_START_RX.match(line) or len(_KV_RX.findall(line)) >= 2):
         out = {}

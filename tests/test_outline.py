@@ -1002,7 +1002,7 @@ def test_attachment_list_after_the_date_is_no_title():
 
 
 @pytest.mark.parametrize("line", ["打印 关闭", "【打印】【关闭】", "字号：大 中 小", "【字体：大 中 小】", "打印本页 | 关闭窗口",
-                                  "— 3 —", "第3页 共10页", "分享到：", "首页 > 政策 > 国务院文件"])
+                                  "— 3 —", "- 3 -", "第3页 共10页", "分享到：", "首页 > 政策 > 国务院文件"])
 def test_page_furniture_lines_are_metadata(line):
     text = f"某某局关于某某工作的通知\n{line}\n一、总体要求\n推进工作。\n"
     (d,) = parse_documents(text, "fu")
