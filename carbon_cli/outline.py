@@ -11,6 +11,9 @@ What is recognised
   surrounding whitespace (incl. U+3000 and zero-width characters) is trimmed from
   every span. A text hard-wrapped at a PDF's page width (many full lines that
   end mid-sentence) is joined back into paragraphs, across page numbers.
+  Markdown marks (``## 一、``, ``**（一）…。**``, ``- ``, ``> ``, ``---``) are
+  looked through; text in traditional characters is read alike for the
+  semantic kinds and interview questions.
 * Front matter: a title line (up to three wrapped title lines are joined; an
   agency header such as ``国家能源局文件`` above the number gives way to the real
   title below it and becomes a ``note``), a document number line
@@ -43,7 +46,8 @@ What is recognised
   one passage each (exact sub-spans of the paragraph); the text before the first
   stays a paragraph (or the heading it belongs to).
 * Titled paragraphs: runs of at least two sibling paragraphs whose first sentence
-  is a short title (``统筹规划、多元发展。加强顶层设计…``) become items.
+  is a short title (``统筹规划、多元发展。加强顶层设计…``) become items. A paragraph
+  after a clause list (``（一）…；（二）…。``) belongs to what holds the list.
 * The Q&A form (``一、…？`` question lines, ``问：…`` lines answered by ``答：…``,
   or at least two bare ``…？`` lines, each followed by answers): an intro, then
   question / answer pairs, see ids below.
