@@ -932,12 +932,12 @@ class _Parser:
     @staticmethod
     def _principle_parent(par: _Node | None) -> bool:
         """A heading about principles (工作原则, 基本原则, 编制原则 …), judged on its title."""
-        return par is not None and par.kind != "root" and bool(_PRINCIPLE_RX.search(_fold(par.title)))
+        return _section_about(par, _PRINCIPLE_RX)
 
-    def _guarantee_parent(self, par: _Node | None) -> bool:
-        if par is None or par.kind == "root":
-            return False
-        return bool(_GUARANTEE_RX.search(_fold(par.title)))
+    @staticmethod
+    def _guarantee_parent(par: _Node | None) -> bool:
+        """A heading about safeguards and implementation (保障措施, 组织实施 …)."""
+        return _section_about(par, _GUARANTEE_RX)
 
     def _paths(self, root: _Node) -> None:
         for par in _walk(root):
@@ -1084,6 +1084,18 @@ def _in_list(nd: _Node) -> bool:
         return True
     prev = nd.parent.children[nd.ci - 1] if nd.parent is not None and nd.ci > 0 else None
     return prev is not None and prev.style == nd.style and prev.text.endswith(("；", ";"))
+
+
+def _section_about(par: _Node | None, rx: re.Pattern[str]) -> bool:
+    """True when ``par``'s title matches ``rx`` and ``par`` is not itself an item of such a section.
+
+    Under 保障措施, the item ``（一）加强组织领导`` names a safeguard; its own steps
+    (1. 2. …) are parts of it, not safeguards of their own.
+    """
+    if par is None or par.kind == "root" or not rx.search(_fold(par.title)):
+        return False
+    up = par.parent
+    return up is None or up.kind == "root" or not rx.search(_fold(up.title))
 
 
 def _after_principle_lead(par: _Node | None, ci: int) -> bool:

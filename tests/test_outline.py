@@ -1033,3 +1033,12 @@ def test_paragraph_after_a_clause_list_continues_the_article():
     ps = passages(d)
     assert ps["cl/s1.8.p1"].text.startswith("前款") and ps["cl/s1.8.p1"].parent == "cl/s1.8"
     assert ps["cl/s1.8.2"].kind == "item"
+
+
+def test_steps_of_a_safeguard_are_not_safeguards_of_their_own():
+    text = ("某某方案\n一、工作原则\n（一）坚持统筹推进。全局谋划。\n（二）坚持重点突破。抓住关键。\n二、保障措施\n"
+            "（一）加强组织领导\n1.成立领导小组。统筹推进。\n2.压实各方责任。\n（二）强化考核评估。\n")
+    (d,) = parse_documents(text, "st")
+    assert titles(d, "guarantee") == ["加强组织领导", "强化考核评估"]
+    assert [p.kind for p in d.passages if p.parent == "st/guarantee/1"] == ["item", "item"]
+    assert titles(d, "principle") == ["坚持统筹推进", "坚持重点突破"]
