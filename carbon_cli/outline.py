@@ -473,6 +473,7 @@ class _Parser:
         self.used: set[str] = set()
         self.dup: dict[str, int] = {}
         self.passages: list[Passage] = []
+        self._sections: dict[tuple[int, str], bool] = {}
 
     # ------------------------------------------------------------ classification
     def classify(self) -> None:
@@ -850,6 +851,7 @@ class _Parser:
                 c.question = True
                 rest = getattr(c, "rest", c.text)
                 c.title = _ASK_RX.sub("", rest.strip(_WS + "*")).strip(_WS + "*").rstrip("?？").strip(_WS)
+            self._sections.clear()  # questions now have their whole text as title
 
         # semantic kinds
         counters = {"action": 0, "principle": 0, "guarantee": 0}
@@ -929,15 +931,20 @@ class _Parser:
                 doc_title = first.title or title_of(first.text, 30)
         return Document(self.doc, doc_title, self.start, self.end, self.passages, False, self.meta)
 
-    @staticmethod
-    def _principle_parent(par: _Node | None) -> bool:
+    def _principle_parent(self, par: _Node | None) -> bool:
         """A heading about principles (工作原则, 基本原则, 编制原则 …), judged on its title."""
-        return _section_about(par, _PRINCIPLE_RX)
+        return self._cached_section(par, _PRINCIPLE_RX)
 
-    @staticmethod
-    def _guarantee_parent(par: _Node | None) -> bool:
+    def _guarantee_parent(self, par: _Node | None) -> bool:
         """A heading about safeguards and implementation (保障措施, 组织实施 …)."""
-        return _section_about(par, _GUARANTEE_RX)
+        return self._cached_section(par, _GUARANTEE_RX)
+
+    def _cached_section(self, par: _Node | None, rx: re.Pattern[str]) -> bool:
+        """``_section_about`` once per heading: it looks at all the heading's children."""
+        key = (id(par), rx.pattern)
+        if key not in self._sections:
+            self._sections[key] = _section_about(par, rx)
+        return self._sections[key]
 
     def _paths(self, root: _Node) -> None:
         for par in _walk(root):
@@ -1086,6 +1093,9 @@ def _in_list(nd: _Node) -> bool:
     return prev is not None and prev.style == nd.style and prev.text.endswith(("；", ";"))
 
 
+_SECTION_NAME_RX = re.compile(r"^.{0,4}(?:原则|保障措施|政策保障|组织实施|组织保障|保障机制|实施保障)$")
+
+
 def _section_about(par: _Node | None, rx: re.Pattern[str]) -> bool:
     """True when ``par``'s title matches ``rx`` and ``par`` is not itself an item of such a section.
 
@@ -1094,6 +1104,11 @@ def _section_about(par: _Node | None, rx: re.Pattern[str]) -> bool:
     """
     if par is None or par.kind == "root" or not rx.search(_fold(par.title)):
         return False
+    if any(c.kind == "ord" and _SECTION_NAME_RX.match(_fold(c.title)) and rx.search(_fold(c.title))
+           for c in par.children):
+        return False  # 二、基本原则和主要目标 holds the section （一）基本原则, not principles
+    if _SECTION_NAME_RX.match(_fold(par.title)):
+        return True  # （一）基本原则 under 二、基本原则和主要目标 is a section of its own
     up = par.parent
     return up is None or up.kind == "root" or not rx.search(_fold(up.title))
 

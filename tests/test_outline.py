@@ -539,7 +539,8 @@ def test_property_arbitrary_unicode(text):
     check_invariants(text, docs)
 
 
-FURNITURE = re.compile(r"[\s\u3000【】\[\]|｜/：:打印关闭收藏分享到我要纠错返回顶部字号体默认大中小本页窗口此]+")
+FURNITURE = re.compile(r"[\s\u3000【】\[\]|｜/：:打印关闭收藏分享到我要纠错返回顶部字号体默认大中小本页窗口此]+|"
+                       r"[-—－–\s\u3000]*[0-9]+[-—－–\s\u3000]*|第.*页.*|[-*_]{3,}")  # page numbers, rules
 
 
 def assert_no_lost_lines_lenient(text: str, docs: list[Document]) -> None:
@@ -1041,4 +1042,11 @@ def test_steps_of_a_safeguard_are_not_safeguards_of_their_own():
     (d,) = parse_documents(text, "st")
     assert titles(d, "guarantee") == ["加强组织领导", "强化考核评估"]
     assert [p.kind for p in d.passages if p.parent == "st/guarantee/1"] == ["item", "item"]
+    assert titles(d, "principle") == ["坚持统筹推进", "坚持重点突破"]
+
+
+def test_principles_under_a_combined_heading():
+    text = ("某某方案\n二、基本原则和主要目标\n（一）基本原则\n1.坚持统筹推进。全局谋划。\n2.坚持重点突破。抓住关键。\n"
+            "（二）主要目标\n到2025年，能耗下降。\n")
+    (d,) = parse_documents(text, "cb")
     assert titles(d, "principle") == ["坚持统筹推进", "坚持重点突破"]
