@@ -597,7 +597,7 @@ def _read_html(path: Path, data: bytes) -> tuple[str, str]:
     skip = (Comment, Doctype, Declaration, ProcessingInstruction, CData)
     parts: list[str] = []
     # Iterative walk (deeply nested pages must not hit the recursion limit).
-    stack: list[object] = [soup]
+    stack: list[object] = list(reversed(_content_roots(soup)))
     while stack:
         node = stack.pop()
         if isinstance(node, str) and not isinstance(node, NavigableString):
@@ -622,6 +622,48 @@ def _read_html(path: Path, data: bytes) -> tuple[str, str]:
 
     lines = (line.strip() for line in "".join(parts).split("\n"))
     return "\n".join(line for line in lines if line), encoding
+
+
+# The article container of government sites (gov.cn, ministries' TRS pages …) and
+# the generic ones; when a page has one, its menus and link lists are left out.
+_CONTENT_MARK = re.compile(
+    r"UCAP-CONTENT|pages_content|TRS_Editor|TRS_UEDITOR|article[-_]?content|content[-_]?text|"
+    r"xxgk[-_]?content|news[-_]?content|detail[-_]?content|main[-_]?content|article[-_]?body|"
+    r"^con_con$|^art_con$|^txt_con$|^zoom$|^article$|^content$", re.IGNORECASE)
+_META_TABLE_WORDS = ("索引号", "索 引 号", "发文字号", "发文机关", "成文日期")
+
+
+def _content_roots(soup) -> list:
+    """The parts of a page worth reading: title, metadata table and article, or the whole page.
+
+    Copied gov.cn pages carry site menus and link lists in plain ``div``s; read
+    whole, their first short line would pass for the document's title.
+    """
+    box = _content_box(soup)
+    if box is None:
+        return [soup]
+    roots: list = []
+    title = soup.find("h1")
+    if title is not None and box not in title.parents and title not in box.parents:
+        roots.append(title)
+    for table in soup.find_all("table"):
+        if box not in table.parents and any(w in table.get_text() for w in _META_TABLE_WORDS) \
+                and not any(r in table.parents for r in roots):
+            roots.append(table)
+    roots.sort(key=lambda el: el.sourceline or 0)
+    return roots + [box]
+
+
+def _content_box(soup):
+    """The largest element marked as an article body by its id or class, if it holds text."""
+    best, size = None, 0
+    for el in soup.find_all(True):
+        marks = [el.get("id") or ""] + list(el.get("class") or [])
+        if any(_CONTENT_MARK.search(m) for m in marks if isinstance(m, str)):
+            n = len(el.get_text(strip=True))
+            if n > size:
+                best, size = el, n
+    return best if size >= 100 else None
 
 
 def _in_pre(node) -> bool:

@@ -24,13 +24,17 @@ PLAN = FIX / "synthetic_action_plan.txt"
 REGULATION = FIX / "synthetic_regulation_chapters.txt"
 QA_PLAIN = FIX / "synthetic_qa_with_title.txt"
 
-ALL_FILES = [SEED, CPC, NDRC, NOTICE, PLAN, REGULATION, QA_PLAIN]
+ALL_FILES = [SEED, CPC, NDRC, NOTICE, PLAN, REGULATION, QA_PLAIN] + sorted(FIX.glob("synthetic_*.txt"))
+ALL_FILES = list(dict.fromkeys(ALL_FILES))
 
-META_LINE = re.compile(r"^(\||来源：|发布时间：|字号|访问次数|打印本页|分享到)")
+META_LINE = re.compile(r"^(\||来源：|发布时间：|字号|访问次数|打印本页|分享到|当前位置|索 引 号|主题分类|发文机关|标　　题|"
+                       r"发文字号|【|扫一扫|000014349|城乡建设、环境保护|首页|2022-06-01|上一篇|下一篇|微信$|微博$|> 来源：|---$)")
 
 
 def read(path: Path) -> str:
-    return path.read_text(encoding="utf-8")
+    """The fixture's text with its line ends as they are (some fixtures use CRLF)."""
+    with path.open(encoding="utf-8", newline="") as f:
+        return f.read()
 
 
 def check_invariants(text: str, docs: list[Document]) -> None:
@@ -535,6 +539,10 @@ def test_property_arbitrary_unicode(text):
     check_invariants(text, docs)
 
 
+FURNITURE = re.compile(r"[\s\u3000【】\[\]|｜/：:打印关闭收藏分享到我要纠错返回顶部字号体默认大中小本页窗口此]+|"
+                       r"[-—－–\s\u3000]*[0-9]+[-—－–\s\u3000]*|第.*页.*|[-*_]{3,}")  # page numbers, rules
+
+
 def assert_no_lost_lines_lenient(text: str, docs: list[Document]) -> None:
     """Each non-blank line overlaps a passage unless the parser took it for metadata."""
     spans = sorted((p.start, p.end) for d in docs for p in d.passages)
@@ -544,5 +552,501 @@ def assert_no_lost_lines_lenient(text: str, docs: list[Document]) -> None:
             continue
         line = text[a:b]
         assert any(v in line for v in metas) or "|" in line or "：" in line or ":" in line or \
-            "大" in line or "打印" in line or "分享" in line or not line.strip("\u3000\ufeff\u200b\x1c\x1d\x1e\x1f\x85 "), \
+            "大" in line or "打印" in line or "分享" in line or FURNITURE.fullmatch(line) or \
+            not line.strip("\u3000\ufeff\u200b\u2028\u2029\x1c\x1d\x1e\x1f\x85 "), \
             f"lost line {line!r}"
+
+
+# ------------------------------------------------------------------- gov.cn reprint of a 印发 notice
+
+GOV_PLAN = FIX / "synthetic_gov_cn_peak_plan_reprint.txt"
+
+
+def parse_one(path: Path, doc_id: str) -> Document:
+    """The single document of a fixture, after checking the invariants on it."""
+    text = read(path)
+    docs = parse_documents(text, doc_id)
+    check_invariants(text, docs)
+    assert len(docs) == 1
+    return docs[0]
+
+
+def titles(doc: Document, kind: str) -> list[str]:
+    return [p.title for p in doc.passages if p.kind == kind]
+
+
+def test_gov_cn_reprint_metadata_cells_on_their_own_lines():
+    d = parse_one(GOV_PLAN, "g")
+    assert d.title == "国务院关于印发2030年前碳达峰行动方案的通知"
+    assert d.meta["索引号"] == "000014349/2021-00118"
+    assert d.meta["主题分类"] == "城乡建设、环境保护\\节能与资源综合利用"
+    assert d.meta["发文字号"] == d.meta["文号"] == "国发〔2021〕23号"
+    assert d.meta["成文日期"] == "2021年10月24日"
+    assert "字体" not in d.meta
+    for p in d.passages:
+        assert not re.search(r"索 引 号|000014349|纠错|责任编辑|大 中 小|打印|扫一扫|当前位置", p.text)
+
+
+def test_gov_cn_reprint_notice_closes_before_the_plan():
+    d = parse_one(GOV_PLAN, "g")
+    ps = passages(d)
+    kinds = [(p.id, p.kind) for p in d.passages[:10]]
+    assert kinds == [("g/title", "title"), ("g/number", "number"), ("g/addressee", "addressee"),
+                     ("g/preamble", "preamble"), ("g/signature", "signature"), ("g/date", "date"),
+                     ("g/note", "paragraph"), ("g/title-2", "title"), ("g/preamble-2", "preamble"),
+                     ("g/s1", "heading")]
+    assert ps["g/addressee"].text == "各省、自治区、直辖市人民政府，国务院各部委、各直属机构："
+    assert ps["g/signature"].text == "国务院" and ps["g/date"].text == "2021年10月24日"
+    assert ps["g/title-2"].text == "2030年前碳达峰行动方案"
+    assert ps["g/preamble-2"].text.endswith("制定本方案。")
+
+
+def test_gov_cn_reprint_semantic_views():
+    d = parse_one(GOV_PLAN, "g")
+    assert titles(d, "principle") == ["总体部署、分类施策", "系统推进、重点突破", "双轮驱动、两手发力", "稳妥有序、安全降碳"]
+    acts = titles(d, "action")
+    assert len(acts) == 10
+    assert acts[0] == "能源绿色低碳转型行动" and acts[-1] == "各地区梯次有序碳达峰行动"
+    assert titles(d, "guarantee") == ["建立统一规范的碳排放统计核算体系", "健全法律法规标准", "完善经济政策",
+                                      "建立健全市场化机制", "加强统筹协调", "强化责任落实", "严格监督考核"]
+    ps = passages(d)
+    assert ps["g/s3.1.2"].parent == "g/action/1" and ps["g/s3.1.2"].title == "大力发展新能源"
+    assert ps["g/s3.p1"].kind == "paragraph"  # the sentence naming the ten actions is no action
+    assert [ps["g/s4.1"].kind, ps["g/s4.2"].kind] == ["item", "item"]  # 国际合作: neither
+
+
+# ------------------------------------------------------------------- interview in the 问：/答： form
+
+QA_WEN_DA = FIX / "synthetic_qa_wen_da.txt"
+
+
+def test_qa_wen_da_questions_and_answers():
+    d = parse_one(QA_WEN_DA, "w")
+    ps = passages(d)
+    assert d.title.endswith("答记者问")
+    assert ps["w/intro"].text.startswith("近日")
+    qs = [p for p in d.passages if p.kind == "question"]
+    assert [q.title for q in qs] == ["《意见》出台的背景和意义是什么", "《意见》编制遵循了哪些原则",
+                                     "《意见》提出了哪些重点任务", "如何确保《意见》各项措施落地见效"]
+    assert [q.label for q in qs] == ["问："] * 4
+    a1 = ps["w/answer/1"]
+    assert a1.text.startswith("答：能源生产") and a1.text.endswith("重要意义。")  # both paragraphs
+    assert a1.parent == "w/question/1"
+    assert ps["w/s3.1"].parent == "w/question/3" and ps["w/s3.1"].kind == "item"
+
+
+def test_qa_wen_da_semantic_views():
+    d = parse_one(QA_WEN_DA, "w")
+    assert titles(d, "principle") == ["坚持系统观念", "坚持改革创新", "坚持安全发展"]
+    assert titles(d, "guarantee") == ["加强组织领导", "强化监测评估", "做好宣传解读"]
+    assert titles(d, "action") == []
+    assert all(p.parent == "w/question/4" for p in d.passages if p.kind == "guarantee")
+
+
+def test_qa_bare_question_lines():
+    text = ("某某局负责人解读《某某方案》\n为什么要出台《方案》？\n当前节能降碳任务艰巨。\n"
+            "《方案》的基本原则是什么？\n——坚持统筹推进。全局谋划。\n——坚持市场主导。发挥市场作用。\n")
+    (d,) = parse_documents(text, "b")
+    check_invariants(text, [d])
+    assert titles(d, "question") == ["为什么要出台《方案》", "《方案》的基本原则是什么"]
+    assert passages(d)["b/answer/1"].text == "当前节能降碳任务艰巨。"
+    assert titles(d, "principle") == ["坚持统筹推进", "坚持市场主导"]
+
+
+def test_principle_lead_does_not_reach_past_a_plain_paragraph():
+    text = "某某方案\n坚持以下原则：\n一是统筹推进；二是重点突破。\n主要任务如下。\n（一）加快发展新能源。推进光伏。\n"
+    (d,) = parse_documents(text, "l")
+    assert titles(d, "principle") == ["统筹推进", "重点突破"]
+    assert passages(d)["l/s1"].kind == "item"
+
+
+# ------------------------------------------------------------------- ministry notice: CRLF, (一), 1．, 附件N
+
+MINISTRY = FIX / "synthetic_ministry_notice_crlf_attachments.txt"
+
+
+def test_ministry_notice_front_and_closing():
+    d = parse_one(MINISTRY, "m")
+    ps = passages(d)
+    assert d.title == "工业和信息化部办公厅关于组织开展2023年度工业节能诊断服务工作的通知"
+    assert d.meta["文号"] == "工信厅节函〔2023〕105号"
+    assert ps["m/addressee"].text.endswith("有关单位：")
+    assert ps["m/note"].text.startswith("联系人：")
+    assert ps["m/attachment"].text.startswith("附件：1．") and ps["m/attachment"].text.endswith("编制指南")
+    assert ps["m/signature"].text == "工业和信息化部办公厅" and ps["m/date"].text == "2023年5月12日"
+    assert all("\r" not in p.title for p in d.passages)
+
+
+def test_ministry_notice_half_width_parentheses_and_split_headings():
+    d = parse_one(MINISTRY, "m")
+    ps = passages(d)
+    s1 = ps["m/s1"]
+    assert (s1.label, s1.title, s1.kind) == ("(一)", "诊断对象", "heading")
+    assert s1.text == "(一)  \r\n诊断对象"
+    assert ps["m/s2"].title == "诊断内容" and ps["m/s2"].label == "(二)"
+    s23 = ps["m/s2.3"]
+    assert (s23.label, s23.title, s23.kind) == ("3．", "节能管理诊断", "heading")
+    assert ps["m/s2.3.p1"].parent == "m/s2.3"
+    assert ps["m/s3.2"].kind == "item"  # the contact line is not its body
+
+
+def test_ministry_notice_attached_documents_start_afresh():
+    d = parse_one(MINISTRY, "m")
+    ps = passages(d)
+    assert [ps["m/attachment-2"].text, ps["m/title-2"].text] == ["附件1", "2023年度工业节能诊断服务任务表"]
+    assert [ps["m/attachment-3"].text, ps["m/title-3"].text] == ["附件2", "工业节能诊断报告编制指南"]
+    assert ps["m/s1-2"].parent is None and ps["m/s1-2"].title == "钢铁行业"
+    assert ps["m/s1-3"].title == "基本原则" and ps["m/s1-3"].parent is None
+    assert titles(d, "principle") == ["客观公正", "注重实效"]
+    assert titles(d, "guarantee") == [] and titles(d, "action") == []
+
+
+# ------------------------------------------------------------------- provincial plan: 第一章 / 第一节 / 专栏
+
+PROVINCIAL = FIX / "synthetic_provincial_plan_chapters.txt"
+
+
+def test_provincial_plan_chapters_sections_and_boxes():
+    d = parse_one(PROVINCIAL, "pv")
+    ps = passages(d)
+    assert d.title == "某某省“十四五”能源发展规划"
+    assert (ps["pv/s2"].label, ps["pv/s2"].title) == ("第二章", "总体要求")
+    assert (ps["pv/s2.1"].label, ps["pv/s2.1"].title, ps["pv/s2.1"].parent) == ("第一节", "指导思想", "pv/s2")
+    box = ps["pv/s2.3.box1"]
+    assert (box.kind, box.label, box.title) == ("heading", "专栏1", "“十四五”能源发展主要指标")
+    assert ps["pv/s2.3.box1.p2"].text.startswith("| 能源供应")
+    assert ps["pv/s3.1.2.1"].section == ("加快发展非化石能源", "大力发展风电和光伏发电", "积极发展分布式光伏")
+
+
+def test_provincial_plan_semantic_views():
+    d = parse_one(PROVINCIAL, "pv")
+    assert titles(d, "principle") == ["安全为本、保障供应", "绿色低碳、创新驱动", "改革引领、市场主导"]
+    assert titles(d, "action") == ["实施可再生能源替代行动"]
+    assert titles(d, "guarantee") == ["加强组织领导", "完善政策体系", "强化监测评估"]
+    assert all(p.label.startswith("第") and p.parent == "pv/s4" for p in d.passages if p.kind == "guarantee")
+
+
+# ------------------------------------------------------------------- layout does not change the outline
+
+
+def _shape(text: str) -> list[tuple[str, str, str, str, str | None]]:
+    (d, *_) = parse_documents(text, "x")
+    return [(p.id, p.kind, p.label, p.title.strip(), p.parent) for p in d.passages]
+
+
+def _relayout(text: str, how: str) -> str:
+    lines = text.replace("\r\n", "\n").split("\n")
+    if how == "blank":
+        return "\n\n".join(lines)
+    if how == "crlf":
+        return "\r\n".join(lines)
+    if how == "indent":
+        return "\n".join("\u3000\u3000" + ln + " \u3000" if ln else ln for ln in lines)
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("how", ["blank", "crlf", "indent"])
+@pytest.mark.parametrize("path", [p for p in ALL_FILES if p != SEED], ids=lambda p: p.stem)
+def test_layout_does_not_change_the_outline(path, how):
+    """Blank-line paragraphs (DOCX exports), CRLF and indents with trailing spaces give the same tree."""
+    text = _relayout(read(path), "lf")
+    other = _relayout(text, how)
+    assert _shape(other) == _shape(text)
+    check_invariants(other, parse_documents(other, "x"))
+
+
+# ------------------------------------------------------------------- red header, 一． / 1) / （1） / ① / 第一，
+
+NEA = FIX / "synthetic_nea_web_reprint_red_header.txt"
+
+
+def test_red_header_wrapped_title_and_page_metadata():
+    d = parse_one(NEA, "e")
+    ps = passages(d)
+    assert d.title == "国家能源局关于推进新型电力系统建设有关工作的通知"
+    assert ps["e/title"].text == "国家能源局关于推进新型电力系统建设\n有关工作的通知"
+    assert ps["e/note"].text == "国家能源局文件"
+    assert d.meta["文号"] == "国能发新能〔2022〕56号"
+    assert d.meta["发布时间"] == "2022-06-01 10:30" and d.meta["来源"] == "国家能源局网站"
+    for p in d.passages:
+        assert not re.search(r"首页|大 中 小|上一篇|下一篇|微信|微博|分享", p.text)
+    assert [p.kind for p in d.passages[:6]] == ["paragraph", "number", "title", "addressee", "preamble", "heading"]
+
+
+def test_red_header_closing_and_printing_block():
+    d = parse_one(NEA, "e")
+    ps = passages(d)
+    assert ps["e/signature"].text == "国家能源局" and ps["e/date"].text == "2022年5月30日"
+    assert ps["e/note-2"].text.startswith("抄送：") and ps["e/note-3"].text.endswith("印发")
+    assert ps["e/note-3"].parent is None
+
+
+def test_red_header_levels_and_semantic_views():
+    d = parse_one(NEA, "e")
+    ps = passages(d)
+    assert [ps[f"e/s{i}"].label for i in (1, 2, 3, 4)] == ["一．", "二．", "三．", "四．"]
+    assert (ps["e/s2.2"].label, ps["e/s2.2"].kind) == ("2)", "heading")
+    assert (ps["e/s2.2.1"].label, ps["e/s2.2.1"].parent) == ("（1）", "e/s2.2")
+    assert (ps["e/s2.3.2"].label, ps["e/s2.3.2"].title) == ("②", "培育负荷聚合商等新型主体")
+    assert titles(d, "principle") == ["坚持安全可靠", "坚持因地制宜"]
+    assert [p.label for p in d.passages if p.kind == "principle"] == ["第一，", "第二，"]
+    assert titles(d, "guarantee") == ["建立工作机制", "强化监督检查", "加强宣传引导"]
+    assert ps["e/s4.p1"].text.endswith("确保各项任务落到实处：")
+    assert titles(d, "action") == []
+
+
+def test_plain_paragraphs_under_a_principles_heading_are_principles():
+    text = ("某某方案\n一、总体要求\n（二）基本原则\n坚持节约优先，把节约能源资源放在首位。\n"
+            "坚持创新驱动，强化科技支撑作用。\n二、主要任务\n推进重点领域节能。\n加快发展新能源。\n")
+    (d,) = parse_documents(text, "pp")
+    check_invariants(text, [d])
+    assert titles(d, "principle") == ["坚持节约优先", "坚持创新驱动"]
+    assert [p.kind for p in d.passages if p.parent == "pp/s2"] == ["paragraph", "paragraph"]
+
+
+def test_metadata_line_led_by_a_site_name():
+    text = "某某网发布时间:2021-03-24 16:57:02  作者:张某\n一、总体要求\n正文。\n"
+    (d,) = parse_documents(text, "sn")
+    assert d.meta["发布时间"] == "2021-03-24 16:57:02" and d.meta["作者"] == "张某"
+    assert all("发布时间" not in p.text for p in d.passages)
+
+
+# ------------------------------------------------------------------- ministerial order with measures in articles
+
+ORDER = FIX / "synthetic_ministry_order_measures.txt"
+
+
+def test_order_front_signed_by_a_minister():
+    d = parse_one(ORDER, "o")
+    ps = passages(d)
+    assert d.title == "生态环境部令" and d.meta["文号"] == "第19号"
+    assert [p.kind for p in d.passages[:6]] == ["title", "number", "preamble", "signature", "date", "title"]
+    assert ps["o/signature"].text == "部长\u3000黄某某"
+    assert ps["o/title-2"].text == "碳排放权交易管理办法（试行）"
+
+
+def test_order_articles_and_no_semantic_items():
+    d = parse_one(ORDER, "o")
+    ps = passages(d)
+    assert (ps["o/s2.8"].label, ps["o/s2.8"].kind) == ("第八条", "heading")
+    assert ps["o/s2.8.2"].parent == "o/s2.8" and ps["o/s2.8.2"].label == "（二）"
+    assert (ps["o/s4.42"].label, ps["o/s4.42"].kind) == ("第四十二条", "item")
+    # an article that names 原则 in passing has no principles under it
+    assert titles(d, "principle") == titles(d, "guarantee") == titles(d, "action") == []
+
+
+def test_inline_article_clauses_and_di_enumeration():
+    text = ("某某条例\n第一章　总则\n第五条　县级以上人民政府应当履行下列职责：（一）组织编制节能规划；"
+            "（二）督促检查节能工作。\n第六条　前款第（一）项所列情形除外。\n第二章　保障措施\n"
+            "第七条　各地要做好以下工作。第一，加强组织领导，明确责任分工。第二，强化资金保障。\n")
+    (d,) = parse_documents(text, "in")
+    check_invariants(text, [d])
+    ps = passages(d)
+    assert [ps["in/s1.5.1"].label, ps["in/s1.5.2"].label] == ["（一）", "（二）"]
+    assert ps["in/s1.5"].text == "第五条　县级以上人民政府应当履行下列职责："
+    assert ps["in/s1.6"].kind == "item"  # a reference to 第（一）项 is no clause
+    assert titles(d, "guarantee") == ["各地要做好以下工作"]
+    assert [p.label for p in d.passages if p.parent == "in/guarantee/1"] == ["第一，", "第二，"]
+
+
+# ------------------------------------------------------------------- a gov.cn page read as HTML
+
+
+def test_gov_cn_html_page_reads_as_the_document():
+    """Menus and link lists of the page are left out; the metadata table and the article stay."""
+    from carbon_cli.readers import read_file
+
+    text = read_file(FIX / "synthetic_gov_cn_page.html").text
+    for noise in ("简", "总理", "互动", "相关稿件", "纠错", "大 中 小", "_中国政府网"):
+        assert noise not in text
+    (d,) = parse_documents(text, "h")
+    check_invariants(text, [d])
+    assert d.title == "国务院关于印发2030年前碳达峰行动方案的通知"
+    assert d.meta["索引号"] == "000014349/2021-00118" and d.meta["文号"] == "国发〔2021〕23号"
+    assert [p.kind for p in d.passages[:8]] == ["title", "number", "addressee", "preamble", "signature", "date",
+                                                "paragraph", "title"]
+    assert titles(d, "principle") == ["总体部署、分类施策", "系统推进、重点突破"]
+
+
+def test_draft_title_and_addressee_wrapped_over_two_lines():
+    text = ("某某市发展和改革委员会文件\n某发改〔2023〕7号\n关于印发某某市节能降碳实施方案（征求意见稿）\n"
+            "各区人民政府，\n市政府各委、办、局：\n现将方案印发给你们。\n一、总体要求\n（一）工作原则\n"
+            "——统筹推进。全市一盘棋。\n——重点突破。抓住关键。\n")
+    (d,) = parse_documents(text, "dr")
+    check_invariants(text, [d])
+    ps = passages(d)
+    assert d.title == "关于印发某某市节能降碳实施方案（征求意见稿）"
+    assert ps["dr/note"].text == "某某市发展和改革委员会文件"
+    assert ps["dr/addressee"].text == "各区人民政府，\n市政府各委、办、局："
+    assert titles(d, "principle") == ["统筹推进", "重点突破"]
+
+
+def test_one_sub_item_ending_in_xingdong_keeps_its_action():
+    text = "某某方案\n一、重点任务\n（一）绿色低碳全民行动\n1.开展节约型机关创建行动。推动机关节能。\n2.推广绿色出行。鼓励步行。\n"
+    (d,) = parse_documents(text, "ac")
+    assert titles(d, "action") == ["绿色低碳全民行动", "开展节约型机关创建行动"]
+
+
+# ------------------------------------------------------------------- national plan with blank-line paragraphs
+
+NATIONAL = FIX / "synthetic_national_energy_plan.txt"
+
+
+def test_national_plan_tree():
+    d = parse_one(NATIONAL, "np")
+    ps = passages(d)
+    assert d.title == "“十四五”现代能源体系规划"
+    assert ps["np/preamble"].text.startswith("能源是人类文明进步")
+    assert (ps["np/s1"].text, ps["np/s1"].title) == ("一、发展基础和形势", "发展基础和形势")  # trailing spaces cut
+    assert (ps["np/s2"].text, ps["np/s2"].title) == ("二、\n指导方针和目标", "指导方针和目标")
+    assert [ps[f"np/s1.1.i{i}"].title for i in (1, 2, 3)] == ["能源保障更加有力", "绿色低碳转型成效显著", "科技创新取得新突破"]
+    assert ps["np/s1.1.p1"].text == "“十三五”以来，我国能源结构持续优化，能源利用效率显著提升。"
+    assert ps["np/s2.3.box1"].title == "“十四五”时期现代能源体系建设主要指标"
+    assert ps["np/s3.1.2"].parent == "np/s3.1" and ps["np/s3.1.2"].label == "2．"
+
+
+def test_national_plan_semantic_views():
+    d = parse_one(NATIONAL, "np")
+    assert titles(d, "principle") == ["保障安全、绿色低碳", "创新驱动、改革引领", "统筹协调、开放合作"]
+    assert titles(d, "guarantee") == ["加强组织领导", "强化监测评估", "完善配套政策"]
+    assert titles(d, "action") == []
+
+
+def test_attachment_saved_on_its_own_and_numbered_questions_with_wen():
+    text = "附件\n某某市碳达峰实施方案\n一、总体要求\n推进工作。\n"
+    (d,) = parse_documents(text, "at")
+    assert d.title == "某某市碳达峰实施方案"
+    assert [p.kind for p in d.passages[:2]] == ["attachment", "title"]
+    text = ("一、问：为什么出台方案？\n答：为了推进工作。\n二、问：如何保障方案落地实施？\n"
+            "答：重点做好两方面工作：一是加强领导；二是强化考核。\n")
+    (d,) = parse_documents(text, "qn")
+    assert titles(d, "question") == ["为什么出台方案", "如何保障方案落地实施"]
+    assert titles(d, "guarantee") == ["加强领导", "强化考核"]
+
+
+# ------------------------------------------------------------------- text of a PDF, hard-wrapped at the page width
+
+PDF_WRAPPED = FIX / "synthetic_pdf_wrapped_peak_plan.txt"
+
+
+def test_pdf_wrapped_lines_join_into_paragraphs():
+    d = parse_one(PDF_WRAPPED, "pw")
+    ps = passages(d)
+    assert ps["pw/preamble"].text.endswith("制定本方案。")
+    assert ps["pw/s1.1"].text.endswith("做好碳达峰工作。") and ps["pw/s1.1"].kind == "item"
+    a1 = ps["pw/action/1"]
+    assert "— 2 —" in a1.text and a1.text.endswith("可再生能源替代。")  # across the page break
+    assert ps["pw/s2.1.1"].title == "推进煤炭消费替代和转型升级"
+    assert not [p for p in d.passages if p.text == "— 2 —"]
+
+
+def test_pdf_wrapped_semantic_views():
+    d = parse_one(PDF_WRAPPED, "pw")
+    assert titles(d, "principle") == ["总体部署、分类施策", "系统推进、重点突破", "稳妥有序、安全降碳"]
+    assert titles(d, "action") == ["能源绿色低碳转型行动", "节能降碳增效行动"]
+    assert titles(d, "guarantee") == ["建立统一规范的碳排放统计核算体系", "完善经济政策", "加强统筹协调", "严格监督考核"]
+
+
+def test_title_cut_by_a_wrapped_line_is_whole():
+    assert title_of("能源绿色低碳转\n型行动。能源是") == "能源绿色低碳转型行动"
+
+
+def test_table_rows_of_equal_width_are_not_wrapped_lines():
+    rows = "\n".join(f"| 指标{i} | 非化石能源消费比重（%） | 15 | 20 |" for i in range(8))
+    text = f"某某规划\n一、主要指标\n{rows}\n二、重点任务\n推进工作。\n"
+    (d,) = parse_documents(text, "tb")
+    assert len([p for p in d.passages if p.text.startswith("| 指标")]) == 8
+
+
+def test_unsigned_closing_date_before_the_issued_plan():
+    text = ("某某省人民政府关于印发某某省碳达峰实施方案的通知\n各市人民政府：\n现将方案印发给你们，请认真贯彻执行。\n"
+            "2022年8月1日\n（此件公开发布）\n某某省碳达峰实施方案\n一、总体要求\n推进工作。\n")
+    (d,) = parse_documents(text, "un")
+    check_invariants(text, [d])
+    assert [p.kind for p in d.passages] == ["title", "addressee", "preamble", "date", "paragraph", "title",
+                                            "heading", "paragraph"]
+
+
+def test_traditional_characters_read_alike():
+    text = ("某某方案\n一、基本原則\n（一）統籌推進。全局謀劃。\n（二）重點突破。抓住關鍵。\n二、重點任務\n"
+            "（一）能源綠色低碳轉型行動。推進轉型。\n三、組織實施\n（一）加強組織領導。明確責任。\n")
+    (d,) = parse_documents(text, "tr")
+    assert titles(d, "principle") == ["統籌推進", "重點突破"]
+    assert titles(d, "action") == ["能源綠色低碳轉型行動"]
+    assert titles(d, "guarantee") == ["加強組織領導"]
+
+
+def test_answer_with_its_own_numbered_sections_stays_under_its_question():
+    text = ("某某局负责人答记者问\n问：《方案》有哪些重点任务？\n答：主要有两方面。\n一、加快发展新能源。推进光伏。\n"
+            "二、推进节能降碳。实施改造。\n问：如何确保《方案》落实？\n答：一是加强领导；二是强化考核。\n")
+    (d,) = parse_documents(text, "aq")
+    check_invariants(text, [d])
+    ps = passages(d)
+    assert ps["aq/s1.1"].parent == "aq/question/1" and ps["aq/s1.2"].parent == "aq/question/1"
+    assert titles(d, "guarantee") == ["加强领导", "强化考核"]
+
+
+def test_red_header_directly_above_the_title():
+    text = "国家能源局文件\n国家能源局关于做好某某工作的通知\n各派出机构：\n现通知如下。\n一、总体要求\n推进工作。\n"
+    (d,) = parse_documents(text, "rh")
+    assert d.title == "国家能源局关于做好某某工作的通知"
+    assert passages(d)["rh/note"].text == "国家能源局文件"
+
+
+def test_attachment_list_after_the_date_is_no_title():
+    text = ("某某局关于某某工作的通知\n各单位：\n现通知如下。\n一、总体要求\n推进工作。\n某某局\n2022年5月30日\n"
+            "附件：1．某某任务清单\n2．某某名单\n")
+    (d,) = parse_documents(text, "al")
+    ps = passages(d)
+    assert [p.kind for p in d.passages[-3:]] == ["signature", "date", "attachment"]
+    assert ps["al/attachment"].text.endswith("某某名单")
+
+
+@pytest.mark.parametrize("line", ["打印 关闭", "【打印】【关闭】", "字号：大 中 小", "【字体：大 中 小】", "打印本页 | 关闭窗口",
+                                  "— 3 —", "- 3 -", "第3页 共10页", "分享到：", "首页 > 政策 > 国务院文件"])
+def test_page_furniture_lines_are_metadata(line):
+    text = f"某某局关于某某工作的通知\n{line}\n一、总体要求\n推进工作。\n"
+    (d,) = parse_documents(text, "fu")
+    assert all(line not in p.text for p in d.passages)
+    assert [p.kind for p in d.passages] == ["title", "heading", "paragraph"]
+
+
+def test_rhetorical_questions_in_a_sectioned_document_are_paragraphs():
+    text = ("某某方案\n一、形势\n为什么要加快转型？\n形势紧迫。\n怎样推进转型？\n统筹推进。\n二、任务\n"
+            "（一）加快发展新能源。推进光伏。\n")
+    (d,) = parse_documents(text, "rq")
+    assert titles(d, "question") == []
+    assert passages(d)["rq/s2.1"].parent == "rq/s2"
+
+
+def test_question_about_putting_the_plan_into_effect_holds_safeguards():
+    text = ("一、《方案》的主要内容是什么？\n主要包括三方面。\n二、下一步如何推动《方案》落地见效？\n"
+            "一是加强统筹协调；二是强化督促检查。\n")
+    (d,) = parse_documents(text, "lf")
+    assert titles(d, "guarantee") == ["加强统筹协调", "强化督促检查"]
+
+
+def test_paragraph_after_a_clause_list_continues_the_article():
+    text = ("某某办法\n第一章　总则\n第八条　符合下列条件的，应当列入名录：\n（一）属于覆盖行业；\n（二）排放量达到标准。\n"
+            "前款规定的名录由生态环境部公布。\n第九条　本办法自公布之日起施行。\n")
+    (d,) = parse_documents(text, "cl")
+    check_invariants(text, [d])
+    ps = passages(d)
+    assert ps["cl/s1.8.p1"].text.startswith("前款") and ps["cl/s1.8.p1"].parent == "cl/s1.8"
+    assert ps["cl/s1.8.2"].kind == "item"
+
+
+def test_steps_of_a_safeguard_are_not_safeguards_of_their_own():
+    text = ("某某方案\n一、工作原则\n（一）坚持统筹推进。全局谋划。\n（二）坚持重点突破。抓住关键。\n二、保障措施\n"
+            "（一）加强组织领导\n1.成立领导小组。统筹推进。\n2.压实各方责任。\n（二）强化考核评估。\n")
+    (d,) = parse_documents(text, "st")
+    assert titles(d, "guarantee") == ["加强组织领导", "强化考核评估"]
+    assert [p.kind for p in d.passages if p.parent == "st/guarantee/1"] == ["item", "item"]
+    assert titles(d, "principle") == ["坚持统筹推进", "坚持重点突破"]
+
+
+def test_principles_under_a_combined_heading():
+    text = ("某某方案\n二、基本原则和主要目标\n（一）基本原则\n1.坚持统筹推进。全局谋划。\n2.坚持重点突破。抓住关键。\n"
+            "（二）主要目标\n到2025年，能耗下降。\n")
+    (d,) = parse_documents(text, "cb")
+    assert titles(d, "principle") == ["坚持统筹推进", "坚持重点突破"]
