@@ -73,7 +73,7 @@ def test_parallel_build_equals_serial_build(home, folder, tmp_path, monkeypatch)
         monkeypatch.setattr(catalog_module, "worker_count", lambda chars, w=workers: w)
         monkeypatch.setenv("CARBON_HOME", str(tmp_path / f"home-{workers}"))
         report = Catalog(Home()).add_files(sorted(folder.iterdir()))
-        assert report.workers == workers and report.documents == 12 and not report.problems
+        assert report.workers == workers and report.documents == len(list(folder.iterdir())) and not report.problems
         dumps.append(_dump(tmp_path / f"home-{workers}" / "index.sqlite"))
         _recount(tmp_path / f"home-{workers}" / "index.sqlite")
     assert dumps[0] == dumps[1]
