@@ -96,7 +96,15 @@ def console(stderr: bool = False) -> Console:
 
     stream = sys.stderr if stderr else sys.stdout
     width = None if stream.isatty() else 10_000  # piped: tables keep whole cells too
-    return Console(stderr=stderr, width=width, highlight=False, markup=False, emoji=False, soft_wrap=True)
+    out = Console(stderr=stderr, width=width, highlight=False, markup=False, emoji=False, soft_wrap=True)
+    out.on_broken_pipe = _broken_pipe  # type: ignore[method-assign]
+    return out
+
+
+def _broken_pipe() -> None:
+    """rich's own handler exits with 1, which means "no results" here: let the entry
+    point end quietly with the exit code of the results, as for plain writes."""
+    raise BrokenPipeError
 
 
 def highlighted(text: str, spans: Iterable[tuple[int, int]], offset: int = 0) -> Text:
