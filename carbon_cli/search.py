@@ -398,12 +398,24 @@ class Searcher:
                 for pid, shares in by_pid.items()
                 if len(shares) == size and not (cover and all((pid, w) in present for w in cover))
             ]
-        texts = {pid: _run_text(t) for pid, t in self._matching_texts(sorted({p for c in complete.values() for p, _ in c})).items()}
+        # Where the query's own words score more than all the complete groups of one
+        # wording together, that wording cannot be chosen: its text need not be read.
+        bounds: dict[tuple[int, str, int], float] = {}
+        for group, found_in in complete.items():
+            concept, alternative = concepts[group], alternatives[group]
+            for pid, top in found_in:
+                bounds[pid, concept, alternative] = bounds.get((pid, concept, alternative), 0.0) + top
+        outscored = {
+            key for key, bound in bounds.items() if key[:2] in literal and bound * (1 + 1e-9) < sum(literal[key[:2]])
+        }
+        needed = {pid for group, found_in in complete.items() for pid, _ in found_in
+                  if (pid, concepts[group], alternatives[group]) not in outscored}
+        texts = {pid: _run_text(t) for pid, t in self._matching_texts(sorted(needed)).items()}
         options: dict[tuple[int, str], dict[int, list[float]]] = {key: {0: shares} for key, shares in literal.items()}
         for group, found_in in complete.items():
             target, concept, alternative = targets[group], concepts[group], alternatives[group]
             for pid, top in found_in:
-                if target in texts[pid]:
+                if (pid, concept, alternative) not in outscored and target in texts[pid]:
                     options.setdefault((pid, concept), {}).setdefault(alternative, []).append(top)
         chosen: dict[int, list[float]] = {}
         matched: dict[int, set[str]] = {}
