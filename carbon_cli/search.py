@@ -462,9 +462,7 @@ class Searcher:
         """Normalised text and headings of passages: an expansion must occur in them as
         written, not as scattered words (国家 … 发展 … 委员会 is not 国家发展和改革委员会)."""
         normalise = self.pipeline.normaliser.normalise
-        return {
-            pid: normalise("\n".join([p.text, *p.section])) for pid, p in self.index.passages_by_pid(pids).items()
-        }
+        return {pid: normalise("\n".join([text, *section])) for pid, (text, section) in self.index.texts_by_pid(pids).items()}
 
     def _admits(self, passage: Passage, parsed: ParsedQuery) -> bool:
         """Phrases, required and excluded words, matched on the normalised text."""
