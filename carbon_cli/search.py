@@ -411,16 +411,22 @@ class Searcher:
         needed = {pid for group, found_in in complete.items() for pid, _ in found_in
                   if (pid, concepts[group], alternatives[group]) not in outscored}
         texts = {pid: _run_text(t) for pid, t in self._matching_texts(sorted(needed)).items()}
-        options: dict[tuple[int, str], dict[int, list[float]]] = {key: {0: shares} for key, shares in literal.items()}
+        expanded: dict[tuple[int, str], dict[int, list[float]]] = {}  # the wordings found as written
         for group, found_in in complete.items():
             target, concept, alternative = targets[group], concepts[group], alternatives[group]
             for pid, top in found_in:
                 if (pid, concept, alternative) not in outscored and target in texts[pid]:
-                    options.setdefault((pid, concept), {}).setdefault(alternative, []).append(top)
+                    expanded.setdefault((pid, concept), {}).setdefault(alternative, []).append(top)
+        # _score's options in its order: the query's own words first (they win a tie),
+        # then the concepts only an expansion matched, as they were found
         chosen: dict[int, list[float]] = {}
         matched: dict[int, set[str]] = {}
-        for (pid, concept), by_alternative in options.items():
-            chosen.setdefault(pid, []).extend(max(by_alternative.values(), key=sum))
+        for (pid, concept), shares in literal.items():
+            others = expanded.pop((pid, concept), None)
+            chosen.setdefault(pid, []).extend(shares if others is None else max([shares, *others.values()], key=sum))
+            matched.setdefault(pid, set()).add(concept)
+        for (pid, concept), others in expanded.items():
+            chosen.setdefault(pid, []).extend(max(others.values(), key=sum))
             matched.setdefault(pid, set()).add(concept)
         spanned = {t.concept: t.covered_by for t in terms if t.covered_by}
         if spanned:
