@@ -435,7 +435,8 @@ class Index:
         for start in range(0, len(pids), 500):
             chunk = list(pids[start : start + 500])
             marks = ",".join("?" * len(chunk))
-            for pid, text, section in self.conn.execute(f"SELECT pid, text, section FROM passages WHERE pid IN ({marks})", chunk):
+            rows = self.conn.execute(f"SELECT pid, text, section FROM passages WHERE pid IN ({marks})", chunk)
+            for pid, text, section in rows:
                 found[pid] = (text, tuple(json.loads(section)))
         return found
 

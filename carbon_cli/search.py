@@ -125,7 +125,10 @@ class Searcher:
         terms = self._with_fallbacks(terms, stats, notes)
         stats = self.index.term_stats(t.term for t in terms)
         pairs = self._pairs(parsed)
-        scores, contributions = self._score(terms, stats, pairs) if explain else (self._score_fast(terms, stats, pairs), {})
+        if explain:
+            scores, contributions = self._score(terms, stats, pairs)
+        else:
+            scores, contributions = self._score_fast(terms, stats, pairs), {}
         candidates = sorted(scores)
         if kinds or docs:
             candidates = sorted(self.index.filter_pids(candidates, kinds, docs))
@@ -410,7 +413,7 @@ class Searcher:
         }
         needed = {pid for group, found_in in complete.items() for pid, _ in found_in
                   if (pid, concepts[group], alternatives[group]) not in outscored}
-        texts = {pid: _run_text(t) for pid, t in self._matching_texts(sorted(needed)).items()}
+        texts = {pid: _run_text(text) for pid, text in self._matching_texts(sorted(needed)).items()}
         expanded: dict[tuple[int, str], dict[int, list[float]]] = {}  # the wordings found as written
         for group, found_in in complete.items():
             target, concept, alternative = targets[group], concepts[group], alternatives[group]
@@ -468,7 +471,8 @@ class Searcher:
         """Normalised text and headings of passages: an expansion must occur in them as
         written, not as scattered words (国家 … 发展 … 委员会 is not 国家发展和改革委员会)."""
         normalise = self.pipeline.normaliser.normalise
-        return {pid: normalise("\n".join([text, *section])) for pid, (text, section) in self.index.texts_by_pid(pids).items()}
+        texts = self.index.texts_by_pid(pids)
+        return {pid: normalise("\n".join([text, *section])) for pid, (text, section) in texts.items()}
 
     def _admits(self, passage: Passage, parsed: ParsedQuery) -> bool:
         """Phrases, required and excluded words, matched on the normalised text."""
