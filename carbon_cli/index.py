@@ -428,6 +428,18 @@ class Index:
                 found[row[0]] = row_to_passage(row)
         return found
 
+    def texts_by_pid(self, pids: Sequence[int]) -> dict[int, tuple[str, tuple[str, ...]]]:
+        """pid -> (text, section) of passages: all that matching an expansion needs, read
+        without building a Passage for each of a common word's thousands of hits."""
+        found: dict[int, tuple[str, tuple[str, ...]]] = {}
+        for start in range(0, len(pids), 500):
+            chunk = list(pids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(f"SELECT pid, text, section FROM passages WHERE pid IN ({marks})", chunk)
+            for pid, text, section in rows:
+                found[pid] = (text, tuple(json.loads(section)))
+        return found
+
     def filter_pids(self, pids: Iterable[int], kinds: Sequence[str], docs: Sequence[str]) -> set[int]:
         """The passages among ``pids`` of the given kinds and documents."""
         clauses, args = [], []

@@ -124,7 +124,11 @@ class Searcher:
         stats = self.index.term_stats(t.term for t in terms)
         terms = self._with_fallbacks(terms, stats, notes)
         stats = self.index.term_stats(t.term for t in terms)
-        scores, contributions = self._score(terms, stats, self._pairs(parsed))
+        pairs = self._pairs(parsed)
+        if explain:
+            scores, contributions = self._score(terms, stats, pairs)
+        else:
+            scores, contributions = self._score_fast(terms, stats, pairs), {}
         candidates = sorted(scores)
         if kinds or docs:
             candidates = sorted(self.index.filter_pids(candidates, kinds, docs))
@@ -310,7 +314,10 @@ class Searcher:
         spanned = {t.concept: t.covered_by for t in terms if t.covered_by}
         for pid in contributions:
             matched[pid].update(c for c, words in spanned.items() if all((pid, w) in present for w in words))
-        for share in self._pair_shares(pairs, literal, stats, lengths, corpus):
+        found: dict[str, set[int]] = {}
+        for pid, word in present:
+            found.setdefault(word, set()).add(pid)
+        for share in self._pair_shares(pairs, found, stats, lengths, corpus):
             contributions[share[0]].append(share[1])
         wanted = {t.concept for t in terms if t.term in stats}
         scores = {
@@ -319,20 +326,132 @@ class Searcher:
         }
         return scores, contributions
 
+    def _score_fast(
+        self, terms: list[Term], stats: dict[str, tuple[int, int]], pairs: Sequence[tuple[str, str]] = ()
+    ) -> dict[int, float]:
+        """``_score``'s scores without the per-term breakdown that only ``--explain``
+        shows: a common word has a posting in most passages, and a float per posting
+        costs a fraction of a ``Contribution``. The same values are summed in the same
+        order, so the scores are equal to the last bit (``tests/test_scale.py``).
+
+        An expansion counts only where all its words are, so its words are read rarest
+        first, each after the first only where the words before it were found, and one
+        the index lacks rules it out unread; only passages where it is complete and not
+        covered by the query's own words have their text read."""
+        corpus = self._corpus()
+        params = self.params
+        pending: dict[int, dict[int, list[float]]] = {}  # group -> pid -> its words' shares
+        literal: dict[tuple[int, str], list[float]] = {}  # (pid, concept) -> the query's own words
+        present: set[tuple[int, str]] = set()
+        found: dict[str, set[int]] = {}  # query word -> the passages it occurs in
+        sizes: dict[int, int] = {}
+        concepts: dict[int, str] = {}
+        lengths: dict[int, int] = {}
+        base = 0.0
+        zero = term_weight(0, 1, corpus, params)
+        for term in terms:
+            if term.group:
+                sizes[term.group] = sizes.get(term.group, 0) + 1
+                concepts[term.group] = term.concept
+        for term in terms:
+            if term.group or term.term not in stats:
+                continue
+            tid, df = stats[term.term]
+            term_idf = idf(df, corpus, params)
+            base += term.weight * term_idf * zero
+            factor = term.weight * term_idf
+            floor = term.weight * term_idf * zero
+            concept = term.concept
+            weights: dict[tuple[int, int], float] = {}  # term_weight by (tf, dl): few distinct pairs
+            pids = found.setdefault(term.term, set())
+            for pid, tf, dl in self.index.posting_rows(tid):
+                weight = weights.get((tf, dl))
+                if weight is None:
+                    weight = weights[tf, dl] = term_weight(tf, dl, corpus, params)
+                lengths[pid] = dl
+                pids.add(pid)
+                literal.setdefault((pid, concept), []).append(factor * weight - floor)
+        for word, pids in found.items():
+            present.update((pid, word) for pid in pids)
+        # Only how many words a passage has and the largest share count, so the order
+        # in which an expansion's words are read changes no score.
+        possible = {t.group for t in terms if t.group} - {t.group for t in terms if t.group and t.term not in stats}
+        for term in sorted((t for t in terms if t.group in possible), key=lambda t: (t.group, stats[t.term][1])):
+            tid, df = stats[term.term]
+            factor = term.weight * idf(df, corpus, params)
+            weights = {}
+            first = term.group not in pending
+            by_pid = pending.setdefault(term.group, {})
+            rows = self.index.posting_rows(tid) if first else self.index.posting_rows(tid, among=by_pid.keys())
+            for pid, tf, dl in rows:
+                shares = by_pid.setdefault(pid, []) if first else by_pid.get(pid)
+                if shares is not None:
+                    weight = weights.get((tf, dl))
+                    if weight is None:
+                        weight = weights[tf, dl] = term_weight(tf, dl, corpus, params)
+                    shares.append(factor * weight)
+        targets = {t.group: _run_text(t.highlight) for t in terms if t.group}
+        covers = {t.group: t.covered_by for t in terms if t.group}
+        alternatives = {t.group: t.alternative or t.group for t in terms if t.group}
+        complete: dict[int, list[tuple[int, float]]] = {}  # group -> (pid, its largest share) to check in the text
+        for group, by_pid in pending.items():
+            size, cover = sizes[group], covers[group]
+            complete[group] = [
+                (pid, max(shares))
+                for pid, shares in by_pid.items()
+                if len(shares) == size and not (cover and all((pid, w) in present for w in cover))
+            ]
+        # Where the query's own words score more than all the complete groups of one
+        # wording together, that wording cannot be chosen: its text need not be read.
+        bounds: dict[tuple[int, str, int], float] = {}
+        for group, found_in in complete.items():
+            concept, alternative = concepts[group], alternatives[group]
+            for pid, top in found_in:
+                bounds[pid, concept, alternative] = bounds.get((pid, concept, alternative), 0.0) + top
+        outscored = {
+            key for key, bound in bounds.items() if key[:2] in literal and bound * (1 + 1e-9) < sum(literal[key[:2]])
+        }
+        needed = {pid for group, found_in in complete.items() for pid, _ in found_in
+                  if (pid, concepts[group], alternatives[group]) not in outscored}
+        texts = {pid: _run_text(text) for pid, text in self._matching_texts(sorted(needed)).items()}
+        expanded: dict[tuple[int, str], dict[int, list[float]]] = {}  # the wordings found as written
+        for group, found_in in complete.items():
+            target, concept, alternative = targets[group], concepts[group], alternatives[group]
+            for pid, top in found_in:
+                if (pid, concept, alternative) not in outscored and target in texts[pid]:
+                    expanded.setdefault((pid, concept), {}).setdefault(alternative, []).append(top)
+        # _score's options in its order: the query's own words first (they win a tie),
+        # then the concepts only an expansion matched, as they were found
+        chosen: dict[int, list[float]] = {}
+        matched: dict[int, set[str]] = {}
+        for (pid, concept), shares in literal.items():
+            others = expanded.pop((pid, concept), None)
+            chosen.setdefault(pid, []).extend(shares if others is None else max([shares, *others.values()], key=sum))
+            matched.setdefault(pid, set()).add(concept)
+        for (pid, concept), others in expanded.items():
+            chosen.setdefault(pid, []).extend(max(others.values(), key=sum))
+            matched.setdefault(pid, set()).add(concept)
+        spanned = {t.concept: t.covered_by for t in terms if t.covered_by}
+        if spanned:
+            for pid in chosen:
+                matched[pid].update(c for c, words in spanned.items() if all((pid, w) in present for w in words))
+        for pid, share in self._pair_shares(pairs, found, stats, lengths, corpus):
+            chosen[pid].append(share.score)
+        wanted = len({t.concept for t in terms if t.term in stats})
+        return {pid: (base + sum(shares)) * coordination(len(matched[pid]), wanted) for pid, shares in chosen.items()}
+
     def _pair_shares(
         self,
         pairs: Sequence[tuple[str, str]],
-        literal: dict[tuple[int, str], list[Contribution]],
+        found: dict[str, set[int]],
         stats: dict[str, tuple[int, int]],
         lengths: dict[int, int],
         corpus: Corpus,
     ) -> list[tuple[int, Contribution]]:
         """For each pair, the passages holding both words side by side: BM25 of the run,
-        at PAIR_WEIGHT and the idf of its commoner word (a run is at least that rare)."""
-        found: dict[str, set[int]] = {}
-        for (pid, _), shares in literal.items():
-            for share in shares:
-                found.setdefault(share.term, set()).add(pid)
+        at PAIR_WEIGHT and the idf of its commoner word (a run is at least that rare).
+        ``found``: the passages each query word occurs in; only those holding both words
+        of a pair are read."""
         wanted = {pair: found.get(pair[0], set()) & found.get(pair[1], set()) for pair in pairs}
         both = sorted(set().union(*wanted.values())) if wanted else []
         texts = {pid: _run_text(text) for pid, text in self._matching_texts(both).items()}
@@ -352,9 +471,8 @@ class Searcher:
         """Normalised text and headings of passages: an expansion must occur in them as
         written, not as scattered words (国家 … 发展 … 委员会 is not 国家发展和改革委员会)."""
         normalise = self.pipeline.normaliser.normalise
-        return {
-            pid: normalise("\n".join([p.text, *p.section])) for pid, p in self.index.passages_by_pid(pids).items()
-        }
+        texts = self.index.texts_by_pid(pids)
+        return {pid: normalise("\n".join([text, *section])) for pid, (text, section) in texts.items()}
 
     def _admits(self, passage: Passage, parsed: ParsedQuery) -> bool:
         """Phrases, required and excluded words, matched on the normalised text."""
