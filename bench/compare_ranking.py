@@ -13,7 +13,7 @@ Sections (all at the product's k1 = 1.5, b = 0.3 unless a row says otherwise):
    scorer (``rank.py``) for ``okapi``, ``lucene``, ``plus``, ``l`` against
    rank-bm25's own classes ``BM25Okapi`` (as shipped: negative idf floored at
    epsilon x average idf), ``BM25Okapi`` with Lucene's idf (a subclass), ``BM25Plus``
-   and ``BM25L``. For a rank-bm25 row, ``search.idf`` and ``search.term_weight`` are
+   and ``BM25L``. For a rank-bm25 row, ``scoring.idf`` and ``scoring.term_weight`` are
    replaced by values read back from the rank-bm25 model built on the index's own
    passages and terms (its ``idf`` table, and ``get_batch_scores / idf`` for every
    (tf, length) pair of the corpus), so everything around BM25 (query words,
@@ -48,7 +48,7 @@ sys.path.insert(0, str(ROOT))
 from rank_bm25 import BM25L, BM25Okapi, BM25Plus
 
 from carbon_cli import index as ix
-from carbon_cli import search, text
+from carbon_cli import scoring, search, text
 from carbon_cli.evaluate import (
     METRICS,
     Report,
@@ -98,19 +98,19 @@ _passage_terms = ix.passage_terms
 _expand = Vocabulary.expand
 
 
-def terms_without_headings(pipeline, passage, *, bulk=False, kind=None):  # type: ignore[no-untyped-def]
+def terms_without_headings(pipeline, passage, **options):  # type: ignore[no-untyped-def]
     """A passage indexed under its own words (and kind term), not its headings' titles."""
-    return _passage_terms(pipeline, replace(passage, section=()), bulk=bulk, kind=kind)
+    return _passage_terms(pipeline, replace(passage, section=()), **options)
 
 
-def terms_without_kind(pipeline, passage, *, bulk=False, kind=None):  # type: ignore[no-untyped-def]
+def terms_without_kind(pipeline, passage, **options):  # type: ignore[no-untyped-def]
     """A passage indexed without any ``kind:…`` term: kind words in a query reach nothing."""
-    return [t for t in _passage_terms(pipeline, passage, bulk=bulk, kind=kind) if not t.startswith("kind:")]
+    return [t for t in _passage_terms(pipeline, passage, **options) if not t.startswith("kind:")]
 
 
-def terms_own_kind(pipeline, passage, *, bulk=False, kind=None):  # type: ignore[no-untyped-def]
+def terms_own_kind(pipeline, passage, *, kind=None, **options):  # type: ignore[no-untyped-def]
     """A passage indexed under its own kind only: the body of a one-line item carries none."""
-    return _passage_terms(pipeline, passage, bulk=bulk)
+    return _passage_terms(pipeline, passage, **options)
 
 
 def expand_without(prefix: str) -> Callable:
@@ -125,13 +125,13 @@ def no_expansions(self, text_, literal):  # type: ignore[no-untyped-def]
 
 
 ABLATIONS: dict[str, list[Patch]] = {
-    "kind prior 1.0 (framing lines not lowered)": [(search, "KIND_PRIOR", {})],
+    "kind prior 1.0 (framing lines not lowered)": [(scoring, "KIND_PRIOR", {})],
     "heading titles not indexed with passages": [(ix, "passage_terms", terms_without_headings)],
     "kind terms off (no `kind:` index term)": [(ix, "passage_terms", terms_without_kind)],
     "kind terms not inherited by an item's body": [(ix, "passage_terms", terms_own_kind)],
-    "one-line items not lowered (title-line prior 1.0)": [(search, "TITLE_LINE_PRIOR", 1.0)],
-    "coordination off (factor 1)": [(search, "coordination", lambda matched, wanted: 1.0)],
-    "word runs off (no bonus for query words side by side)": [(search, "PAIR_WEIGHT", 0.0)],
+    "one-line items not lowered (title-line prior 1.0)": [(scoring, "TITLE_LINE_PRIOR", 1.0)],
+    "coordination off (factor 1)": [(scoring, "coordination", lambda matched, wanted: 1.0)],
+    "word runs off (no bonus for query words side by side)": [(scoring, "PAIR_WEIGHT", 0.0)],
     "synonyms off": [(Vocabulary, "expand", expand_without("synonym"))],
     "related terms off (data/related.tsv)": [(Vocabulary, "expand", expand_without("related"))],
     "English glossary off": [(Vocabulary, "expand", expand_without("english"))],
@@ -139,13 +139,13 @@ ABLATIONS: dict[str, list[Patch]] = {
 }
 ALL_OFF = "all of the above off (plain BM25 on the query words)"
 ABLATIONS[ALL_OFF] = [
-    (search, "KIND_PRIOR", {}),
-    (search, "TITLE_LINE_PRIOR", 1.0),
-    (search, "PAIR_WEIGHT", 0.0),
-    (ix, "passage_terms", lambda pipeline, passage, *, bulk=False, kind=None: [
-        t for t in terms_without_headings(pipeline, passage, bulk=bulk) if not t.startswith("kind:")
+    (scoring, "KIND_PRIOR", {}),
+    (scoring, "TITLE_LINE_PRIOR", 1.0),
+    (scoring, "PAIR_WEIGHT", 0.0),
+    (ix, "passage_terms", lambda pipeline, passage, **options: [
+        t for t in terms_without_headings(pipeline, passage, **options) if not t.startswith("kind:")
     ]),
-    (search, "coordination", lambda matched, wanted: 1.0),
+    (scoring, "coordination", lambda matched, wanted: 1.0),
     (Vocabulary, "expand", no_expansions),
 ]
 
@@ -203,7 +203,7 @@ def indexed_terms(index) -> list[list[str]]:  # type: ignore[no-untyped-def]
 
 
 def rank_bm25_patches(model, corpus: list[list[str]]) -> list[Patch]:  # type: ignore[no-untyped-def]
-    """``search.idf`` and ``search.term_weight`` answered by a rank-bm25 model.
+    """``scoring.idf`` and ``scoring.term_weight`` answered by a rank-bm25 model.
 
     rank-bm25 scores a term in a passage as ``idf[term] * f(tf, length)``; its idf
     depends on the document frequency only. Both parts are read from the model: the
@@ -238,7 +238,7 @@ def rank_bm25_patches(model, corpus: list[list[str]]) -> list[Patch]:  # type: i
         # passage of that length; rank-bm25 has no term to read that pair from
         return product_term_weight(tf, dl, corpus_, params)
 
-    return [(search, "idf", idf), (search, "term_weight", term_weight)]
+    return [(scoring, "idf", idf), (scoring, "term_weight", term_weight)]
 
 
 def with_rank_bm25(judged, catalog, index, corpus_docs, variant: str, params: Params) -> Report:  # type: ignore[no-untyped-def]

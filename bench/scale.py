@@ -9,7 +9,11 @@
 3. **build**: ``carbon docs add OUT/corpus --json``;
 4. **queries**: each of ``QUERIES`` once unmeasured, then ``REPEAT`` times measured,
    as ``carbon search QUERY --json``;
-5. **add one**: ``carbon docs add OUT/extra/<file> --json``, then **remove one**:
+5. **every judged query**: each query of ``data/judgments.tsv`` and
+   ``data/judgments_holdout.tsv`` (231 written for the quality evaluation, not for
+   speed) once, as ``carbon search -- QUERY --json``: the spread of wall times over
+   queries people ask, beyond the eight chosen above (``--no-judged`` skips it);
+6. **add one**: ``carbon docs add OUT/extra/<file> --json``, then **remove one**:
    ``carbon docs remove <id>``.
 
 Every step is the installed ``carbon`` program in its own process, timed from outside:
@@ -43,6 +47,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import corpus  # noqa: E402
 
+JUDGED = ("judgments.tsv", "judgments_holdout.tsv")
 QUERIES = ("碳", "技术", "碳达峰", "储能", "碳达峰 行动", "绿色金融", "CCUS", "可再生能源 消纳")
 REPEAT = 5
 
@@ -132,6 +137,7 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="write the numbers as JSON")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "scale")
     parser.add_argument("--from-json", type=Path, help="print the table of an earlier --json run, run nothing")
+    parser.add_argument("--no-judged", dest="judged", action="store_false", help="skip timing every judged query")
     args = parser.parse_args()
     if args.from_json:
         _print(json.loads(args.from_json.read_text(encoding="utf-8")))
@@ -161,6 +167,7 @@ def main() -> None:
             "cpu_median": statistics.median(s.cpu for s in steps),
             "peak_rss_mb": max(s.peak_rss_mb for s in steps),
         })
+    judged = _judged(env) if args.judged else None
     add_one = run("add one", ["docs", "add", str(extra), "--json"], env)
     added_id = json.loads(add_one.stdout)["added"][0]["id"]
     remove_one = run("remove one", ["docs", "remove", added_id, "--json"], env)
@@ -173,6 +180,7 @@ def main() -> None:
         "corpus": {"documents": files, "chars": chars, "index_mb": round(index_mb, 1)},
         "build": {**_step(build), "chars_per_second": round(chars / build.wall), "reported": indexed},
         "queries": [{k: round(v, 3) if isinstance(v, float) else v for k, v in q.items()} for q in queries],
+        "judged": judged,
         "add_one": {**_step(add_one), "chars": len(extra_text)},
         "remove_one": _step(remove_one),
     }
@@ -181,6 +189,23 @@ def main() -> None:
         sys.stdout.write("\n")
     else:
         _print(result)
+
+
+def _judged(env: dict[str, str]) -> dict:
+    """Wall time of each judged query, run once each: their spread and the slowest."""
+    from carbon_cli.evaluate import load_judgments
+
+    queries = [j.query for name in JUDGED for j in load_judgments(ROOT / "data" / name)]
+    times = sorted(((run(q, ["search", "--", q, "--json"], env).wall, q) for q in queries), reverse=True)
+    walls = sorted(t for t, _ in times)
+    return {
+        "queries": len(walls),
+        "median": round(statistics.median(walls), 3),
+        "p90": round(walls[int(len(walls) * 0.9)], 3),
+        "max": round(walls[-1], 3),
+        "over_half_second": sum(t > 0.5 for t in walls),
+        "slowest": [{"query": q, "wall": round(t, 3)} for t, q in times[:5]],
+    }
 
 
 def _step(step: Step) -> dict[str, float]:
@@ -203,6 +228,12 @@ def _print(result: dict) -> None:
     for q in result["queries"]:
         print(f"| search {q['query']} ({q['hits']:,} hits), median of {REPEAT} (max {q['wall_max']:.2f}) | "
               f"{q['wall_median']:.2f} | {q['cpu_median']:.2f} | | {q['peak_rss_mb']:.0f} |")
+    judged = result.get("judged")
+    if judged:
+        slowest = ", ".join(f"{s['query']} {s['wall']:.2f}" for s in judged["slowest"])
+        print(f"| every judged query once ({judged['queries']}): median {judged['median']:.2f}, 90th percentile "
+              f"{judged['p90']:.2f}, max {judged['max']:.2f}; {judged['over_half_second']} over 0.5 s (slowest: "
+              f"{slowest}) | | | | |")
     for key, name in (("add_one", f"add one ({result['add_one']['chars']:,} chars)"), ("remove_one", "remove one")):
         step = result[key]
         print(f"| {name} | {step['wall']:.2f} | {step['cpu']:.2f} | {step['utilisation']:.2f} | {step['peak_rss_mb']:.0f} |")

@@ -49,7 +49,7 @@ def _open() -> tuple[Catalog, Index]:
 
 
 def _check_docs(index: Index, docs: list[str] | None) -> list[str]:
-    known = {d["id"] for d in index.documents()}
+    known = index.document_ids() if docs else set()
     for doc in docs or []:
         if doc not in known:
             raise CarbonError(f"no document {doc!r} (see: carbon docs list)")
@@ -57,7 +57,7 @@ def _check_docs(index: Index, docs: list[str] | None) -> list[str]:
 
 
 def _check_kinds(index: Index, kinds: list[str] | None) -> list[str]:
-    known = index.kinds()
+    known = index.kinds() if kinds else set()
     for kind in kinds or []:
         if kind not in known:
             raise CarbonError(f"unknown kind {kind!r}; the index has: {', '.join(sorted(known))}")

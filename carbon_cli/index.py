@@ -19,10 +19,10 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
-from .model import Document, Passage
+from .model import Document, Passage, title_line
 from .text import Pipeline
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 SCHEMA = """
 CREATE TABLE meta(k TEXT PRIMARY KEY, v TEXT NOT NULL);
@@ -33,10 +33,12 @@ CREATE TABLE documents(
 CREATE TABLE passages(
   pid INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, doc TEXT NOT NULL, kind TEXT NOT NULL,
   number INTEGER, label TEXT NOT NULL, title TEXT NOT NULL, parent TEXT, section TEXT NOT NULL,
-  start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL, length INTEGER NOT NULL);
+  start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL, length INTEGER NOT NULL,
+  title_line INTEGER NOT NULL, norm TEXT NOT NULL);
 CREATE INDEX documents_origin ON documents(origin);
 CREATE INDEX passages_doc ON passages(doc, pid);
 CREATE INDEX passages_kind ON passages(kind, pid);
+CREATE INDEX passages_title_line ON passages(pid) WHERE title_line;
 CREATE TABLE terms(tid INTEGER PRIMARY KEY, term TEXT UNIQUE NOT NULL, df INTEGER NOT NULL);
 CREATE TABLE postings(
   tid INTEGER NOT NULL, pid INTEGER NOT NULL, tf INTEGER NOT NULL, dl INTEGER NOT NULL,
@@ -58,13 +60,6 @@ class DocumentInfo:
     sha256: str
     added: str
     builtin: bool
-
-
-@dataclass(frozen=True)
-class Posting:
-    pid: int
-    tf: int
-    dl: int
 
 
 def row_to_passage(row: Sequence) -> Passage:
@@ -101,14 +96,20 @@ def _with_id(passage: Passage, new_id: str) -> Passage:
     return replace(passage, id=new_id)
 
 
-def passage_terms(pipeline: Pipeline, passage: Passage, *, bulk: bool = False, kind: str | None = None) -> list[str]:
+def passage_terms(
+    pipeline: Pipeline, passage: Passage, *, bulk: bool = False, kind: str | None = None, normalised: str | None = None
+) -> list[str]:
     """What a passage is indexed under: its own words, the titles of the headings above
     it (the principles under 工作原则 are found by 工作原则), and its semantic kind.
 
     ``kind`` is the semantic kind the passage carries (see ``semantic_kinds``); left
-    out, the passage's own kind is used.
+    out, the passage's own kind is used. ``normalised``: the text's matching form, if
+    the caller has it already.
     """
-    terms = pipeline.terms(passage.text, bulk=bulk)
+    if normalised is None:
+        terms = pipeline.terms(passage.text, bulk=bulk)
+    else:
+        terms = pipeline.segment(normalised, bulk=bulk)
     if passage.section:
         terms.extend(pipeline.terms(" ".join(passage.section), bulk=bulk))
     kind = kind or passage.kind
@@ -147,7 +148,10 @@ def kind_term(kind: str) -> str:
     return f"kind:{kind}"
 
 
-PassageCounts = tuple[dict[str, int], int]  # term -> frequency, and the passage's length in terms
+# term -> frequency, the passage's length in terms, and its text's matching form (phrases
+# and expansions are looked for in it: normalising the text of 40,000 hits at query time
+# costs more than a second)
+PassageCounts = tuple[dict[str, int], int, str]
 
 
 def count_terms(pipeline: Pipeline, passages: Sequence[Passage], *, bulk: bool = False) -> list[PassageCounts]:
@@ -157,10 +161,12 @@ def count_terms(pipeline: Pipeline, passages: Sequence[Passage], *, bulk: bool =
     build: a passage's distinct terms are fewer than its words.
     """
     counted = []
+    passages = _unique_ids(passages)  # as the writer stores them: kinds are carried by id
     carried = semantic_kinds(passages)
     for passage in passages:
-        terms = passage_terms(pipeline, passage, bulk=bulk, kind=carried.get(passage.id))
-        counted.append((dict(Counter(terms)), len(terms)))
+        norm = pipeline.normaliser.normalise(passage.text)
+        terms = passage_terms(pipeline, passage, bulk=bulk, kind=carried.get(passage.id), normalised=norm)
+        counted.append((dict(Counter(terms)), len(terms), norm))
     return counted
 
 
@@ -177,6 +183,7 @@ def add_documents(
     writer.finish()
 
 
+FEW_PIDS = 5_000  # passages looked up one by one below this; above, a whole index is read
 STAGE_DROP_INDEX = 200_000  # staged postings above which postings_pid is rebuilt, not updated
 # SQLite's page cache (KiB) for the index and for the staging table while writing: the
 # default 2 MB makes a large batch spill and re-read pages (1,000 documents: half the time)
@@ -230,13 +237,14 @@ class Writer:
             )
             passages = _unique_ids(doc.passages)
             counted = counts[index] if counts is not None else count_terms(self.pipeline, passages, bulk=bulk)
-            tids = self.terms.ids([term for tf, _ in counted for term in tf])
+            tids = self.terms.ids([term for tf, _, _ in counted for term in tf])
             passage_rows, posting_rows = [], []
-            for passage, (tf, length) in zip(passages, counted):
+            for passage, (tf, length, norm) in zip(passages, counted):
                 self.pid += 1
                 passage_rows.append(
                     (self.pid, passage.id, doc.id, passage.kind, passage.number, passage.label, passage.title,
-                     passage.parent, self._section(passage.section), passage.start, passage.end, passage.text, length)
+                     passage.parent, self._section(passage.section), passage.start, passage.end, passage.text, length,
+                     int(title_line(passage)), norm)
                 )
                 for term, n in tf.items():
                     tid = tids[term]
@@ -245,7 +253,7 @@ class Writer:
                 self.total += length
             self.passages += len(passages)
             self.staged += len(posting_rows)
-            conn.executemany("INSERT INTO passages VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", passage_rows)
+            conn.executemany("INSERT INTO passages VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", passage_rows)
             conn.executemany("INSERT INTO temp.staged_postings VALUES (?,?,?,?)", posting_rows)
 
     def _section(self, section: tuple[str, ...]) -> str:
@@ -384,24 +392,28 @@ class Index:
         rows = self.conn.execute(f"SELECT term, tid, df FROM terms WHERE term IN ({marks})", wanted)
         return {term: (tid, df) for term, tid, df in rows}
 
-    def posting_rows(self, tid: int, among: Collection[int] | None = None) -> list[tuple[int, int, int]]:
+    def posting_rows(
+        self, tid: int, among: Collection[int] | None = None, df: int | None = None
+    ) -> list[tuple[int, int, int]]:
         """(pid, tf, dl) of a term's postings, as plain tuples: scoring every passage of
-        a common word. ``among`` limits them to some passages, looked up one by one
-        when they are few beside the term's postings."""
-        if among is not None and len(among) * 8 < self.conn.execute("SELECT df FROM terms WHERE tid = ?", (tid,)).fetchone()[0]:
-            wanted = sorted(among)
-            rows: list[tuple[int, int, int]] = []
-            for start in range(0, len(wanted), 500):
-                chunk = wanted[start : start + 500]
-                marks = ",".join("?" * len(chunk))
-                rows.extend(self.conn.execute(
-                    f"SELECT pid, tf, dl FROM postings WHERE tid = ? AND pid IN ({marks})", (tid, *chunk)
-                ))
-            return rows
-        return self.conn.execute("SELECT pid, tf, dl FROM postings WHERE tid = ?", (tid,)).fetchall()
-
-    def postings(self, tid: int) -> list[Posting]:
-        return [Posting(*row) for row in self.conn.execute("SELECT pid, tf, dl FROM postings WHERE tid = ?", (tid,))]
+        a common word. ``among`` (a set or a dict's keys) limits them to some passages,
+        looked up one by one when they are few beside the term's postings (``df``,
+        looked up if not given)."""
+        if among is not None:
+            if df is None:
+                df = self.conn.execute("SELECT df FROM terms WHERE tid = ?", (tid,)).fetchone()[0]
+            if len(among) * 8 < df:
+                wanted = sorted(among)
+                rows: list[tuple[int, int, int]] = []
+                for start in range(0, len(wanted), 500):
+                    chunk = wanted[start : start + 500]
+                    marks = ",".join("?" * len(chunk))
+                    rows.extend(self.conn.execute(
+                        f"SELECT pid, tf, dl FROM postings WHERE tid = ? AND pid IN ({marks})", (tid, *chunk)
+                    ))
+                return rows
+        rows = self.conn.execute("SELECT pid, tf, dl FROM postings WHERE tid = ?", (tid,)).fetchall()
+        return rows if among is None else [row for row in rows if row[0] in among]
 
     def terms_containing(self, fragment: str, limit: int = 200) -> list[str]:
         """Vocabulary terms that contain a fragment, most widely used first."""
@@ -413,11 +425,26 @@ class Index:
         )
         return [term for (term,) in rows]
 
-    def pids_of_kinds(self, kinds: Sequence[str]) -> dict[int, str]:
-        """pid -> kind of every passage of these kinds, read from the (kind, pid) index
-        alone: cheaper than looking up the kind of each of a common word's hits."""
+    def framing_pids(self, kinds: Sequence[str], among: Collection[int]) -> list[tuple[int, str, bool]]:
+        """(pid, kind, title line) of the passages among ``among`` that are of these kinds
+        or only their title: the few passages ranking lowers. For a common word's hits,
+        all of them are read from two small indexes rather than each hit looked up."""
         marks = ",".join("?" * len(kinds))
-        return {pid: kind for kind, pid in self.conn.execute(f"SELECT kind, pid FROM passages WHERE kind IN ({marks})", kinds)}
+        condition = f"(kind IN ({marks}) OR title_line)"
+        if len(among) > FEW_PIDS:
+            rows = self.conn.execute(f"SELECT pid, kind, title_line FROM passages WHERE {condition}", kinds)
+            wanted = among if isinstance(among, (set, frozenset, dict)) else set(among)
+            return [(pid, kind, bool(line)) for pid, kind, line in rows if pid in wanted]
+        found = []
+        wanted = sorted(among)
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            rows = self.conn.execute(
+                f"SELECT pid, kind, title_line FROM passages WHERE pid IN ({','.join('?' * len(chunk))}) AND {condition}",
+                (*chunk, *kinds),
+            )
+            found.extend((pid, kind, bool(line)) for pid, kind, line in rows)
+        return found
 
     def passages_by_pid(self, pids: Sequence[int]) -> dict[int, Passage]:
         found: dict[int, Passage] = {}
@@ -428,16 +455,17 @@ class Index:
                 found[row[0]] = row_to_passage(row)
         return found
 
-    def texts_by_pid(self, pids: Sequence[int]) -> dict[int, tuple[str, tuple[str, ...]]]:
-        """pid -> (text, section) of passages: all that matching an expansion needs, read
-        without building a Passage for each of a common word's thousands of hits."""
-        found: dict[int, tuple[str, tuple[str, ...]]] = {}
+    def norms_by_pid(self, pids: Sequence[int], *, sections: bool = False) -> dict[int, tuple[str, str]]:
+        """pid -> (the matching form of its text, its section as stored JSON): what phrases
+        and expansions are looked for in, read without building a Passage for each of a
+        common word's thousands of hits. ``sections``: read the section, else ``""``."""
+        found: dict[int, tuple[str, str]] = {}
+        columns = "pid, norm, section" if sections else "pid, norm, ''"
         for start in range(0, len(pids), 500):
             chunk = list(pids[start : start + 500])
             marks = ",".join("?" * len(chunk))
-            rows = self.conn.execute(f"SELECT pid, text, section FROM passages WHERE pid IN ({marks})", chunk)
-            for pid, text, section in rows:
-                found[pid] = (text, tuple(json.loads(section)))
+            for pid, norm, section in self.conn.execute(f"SELECT {columns} FROM passages WHERE pid IN ({marks})", chunk):
+                found[pid] = (norm, section)
         return found
 
     def filter_pids(self, pids: Iterable[int], kinds: Sequence[str], docs: Sequence[str]) -> set[int]:
@@ -477,6 +505,9 @@ class Index:
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         rows = self.conn.execute(f"SELECT {PASSAGE_COLUMNS} FROM passages {where} ORDER BY pid", args)
         return [row_to_passage(row) for row in rows]
+
+    def document_ids(self) -> set[str]:
+        return {doc for (doc,) in self.conn.execute("SELECT id FROM documents")}
 
     def documents(self) -> list[dict]:
         rows = self.conn.execute(

@@ -30,6 +30,20 @@ class Passage:
     text: str
 
 
+_TITLE_LINE_TRIM = "。．.；;：:，, \t\u3000"
+
+
+def title_line(passage: Passage) -> bool:
+    """Whether a passage is nothing but its label and title, as a one-line item heading
+    (（十七）鼓励地方先行先试。): it frames the paragraph below it, as a heading does."""
+    if not passage.title:
+        return False
+    text = passage.text.strip()
+    if passage.label and text.startswith(passage.label):
+        text = text[len(passage.label) :]
+    return text.strip(_TITLE_LINE_TRIM) == passage.title.strip(_TITLE_LINE_TRIM)
+
+
 @dataclass
 class Document:
     """A parsed document: its passages in reading order and its page metadata."""

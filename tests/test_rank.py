@@ -55,7 +55,7 @@ def test_scores_equal_rank_bm25(corpus, variant, query):
     reference = REFERENCE[variant](tokenised, k1=params.k1, b=params.b, **extra).get_scores(words)
     searcher = Searcher(index, pipeline, params)
     terms = [Term(w, 1.0, "query", w) for w in words]
-    scores, _ = searcher._score(terms, index.term_stats(words))
+    scores = searcher.scorer.score(terms, index.term_stats(words)).values
     assert scores, query
     for position, pid in enumerate(pids):
         if pid in scores:

@@ -164,8 +164,8 @@ def test_a_badly_cut_abbreviation_is_still_found_through_its_full_name(library):
 
 
 def test_runs_ignore_enumeration_commas_and_quotes_but_not_line_breaks():
-    from carbon_cli.search import _run_text
+    from carbon_cli.scoring import run_text
 
-    assert _run_text("碳达峰、碳中和") == "碳达峰碳中和"
-    assert "储能项目" in _run_text("“新能源+储能”项目")
-    assert "储能项目" not in _run_text("发展储能\n项目管理")
+    assert run_text("碳达峰、碳中和") == "碳达峰碳中和"
+    assert "储能项目" in run_text("“新能源+储能”项目")
+    assert "储能项目" not in run_text("发展储能\n项目管理")

@@ -14,6 +14,7 @@ import pytest
 
 from carbon_cli import catalog as catalog_module
 from carbon_cli import index as ix
+from carbon_cli import scoring
 from carbon_cli.catalog import Catalog, Record, prepare, prepare_all
 from carbon_cli.search import Searcher, check_query
 from carbon_cli.store import Home
@@ -153,30 +154,117 @@ QUERIES = ["储能", "碳达峰 行动", "双碳", "双碳目标", "CCUS", "carb
            "hydrogen", "energy storage", "光伏 风电", "碳中和碳达峰", "kind:action 储能", "不存在的词语"]
 
 
-def _scores(searcher: Searcher, query: str) -> tuple[dict[int, float], dict[int, float]]:
-    """Every passage's score as ``--explain`` computes it, and as the fast path does."""
+def _query(searcher: Searcher, query: str) -> tuple[list, dict, list]:
+    """A query's terms, their statistics and its word pairs, as ``Searcher.search`` makes them."""
     parsed = check_query(query)
     _, terms, notes = searcher._terms(parsed)
     stats = searcher.index.term_stats(t.term for t in terms)
     terms = searcher._with_fallbacks(terms, stats, notes)
-    stats = searcher.index.term_stats(t.term for t in terms)
-    pairs = searcher._pairs(parsed)
-    explained, _ = searcher._score(terms, stats, pairs)
-    return explained, searcher._score_fast(terms, stats, pairs)
+    return terms, searcher.index.term_stats(t.term for t in terms), searcher._pairs(parsed)
 
 
-def test_explain_changes_no_score(home, folder):
-    """The fast path reads fewer postings and texts and sums floats: every passage's
-    score must still be equal to the last bit, and so the hits, their order and totals."""
+@pytest.fixture()
+def searcher(home, folder) -> Searcher:
     catalog = Catalog(Home())
     catalog.add_files(sorted(folder.iterdir()))
-    searcher = Searcher(catalog.open(), catalog.pipeline)
+    return Searcher(catalog.open(), catalog.pipeline)
+
+
+def _exact(searcher: Searcher, query: str, **options) -> dict[int, float]:
+    """Every hit's score, word runs read for all."""
+    terms, stats, pairs = _query(searcher, query)
+    scores = searcher.scorer.score(terms, stats, pairs, **options)
+    scores.settle(list(scores.values))
+    assert not scores.upper
+    return scores.values
+
+
+def test_skipped_reads_change_no_score(searcher, monkeypatch):
+    """The scorer skips reading texts where a posting already proves an expansion occurs
+    as written, or where the query's own words outscore it: with both shortcuts off,
+    every passage's score is equal to the last bit."""
     for query in QUERIES:
-        explained, fast = _scores(searcher, query)
-        assert list(fast.items()) == list(explained.items()), query
+        quick = _exact(searcher, query)
+        with monkeypatch.context() as patch:
+            patch.setattr(scoring, "_self_evident", lambda members: False)
+            patch.setattr(scoring._Run, "_outscored", lambda self, evident: set())
+            full = _exact(searcher, query)
+        assert quick == full, query
+
+
+def test_word_runs_read_only_where_they_can_matter(searcher, monkeypatch):
+    """Word runs are read for the hits that could reach the shown ones: the hits, their
+    order and scores are those of reading every run at once, and fewer texts are read."""
+    read: list[int] = []
+    real = scoring._Run._texts
+
+    def counting(self, pids):  # type: ignore[no-untyped-def]
+        read.extend(p for p in pids if p not in self.texts)
+        return real(self, pids)
+
+    monkeypatch.setattr(scoring._Run, "_texts", counting)
+    lazy_reads = eager_reads = 0
+    for query in ["碳达峰碳中和", "储能项目怎么备案并网", "国家发展和改革委员会", "新型储能", "碳排放权交易", "双碳目标",
+                  "科技支撑双碳实施方案有哪些重点任务", "energy efficiency standards", "可再生能源 消纳"]:
+        for limit in (1, 5, 50):
+            read.clear()
+            lazy = searcher.search(query, limit=limit)
+            lazy_reads += len(read)
+            read.clear()
+            with monkeypatch.context() as patch:
+                patch.setattr(scoring, "term_weight_bound", lambda params: None)
+                eager = searcher.search(query, limit=limit)
+            eager_reads += len(read)
+            assert [(h.passage.id, h.score) for h in lazy.hits] == [(h.passage.id, h.score) for h in eager.hits], query
+            assert lazy.total == eager.total
+    assert lazy_reads < eager_reads
+
+
+def test_explain_changes_no_score(searcher):
+    """``--explain`` scores the shown passages again to break their scores down: the
+    hits, their order, scores and totals are those of the plain search, and each
+    passage scored alone scores as in the whole run."""
+    for query in QUERIES:
         for kinds in [(), ("paragraph",)]:
             quick = searcher.search(query, limit=50, kinds=kinds)
             full = searcher.search(query, limit=50, kinds=kinds, explain=True)
             assert [(h.passage.id, h.score) for h in quick.hits] == [(h.passage.id, h.score) for h in full.hits], query
             assert quick.total == full.total, query
             assert all(h.explain for h in full.hits), query
+        whole = _exact(searcher, query)
+        some = set(list(whole)[::7])
+        terms, stats, pairs = _query(searcher, query)
+        part = searcher.scorer.score(terms, stats, pairs, among=some, explain=True)
+        assert part.values == {pid: whole[pid] for pid in some}, query
+        assert set(part.explained) == some, query
+
+
+def test_counting_terms_sees_the_ids_the_index_stores(home):
+    """A parser bug that repeats a passage id must not make a parallel build (which counts
+    the parsed passages) differ from a serial one (which counts what it stores): kinds
+    are carried from parent to child by id."""
+    from carbon_cli.model import Passage
+
+    def passage(pid: str, kind: str, parent: str | None, text: str) -> Passage:
+        return Passage(pid, "d", kind, None, "", "", parent, (), 0, len(text), text)
+
+    passages = [
+        passage("s1", "heading", None, "一、重点任务"),
+        passage("s1", "action", None, "（一）科技支撑行动。"),
+        passage("s1.p1", "paragraph", "s1", "推动储能技术创新。"),
+    ]
+    pipeline = Catalog(Home()).pipeline
+    assert ix.count_terms(pipeline, passages) == ix.count_terms(pipeline, ix._unique_ids(passages))
+
+
+def test_shown_hits_are_the_best_of_all(searcher):
+    """Priors and unread texts are looked up only for the hits that can reach the shown
+    ones: the hits shown are still the best of every hit scored in full, in order."""
+    for query in ["储能", "碳达峰碳中和", "双碳目标", "保障措施", "工作原则", "energy efficiency standards", "可再生能源 消纳"]:
+        exact = _exact(searcher, query)
+        priors = searcher.scorer.priors(exact)
+        ranked = sorted(exact, key=lambda pid: (-exact[pid] * priors.get(pid, 1.0), pid))
+        for limit in (1, 3, 10, 40):
+            hits = searcher.search(query, limit=limit).hits
+            assert [h.score for h in hits] == [exact[pid] * priors.get(pid, 1.0) for pid in ranked[:limit]], query
+            assert len({h.passage.id for h in hits}) == len(hits)

@@ -1,0 +1,488 @@
+"""Scores of the passages that hold a query's terms.
+
+The rules, applied to every passage that holds at least one term:
+
+- each query word adds its BM25 share (``rank.py``); the words of one concept (a
+  query word and the shorter words jieba finds inside it) add up;
+- an expansion (a synonym, a related term, an English translation) counts only
+  where all its words are and it occurs as written; it adds what its strongest word
+  would, so a five-word synonym weighs like one word, not five;
+- per concept, one wording counts: the query's own words or one expansion,
+  whichever scores more (the query's own words win a tie);
+- neighbouring query words found side by side add a bonus (``PAIR_WEIGHT``);
+- the sum is scaled by the share of the query's concepts the passage covers;
+- lines that only frame content (headings, titles, one-line items) are lowered.
+
+Scores are plain floats per passage; ``--explain``'s per-term breakdown is built by
+the same code run again on the shown passages only, so it cannot disagree with the
+ranking it explains.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Collection, Sequence
+from functools import cached_property
+from typing import NamedTuple
+
+from .index import SEMANTIC_KINDS, Index
+from .rank import Corpus, Params, idf, term_weight, term_weight_bound
+from .text import Normaliser
+
+PAIR_WEIGHT = 0.5  # two query words found side by side, as typed: a bonus on top of each word
+# Lines that name or frame content rank below the content itself: a heading is short, so
+# BM25's length normalisation would otherwise put it above the paragraphs it introduces.
+FRAMING = ("heading", "title", "question", "number", "addressee", "signature", "date", "attachment", "note")
+KIND_PRIOR = {kind: 0.6 for kind in FRAMING}
+# An item that is only its title (（十七）鼓励地方先行先试。) frames the paragraph below it
+# like a heading, and that paragraph carries the item's title and kind as index terms.
+TITLE_LINE_PRIOR = 0.6
+_TIE = 1 + 1e-9  # margin for "cannot win": sums in another order may differ in the last bits
+
+
+# Term and Contribution (and rank.Corpus) are NamedTuples, not frozen dataclasses: a
+# dataclass costs about 0.4 ms to create at import, on every call.
+class Term(NamedTuple):
+    """A term the index is asked about, and why it is in the query."""
+
+    term: str  # normalised, as indexed
+    weight: float
+    source: str  # "query", "phrase", "synonym of CCUS", "english: carbon capture", "contains 碳" ...
+    highlight: str  # the normalised string to mark in the text
+    group: int = 0  # >0: an expansion whose words must all be present to count, so that
+    # 碳捕集利用与封存 does not match every passage that says 利用
+    concept: str = ""  # what the term stands for: per passage, only its best wording counts
+    alternative: int = 0  # loose words of one translation share one: their scores add up
+    covered_by: tuple[str, ...] = ()  # the query words its concept was typed as (新能源汽车:
+    # 新能源, 汽车): a passage holding them all covers the concept literally, so this
+    # synonym adds nothing there
+
+
+class Contribution(NamedTuple):
+    """One term's share of a passage's score, as ``--explain`` shows it."""
+
+    term: str
+    idf: float
+    tf: int
+    weight: float
+    score: float
+
+
+Rows = list[tuple[int, int, int]]  # (pid, tf, dl) of a term's postings
+
+
+class Scores:
+    """Each hit's score, with passage texts read only where they can change the ranking.
+
+    Whether an expansion occurs as written, or two query words stand side by side, is
+    read from a passage's text: for common words, tens of thousands of texts. Where a
+    passage is a hit by its words alone, what those texts can add is bounded: ``values``
+    holds its score without them and ``upper`` the most it can reach. ``settle`` reads
+    the texts of the hits asked for and makes their scores exact, equal to the last bit
+    to reading everything at once.
+    """
+
+    def __init__(self, run: _Run) -> None:
+        self.run = run
+        self.values: dict[int, float] = {}
+        self.upper: dict[int, float] = {}  # hits whose texts are still unread
+        self.explained: dict[int, list[Contribution]] = {}
+
+    def settle(self, pids: Collection[int]) -> None:
+        pending = [pid for pid in pids if pid in self.upper]
+        self.run.resolve(pending)
+        sums, matched = self.run.sums(self.explained, pending)
+        bonus = self.run.bonus(pending)
+        for pid in pending:
+            self.values[pid] = self.run.finish(pid, sums[pid], matched[pid], bonus.get(pid, ()), self.explained)
+            del self.upper[pid]
+
+
+class Scorer:
+    """Scores passages for a query's terms, reading only the postings and texts it needs."""
+
+    def __init__(self, index: Index, normaliser: Normaliser, params: Params) -> None:
+        self.index = index
+        self.normaliser = normaliser
+        self.params = params
+
+    def corpus(self) -> Corpus:
+        avg_idf = self.index.okapi_average_idf() if self.params.variant == "okapi" else 0.0
+        return Corpus(n=self.index.n, avgdl=self.index.avgdl, avg_idf=avg_idf)
+
+    def score(
+        self,
+        terms: Sequence[Term],
+        stats: dict[str, tuple[int, int]],
+        pairs: Sequence[tuple[str, str]] = (),
+        *,
+        among: Collection[int] | None = None,
+        explain: bool = False,
+    ) -> Scores:
+        """Every hit's score (exact, or bounded until settled), and with ``explain`` each
+        one's contributions.
+
+        ``among`` limits the work to some passages: their scores are the ones the
+        whole run gives them, since every rule looks at one passage at a time. With
+        ``among`` or ``explain`` every score is exact at once.
+        """
+        run = _Run(self, terms, stats, among, explain)
+        run.literal([t for t in terms if not t.group])
+        run.expansions([t for t in terms if t.group])
+        run.pairs(pairs)
+        return run.scores()
+
+    def priors(self, pids: Collection[int]) -> dict[int, float]:
+        """The factor below 1 of each passage among ``pids`` that frames content: a
+        framing kind, or a principle, action or safeguard that is only its title."""
+        found = {}
+        for pid, kind, title_line in self.index.framing_pids(tuple(KIND_PRIOR), pids):
+            prior = KIND_PRIOR.get(kind, 1.0)
+            if title_line and kind in SEMANTIC_KINDS:
+                prior *= TITLE_LINE_PRIOR
+            if prior != 1.0:
+                found[pid] = prior
+        return found
+
+
+class _Run:
+    """The state of scoring one query: what each passage has matched so far."""
+
+    def __init__(
+        self,
+        scorer: Scorer,
+        terms: Sequence[Term],
+        stats: dict[str, tuple[int, int]],
+        among: Collection[int] | None,
+        explain: bool,
+    ) -> None:
+        self.index = scorer.index
+        self.normaliser = scorer.normaliser
+        self.params = scorer.params
+        self.corpus = scorer.corpus()
+        self.zero = term_weight(0, 1, self.corpus, self.params)
+        self.stats = stats
+        self.among = among
+        self.explain = explain
+        self.wanted = len({t.concept for t in terms if t.term in stats})
+        self.spanned = {t.concept: t.covered_by for t in terms if t.covered_by}
+        # Texts may wait only where what they add is bounded and never negative.
+        self.lazy = among is None and not explain and term_weight_bound(self.params) is not None
+        self.base = 0.0  # BM25Plus and BM25L give every passage something for every query word
+        self.rows: dict[int, Rows] = {}
+        self.found: dict[str, dict[int, int]] = {}  # query word -> passage -> its length
+        self.words: dict[str, dict[int, float]] = {}  # concept -> passage -> its query words' shares
+        self.parts: dict[tuple[int, str], list[Contribution]] = {}  # explain: (passage, concept) -> shares
+        self.groups: dict[int, list[Term]] = {}  # expansion -> its words
+        self.tops: dict[int, dict[int, float]] = {}  # expansion -> passage with all its words -> strongest share
+        self.keys: dict[int, tuple] = {}  # expansion -> its set of words
+        self.top_parts: dict[tuple, dict[int, Contribution]] = {}  # explain: set of words -> passage -> strongest
+        self.wordings: dict[str, dict[int, dict[int, float]]] = {}  # concept -> passage -> alternative -> score
+        self.wording_parts: dict[tuple[int, str, int], list[Contribution]] = {}  # explain: per wording
+        self.unread: dict[int, list[int]] = {}  # passage -> expansions to look for in its text
+        self.runs: dict[tuple[str, str], tuple[float, Collection[int]]] = {}  # pair -> its idf, passages with both
+        self.texts: dict[int, str] = {}  # passage -> the matching form of its text and headings
+        self.titles: dict[str, str] = {}  # heading title -> its matching form
+        self.sections: dict[str, str] = {}  # a section as stored -> its titles' matching forms
+
+    def _idf(self, term: str) -> float:
+        value = idf(self.stats[term][1], self.corpus, self.params)
+        if value < 0:  # BM25Okapi's floor can be negative: a text could then lower a score
+            self.lazy = False
+        return value
+
+    def postings(self, term: str, among: Collection[int] | None = None) -> Rows:
+        """A term's postings, read once per query: a word and an expansion may share one."""
+        tid, df = self.stats[term]
+        limit = self.among if among is None else among
+        if limit is not None:
+            return self.index.posting_rows(tid, among=limit, df=df)
+        rows = self.rows.get(tid)
+        if rows is None:
+            rows = self.rows[tid] = self.index.posting_rows(tid)
+        return rows
+
+    def literal(self, terms: Sequence[Term]) -> None:
+        """The query's own words: BM25 shares, added up per concept."""
+        for term in terms:
+            if term.term not in self.stats:
+                continue
+            term_idf = self._idf(term.term)
+            factor = term.weight * term_idf
+            floor = factor * self.zero
+            self.base += floor
+            by_pid = self.words.setdefault(term.concept, {})
+            lengths = self.found.setdefault(term.term, {})
+            known: dict[tuple[int, int], float] = {}  # by (tf, length): a common word repeats few pairs
+            for pid, tf, dl in self.postings(term.term):
+                weight = known.get((tf, dl))
+                if weight is None:
+                    weight = known[tf, dl] = term_weight(tf, dl, self.corpus, self.params)
+                share = factor * weight - floor
+                before = by_pid.get(pid)
+                by_pid[pid] = share if before is None else before + share
+                lengths[pid] = dl
+                if self.explain:
+                    part = Contribution(term.term, term_idf, tf, term.weight, share)
+                    self.parts.setdefault((pid, term.concept), []).append(part)
+
+    def expansions(self, terms: Sequence[Term]) -> None:
+        """Each expansion where all its words are and it occurs as written.
+
+        Expansions whose postings prove it are counted at once; the others wait to be
+        looked for in the text, read now only where the passage is no hit without them."""
+        for term in terms:
+            self.groups.setdefault(term.group, []).append(term)
+        known: dict[tuple, dict[int, float]] = {}  # 碳达峰碳中和 and 碳中和碳达峰: one set of words
+        for group, members in self.groups.items():
+            if all(m.term in self.stats for m in members):
+                key = (tuple(sorted((m.term, m.weight) for m in members)), members[0].covered_by)
+                if key not in known:
+                    known[key] = self._complete(members, key)
+                self.tops[group] = known[key]
+                self.keys[group] = key
+                self.wordings.setdefault(members[0].concept, {})
+        evident = {group for group in self.tops if _self_evident(self.groups[group])}
+        hopeless = self._outscored(evident)
+        for group in evident:
+            for pid in self.tops[group]:
+                self._count(pid, group)
+        for group, tops in self.tops.items():
+            if group not in evident:
+                for pid in tops:
+                    if (pid, group) not in hopeless:
+                        self.unread.setdefault(pid, []).append(group)
+        hits = set().union(*self.words.values(), *self.wordings.values())
+        self.resolve([pid for pid in self.unread if not self.lazy or pid not in hits])
+
+    def _count(self, pid: int, group: int) -> None:
+        """An expansion found in a passage: its strongest word's share joins its wording."""
+        first = self.groups[group][0]
+        alternative = first.alternative or group
+        options = self.wordings[first.concept].setdefault(pid, {})
+        options[alternative] = options.get(alternative, 0.0) + self.tops[group][pid]
+        if self.explain:
+            part = self.top_parts[self.keys[group]][pid]
+            self.wording_parts.setdefault((pid, first.concept, alternative), []).append(part)
+
+    def resolve(self, pids: Collection[int]) -> None:
+        """Look for the waiting expansions of these passages in their texts."""
+        waiting = [pid for pid in pids if pid in self.unread]
+        texts = self._texts(sorted(waiting))
+        targets = {group: run_text(members[0].highlight) for group, members in self.groups.items()}
+        for pid in waiting:
+            for group in self.unread.pop(pid):
+                if targets[group] in texts[pid]:
+                    self._count(pid, group)
+
+    def _complete(self, members: list[Term], key: tuple) -> dict[int, float]:
+        """Passages holding every word of an expansion, with its strongest word's share.
+
+        Words are read rarest first, each only where the words before it were found;
+        a passage where the query's own words cover the concept is left out."""
+        tops: dict[int, float] | None = None
+        parts: dict[int, Contribution] = self.top_parts.setdefault(key, {})
+        for member in sorted(members, key=lambda m: self.stats[m.term][1]):
+            term_idf = self._idf(member.term)
+            factor = member.weight * term_idf
+            known: dict[tuple[int, int], float] = {}
+            found: dict[int, float] = {}
+            for pid, tf, dl in self.postings(member.term, among=None if tops is None else tops.keys()):
+                weight = known.get((tf, dl))
+                if weight is None:
+                    weight = known[tf, dl] = term_weight(tf, dl, self.corpus, self.params)
+                share = factor * weight
+                if tops is None or share > tops[pid]:
+                    found[pid] = share
+                    if self.explain:
+                        parts[pid] = Contribution(member.term, term_idf, tf, member.weight, share)
+                else:
+                    found[pid] = tops[pid]
+            tops = found
+        cover = members[0].covered_by
+        if cover and tops:
+            present = [self.found.get(word, {}) for word in cover]
+            tops = {pid: top for pid, top in tops.items() if not all(pid in p for p in present)}
+        return tops or {}
+
+    def _outscored(self, evident: set[int]) -> set[tuple[int, int]]:
+        """(passage, expansion) pairs whose text need not be read: the query's own words
+        outscore all of that wording's expansions found there together, so it cannot be
+        the passage's chosen wording. Only wordings with an expansion to read count."""
+        wording = {group: (self.groups[group][0].concept, self.groups[group][0].alternative or group) for group in self.tops}
+        to_read = {wording[group] for group in self.tops if group not in evident}
+        bounds: dict[tuple[int, str, int], float] = {}
+        for group, tops in self.tops.items():
+            concept, alternative = wording[group]
+            if (concept, alternative) in to_read:
+                for pid, top in tops.items():
+                    bounds[pid, concept, alternative] = bounds.get((pid, concept, alternative), 0.0) + top
+        hopeless = set()
+        for group, tops in self.tops.items():
+            if group in evident:
+                continue
+            concept, alternative = wording[group]
+            words = self.words.get(concept, {})
+            for pid in tops:
+                own = words.get(pid)
+                if own is not None and bounds[pid, concept, alternative] * _TIE < own:
+                    hopeless.add((pid, group))
+        return hopeless
+
+    def _texts(self, pids: list[int]) -> dict[int, str]:
+        """Matching form of the text and headings of passages, words side by side made
+        adjacent: an expansion must occur in them as written, not as scattered words
+        (国家 … 发展 … 委员会 is not 国家发展和改革委员会). Each passage is read once per
+        query, each heading title normalised once."""
+        texts, sections = self.texts, self.sections
+        for pid, (norm, section) in self.index.norms_by_pid([p for p in pids if p not in texts], sections=True).items():
+            heads = sections.get(section)
+            if heads is None:
+                heads = sections[section] = "".join("\n" + self._title(title) for title in json.loads(section))
+            texts[pid] = run_text(norm + heads)
+        return texts
+
+    def _title(self, title: str) -> str:
+        found = self.titles.get(title)
+        if found is None:
+            found = self.titles[title] = self.normaliser.normalise(title)
+        return found
+
+    def pairs(self, pairs: Sequence[tuple[str, str]]) -> None:
+        """For each pair, the passages holding both words: those where they stand side by
+        side get BM25 of the run, at PAIR_WEIGHT and the idf of its commoner word (a run
+        is at least that rare). Texts are read by ``bonus``, for the passages asked."""
+        for a, b in pairs:
+            if a in self.stats and b in self.stats:
+                run_idf = min(self._idf(a), self._idf(b))
+                self.runs[a, b] = (run_idf, self.found.get(a, {}).keys() & self.found.get(b, {}).keys())
+
+    def bonus(self, pids: Collection[int]) -> dict[int, list[tuple[float, Contribution | None]]]:
+        """The word runs' shares of each passage, in the order of the pairs."""
+        wanted = set(pids)
+        texts = self._texts(sorted({pid for _, holding in self.runs.values() for pid in holding if pid in wanted}))
+        shares: dict[int, list[tuple[float, Contribution | None]]] = {}
+        for (a, b), (run_idf, holding) in self.runs.items():
+            lengths = self.found[a]
+            for pid in sorted(holding & wanted):
+                tf = texts[pid].count(a + b)
+                if tf:
+                    value = PAIR_WEIGHT * run_idf * term_weight(tf, lengths[pid], self.corpus, self.params)
+                    part = Contribution(a + b, run_idf, tf, PAIR_WEIGHT, value) if self.explain else None
+                    shares.setdefault(pid, []).append((value, part))
+        return shares
+
+    def scores(self) -> Scores:
+        """Every hit's score: exact where no text waits to be read, else the score
+        without what the texts can add, with ``upper`` the most it can reach."""
+        scores = Scores(self)
+        paired = set().union(*(holding for _, holding in self.runs.values()))
+        if not self.lazy:
+            self.resolve(list(self.unread))
+        sums, matched = self.sums(scores.explained)
+        bonus = {} if self.lazy else self.bonus(paired)
+        for pid, total in sums.items():
+            scores.values[pid] = self.finish(pid, total, matched[pid], bonus.get(pid, ()), scores.explained)
+        for pid, (extra, concepts) in self._room().items():
+            reach = coordination(min(self.wanted, matched[pid] + concepts), self.wanted)
+            scores.upper[pid] = (self.base + sums[pid] + extra) * reach
+        return scores
+
+    def _room(self) -> dict[int, tuple[float, int]]:
+        """Per passage whose texts wait: the most they can add to its sum (every waiting
+        expansion found, every word run at BM25's bound), and the concepts they can add."""
+        if not self.lazy:
+            return {}
+        room: dict[int, tuple[float, int]] = {}
+        for pid, groups in self.unread.items():
+            extra = sum(self.tops[group][pid] for group in groups)
+            room[pid] = (extra, len({self.groups[group][0].concept for group in groups}))
+        bound = term_weight_bound(self.params) or 0.0
+        for run_idf, holding in self.runs.values():
+            most = PAIR_WEIGHT * run_idf * bound
+            for pid in holding:
+                extra, concepts = room.get(pid, (0.0, 0))
+                room[pid] = (extra + most, concepts)
+        return room
+
+    def finish(
+        self, pid: int, total: float, matched: int, bonus: Sequence[tuple[float, Contribution | None]], explained: dict
+    ) -> float:
+        """A passage's score from its concepts' sum: its word runs' bonus, then the
+        coordination factor."""
+        for value, part in bonus:
+            total += value
+            if part:
+                explained[pid].append(part)
+        return (self.base + total) * coordination(matched, self.wanted)
+
+    def sums(self, explained: dict, pids: Collection[int] | None = None) -> tuple[dict[int, float], dict[int, int]]:
+        """Per passage (of ``pids``, or every hit), the sum of its concepts' best
+        wordings, added in the order of the concepts, and how many concepts it covers."""
+        sums: dict[int, float] = {}
+        matched: dict[int, int] = {}
+        for concept in self.concepts:
+            words, wordings = self.words.get(concept, {}), self.wordings.get(concept, {})
+            if pids is not None:
+                holding: Collection[int] = [pid for pid in pids if pid in words or pid in wordings]
+            else:
+                holding = [*words, *(pid for pid in wordings if pid not in words)] if wordings else words
+            for pid in holding:
+                best, options = words.get(pid), wordings.get(pid)
+                if self.explain:
+                    best, parts = self._best(pid, concept, best, options)
+                    explained.setdefault(pid, []).extend(parts)
+                elif options:
+                    best = max(options.values()) if best is None else max(best, *options.values())
+                sums[pid] = sums.get(pid, 0.0) + best
+                matched[pid] = matched.get(pid, 0) + 1
+        for concept, cover in self.spanned.items():
+            present = [self.found.get(word, {}) for word in cover]
+            done = self.words.get(concept, {}).keys() | self.wordings.get(concept, {}).keys()
+            for pid in matched:
+                if pid not in done and all(pid in p for p in present):
+                    matched[pid] += 1
+        return sums, matched
+
+    @cached_property
+    def concepts(self) -> list[str]:
+        """The concepts in the order their scores are added: the query's words', then
+        those only an expansion stands for."""
+        return [*self.words, *(c for c in self.wordings if c not in self.words)]
+
+    def _best(
+        self, pid: int, concept: str, words: float | None, wordings: dict[int, float] | None
+    ) -> tuple[float, list[Contribution]]:
+        """The concept's best wording in one passage, and its parts: the query's own words
+        win a tie, then the first wording found (``max`` keeps the first)."""
+        options = [] if words is None else [(words, self.parts.get((pid, concept), []))]
+        options.extend((total, self.wording_parts[pid, concept, alt]) for alt, total in (wordings or {}).items())
+        return max(options, key=lambda option: option[0])
+
+
+def _self_evident(members: Sequence[Term]) -> bool:
+    """Whether a posting of the expansion's words already proves it occurs as written:
+    one word is the whole expansion, or it is a kind (``kind:action``). Index terms
+    are pieces of the normalised text and headings that ``_texts`` searches, so such a
+    posting is the text check."""
+    return not members[0].highlight or any(m.term == run_text(m.highlight) for m in members)
+
+
+def coordination(matched: int, wanted: int) -> float:
+    """The share of the query's concepts a passage covers, as Lucene's classic coord.
+
+    双碳目标 is two concepts: a passage with the targets of 碳达峰碳中和 answers it
+    better than one that names 双碳 and says nothing of targets.
+    """
+    return matched / wanted if wanted > 1 else 1.0
+
+
+_RUN_GAPS = re.compile(r"[ \t\u3000、“”‘’\"'「」『』]")
+
+
+def run_text(normalised: str) -> str:
+    """Text in which words written side by side are adjacent: spaces, enumeration
+    commas and quotes removed (碳达峰、碳中和 holds the run 碳达峰碳中和); line breaks
+    stay, so a passage's text and its headings never run into each other."""
+    return _RUN_GAPS.sub("", normalised)
