@@ -220,6 +220,8 @@ class Catalog:
 
     def open(self) -> ix.Index:
         """An index that reflects the seed and the library as they are now."""
+        if self.home.index_path in _UNUSABLE:
+            return self._in_memory(_UNUSABLE[self.home.index_path])
         library_key = self.home.library_key()
         conn, problem = self._connect()
         if conn is not None:
@@ -573,6 +575,7 @@ def _damage(path: Path) -> str:
 
 
 _DISCARDED: set[Path] = set()  # indexes removed as damaged by this process, not yet rebuilt
+_UNUSABLE: dict[Path, str] = {}  # damaged indexes that could not be removed, and why
 # What SQLite says of a file whose pages are damaged past what ``_damage`` sees.
 _DAMAGE_SIGNS = ("malformed", "not a database", "could not decode", "no such table", "no such column")
 
@@ -582,8 +585,9 @@ def discard_damaged_index(error: Exception, home: Home | None = None, warn: Warn
 
     The header check on open cannot see a garbage page inside the file; SQLite only
     finds it when a query reaches that page. The index is derived data, so removing
-    it loses nothing: the next open rebuilds it from the seed and the library. False
-    when the error is not damage (a lock, a full disk) or the file cannot be removed.
+    it loses nothing: the next open rebuilds it from the seed and the library, or, where
+    the file cannot be removed (a read-only home), builds one in memory. False when the
+    error is not damage (a lock, a full disk).
     """
     message = " ".join(str(error).split())
     if not isinstance(error, sqlite3.DatabaseError) or not any(sign in message.lower() for sign in _DAMAGE_SIGNS):
@@ -593,8 +597,9 @@ def discard_damaged_index(error: Exception, home: Home | None = None, warn: Warn
         home.index_path.unlink()
     except FileNotFoundError:
         pass
-    except OSError:
-        return False
+    except OSError:  # a read-only home: answer from memory for the rest of this process
+        _UNUSABLE[home.index_path] = f"the index in {home.root} is damaged ({message[:120]}) and cannot be replaced"
+        return True
     _DISCARDED.add(home.index_path)
     warn(f"the index in {home.root} is damaged ({message[:120]}); rebuilding it")
     return True

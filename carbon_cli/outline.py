@@ -69,8 +69,9 @@ semantic kinds:
   items), or after a lead paragraph ending in ``…原则：`` up to the next plain
   paragraph;
 * ``guarantee``: items directly under a heading whose title is about safeguards
-  and implementation (保障措施, 政策保障, 组织实施, 组织保障, 规划实施,
-  确保…落实 …).
+  and implementation (保障措施, 政策保障, 组织实施, 组织保障, 规划实施, 工作要求,
+  确保…落实 …; plain paragraphs count there when it has no items and its title names
+  the section: 保障措施, 组织实施, 工作要求 …).
 
 Semantic items are numbered 1..n in reading order within the document and
 ``number`` is that n; other enumerated passages carry the ordinal's value.
@@ -455,8 +456,11 @@ _GUARANTEE_RX = re.compile(
     r"^(?:加强|强化|完善|健全)?(?:工作)?保障$|组织实施|组织领导|规划实施|实施机制|"
     r"(?:确保|保障).{0,30}(?:落实|落地|见效|实施)|"
     r"(?:推动|推进|抓好|做好|促进).{0,6}《[^》]{1,40}》.{0,10}(?:落实|落地|见效|实施)|"
-    r"贯彻落实|抓好落实|推动落实|狠抓落实|落实落地")
+    r"贯彻落实|抓好落实|推动落实|狠抓落实|落实落地|(?<!总体)工作要求|^(?:有关|相关|其他)?要求$")
 _LEAD_PRINCIPLE_RX = re.compile(r"原则[：:]$")
+# A safeguards heading whose plain paragraphs are each a safeguard: one that names the
+# section, not one that mentions 落实 in passing.
+_PLAIN_GUARANTEE_RX = re.compile(r"保障措施|保障机制|政策保障|组织保障|实施保障|组织实施|工作要求$|^(?:有关|相关|其他)?要求$")
 
 
 # --------------------------------------------------------------------------- main parser
@@ -690,10 +694,11 @@ class _Parser:
             style, label, value, n = o
             rest = ln.text[n:]
             start, end, last = ln.start, ln.end, ln.last_idx
-            if not rest.strip(_WS) and i + 1 < len(body) and body[i + 1].idx == ln.idx + 1 \
-                    and _ordinal(body[i + 1].text) is None:
+            if i + 1 < len(body) and body[i + 1].idx == ln.idx + 1 and _ordinal(body[i + 1].text) is None \
+                    and body[i + 1].idx not in asks and _continues_heading(rest, body[i + 1].text):
                 nxt = body[i + 1]
-                end, last, rest = nxt.end, nxt.last_idx, nxt.text
+                end, last = nxt.end, nxt.last_idx
+                rest = nxt.text if not rest.strip(_WS) else self.t[ln.start + n : nxt.end]
                 i += 1
             node = _Node("ord", start, end, self.t[start:end], ln.idx, last, style, label, value)
             node.heading_only = _heading_only(rest)
@@ -836,8 +841,8 @@ class _Parser:
                     i = j
                 else:
                     i += 1
-            if self._principle_parent(par):
-                _plain_principles(par)
+            if self._principle_parent(par) or (self._guarantee_parent(par) and _PLAIN_GUARANTEE_RX.search(_fold(par.title))):
+                _plain_items(par)
 
         # Q&A form
         qs = [c for c in root.children if c.kind == "ord" and c.style == "cn"]
@@ -1096,6 +1101,28 @@ def _in_list(nd: _Node) -> bool:
 _SECTION_NAME_RX = re.compile(r"^.{0,4}(?:原则|保障措施|政策保障|组织实施|组织保障|保障机制|实施保障)$")
 
 
+def _continues_heading(rest: str, following: str) -> bool:
+    """Whether the next line is the rest of a heading broken by a careless copy.
+
+    The number alone on its line (``一、`` then ``工作目标``), or a long title cut in
+    the middle (``（三）加快构建清洁低碳安全`` then ``高效能源体系``): a short line with
+    no punctuation, no spaces (a table row) and no ordinal of its own, after a heading
+    line that has none either.
+    """
+    words = rest.strip(_WS)
+    if not words:
+        return True
+    nxt = following.strip(_WS)
+    unpunctuated = not any(ch in _CLAUSE_PUNCT for ch in words + nxt)
+    # a title is cut where the line ran out, so its first part is long; a short heading
+    # (总体要求) followed by a short line is two lines
+    return unpunctuated and len(words) >= 8 and 0 < len(nxt) <= 15 and len(words) + len(nxt) <= 40 \
+        and not re.search(r"\s", nxt) and not _is_cell_row(nxt)
+
+
+_CLAUSE_PUNCT = frozenset("。．.；;！!？?：:，,、")
+
+
 def _section_about(par: _Node | None, rx: re.Pattern[str]) -> bool:
     """True when ``par``'s title matches ``rx`` and ``par`` is not itself an item of such a section.
 
@@ -1127,11 +1154,13 @@ def _after_principle_lead(par: _Node | None, ci: int) -> bool:
     return False
 
 
-def _plain_principles(par: _Node) -> None:
-    """Under a principles heading without numbered or titled items, each paragraph is one.
+def _plain_items(par: _Node) -> None:
+    """Under a principles or safeguards heading without numbered or titled items, each
+    paragraph is one.
 
     ``坚持节约优先，把节约能源资源放在首位……`` states a principle even without an
-    ordinal or a short first sentence; a lead ending in ``：`` is not one.
+    ordinal or a short first sentence, ``各地区要加强组织领导……`` a safeguard; a lead
+    ending in ``：`` is not one.
     """
     kids = par.children
     if any(c.kind != "para" or c.titled_item for c in kids):

@@ -687,7 +687,10 @@ def test_ministry_notice_half_width_parentheses_and_split_headings():
     s23 = ps["m/s2.3"]
     assert (s23.label, s23.title, s23.kind) == ("3．", "节能管理诊断", "heading")
     assert ps["m/s2.3.p1"].parent == "m/s2.3"
-    assert ps["m/s3.2"].kind == "item"  # the contact line is not its body
+    # (三)工作要求 holds the notice's safeguards; the contact line is not the last one's body
+    assert [(g.id, g.title) for g in d.passages if g.kind == "guarantee"] == [
+        ("m/guarantee/1", "加强组织领导"), ("m/guarantee/2", "做好成果应用")]
+    assert "联系人" not in ps["m/guarantee/2"].text
 
 
 def test_ministry_notice_attached_documents_start_afresh():
@@ -698,7 +701,7 @@ def test_ministry_notice_attached_documents_start_afresh():
     assert ps["m/s1-2"].parent is None and ps["m/s1-2"].title == "钢铁行业"
     assert ps["m/s1-3"].title == "基本原则" and ps["m/s1-3"].parent is None
     assert titles(d, "principle") == ["客观公正", "注重实效"]
-    assert titles(d, "guarantee") == [] and titles(d, "action") == []
+    assert titles(d, "guarantee") == ["加强组织领导", "做好成果应用"] and titles(d, "action") == []
 
 
 # ------------------------------------------------------------------- provincial plan: 第一章 / 第一节 / 专栏
@@ -1050,3 +1053,59 @@ def test_principles_under_a_combined_heading():
             "（二）主要目标\n到2025年，能耗下降。\n")
     (d,) = parse_documents(text, "cb")
     assert titles(d, "principle") == ["坚持统筹推进", "坚持重点突破"]
+
+
+NOTICE_WITH_PLAIN_SAFEGUARDS = """关于推进重点行业节能降碳的通知
+
+各省、自治区、直辖市发展改革委：
+
+一、总体要求
+坚持节约优先，推动重点行业节能降碳。
+
+二、重点任务
+（一）加快构建清洁低碳安全
+高效能源体系
+推进煤炭清洁高效利用，提高可再生能源比重。
+（二）推进工业领域节能
+实施节能改造工程，提升能效水平。
+
+三、保障措施
+各地区要加强组织领导，健全工作机制，明确责任分工。
+各有关部门要加大资金支持力度，落实税收优惠政策。
+
+四、工作要求
+（一）加强统筹协调。各地要建立协调机制。
+（二）强化监督检查。定期开展评估。
+
+国家发展改革委
+2022年6月1日
+"""
+
+
+def test_a_heading_cut_in_the_middle_of_its_title_joins():
+    (d,) = parse_documents(NOTICE_WITH_PLAIN_SAFEGUARDS, "h")
+    check_invariants(NOTICE_WITH_PLAIN_SAFEGUARDS, [d])
+    ps = passages(d)
+    assert ps["h/s2.1"].title == "加快构建清洁低碳安全高效能源体系"
+    assert ps["h/s2.1.p1"].text.startswith("推进煤炭")
+    assert ps["h/s2.2"].title == "推进工业领域节能"
+
+
+def test_a_heading_is_not_joined_with_a_sentence_or_a_table_row():
+    text = "某某方案\n一、总体要求\n坚持节约优先\n二、重点任务\n序号\t任务\n三、保障措施\n加强领导。\n"
+    (d,) = parse_documents(text, "nj")
+    titles_of = {p.id: p.title for p in d.passages if p.kind == "heading"}
+    assert titles_of["nj/s1"] == "总体要求" and titles_of["nj/s2"] == "重点任务" and titles_of["nj/s3"] == "保障措施"
+
+
+def test_plain_paragraphs_under_a_safeguards_heading_are_safeguards():
+    (d,) = parse_documents(NOTICE_WITH_PLAIN_SAFEGUARDS, "g")
+    assert titles(d, "guarantee") == ["各地区要加强组织领导", "各有关部门要加大资金支持力度", "加强统筹协调", "强化监督检查"]
+    assert titles(d, "principle") == []
+
+
+def test_plain_paragraphs_under_a_heading_that_mentions_implementation_are_not_safeguards():
+    text = ("某某方案\n一、深入贯彻落实党中央决策部署\n各地区要提高认识，统一思想。\n要把握节奏，稳妥推进。\n"
+            "二、总体要求\n坚持系统观念。\n推动高质量发展。\n")
+    (d,) = parse_documents(text, "ng")
+    assert titles(d, "guarantee") == []

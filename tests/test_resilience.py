@@ -394,3 +394,22 @@ def test_an_unusable_cache_folder_does_not_make_the_home_read_only(home, carbon_
         result = subprocess.run([carbon_exe, "search", "碳汇", "--json"], capture_output=True, text=True, env=env, timeout=120)
         assert result.returncode == 0 and result.stderr == "", result.stderr
     assert (home / "index.sqlite").is_file()
+
+
+def test_read_only_home_with_a_damaged_index_answers_from_memory(home, carbon_exe, library, tmp_path):
+    """Damage SQLite finds only when a query reaches it, in a home that cannot be
+    written: the index can be neither replaced nor removed, so the command answers from
+    an index built in memory, with one warning, and the home is left as it was."""
+    if not _can_mount_read_only(tmp_path):
+        pytest.skip("no private read-only mounts here")
+    conn = sqlite3.connect(home / "index.sqlite")
+    conn.execute("UPDATE passages SET title = CAST(X'e8b4ff' AS TEXT) WHERE id = 'qa/action/4'")
+    conn.commit()
+    conn.close()
+    before = _snapshot(home)
+    result = _read_only(home, carbon_exe, "actions", "--list", "--json")
+    assert result.returncode == 0, result.stderr
+    assert "qa/action/4" in {a["id"] for a in json.loads(result.stdout)}
+    assert result.stderr.count("\n") == 1
+    assert "is damaged" in result.stderr and "cannot be replaced; searching an index built in memory" in result.stderr
+    assert _snapshot(home) == before
