@@ -639,7 +639,7 @@ def _content_roots(soup) -> list:
     Copied gov.cn pages carry site menus and link lists in plain ``div``s; read
     whole, their first short line would pass for the document's title.
     """
-    box = _content_box(soup)
+    box = _content_box(soup) or _dense_box(soup)
     if box is None:
         return [soup]
     roots: list = []
@@ -664,6 +664,60 @@ def _content_box(soup):
             if n > size:
                 best, size = el, n
     return best if size >= 100 else None
+
+
+def _dense_box(soup):
+    """The article of a page whose container has no known name, found by its text.
+
+    The element holding the most text in itself and its children (paragraphs), links
+    left out, is the body; it is widened to its ancestors while what they add is
+    mostly not links (the title and the 发布时间 line above the body, the rest of an
+    article split over two blocks), and stops before a sidebar or menu of links: text
+    is never lost to a guess. None when no element holds most of the page's text.
+    """
+    from bs4 import Comment, NavigableString
+
+    own: dict[int, int] = {}  # element -> length of its own text outside links
+    total: dict[int, int] = {}  # element -> length of all the text under it
+    linked: dict[int, int] = {}  # element -> length of the link text under it
+    elements = {}
+    for string in soup.find_all(string=True):
+        if isinstance(string, Comment) or not isinstance(string, NavigableString):
+            continue
+        n = len("".join(str(string).split()))
+        if not n:
+            continue
+        ancestors = list(string.parents)
+        in_link = any(a.name == "a" for a in ancestors)
+        if not in_link and ancestors:
+            own[id(ancestors[0])] = own.get(id(ancestors[0]), 0) + n
+        for a in ancestors:
+            elements[id(a)] = a
+            total[id(a)] = total.get(id(a), 0) + n
+            if in_link:
+                linked[id(a)] = linked.get(id(a), 0) + n
+    score: dict[int, int] = dict(own)
+    for key, n in own.items():
+        parent = elements[key].parent
+        if parent is not None:
+            score[id(parent)] = score.get(id(parent), 0) + n
+    if not score:
+        return None
+    best = max(score, key=score.__getitem__)
+    if score[best] < _DENSE_MIN_CHARS or score[best] * 2 < sum(own.values()):
+        return None  # no element holds most of the page's text: read it whole
+    box = elements[best]
+    while box.parent is not None and box.parent.name not in ("body", "html", "[document]"):
+        parent = box.parent
+        extra = total.get(id(parent), 0) - total.get(id(box), 0)
+        extra_links = linked.get(id(parent), 0) - linked.get(id(box), 0)
+        if extra_links * 2 > extra:
+            break
+        box = parent
+    return box
+
+
+_DENSE_MIN_CHARS = 100  # an article shorter than this is not told from a menu
 
 
 def _in_pre(node) -> bool:

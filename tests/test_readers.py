@@ -177,6 +177,50 @@ def test_html_text_without_noise(tmp_path):
         assert noise not in result.text
 
 
+UNMARKED_PAGE = """<html><head><meta charset="utf-8"><title>实施意见_某某市发展和改革委员会</title></head><body>
+<div class="top"><a href="/">首页</a> <a href="/zwgk">政务公开</a> <a href="/zcfg">政策法规</a></div>
+<div class="menu"><ul><li><a href="#">机构概况</a></li><li><a href="#">通知公告</a></li></ul></div>
+<div class="wrap"><div class="left"><div class="pos">当前位置：<a href="/">首页</a> &gt; <a href="#">政策文件</a></div>
+<div class="box"><h2>某某市关于加快推动新型储能发展的实施意见</h2>
+<div class="info">发布时间：2022-03-01 来源：市发展改革委</div>
+<div class="zw"><p>各区县人民政府，市政府各部门：</p>
+<p>为贯彻落实国家关于新型储能发展的部署，结合我市实际，提出如下意见。</p>
+<p>一、基本原则</p><p>（一）统筹规划。坚持全市一盘棋，合理布局储能项目。</p>
+<p>（二）创新引领。强化技术攻关，推动关键技术突破。</p>
+<p>二、保障措施</p><p>（一）加强组织领导。成立工作专班，明确责任分工。</p>
+<p>（二）加大政策支持。落实补贴政策，拓宽融资渠道。</p>
+<p>某某市发展和改革委员会</p><p>2022年3月1日</p></div></div></div>
+<div class="right"><h3>热点新闻</h3><ul><li><a href="#">市领导调研储能产业发展情况并召开座谈会</a></li>
+<li><a href="#">我市召开新能源产业发展推进会议</a></li></ul></div></div>
+<div class="bottom"><p>主办单位：某某市发展和改革委员会 版权所有</p><p>网站标识码：1100000001</p></div>
+</body></html>"""
+
+
+def test_html_without_a_known_container_is_read_from_its_densest_part(tmp_path):
+    """A page whose article sits in a container of no known name, among menus, a
+    sidebar and a footer in plain divs: the article is read, with its title and date
+    line, and nothing of the rest."""
+    lines = read_file(write(tmp_path, "unmarked.html", UNMARKED_PAGE)).text.splitlines()
+    assert lines[1:3] == ["某某市关于加快推动新型储能发展的实施意见", "发布时间：2022-03-01 来源：市发展改革委"]
+    assert lines[-1] == "2022年3月1日"
+    for noise in ("政务公开", "机构概况", "热点新闻", "座谈会", "版权所有", "网站标识码"):
+        assert not any(noise in line for line in lines), noise
+
+
+def test_html_article_split_over_two_blocks_is_read_whole(tmp_path):
+    first = "".join(f"<p>（{n}）加强统筹协调，推动新型储能规模化发展，完善配套政策。</p>" for n in range(6))
+    second = "".join(f"<p>附表{n}：重点项目清单，按年度滚动更新并报送。</p>" for n in range(3))
+    page = f"<html><body><div class='a'><div class='x'>{first}</div><div class='y'>{second}</div></div>" \
+           "<div class='side'><a href='#'>相关新闻一则</a><a href='#'>相关新闻两则</a></div></body></html>"
+    text = read_file(write(tmp_path, "split.html", page)).text
+    assert "（5）加强统筹协调" in text and "附表2" in text and "相关新闻" not in text
+
+
+def test_html_without_a_dominant_block_is_read_whole(tmp_path):
+    page = "<html><body><div><p>" + SHORT + "</p></div><div><p>" + SHORT_2 + "</p></div></body></html>"
+    assert read_file(write(tmp_path, "two.html", page)).text == SHORT + "\n" + SHORT_2
+
+
 def test_html_meta_charset_gb2312(tmp_path):
     page = (
         '<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312">'
