@@ -66,8 +66,9 @@ semantic kinds:
   heading that groups two or more of them (``三、碳达峰十大行动``);
 * ``principle``: items directly under a heading whose title names principles
   (工作原则 / 基本原则 / 编制原则 …; plain paragraphs count there when it has no
-  items), or after a lead paragraph ending in ``…原则：`` up to the next plain
-  paragraph;
+  items, and so do the ``坚持…`` sentences of an item ``（二）工作原则。坚持…。坚持…``
+  written as one paragraph), or after a lead paragraph ending in ``…原则：`` up to
+  the next plain paragraph;
 * ``guarantee``: items directly under a heading whose title is about safeguards
   and implementation (保障措施, 政策保障, 组织实施, 组织保障, 规划实施, 工作要求,
   确保…落实 …; plain paragraphs count there when it has no items and its title names
@@ -452,7 +453,7 @@ _PRINCIPLE_RX = re.compile(r"原则")
 # Judged on a heading's title only: a long heading line that mentions 贯彻落实 or
 # 保障 in passing is not a section about safeguards.
 _GUARANTEE_RX = re.compile(
-    r"保障措施|政策保障|保障机制|支撑保障|监督保障|组织保障|实施保障|保障体系|条件保障|要素保障|"
+    r"保障措施|政策保障|保障机制|支撑保障|保障支撑|监督保障|组织保障|实施保障|保障体系|条件保障|要素保障|"
     r"^(?:加强|强化|完善|健全)?(?:工作)?保障$|组织实施|组织领导|规划实施|实施机制|"
     r"(?:确保|保障).{0,30}(?:落实|落地|见效|实施)|"
     r"(?:推动|推进|抓好|做好|促进).{0,6}《[^》]{1,40}》.{0,10}(?:落实|落地|见效|实施)|"
@@ -460,7 +461,7 @@ _GUARANTEE_RX = re.compile(
 _LEAD_PRINCIPLE_RX = re.compile(r"原则[：:]$")
 # A safeguards heading whose plain paragraphs are each a safeguard: one that names the
 # section, not one that mentions 落实 in passing.
-_PLAIN_GUARANTEE_RX = re.compile(r"保障措施|保障机制|政策保障|组织保障|实施保障|组织实施|工作要求$|^(?:有关|相关|其他)?要求$")
+_PLAIN_GUARANTEE_RX = re.compile(r"保障措施|保障机制|保障支撑|政策保障|组织保障|实施保障|组织实施|工作要求$|^(?:有关|相关|其他)?要求$")
 
 
 # --------------------------------------------------------------------------- main parser
@@ -721,6 +722,11 @@ class _Parser:
         inside one line into one passage each; the text before stays the lead."""
         if node.kind == "ord" and node.style == "dash" or len(node.text) < 6:
             return [node]
+        if node.kind == "ord" and _PRINCIPLE_RX.search(_fold(node.title)):
+            # （二）基本原则。坚持统筹推进，…；坚持创新驱动，…。: each 坚持 states one
+            seq = [(m.start(), k, 0) for k, m in enumerate(_HOLD_RX.finditer(node.text), start=1)]
+            if len(seq) >= 2:
+                return self._inline_nodes(node, "hold", seq)
         for style, rx, before in _INLINE:
             if style == "pcn" and node.kind != "ord":
                 continue  # only an article's or heading's own clauses; a paragraph keeps its references
@@ -961,7 +967,7 @@ class _Parser:
                 elif c.style == "dash":
                     dk += 1
                     seg = f"d{dk}"
-                elif c.style in ("shi", "di"):
+                elif c.style in ("shi", "di", "hold"):
                     seg = f"i{c.value}"
                 elif c.style == "box":
                     seg = f"box{c.value}"
@@ -1070,6 +1076,9 @@ _INLINE: list[tuple[str, re.Pattern[str], str]] = [
     ("di", re.compile(r"第([一二三四五六七八九十]{1,3})[，,、]"), _INLINE_BEFORE),
     ("pcn", re.compile(r"[（(]([一二三四五六七八九十]{1,3})[）)]"), "：:；;。"),
 ]
+
+
+_HOLD_RX = re.compile(r"(?<=[。；;])[ \t\u3000]*坚持")  # a principle stated inside its heading's paragraph
 
 
 def _inline_sequence(s: str, rx: re.Pattern[str], before: str) -> list[tuple[int, int, int]]:

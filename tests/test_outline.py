@@ -1109,3 +1109,22 @@ def test_plain_paragraphs_under_a_heading_that_mentions_implementation_are_not_s
             "二、总体要求\n坚持系统观念。\n推动高质量发展。\n")
     (d,) = parse_documents(text, "ng")
     assert titles(d, "guarantee") == []
+
+
+def test_principles_stated_inside_their_headings_paragraph():
+    """（二）工作原则。坚持重点突破。以…。坚持创新引领。…: one paragraph, one principle per 坚持."""
+    text = ("某某指导意见\n一、总体要求\n（一）指导思想。以新发展理念为引领。\n"
+            "（二）工作原则。坚持重点突破。以节能环保、清洁能源为重点领域。坚持创新引领。深入推动技术创新。"
+            "坚持稳中求进。因地制宜，分类施策。\n二、保障支撑\n（一）强化资金保障。设立专项资金。\n（二）加强人才支撑。引进人才。\n")
+    (d,) = parse_documents(text, "wp")
+    check_invariants(text, [d])
+    assert titles(d, "principle") == ["坚持重点突破", "坚持创新引领", "坚持稳中求进"]
+    assert passages(d)["wp/principle/1"].text == "坚持重点突破。以节能环保、清洁能源为重点领域。"
+    assert passages(d)["wp/principle/1"].parent == "wp/s1.2"
+    assert titles(d, "guarantee") == ["强化资金保障", "加强人才支撑"]
+
+
+def test_one_principle_clause_in_a_paragraph_is_not_a_list():
+    text = "某某方案\n一、总体要求\n（一）基本原则。统筹兼顾。坚持系统观念，全面推进。\n"
+    (d,) = parse_documents(text, "wq")
+    assert titles(d, "principle") == []
