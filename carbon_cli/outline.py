@@ -1122,14 +1122,14 @@ def _continues_heading(rest: str, following: str) -> bool:
     if not words:
         return True
     nxt = following.strip(_WS)
-    unpunctuated = not any(ch in _CLAUSE_PUNCT for ch in words + nxt)
+    unpunctuated = not any(ch in _ANY_PUNCT for ch in words + nxt)
     # a title is cut where the line ran out, so its first part is long; a short heading
     # (总体要求) followed by a short line is two lines
     return unpunctuated and len(words) >= 8 and 0 < len(nxt) <= 15 and len(words) + len(nxt) <= 40 \
         and not re.search(r"\s", nxt) and not _is_cell_row(nxt)
 
 
-_CLAUSE_PUNCT = frozenset("。．.；;！!？?：:，,、")
+_ANY_PUNCT = frozenset("。．.；;！!？?：:，,、")
 
 
 def _section_about(par: _Node | None, rx: re.Pattern[str]) -> bool:
@@ -1179,7 +1179,15 @@ def _plain_items(par: _Node) -> None:
         return
     for c in plain:
         c.titled_item = True
-        c.title = title_of(c.text)
+        c.title = _paired_title(c.text) or title_of(c.text)
+
+
+def _paired_title(text: str) -> str:
+    """统筹规划，因地制宜。…: a first sentence of two short parallel phrases is a title whole."""
+    head = _BREAK_RX.sub("", text[: max(text.find("。"), 0)]).strip(_WS)
+    parts = head.split("，")
+    paired = len(parts) == 2 and all(2 <= len(part) <= 6 for part in parts) and abs(len(parts[0]) - len(parts[1])) <= 1
+    return head if paired else ""
 
 
 def _width(s: str) -> int:

@@ -1128,3 +1128,17 @@ def test_one_principle_clause_in_a_paragraph_is_not_a_list():
     text = "某某方案\n一、总体要求\n（一）基本原则。统筹兼顾。坚持系统观念，全面推进。\n"
     (d,) = parse_documents(text, "wq")
     assert titles(d, "principle") == []
+
+
+def test_titled_paragraphs_keep_their_enumeration_comma():
+    text = "某某方案\n一、重点任务\n统筹规划、多元发展。加强统筹。\n创新引领、规模带动。加快创新。\n"
+    (d,) = parse_documents(text, "tc")
+    assert [(p.kind, p.title) for p in d.passages if p.parent == "tc/s1"] == [
+        ("item", "统筹规划、多元发展"), ("item", "创新引领、规模带动")]
+
+
+def test_plain_principles_titled_by_two_parallel_phrases():
+    text = ("某某实施方案\n一、总体要求\n（一）基本原则\n统筹规划，因地制宜。坚持规划引领，合理布局。\n"
+            "市场主导，政策驱动。发挥市场作用。\n坚持节约优先，把节约能源资源放在首位，持续降低消耗。\n")
+    (d,) = parse_documents(text, "pp")
+    assert titles(d, "principle") == ["统筹规划，因地制宜", "市场主导，政策驱动", "坚持节约优先"]
