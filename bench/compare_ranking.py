@@ -131,7 +131,6 @@ ABLATIONS: dict[str, list[Patch]] = {
     "kind terms not inherited by an item's body": [(ix, "passage_terms", terms_own_kind)],
     "one-line items not lowered (title-line prior 1.0)": [(scoring, "TITLE_LINE_PRIOR", 1.0)],
     "coordination off (factor 1)": [(scoring, "coordination", lambda matched, wanted: 1.0)],
-    "word runs off (no bonus for query words side by side)": [(scoring, "PAIR_WEIGHT", 0.0)],
     "synonyms off": [(Vocabulary, "expand", expand_without("synonym"))],
     "related terms off (data/related.tsv)": [(Vocabulary, "expand", expand_without("related"))],
     "English glossary off": [(Vocabulary, "expand", expand_without("english"))],
@@ -141,7 +140,6 @@ ALL_OFF = "all of the above off (plain BM25 on the query words)"
 ABLATIONS[ALL_OFF] = [
     (scoring, "KIND_PRIOR", {}),
     (scoring, "TITLE_LINE_PRIOR", 1.0),
-    (scoring, "PAIR_WEIGHT", 0.0),
     (ix, "passage_terms", lambda pipeline, passage, **options: [
         t for t in terms_without_headings(pipeline, passage, **options) if not t.startswith("kind:")
     ]),
@@ -208,9 +206,8 @@ def rank_bm25_patches(model, corpus: list[list[str]]) -> list[Patch]:  # type: i
     rank-bm25 scores a term in a passage as ``idf[term] * f(tf, length)``; its idf
     depends on the document frequency only. Both parts are read from the model: the
     idf table as it computed it, and ``f`` as ``get_batch_scores([term], [passage]) /
-    idf[term]`` for one representative of every (tf, length) pair in the corpus. A
-    pair no term has (only the bonus for query words side by side can ask for one)
-    falls back to the product's formula.
+    idf[term]`` for one representative of every (tf, length) pair in the corpus; a
+    pair no term has falls back to the product's formula.
     """
     df = Counter(t for terms in corpus for t in set(terms))
     idf_by_df: dict[int, float] = {}

@@ -11,7 +11,7 @@
    as ``carbon search QUERY --json``;
 5. **every judged query**: each query of ``data/judgments.tsv`` and
    ``data/judgments_holdout.tsv`` (231 written for the quality evaluation, not for
-   speed) once, as ``carbon search -- QUERY --json``: the spread of wall times over
+   speed) once, as ``carbon search --json -- QUERY``: the spread of wall times over
    queries people ask, beyond the eight chosen above (``--no-judged`` skips it);
 6. **add one**: ``carbon docs add OUT/extra/<file> --json``, then **remove one**:
    ``carbon docs remove <id>``.
@@ -196,7 +196,7 @@ def _judged(env: dict[str, str]) -> dict:
     from carbon_cli.evaluate import load_judgments
 
     queries = [j.query for name in JUDGED for j in load_judgments(ROOT / "data" / name)]
-    times = sorted(((run(q, ["search", "--", q, "--json"], env).wall, q) for q in queries), reverse=True)
+    times = sorted(((run(q, ["search", "--json", "--", q], env).wall, q) for q in queries), reverse=True)
     walls = sorted(t for t, _ in times)
     return {
         "queries": len(walls),

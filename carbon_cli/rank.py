@@ -76,12 +76,3 @@ def term_weight(tf: int, dl: int, corpus: Corpus, params: Params) -> float:
     ctd = tf / norm  # rank-bm25's BM25L also multiplies by tf: kept, so the scores are its own
     return tf * (k1 + 1) * (ctd + params.delta) / (k1 + ctd + params.delta)
 
-
-def term_weight_bound(params: Params) -> float | None:
-    """The least upper bound of ``term_weight`` over every tf and length, or None where it
-    grows without one (BM25L multiplies by tf once more)."""
-    if params.variant in ("okapi", "lucene"):
-        return params.k1 + 1
-    if params.variant == "plus":
-        return params.delta + params.k1 + 1
-    return None

@@ -9,7 +9,6 @@ The rules, applied to every passage that holds at least one term:
   would, so a five-word synonym weighs like one word, not five;
 - per concept, one wording counts: the query's own words or one expansion,
   whichever scores more (the query's own words win a tie);
-- neighbouring query words found side by side add a bonus (``PAIR_WEIGHT``);
 - the sum is scaled by the share of the query's concepts the passage covers;
 - lines that only frame content (headings, titles, one-line items) are lowered.
 
@@ -27,10 +26,9 @@ from functools import cached_property
 from typing import NamedTuple
 
 from .index import SEMANTIC_KINDS, Index
-from .rank import Corpus, Params, idf, term_weight, term_weight_bound
+from .rank import Corpus, Params, idf, term_weight
 from .text import Normaliser
 
-PAIR_WEIGHT = 0.5  # two query words found side by side, as typed: a bonus on top of each word
 # Lines that name or frame content rank below the content itself: a heading is short, so
 # BM25's length normalisation would otherwise put it above the paragraphs it introduces.
 FRAMING = ("heading", "title", "question", "number", "addressee", "signature", "date", "attachment", "note")
@@ -75,12 +73,12 @@ Rows = list[tuple[int, int, int]]  # (pid, tf, dl) of a term's postings
 class Scores:
     """Each hit's score, with passage texts read only where they can change the ranking.
 
-    Whether an expansion occurs as written, or two query words stand side by side, is
-    read from a passage's text: for common words, tens of thousands of texts. Where a
-    passage is a hit by its words alone, what those texts can add is bounded: ``values``
-    holds its score without them and ``upper`` the most it can reach. ``settle`` reads
-    the texts of the hits asked for and makes their scores exact, equal to the last bit
-    to reading everything at once.
+    Whether an expansion occurs as written is read from a passage's text: for common
+    words, tens of thousands of texts. Where a passage is a hit by its own words, what
+    its expansions can add is bounded: ``values`` holds its score without those still
+    unread and ``upper`` the most it can reach. ``settle`` reads the texts of the hits
+    asked for and makes their scores exact, equal to the last bit to reading
+    everything at once.
     """
 
     def __init__(self, run: _Run) -> None:
@@ -93,9 +91,8 @@ class Scores:
         pending = [pid for pid in pids if pid in self.upper]
         self.run.resolve(pending)
         sums, matched = self.run.sums(self.explained, pending)
-        bonus = self.run.bonus(pending)
         for pid in pending:
-            self.values[pid] = self.run.finish(pid, sums[pid], matched[pid], bonus.get(pid, ()), self.explained)
+            self.values[pid] = self.run.finish(sums[pid], matched[pid])
             del self.upper[pid]
 
 
@@ -115,7 +112,6 @@ class Scorer:
         self,
         terms: Sequence[Term],
         stats: dict[str, tuple[int, int]],
-        pairs: Sequence[tuple[str, str]] = (),
         *,
         among: Collection[int] | None = None,
         explain: bool = False,
@@ -130,7 +126,6 @@ class Scorer:
         run = _Run(self, terms, stats, among, explain)
         run.literal([t for t in terms if not t.group])
         run.expansions([t for t in terms if t.group])
-        run.pairs(pairs)
         return run.scores()
 
     def priors(self, pids: Collection[int]) -> dict[int, float]:
@@ -167,8 +162,8 @@ class _Run:
         self.explain = explain
         self.wanted = len({t.concept for t in terms if t.term in stats})
         self.spanned = {t.concept: t.covered_by for t in terms if t.covered_by}
-        # Texts may wait only where what they add is bounded and never negative.
-        self.lazy = among is None and not explain and term_weight_bound(self.params) is not None
+        # Texts may wait where all that passages need now is their ranking
+        self.lazy = among is None and not explain
         self.base = 0.0  # BM25Plus and BM25L give every passage something for every query word
         self.rows: dict[int, Rows] = {}
         self.found: dict[str, dict[int, int]] = {}  # query word -> passage -> its length
@@ -181,14 +176,13 @@ class _Run:
         self.wordings: dict[str, dict[int, dict[int, float]]] = {}  # concept -> passage -> alternative -> score
         self.wording_parts: dict[tuple[int, str, int], list[Contribution]] = {}  # explain: per wording
         self.unread: dict[int, list[int]] = {}  # passage -> expansions to look for in its text
-        self.runs: dict[tuple[str, str], tuple[float, Collection[int]]] = {}  # pair -> its idf, passages with both
         self.texts: dict[int, str] = {}  # passage -> the matching form of its text and headings
         self.titles: dict[str, str] = {}  # heading title -> its matching form
         self.sections: dict[str, str] = {}  # a section as stored -> its titles' matching forms
 
     def _idf(self, term: str) -> float:
         value = idf(self.stats[term][1], self.corpus, self.params)
-        if value < 0:  # BM25Okapi's floor can be negative: a text could then lower a score
+        if value < 0:  # BM25Okapi's floor can be negative: an expansion could then lower a score
             self.lazy = False
         return value
 
@@ -349,72 +343,24 @@ class _Run:
             found = self.titles[title] = self.normaliser.normalise(title)
         return found
 
-    def pairs(self, pairs: Sequence[tuple[str, str]]) -> None:
-        """For each pair, the passages holding both words: those where they stand side by
-        side get BM25 of the run, at PAIR_WEIGHT and the idf of its commoner word (a run
-        is at least that rare). Texts are read by ``bonus``, for the passages asked."""
-        for a, b in pairs:
-            if a in self.stats and b in self.stats:
-                run_idf = min(self._idf(a), self._idf(b))
-                self.runs[a, b] = (run_idf, self.found.get(a, {}).keys() & self.found.get(b, {}).keys())
-
-    def bonus(self, pids: Collection[int]) -> dict[int, list[tuple[float, Contribution | None]]]:
-        """The word runs' shares of each passage, in the order of the pairs."""
-        wanted = set(pids)
-        texts = self._texts(sorted({pid for _, holding in self.runs.values() for pid in holding if pid in wanted}))
-        shares: dict[int, list[tuple[float, Contribution | None]]] = {}
-        for (a, b), (run_idf, holding) in self.runs.items():
-            lengths = self.found[a]
-            for pid in sorted(holding & wanted):
-                tf = texts[pid].count(a + b)
-                if tf:
-                    value = PAIR_WEIGHT * run_idf * term_weight(tf, lengths[pid], self.corpus, self.params)
-                    part = Contribution(a + b, run_idf, tf, PAIR_WEIGHT, value) if self.explain else None
-                    shares.setdefault(pid, []).append((value, part))
-        return shares
-
     def scores(self) -> Scores:
         """Every hit's score: exact where no text waits to be read, else the score
-        without what the texts can add, with ``upper`` the most it can reach."""
+        without the expansions still unread, with ``upper`` the most it can reach."""
         scores = Scores(self)
-        paired = set().union(*(holding for _, holding in self.runs.values()))
         if not self.lazy:
             self.resolve(list(self.unread))
         sums, matched = self.sums(scores.explained)
-        bonus = {} if self.lazy else self.bonus(paired)
         for pid, total in sums.items():
-            scores.values[pid] = self.finish(pid, total, matched[pid], bonus.get(pid, ()), scores.explained)
-        for pid, (extra, concepts) in self._room().items():
+            scores.values[pid] = self.finish(total, matched[pid])
+        for pid, groups in self.unread.items():
+            extra = sum(self.tops[group][pid] for group in groups)
+            concepts = len({self.groups[group][0].concept for group in groups})
             reach = coordination(min(self.wanted, matched[pid] + concepts), self.wanted)
             scores.upper[pid] = (self.base + sums[pid] + extra) * reach
         return scores
 
-    def _room(self) -> dict[int, tuple[float, int]]:
-        """Per passage whose texts wait: the most they can add to its sum (every waiting
-        expansion found, every word run at BM25's bound), and the concepts they can add."""
-        if not self.lazy:
-            return {}
-        room: dict[int, tuple[float, int]] = {}
-        for pid, groups in self.unread.items():
-            extra = sum(self.tops[group][pid] for group in groups)
-            room[pid] = (extra, len({self.groups[group][0].concept for group in groups}))
-        bound = term_weight_bound(self.params) or 0.0
-        for run_idf, holding in self.runs.values():
-            most = PAIR_WEIGHT * run_idf * bound
-            for pid in holding:
-                extra, concepts = room.get(pid, (0.0, 0))
-                room[pid] = (extra + most, concepts)
-        return room
-
-    def finish(
-        self, pid: int, total: float, matched: int, bonus: Sequence[tuple[float, Contribution | None]], explained: dict
-    ) -> float:
-        """A passage's score from its concepts' sum: its word runs' bonus, then the
-        coordination factor."""
-        for value, part in bonus:
-            total += value
-            if part:
-                explained[pid].append(part)
+    def finish(self, total: float, matched: int) -> float:
+        """A passage's score from its concepts' sum and how many it covers."""
         return (self.base + total) * coordination(matched, self.wanted)
 
     def sums(self, explained: dict, pids: Collection[int] | None = None) -> tuple[dict[int, float], dict[int, int]]:

@@ -17,13 +17,14 @@ from .index import Index
 from .model import CarbonError, Passage
 from .query import ParsedQuery, parse_query
 from .rank import Params, default_params
-from .scoring import Contribution, Scorer, Scores, Term, run_text
+from .scoring import Contribution, Scorer, Scores, Term
 from .text import Pipeline
 from .vocabulary import Vocabulary
 
 MAX_QUERY_CHARS = 2000
 FALLBACK_WEIGHT = 0.5  # a fragment unknown to the index, matched inside longer terms
 SUBWORD_WEIGHT = 0.3  # a dictionary word inside a longer query word
+COMMON_PART = 0.2  # share of the passages above which such a word is not looked for
 LOOSE_WEIGHT = 0.5  # one word of a multi-word translation, found without the others
 
 
@@ -81,12 +82,8 @@ class Searcher:
         parsed = check_query(raw)
         kinds = tuple(dict.fromkeys([*kinds, *parsed.kinds]))
         docs = tuple(dict.fromkeys([*docs, *parsed.docs]))
-        tokens, terms, notes = self._terms(parsed)
-        stats = self.index.term_stats(t.term for t in terms)
-        terms = self._with_fallbacks(terms, stats, notes)
-        stats = self.index.term_stats(t.term for t in terms)
-        pairs = self._pairs(parsed)
-        scoring = self.scorer.score(terms, stats, pairs)
+        tokens, terms, stats, notes = self.prepare(parsed)
+        scoring = self.scorer.score(terms, stats)
         candidates = sorted(scoring.values)
         if kinds or docs:
             candidates = sorted(self.index.filter_pids(candidates, kinds, docs))
@@ -99,7 +96,7 @@ class Searcher:
         shown, priors = _top(scoring, self.scorer.priors, candidates, max(limit, 0))
         scores = {pid: scoring.values[pid] * priors.get(pid, 1.0) for pid in shown}
         passages = self.index.passages_by_pid(shown)
-        explained = self.scorer.score(terms, stats, pairs, among=set(shown), explain=True).explained if explain else {}
+        explained = self.scorer.score(terms, stats, among=set(shown), explain=True).explained if explain else {}
         hits = []
         for rank, pid in enumerate(shown, start=1):
             hit = Hit(passage=passages[pid], score=scores[pid], rank=rank, explain=explained.get(pid, []))
@@ -109,6 +106,16 @@ class Searcher:
         return SearchResult(raw, parsed, tokens, terms, hits, len(candidates), notes)
 
     # -- the terms of a query -----------------------------------------------------
+
+    def prepare(self, parsed: ParsedQuery) -> tuple[list[str], list[Term], dict[str, tuple[int, int]], list[str]]:
+        """What a query is scored with: its words, every term looked for (with its
+        statistics), and notes on what was tried."""
+        tokens, terms, notes = self._terms(parsed)
+        stats = self.index.term_stats(t.term for t in terms)
+        terms = self._with_fallbacks(terms, stats, notes)
+        stats = self.index.term_stats(t.term for t in terms)
+        terms = self._without_common_parts(terms, stats)
+        return tokens, terms, stats, notes
 
     def _terms(self, parsed: ParsedQuery) -> tuple[list[str], list[Term], list[str]]:
         """Literal words (each on its own) and expansions (each a group: all words needed).
@@ -155,7 +162,7 @@ class Searcher:
             target = "" if expansion.kind else self.pipeline.normaliser.normalise(expansion.text)
             group = len(notes) + 1
             spans = within in spanning and not expansion.kind  # kind items are no wording of it
-            covered_by = tuple(self.vocabulary.content_terms(within)) if spans else ()
+            covered_by = tuple(self.vocabulary.query_terms(within)[0]) if spans else ()
             expansions.extend(
                 Term(w, expansion.weight, expansion.note, target, group, expansion.concept, covered_by=covered_by)
                 for w in members
@@ -173,17 +180,15 @@ class Searcher:
                 notes.append(f"{expansion.note}: {word}")
         return tokens, [*literal.values(), *expansions], notes
 
-    def _pairs(self, parsed: ParsedQuery) -> list[tuple[str, str]]:
-        """Neighbouring query words typed as one run (备案并网 in 储能项目怎么备案并网):
-        a passage where they stand together says what the query says."""
-        pairs: list[tuple[str, str]] = []
-        for clause in parsed.clauses:
-            if clause.occur == "must_not" or clause.phrase:
-                continue
-            typed = run_text(self.pipeline.normaliser.normalise(clause.text))
-            whole, _ = self.vocabulary.query_terms(clause.text)
-            pairs.extend((a, b) for a, b in zip(whole, whole[1:]) if a + b in typed and (a, b) not in pairs)
-        return pairs
+    def _without_common_parts(self, terms: list[Term], stats: dict[str, tuple[int, int]]) -> list[Term]:
+        """A part of a query word that a large share of the passages hold (能源 inside
+        可再生能源) is dropped: it would make most of the index a hit for a word it
+        says little of."""
+        limit = COMMON_PART * self.index.n
+        return [
+            t for t in terms
+            if t.group or t.concept == t.term or t.weight != SUBWORD_WEIGHT or stats.get(t.term, (0, 0))[1] <= limit
+        ]
 
     def _with_fallbacks(self, terms: list[Term], stats: dict, notes: list[str]) -> list[Term]:
         """A query word the index does not know is looked for inside the words it knows."""

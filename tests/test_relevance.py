@@ -76,13 +76,6 @@ def test_words_typed_together_rank_a_passage_that_has_them_together_first(librar
     assert _ids(library, "能源綠色低碳轉型")[0] == "qa/action/1"
 
 
-def test_a_run_bonus_shows_in_explain_and_ignores_enumeration_commas(library):
-    result = library("search", "碳达峰碳中和 人才", "--explain", "--json", "--doc", OPINIONS_ID)
-    hits = json.loads(result.stdout)["results"]
-    runs = [c for hit in hits for c in hit["explain"] if c["term"] == "碳达峰碳中和"]
-    assert runs, "碳达峰、碳中和 in the opinions counts as the run 碳达峰碳中和"
-
-
 def _rows(name: str) -> list[list[str]]:
     from carbon_cli.resources import data_file
 
