@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from functools import cached_property
 from typing import NamedTuple
 
@@ -239,9 +239,8 @@ class _Run:
                 self.wordings.setdefault(members[0].concept, {})
         evident = {group for group in self.tops if _self_evident(self.groups[group])}
         hopeless = self._outscored(evident)
-        for group in evident:
-            for pid in self.tops[group]:
-                self._count(pid, group)
+        for group in sorted(evident):
+            self._count(group, self.tops[group])
         for group, tops in self.tops.items():
             if group not in evident:
                 for pid in tops:
@@ -250,25 +249,34 @@ class _Run:
         hits = set().union(*self.words.values(), *self.wordings.values())
         self.resolve([pid for pid in self.unread if not self.lazy or pid not in hits])
 
-    def _count(self, pid: int, group: int) -> None:
-        """An expansion found in a passage: its strongest word's share joins its wording."""
+    def _count(self, group: int, pids: Iterable[int]) -> None:
+        """An expansion found in passages: its strongest word's share joins its wording."""
         first = self.groups[group][0]
-        alternative = first.alternative or group
-        options = self.wordings[first.concept].setdefault(pid, {})
-        options[alternative] = options.get(alternative, 0.0) + self.tops[group][pid]
+        concept, alternative, tops = first.concept, first.alternative or group, self.tops[group]
+        by_pid = self.wordings[concept]
+        for pid in pids:
+            options = by_pid.get(pid)
+            if options is None:
+                by_pid[pid] = {alternative: tops[pid]}
+            else:
+                options[alternative] = options.get(alternative, 0.0) + tops[pid]
         if self.explain:
-            part = self.top_parts[self.keys[group]][pid]
-            self.wording_parts.setdefault((pid, first.concept, alternative), []).append(part)
+            parts = self.top_parts[self.keys[group]]
+            for pid in pids:
+                self.wording_parts.setdefault((pid, concept, alternative), []).append(parts[pid])
 
     def resolve(self, pids: Collection[int]) -> None:
         """Look for the waiting expansions of these passages in their texts."""
         waiting = [pid for pid in pids if pid in self.unread]
         texts = self._texts(sorted(waiting))
         targets = {group: run_text(members[0].highlight) for group, members in self.groups.items()}
+        found: dict[int, list[int]] = {}
         for pid in waiting:
             for group in self.unread.pop(pid):
                 if targets[group] in texts[pid]:
-                    self._count(pid, group)
+                    found.setdefault(group, []).append(pid)
+        for group in sorted(found):  # in expansion order, as for those counted at once
+            self._count(group, found[group])
 
     def _complete(self, members: list[Term], key: tuple) -> dict[int, float]:
         """Passages holding every word of an expansion, with its strongest word's share.
