@@ -166,7 +166,7 @@ class _Run:
         self.lazy = among is None and not explain
         self.base = 0.0  # BM25Plus and BM25L give every passage something for every query word
         self.rows: dict[int, Rows] = {}
-        self.found: dict[str, dict[int, int]] = {}  # query word -> passage -> its length
+        self.found: dict[str, set[int]] = {}  # query word -> the passages holding it
         self.words: dict[str, dict[int, float]] = {}  # concept -> passage -> its query words' shares
         self.parts: dict[tuple[int, str], list[Contribution]] = {}  # explain: (passage, concept) -> shares
         self.groups: dict[int, list[Term]] = {}  # expansion -> its words
@@ -207,7 +207,7 @@ class _Run:
             floor = factor * self.zero
             self.base += floor
             by_pid = self.words.setdefault(term.concept, {})
-            lengths = self.found.setdefault(term.term, {})
+            holding = self.found.setdefault(term.term, set())
             known: dict[tuple[int, int], float] = {}  # by (tf, length): a common word repeats few pairs
             for pid, tf, dl in self.postings(term.term):
                 weight = known.get((tf, dl))
@@ -216,7 +216,7 @@ class _Run:
                 share = factor * weight - floor
                 before = by_pid.get(pid)
                 by_pid[pid] = share if before is None else before + share
-                lengths[pid] = dl
+                holding.add(pid)
                 if self.explain:
                     part = Contribution(term.term, term_idf, tf, term.weight, share)
                     self.parts.setdefault((pid, term.concept), []).append(part)
@@ -304,7 +304,7 @@ class _Run:
             tops = found
         cover = members[0].covered_by
         if cover and tops:
-            present = [self.found.get(word, {}) for word in cover]
+            present = [self.found.get(word, set()) for word in cover]
             tops = {pid: top for pid, top in tops.items() if not all(pid in p for p in present)}
         return tops or {}
 
@@ -392,7 +392,7 @@ class _Run:
                 sums[pid] = sums.get(pid, 0.0) + best
                 matched[pid] = matched.get(pid, 0) + 1
         for concept, cover in self.spanned.items():
-            present = [self.found.get(word, {}) for word in cover]
+            present = [self.found.get(word, set()) for word in cover]
             done = self.words.get(concept, {}).keys() | self.wordings.get(concept, {}).keys()
             for pid in matched:
                 if pid not in done and all(pid in p for p in present):
