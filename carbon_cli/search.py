@@ -264,7 +264,7 @@ def _top(
     known = priors_of(sample)
     if len(sample) > limit:
         bar = heapq.nlargest(limit, (values[pid] * known.get(pid, 1.0) for pid in sample))[-1]
-        bar -= abs(bar) * 1e-9  # sums in another order may differ in the last bits
+        bar -= abs(bar) * 1e-9  # an upper bound, summed in another order, may fall a last bit short
         contenders = [pid for pid in candidates if upper.get(pid, values[pid]) >= bar]
     else:
         bar, contenders = float("-inf"), candidates
