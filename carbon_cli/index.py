@@ -16,7 +16,7 @@ import json
 import math
 import sqlite3
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from .model import Document, Passage, title_line
@@ -184,6 +184,14 @@ def add_documents(
 
 
 FEW_PIDS = 5_000  # passages looked up one by one below this; above, a whole index is read
+SQL_CHUNK = 500  # values bound in one ``IN (…)`` list, well under SQLite's limit of variables
+
+
+def _chunks(values: Sequence) -> Iterator[tuple[list, str]]:
+    """``values`` in slices small enough to bind at once, each with its ``?,?,…``."""
+    for start in range(0, len(values), SQL_CHUNK):
+        chunk = list(values[start : start + SQL_CHUNK])
+        yield chunk, ",".join("?" * len(chunk))
 STAGE_DROP_INDEX = 200_000  # staged postings above which postings_pid is rebuilt, not updated
 # SQLite's page cache (KiB) for the index and for the staging table while writing: the
 # default 2 MB makes a large batch spill and re-read pages (1,000 documents: half the time)
@@ -292,9 +300,7 @@ class _TermIds:
 
     def ids(self, terms: Iterable[str]) -> dict[str, int]:
         wanted = [t for t in dict.fromkeys(terms) if t not in self.known]
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in _chunks(wanted):
             self.known.update(
                 (t, tid) for tid, t in self.conn.execute(f"SELECT tid, term FROM terms WHERE term IN ({marks})", chunk)
             )
@@ -328,9 +334,7 @@ def remove_origin(conn: sqlite3.Connection, origin: str, *, prune: bool = True) 
             total += length
     removed = len(pids)
     counts: Counter[int] = Counter()
-    for start in range(0, len(pids), 500):
-        chunk = pids[start : start + 500]
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in _chunks(pids):
         counts.update(tid for (tid,) in conn.execute(f"SELECT tid FROM postings WHERE pid IN ({marks})", chunk))
         conn.execute(f"DELETE FROM postings WHERE pid IN ({marks})", chunk)
     tids = sorted(counts)
@@ -403,11 +407,8 @@ class Index:
             if df is None:
                 df = self.conn.execute("SELECT df FROM terms WHERE tid = ?", (tid,)).fetchone()[0]
             if len(among) * 8 < df:
-                wanted = sorted(among)
                 rows: list[tuple[int, int, int]] = []
-                for start in range(0, len(wanted), 500):
-                    chunk = wanted[start : start + 500]
-                    marks = ",".join("?" * len(chunk))
+                for chunk, marks in _chunks(sorted(among)):
                     rows.extend(self.conn.execute(
                         f"SELECT pid, tf, dl FROM postings WHERE tid = ? AND pid IN ({marks})", (tid, *chunk)
                     ))
@@ -433,24 +434,19 @@ class Index:
         condition = f"(kind IN ({marks}) OR title_line)"
         if len(among) > FEW_PIDS:
             rows = self.conn.execute(f"SELECT pid, kind, title_line FROM passages WHERE {condition}", kinds)
-            wanted = among if isinstance(among, (set, frozenset, dict)) else set(among)
+            wanted = set(among)
             return [(pid, kind, bool(line)) for pid, kind, line in rows if pid in wanted]
         found = []
-        wanted = sorted(among)
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
+        for chunk, pid_marks in _chunks(sorted(among)):
             rows = self.conn.execute(
-                f"SELECT pid, kind, title_line FROM passages WHERE pid IN ({','.join('?' * len(chunk))}) AND {condition}",
-                (*chunk, *kinds),
+                f"SELECT pid, kind, title_line FROM passages WHERE pid IN ({pid_marks}) AND {condition}", (*chunk, *kinds)
             )
             found.extend((pid, kind, bool(line)) for pid, kind, line in rows)
         return found
 
     def passages_by_pid(self, pids: Sequence[int]) -> dict[int, Passage]:
         found: dict[int, Passage] = {}
-        for start in range(0, len(pids), 500):
-            chunk = list(pids[start : start + 500])
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in _chunks(pids):
             for row in self.conn.execute(f"SELECT {PASSAGE_COLUMNS} FROM passages WHERE pid IN ({marks})", chunk):
                 found[row[0]] = row_to_passage(row)
         return found
@@ -461,9 +457,7 @@ class Index:
         common word's thousands of hits. ``sections``: read the section, else ``""``."""
         found: dict[int, tuple[str, str]] = {}
         columns = "pid, norm, section" if sections else "pid, norm, ''"
-        for start in range(0, len(pids), 500):
-            chunk = list(pids[start : start + 500])
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in _chunks(pids):
             for pid, norm, section in self.conn.execute(f"SELECT {columns} FROM passages WHERE pid IN ({marks})", chunk):
                 found[pid] = (norm, section)
         return found
