@@ -55,6 +55,7 @@ class Term(NamedTuple):
     covered_by: tuple[str, ...] = ()  # the query words its concept was typed as (新能源汽车:
     # 新能源, 汽车): a passage holding them all covers the concept literally, so this
     # synonym adds nothing there
+    part: bool = False  # a dictionary word inside a longer query word (能源 in 可再生能源)
 
 
 class Contribution(NamedTuple):
@@ -197,6 +198,12 @@ class _Run:
             rows = self.rows[tid] = self.index.posting_rows(tid)
         return rows
 
+    def _wording(self, group: int) -> tuple[str, int]:
+        """The concept an expansion stands for, and the wording it belongs to: the loose
+        words of one translation share theirs, any other expansion is one alone."""
+        first = self.groups[group][0]
+        return first.concept, first.alternative or group
+
     def literal(self, terms: Sequence[Term]) -> None:
         """The query's own words: BM25 shares, added up per concept."""
         for term in terms:
@@ -208,11 +215,11 @@ class _Run:
             self.base += floor
             by_pid = self.words.setdefault(term.concept, {})
             holding = self.found.setdefault(term.term, set())
-            known: dict[tuple[int, int], float] = {}  # by (tf, length): a common word repeats few pairs
+            weights: dict[tuple[int, int], float] = {}  # by (tf, length), filled as met: see _complete
             for pid, tf, dl in self.postings(term.term):
-                weight = known.get((tf, dl))
+                weight = weights.get((tf, dl))
                 if weight is None:
-                    weight = known[tf, dl] = term_weight(tf, dl, self.corpus, self.params)
+                    weight = weights[tf, dl] = term_weight(tf, dl, self.corpus, self.params)
                 share = factor * weight - floor
                 before = by_pid.get(pid)
                 by_pid[pid] = share if before is None else before + share
@@ -251,8 +258,7 @@ class _Run:
 
     def _count(self, group: int, pids: Iterable[int]) -> None:
         """An expansion found in passages: its strongest word's share joins its wording."""
-        first = self.groups[group][0]
-        concept, alternative, tops = first.concept, first.alternative or group, self.tops[group]
+        (concept, alternative), tops = self._wording(group), self.tops[group]
         by_pid = self.wordings[concept]
         for pid in pids:
             options = by_pid.get(pid)
@@ -288,12 +294,14 @@ class _Run:
         for member in sorted(members, key=lambda m: self.stats[m.term][1]):
             term_idf = self._idf(member.term)
             factor = member.weight * term_idf
-            known: dict[tuple[int, int], float] = {}
             found: dict[int, float] = {}
+            # BM25's tf part by (tf, length), computed once a pair and inline, as in literal:
+            # a common word's postings repeat few pairs, and a call per posting costs more
+            weights: dict[tuple[int, int], float] = {}
             for pid, tf, dl in self.postings(member.term, among=None if tops is None else tops.keys()):
-                weight = known.get((tf, dl))
+                weight = weights.get((tf, dl))
                 if weight is None:
-                    weight = known[tf, dl] = term_weight(tf, dl, self.corpus, self.params)
+                    weight = weights[tf, dl] = term_weight(tf, dl, self.corpus, self.params)
                 share = factor * weight
                 if tops is None or share > tops[pid]:
                     found[pid] = share
@@ -312,7 +320,7 @@ class _Run:
         """(passage, expansion) pairs whose text need not be read: the query's own words
         outscore all of that wording's expansions found there together, so it cannot be
         the passage's chosen wording. Only wordings with an expansion to read count."""
-        wording = {group: (self.groups[group][0].concept, self.groups[group][0].alternative or group) for group in self.tops}
+        wording = {group: self._wording(group) for group in self.tops}
         to_read = {wording[group] for group in self.tops if group not in evident}
         bounds: dict[tuple[int, str, int], float] = {}
         for group, tops in self.tops.items():
@@ -362,7 +370,7 @@ class _Run:
             scores.values[pid] = self.finish(total, matched[pid])
         for pid, groups in self.unread.items():
             extra = sum(self.tops[group][pid] for group in groups)
-            concepts = len({self.groups[group][0].concept for group in groups})
+            concepts = len({self._wording(group)[0] for group in groups})
             reach = coordination(min(self.wanted, matched[pid] + concepts), self.wanted)
             scores.upper[pid] = (self.base + sums[pid] + extra) * reach
         return scores

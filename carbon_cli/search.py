@@ -137,7 +137,9 @@ class Searcher:
                 literal[word] = Term(word, 1.0, source, word, concept=word)
             for word in parts:
                 parent = next((w for w in whole if word in w), word)
-                literal.setdefault(word, Term(word, SUBWORD_WEIGHT, f"{source} (part of {parent})", word, concept=parent))
+                literal.setdefault(
+                    word, Term(word, SUBWORD_WEIGHT, f"{source} (part of {parent})", word, concept=parent, part=True)
+                )
             tokens.extend(w for w in [*whole, *parts] if w not in tokens)
             if not clause.phrase:
                 free_text.append(clause.text)
@@ -185,10 +187,7 @@ class Searcher:
         可再生能源) is dropped: it would make most of the index a hit for a word it
         says little of."""
         limit = COMMON_PART * self.index.n
-        return [
-            t for t in terms
-            if t.group or t.concept == t.term or t.weight != SUBWORD_WEIGHT or stats.get(t.term, (0, 0))[1] <= limit
-        ]
+        return [t for t in terms if not t.part or stats.get(t.term, (0, 0))[1] <= limit]
 
     def _with_fallbacks(self, terms: list[Term], stats: dict, notes: list[str]) -> list[Term]:
         """A query word the index does not know is looked for inside the words it knows."""
@@ -268,7 +267,8 @@ def _top(
         contenders = [pid for pid in candidates if upper.get(pid, values[pid]) >= bar]
     else:
         bar, contenders = float("-inf"), candidates
-    known = priors_of(contenders)
+    looked = set(sample)
+    known.update(priors_of([pid for pid in contenders if pid not in looked]))
     scoring.settle([pid for pid in contenders if pid in upper and upper[pid] * known.get(pid, 1.0) >= bar])
     shown = heapq.nsmallest(limit, contenders, key=lambda pid: (-values[pid] * known.get(pid, 1.0), pid))
     return shown, known
