@@ -1129,7 +1129,7 @@ def _continues_heading(rest: str, following: str) -> bool:
         and not re.search(r"\s", nxt) and not _is_cell_row(nxt)
 
 
-_ANY_PUNCT = frozenset("。．.；;！!？?：:，,、")
+_ANY_PUNCT = _SENTENCE_PUNCT | _CLAUSE_PUNCT | frozenset("、．.")
 
 
 def _section_about(par: _Node | None, rx: re.Pattern[str]) -> bool:

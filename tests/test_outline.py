@@ -635,11 +635,8 @@ def test_qa_wen_da_questions_and_answers():
     assert ps["w/s3.1"].parent == "w/question/3" and ps["w/s3.1"].kind == "item"
 
 
-def test_qa_wen_da_semantic_views():
+def test_qa_wen_da_safeguards_answer_the_last_question():
     d = parse_one(QA_WEN_DA, "w")
-    assert titles(d, "principle") == ["坚持系统观念", "坚持改革创新", "坚持安全发展"]
-    assert titles(d, "guarantee") == ["加强组织领导", "强化监测评估", "做好宣传解读"]
-    assert titles(d, "action") == []
     assert all(p.parent == "w/question/4" for p in d.passages if p.kind == "guarantee")
 
 
@@ -721,11 +718,8 @@ def test_provincial_plan_chapters_sections_and_boxes():
     assert ps["pv/s3.1.2.1"].section == ("加快发展非化石能源", "大力发展风电和光伏发电", "积极发展分布式光伏")
 
 
-def test_provincial_plan_semantic_views():
+def test_provincial_plan_safeguards_are_sections_of_the_last_chapter():
     d = parse_one(PROVINCIAL, "pv")
-    assert titles(d, "principle") == ["安全为本、保障供应", "绿色低碳、创新驱动", "改革引领、市场主导"]
-    assert titles(d, "action") == ["实施可再生能源替代行动"]
-    assert titles(d, "guarantee") == ["加强组织领导", "完善政策体系", "强化监测评估"]
     assert all(p.label.startswith("第") and p.parent == "pv/s4" for p in d.passages if p.kind == "guarantee")
 
 
@@ -908,13 +902,6 @@ def test_national_plan_tree():
     assert ps["np/s3.1.2"].parent == "np/s3.1" and ps["np/s3.1.2"].label == "2．"
 
 
-def test_national_plan_semantic_views():
-    d = parse_one(NATIONAL, "np")
-    assert titles(d, "principle") == ["保障安全、绿色低碳", "创新驱动、改革引领", "统筹协调、开放合作"]
-    assert titles(d, "guarantee") == ["加强组织领导", "强化监测评估", "完善配套政策"]
-    assert titles(d, "action") == []
-
-
 def test_attachment_saved_on_its_own_and_numbered_questions_with_wen():
     text = "附件\n某某市碳达峰实施方案\n一、总体要求\n推进工作。\n"
     (d,) = parse_documents(text, "at")
@@ -941,13 +928,6 @@ def test_pdf_wrapped_lines_join_into_paragraphs():
     assert "— 2 —" in a1.text and a1.text.endswith("可再生能源替代。")  # across the page break
     assert ps["pw/s2.1.1"].title == "推进煤炭消费替代和转型升级"
     assert not [p for p in d.passages if p.text == "— 2 —"]
-
-
-def test_pdf_wrapped_semantic_views():
-    d = parse_one(PDF_WRAPPED, "pw")
-    assert titles(d, "principle") == ["总体部署、分类施策", "系统推进、重点突破", "稳妥有序、安全降碳"]
-    assert titles(d, "action") == ["能源绿色低碳转型行动", "节能降碳增效行动"]
-    assert titles(d, "guarantee") == ["建立统一规范的碳排放统计核算体系", "完善经济政策", "加强统筹协调", "严格监督考核"]
 
 
 def test_title_cut_by_a_wrapped_line_is_whole():
@@ -1142,3 +1122,24 @@ def test_plain_principles_titled_by_two_parallel_phrases():
             "市场主导，政策驱动。发挥市场作用。\n坚持节约优先，把节约能源资源放在首位，持续降低消耗。\n")
     (d,) = parse_documents(text, "pp")
     assert titles(d, "principle") == ["统筹规划，因地制宜", "市场主导，政策驱动", "坚持节约优先"]
+
+
+# (fixture, document id, principles, actions, safeguards): the semantic views of each
+SEMANTIC_VIEWS = [
+    (QA_WEN_DA, "w", ["坚持系统观念", "坚持改革创新", "坚持安全发展"], [], ["加强组织领导", "强化监测评估", "做好宣传解读"]),
+    (PROVINCIAL, "pv", ["安全为本、保障供应", "绿色低碳、创新驱动", "改革引领、市场主导"], ["实施可再生能源替代行动"],
+     ["加强组织领导", "完善政策体系", "强化监测评估"]),
+    (NATIONAL, "np", ["保障安全、绿色低碳", "创新驱动、改革引领", "统筹协调、开放合作"], [],
+     ["加强组织领导", "强化监测评估", "完善配套政策"]),
+    (PDF_WRAPPED, "pw", ["总体部署、分类施策", "系统推进、重点突破", "稳妥有序、安全降碳"], ["能源绿色低碳转型行动", "节能降碳增效行动"],
+     ["建立统一规范的碳排放统计核算体系", "完善经济政策", "加强统筹协调", "严格监督考核"]),
+]
+
+
+@pytest.mark.parametrize(("path", "doc", "principles", "actions", "guarantees"), SEMANTIC_VIEWS,
+                         ids=[view[0].stem for view in SEMANTIC_VIEWS])
+def test_semantic_views(path, doc, principles, actions, guarantees):
+    d = parse_one(path, doc)
+    assert titles(d, "principle") == principles
+    assert titles(d, "action") == actions
+    assert titles(d, "guarantee") == guarantees
