@@ -105,8 +105,8 @@ def seed_record() -> Record:
     return Record(SEED_DOC, text, "seed:" + seed_file().name, "utf-8", "text", sha256_text(text), "")
 
 
-def _build_key() -> str:
-    digest = hashlib.sha256(f"{ix.SCHEMA_VERSION}:{pipeline_key()}".encode())
+def _build_key(user_dir: Path | None = None) -> str:
+    digest = hashlib.sha256(f"{ix.SCHEMA_VERSION}:{pipeline_key(user_dir)}".encode())
     here = Path(__file__).parent
     for name in _SOURCES:
         digest.update((here / name).read_bytes())
@@ -135,9 +135,9 @@ def prepare(record: Record, pipeline: Pipeline, *, bulk: bool) -> Prepared:
 _worker_pipeline: Pipeline | None = None
 
 
-def _start_worker(cache_dir: Path) -> None:
+def _start_worker(cache_dir: Path, user_dir: Path | None) -> None:
     global _worker_pipeline
-    _worker_pipeline = Pipeline(cache_dir)
+    _worker_pipeline = Pipeline(cache_dir, user_dir)
 
 
 def _prepare_in_worker(record: Record) -> Prepared:
@@ -165,7 +165,7 @@ def prepare_all(records: Sequence[Record], pipeline: Pipeline, workers: int) -> 
         return
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(pipeline.cache_dir,)) as pool:
+    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(pipeline.cache_dir, pipeline.user_dir)) as pool:
         queue = iter(records)
         pending: deque[Future[Prepared]] = deque()
         for record in queue:
@@ -210,11 +210,11 @@ class Catalog:
 
     @cached_property
     def pipeline(self) -> Pipeline:
-        return Pipeline(self.home.cache)
+        return Pipeline(self.home.cache, self.home.root)
 
     @cached_property
     def build_key(self) -> str:
-        return _build_key()
+        return _build_key(self.home.root)
 
     # -- opening ------------------------------------------------------------------
 
