@@ -71,7 +71,7 @@ def run(argv: list[str] | None = None) -> int:
         sys.stderr.write(error.ctx.get_help() + "\n")
         return 2
     except click.UsageError as error:
-        hint = f" (see: carbon {error.ctx.info_name} --help)" if error.ctx and error.ctx.parent else ""
+        hint = f" (see: {error.ctx.command_path} --help)" if error.ctx and error.ctx.parent else ""
         return _error(error.format_message().replace("\n", " ") + hint)
     except typer.Abort:
         sys.stderr.write("\n")
