@@ -140,6 +140,12 @@ def stop_words() -> frozenset[str]:
     return frozenset(unicodedata.normalize("NFKC", w).lower() for w in _read_list("stopwords.txt"))
 
 
+def boilerplate_words() -> frozenset[str]:
+    """The verbs and adverbs of every official text (``bench/boilerplate.py``): words
+    ``keywords`` does not rank; search still finds them."""
+    return frozenset(unicodedata.normalize("NFKC", line.split("\t")[0]).lower() for line in _read_list("boilerplate_words.txt"))
+
+
 def _import_jieba() -> "jieba":  # type: ignore[valid-type]
     """Import jieba silently and without pkg_resources.
 
