@@ -58,7 +58,13 @@ def run(argv: list[str] | None = None) -> int:
     from .model import CarbonError
 
     click = _click_exceptions()
-    load_commands(sys.argv[1:] if argv is None else argv)
+    if os.environ.get("_CARBON_COMPLETE"):  # a shell asks what to complete (completion.py)
+        from .completion import prepare
+
+        prepare()
+        load_commands([])
+    else:
+        load_commands(sys.argv[1:] if argv is None else argv)
     try:
         command = typer.main.get_command(app)
         result = _invoke(command, argv)

@@ -33,7 +33,25 @@ docs_app = typer.Typer(no_args_is_help=True, help="Add, list, show and remove yo
 app.add_typer(docs_app, name="docs")
 
 JSON = typer.Option(False, "--json", help="Write JSON to stdout.")
-DOC = typer.Option(None, "--doc", "-d", help="Only this document (repeatable).")
+def complete_doc(incomplete: str) -> list[str]:
+    from .completion import document_ids
+
+    return document_ids(incomplete)
+
+
+def complete_kind(incomplete: str) -> list[str]:
+    from .completion import kinds
+
+    return kinds(incomplete)
+
+
+def complete_id(incomplete: str) -> list[str]:
+    from .completion import passage_ids
+
+    return passage_ids(incomplete)
+
+
+DOC = typer.Option(None, "--doc", "-d", help="Only this document (repeatable).", autocompletion=complete_doc)
 
 
 def warn(message: str) -> None:
@@ -82,7 +100,9 @@ def main(
 def search(
     query: list[str] = typer.Argument(..., help="Words to look for; quotes, +required, -excluded, kind:, doc:."),
     limit: int = typer.Option(10, "--limit", "-n", min=1, help="How many results."),
-    kind: Optional[list[str]] = typer.Option(None, "--kind", "-k", help="Only passages of this kind (repeatable)."),
+    kind: Optional[list[str]] = typer.Option(
+        None, "--kind", "-k", help="Only passages of this kind (repeatable).", autocompletion=complete_kind
+    ),
     doc: Optional[list[str]] = DOC,
     explain: bool = typer.Option(False, "--explain", help="Show the query terms and each hit's scoring."),
     json_out: bool = JSON,
@@ -176,7 +196,12 @@ def guarantees(number: Optional[int] = NUMBER, list_all: bool = LIST, doc: Optio
 
 
 @app.command()
-def show(passage_id: str = typer.Argument(..., metavar="ID", help="A passage id (qa/action/4) or a document id."), json_out: bool = JSON) -> None:
+def show(
+    passage_id: str = typer.Argument(
+        ..., metavar="ID", help="A passage id (qa/action/4) or a document id.", autocompletion=complete_id
+    ),
+    json_out: bool = JSON,
+) -> None:
     """Print one passage, or every passage of a document, in full."""
     _, index = _open()
     passage = index.passage(passage_id)
@@ -258,7 +283,7 @@ def docs_list(json_out: bool = JSON) -> None:
 
 
 @docs_app.command("remove")
-def docs_remove(doc_id: str = typer.Argument(..., metavar="ID"), json_out: bool = JSON) -> None:
+def docs_remove(doc_id: str = typer.Argument(..., metavar="ID", autocompletion=complete_doc), json_out: bool = JSON) -> None:
     """Remove a document you added."""
     _catalog().remove(doc_id)
     if json_out:
@@ -268,7 +293,7 @@ def docs_remove(doc_id: str = typer.Argument(..., metavar="ID"), json_out: bool 
 
 
 @docs_app.command("show")
-def docs_show(doc_id: str = typer.Argument(..., metavar="ID"), json_out: bool = JSON) -> None:
+def docs_show(doc_id: str = typer.Argument(..., metavar="ID", autocompletion=complete_doc), json_out: bool = JSON) -> None:
     """The outline of one document."""
     _, index = _open()
     _print_outline(index, _check_docs(index, [doc_id]), json_out)
@@ -288,4 +313,4 @@ def load_commands(args: Sequence[str]) -> None:
     command of this module."""
     command = next((arg for arg in args if not arg.startswith("-")), None)
     if command not in COMMANDS_HERE:
-        from . import cli_analysis, cli_eval, cli_vocab  # noqa: F401  (they register on ``app``)
+        from . import cli_analysis, cli_eval, cli_shell, cli_vocab  # noqa: F401  (they register on ``app``)

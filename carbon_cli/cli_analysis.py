@@ -17,16 +17,20 @@ from typing import Any, Optional
 import typer
 
 from . import render
-from .cli import DOC, JSON, _check_docs, _check_kinds, _open, app
+from .cli import DOC, JSON, _check_docs, _check_kinds, _open, app, complete_id, complete_kind
 from .model import CarbonError, Passage
 
 TARGET = typer.Argument(
-    None, metavar="[ID]", help="A passage id (it and the passages under it: qa/question/3) or a document id (qa)."
+    None, metavar="[ID]", help="A passage id (it and the passages under it: qa/question/3) or a document id (qa).",
+    autocompletion=complete_id,
 )
 KIND = typer.Option(
-    None, "--kind", "-k", help="Only passages of this kind, with what is nested under them (repeatable): action …"
+    None, "--kind", "-k", help="Only passages of this kind, with what is nested under them (repeatable): action …",
+    autocompletion=complete_kind,
 )
-EXPORT_KIND = typer.Option(None, "--kind", "-k", help="Only passages of this kind (repeatable): action, principle …")
+EXPORT_KIND = typer.Option(
+    None, "--kind", "-k", help="Only passages of this kind (repeatable): action, principle …", autocompletion=complete_kind
+)
 TOP = typer.Option(20, "--top", "-n", min=1, help="How many terms.")
 BAR_WIDTH = 40
 

@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING
 
 from .lexicon import Lexicon, Segmenter, merge_entries, write_lexicon
 from .resources import data_file
-from .user_vocab import UserVocabulary
 
 if TYPE_CHECKING:
     import jieba
@@ -187,8 +186,11 @@ def dictionary_key(user_dir: Path | None = None) -> str:
     stat = jieba_dict_path().stat()
     digest.update(f"{stat.st_size}:{stat.st_mtime_ns}:{PIPELINE_VERSION}".encode())
     digest.update(data_file("userdict.txt").read_bytes())
-    if user_dir is not None:
-        digest.update(UserVocabulary(user_dir).key().encode())
+    if user_dir is not None:  # read as bytes: a search must not pay for parsing it
+        try:
+            digest.update((user_dir / "userdict.txt").read_bytes())
+        except OSError:
+            pass
     return digest.hexdigest()[:16]
 
 
@@ -249,6 +251,8 @@ class Pipeline:
 
     def dictionary_words(self) -> list[tuple[str, int]]:
         """The project's user dictionary, then the user's own: a later entry wins."""
+        from .user_vocab import UserVocabulary
+
         home = UserVocabulary(self.user_dir).words() if self.user_dir is not None else []
         return user_words() + home
 

@@ -4,8 +4,8 @@ Three plain files, in the formats of the project's own ``data/`` files, which th
 may also edit by hand (``docs/vocabulary.md``):
 
 - ``userdict.txt``: ``word frequency`` lines, words jieba must keep whole. They change
-  what documents are indexed under, so they are part of the index's build key: adding
-  one rebuilds the index on the next command, and nothing stale is served.
+  what documents are indexed under, so the file is part of the index's build key
+  (``text.dictionary_key``): adding one rebuilds the index, and nothing stale is served.
 - ``synonyms.tsv``: TAB-separated groups of equivalent terms, searched as the
   project's synonyms are.
 - ``glossary_en.tsv``: an English phrase, TAB, its Chinese renderings.
@@ -18,7 +18,6 @@ that do not name the word, comments included, are kept as they are.
 
 from __future__ import annotations
 
-import hashlib
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -99,13 +98,6 @@ class UserVocabulary:
 
     def path(self, name: str) -> Path:
         return self.root / name
-
-    def key(self) -> str:
-        """Changes whenever the user dictionary changes (what the index depends on)."""
-        digest = hashlib.sha256()
-        for line in _content_lines(self.path(USERDICT)):
-            digest.update(line.encode("utf-8", "surrogatepass") + b"\n")
-        return digest.hexdigest()[:16]
 
     def words(self) -> list[tuple[str, int]]:
         """The user dictionary's (word, frequency) pairs, folded as jieba is given them."""

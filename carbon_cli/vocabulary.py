@@ -23,7 +23,6 @@ from functools import cached_property
 from .resources import data_file
 from .index import kind_term
 from .text import Pipeline
-from .user_vocab import GLOSSARY, SYNONYMS, UserVocabulary
 
 SYNONYM_WEIGHT = 0.6
 RELATED_WEIGHT = 0.4  # a broader, narrower or neighbouring term: below a synonym
@@ -103,13 +102,16 @@ class Vocabulary:
 
     @cached_property
     def synonym_groups(self) -> list[tuple[str, ...]]:
-        rows = _rows("synonyms.tsv") + self._user_rows(SYNONYMS)
+        rows = _rows("synonyms.tsv") + self._user_rows("synonyms.tsv")
         return [tuple(self._norm(term) for term in row) for row in rows if len(row) > 1]
 
     def _user_rows(self, name: str) -> list[list[str]]:
-        """The rows the user keeps in their home's file of that name (``user_vocab.py``)."""
-        if self.pipeline.user_dir is None:
+        """The rows the user keeps in their home's file of that name (``user_vocab.py``,
+        imported only when the file is there)."""
+        if self.pipeline.user_dir is None or not (self.pipeline.user_dir / name).is_file():
             return []
+        from .user_vocab import UserVocabulary
+
         return UserVocabulary(self.pipeline.user_dir).rows(name)
 
     @cached_property
@@ -131,7 +133,7 @@ class Vocabulary:
     @cached_property
     def glossary(self) -> dict[tuple[str, ...], tuple[str, ...]]:
         table: dict[tuple[str, ...], tuple[str, ...]] = {}
-        for row in _rows("glossary_en.tsv") + self._user_rows(GLOSSARY):
+        for row in _rows("glossary_en.tsv") + self._user_rows("glossary_en.tsv"):
             if len(row) < 2:
                 continue
             key = english_key(self._norm(row[0]))

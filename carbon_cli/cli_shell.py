@@ -1,0 +1,29 @@
+"""``carbon completion SHELL``: the completion script for bash, zsh or fish.
+
+Registered on the main app when imported, by ``cli.load_commands``.
+"""
+
+import sys
+
+import typer
+
+from .cli import app
+from .model import CarbonError
+
+
+@app.command("completion")
+def completion_command(
+    shell: str = typer.Argument(..., metavar="SHELL", help="bash, zsh or fish."),
+) -> None:
+    """Print the shell completion script (commands, options, document ids, kinds).
+
+    \b
+    bash:  carbon completion bash > ~/.local/share/bash-completion/completions/carbon
+    zsh:   carbon completion zsh > "${fpath[1]}/_carbon"   (or: eval "$(carbon completion zsh)" in ~/.zshrc)
+    fish:  carbon completion fish > ~/.config/fish/completions/carbon.fish
+    """
+    from .completion import SHELLS, script
+
+    if shell not in SHELLS:
+        raise CarbonError(f"unknown shell {shell[:40]!r}: {', '.join(SHELLS)}")
+    sys.stdout.write(script(shell).rstrip("\n") + "\n")
