@@ -83,30 +83,6 @@ class Report:
         """Queries whose first relevant result is not at rank 1."""
         return [o for o in self.outcomes if o.first_relevant != 1]
 
-    def to_json(self) -> dict:
-        return {
-            "queries": self.queries,
-            "overall": self.overall,
-            "categories": self.categories,
-            "misses": [miss_json(o) for o in self.misses],
-            "corpus": self.corpus,
-            "params": self.params,
-        }
-
-
-def miss_json(outcome: Outcome) -> dict:
-    judged = outcome.judged
-    return {
-        "qid": judged.qid,
-        "category": judged.category,
-        "query": judged.query,
-        "first_relevant_rank": outcome.first_relevant,
-        "relevant": [
-            {"id": pid, "grade": judged.relevant[pid], "rank": rank} for pid, rank in outcome.ranks.items()
-        ],
-        "top": outcome.ranking[:3],
-    }
-
 
 # -- the judged set ---------------------------------------------------------------
 
