@@ -313,7 +313,7 @@ def _textrank(tokenizer: Any, stops: StopWords) -> Any:
     return extractor
 
 
-def _pos_tokenizer(tokenizer: "jieba.Tokenizer") -> Any:
+def _pos_tokenizer(tokenizer: jieba.Tokenizer) -> Any:
     """A part-of-speech tokenizer over the project's tokenizer.
 
     jieba's POSTokenizer would read the parts of speech from jieba's dictionary file

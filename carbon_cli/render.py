@@ -20,9 +20,10 @@ from typing import TYPE_CHECKING, Any
 from .model import Passage
 
 if TYPE_CHECKING:
-    from .catalog import AddReport
     from rich.console import Console
     from rich.text import Text
+
+    from .catalog import AddReport
 
 HIGHLIGHT = "bold reverse"
 ELLIPSIS = "…"

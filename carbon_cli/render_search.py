@@ -60,7 +60,8 @@ def print_search(result: SearchResult) -> None:
         out.print(body)
         if hit.explain:
             for c in hit.explain:
-                out.print(Text(f"      {c.term}: idf {c.idf:.3f} × tf {c.tf} × weight {c.weight:g} → {c.score:.3f}", style="dim"))
+                arithmetic = f"idf {c.idf:.3f} × tf {c.tf} × weight {c.weight:g} → {c.score:.3f}"
+                out.print(Text(f"      {c.term}: {arithmetic}", style="dim"))
         out.print()
 
 

@@ -91,9 +91,13 @@ def keywords(
 
 @app.command()
 def kwic(
-    term: str = typer.Argument(..., metavar="TERM", help="The word or phrase (matched ignoring width, case and traditional forms)."),
+    term: str = typer.Argument(
+        ..., metavar="TERM", help="The word or phrase (matched ignoring width, case and traditional forms)."
+    ),
     target: Optional[str] = TARGET,
-    width: int = typer.Option(30, "--width", "-w", min=1, help="Context on each side, in terminal cells (a Chinese character is 2)."),
+    width: int = typer.Option(
+        30, "--width", "-w", min=1, help="Context on each side, in terminal cells (a Chinese character is 2)."
+    ),
     kind: Optional[list[str]] = KIND,
     doc: Optional[list[str]] = DOC,
     json_out: bool = JSON,

@@ -40,25 +40,34 @@ def _passages(passages: Sequence[Passage], json_out: bool) -> None:
 
 
 @app.command()
-def actions(number: Optional[int] = NUMBER, list_all: bool = LIST, doc: Optional[list[str]] = DOC, json_out: bool = JSON) -> None:
+def actions(
+    number: Optional[int] = NUMBER, list_all: bool = LIST, doc: Optional[list[str]] = DOC, json_out: bool = JSON
+) -> None:
     """The actions of each plan (enumerated items titled …行动)."""
     _items("action", number, list_all, doc, json_out)
 
 
 @app.command()
-def principles(number: Optional[int] = NUMBER, list_all: bool = LIST, doc: Optional[list[str]] = DOC, json_out: bool = JSON) -> None:
+def principles(
+    number: Optional[int] = NUMBER, list_all: bool = LIST, doc: Optional[list[str]] = DOC, json_out: bool = JSON
+) -> None:
     """The principles a document sets out (编制原则, 基本原则, 工作原则 …)."""
     _items("principle", number, list_all, doc, json_out)
 
 
 @app.command()
-def guarantees(number: Optional[int] = NUMBER, list_all: bool = LIST, doc: Optional[list[str]] = DOC, json_out: bool = JSON) -> None:
+def guarantees(
+    number: Optional[int] = NUMBER, list_all: bool = LIST, doc: Optional[list[str]] = DOC, json_out: bool = JSON
+) -> None:
     """The safeguards and implementation measures (保障措施, 组织实施 …)."""
     _items("guarantee", number, list_all, doc, json_out)
 
 
 @app.command()
-def show(passage_id: str = typer.Argument(..., metavar="ID", help="A passage id (qa/action/4) or a document id."), json_out: bool = JSON) -> None:
+def show(
+    passage_id: str = typer.Argument(..., metavar="ID", help="A passage id (qa/action/4) or a document id."),
+    json_out: bool = JSON,
+) -> None:
     """Print one passage, or every passage of a document, in full."""
     _, index = open_index()
     passage, passages = scope.find(index, passage_id)
