@@ -1,29 +1,29 @@
-"""``carbon vocab`` (the user's own words) and ``carbon analyze`` (what carbon makes
-of a text). Registered on the main app when imported, by ``cli.load_commands``."""
+"""``carbon vocab`` (the user's own words, kept in CARBON_HOME) and ``carbon analyze``
+(what carbon makes of a text: normalisation, segmentation, expansions)."""
 
 from typing import Optional
 
 import typer
 
-from . import render
-from .cli import JSON, _catalog, app
-from .model import CarbonError
+from .. import render
+from ..catalog import Catalog
+from ..model import CarbonError
+from ..user_vocab import UserVocabulary
+from .app import app
+from .options import JSON, open_catalog
 
 vocab_app = typer.Typer(no_args_is_help=True, help="Your own words, synonyms and English phrases (kept in CARBON_HOME).")
 app.add_typer(vocab_app, name="vocab")
 
 
-def _vocabulary():  # type: ignore[no-untyped-def]
-    from .user_vocab import UserVocabulary
-
-    catalog = _catalog()
+def _vocabulary() -> tuple[Catalog, UserVocabulary]:
+    catalog = open_catalog()
     return catalog, UserVocabulary(catalog.home.root)
 
 
-def _changed(catalog) -> None:  # type: ignore[no-untyped-def]
-    """Rebuild now, with progress, so the next search is not the one that waits."""
-    from .catalog import Catalog
-
+def _rebuild(catalog: Catalog) -> None:
+    """Open the index under the new dictionary now, so the next search is not the one
+    that waits for the rebuild."""
     Catalog(catalog.home, warn=catalog.warn).open()
 
 
@@ -41,11 +41,11 @@ def vocab_add(
         raise CarbonError(f"{catalog.home.root} cannot be written")
     with catalog.home.lock():
         entry = vocabulary.add(word, list(synonym or []), list(english or []), freq)
-    _changed(catalog)
+    _rebuild(catalog)
     if json_out:
         render.emit_json(entry.as_json())
     else:
-        from .render_vocab import print_entries
+        from ..render_vocab import print_entries
 
         print_entries([entry])
 
@@ -58,7 +58,7 @@ def vocab_remove(word: str = typer.Argument(..., help="A word of your vocabulary
         removed = vocabulary.remove(word)
     if not removed:
         raise CarbonError(f"{word!r} is not in your vocabulary (see: carbon vocab list)")
-    _changed(catalog)
+    _rebuild(catalog)
     if json_out:
         render.emit_json({"removed": word})
 
@@ -71,7 +71,7 @@ def vocab_list(json_out: bool = JSON) -> None:
     if json_out:
         render.emit_json([entry.as_json() for entry in entries])
     else:
-        from .render_vocab import print_entries
+        from ..render_vocab import print_entries
 
         print_entries(entries)
     if not entries:
@@ -85,13 +85,13 @@ def analyze_command(
 ) -> None:
     """How a text is normalised and segmented, where each word comes from, and what a
     search for it looks up: the first thing to run when a word is not found."""
-    from .analyzer import Analyzer
+    from ..analyzer import Analyzer
 
-    catalog = _catalog()
+    catalog = open_catalog()
     analysis = Analyzer(catalog.pipeline, catalog.open()).analyze(" ".join(text))
     if json_out:
         render.emit_json(analysis.as_json())
     else:
-        from .render_vocab import print_analysis
+        from ..render_vocab import print_analysis
 
         print_analysis(analysis)

@@ -1,14 +1,11 @@
-"""``carbon completion SHELL``: the completion script for bash, zsh or fish.
-
-Registered on the main app when imported, by ``cli.load_commands``.
-"""
+"""``carbon completion SHELL``: the completion script for bash, zsh or fish."""
 
 import sys
 
 import typer
 
-from .cli import app
-from .model import CarbonError
+from ..model import CarbonError
+from .app import app
 
 
 @app.command("completion")
@@ -22,7 +19,7 @@ def completion_command(
     zsh:   carbon completion zsh > "${fpath[1]}/_carbon"   (or: eval "$(carbon completion zsh)" in ~/.zshrc)
     fish:  carbon completion fish > ~/.config/fish/completions/carbon.fish
     """
-    from .completion import SHELLS, script
+    from ..completion import SHELLS, script
 
     if shell not in SHELLS:
         raise CarbonError(f"unknown shell {shell[:40]!r}: {', '.join(SHELLS)}")
