@@ -165,7 +165,8 @@ def prepare_all(records: Sequence[Record], pipeline: Pipeline, workers: int) -> 
         return
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(pipeline.cache_dir, pipeline.user_dir)) as pool:
+    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(pipeline.cache_dir, pipeline.user_dir)
+    ) as pool:
         queue = iter(records)
         pending: deque[Future[Prepared]] = deque()
         for record in queue:

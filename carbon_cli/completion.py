@@ -35,14 +35,16 @@ def _prefix(incomplete: str) -> str:
 
 
 def document_ids(incomplete: str) -> list[str]:
-    return _query(f"SELECT id FROM documents WHERE id LIKE ? ESCAPE '\\' ORDER BY seq LIMIT {MAX_OFFERS}", _prefix(incomplete))
+    sql = f"SELECT id FROM documents WHERE id LIKE ? ESCAPE '\\' ORDER BY seq LIMIT {MAX_OFFERS}"
+    return _query(sql, _prefix(incomplete))
 
 
 def passage_ids(incomplete: str) -> list[str]:
     """Document ids, then, once a document is named (``qa/``), its passages."""
     if "/" not in incomplete:
         return document_ids(incomplete)
-    return _query(f"SELECT id FROM passages WHERE id LIKE ? ESCAPE '\\' ORDER BY rowid LIMIT {MAX_OFFERS}", _prefix(incomplete))
+    sql = f"SELECT id FROM passages WHERE id LIKE ? ESCAPE '\\' ORDER BY rowid LIMIT {MAX_OFFERS}"
+    return _query(sql, _prefix(incomplete))
 
 
 def kinds(incomplete: str) -> list[str]:

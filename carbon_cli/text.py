@@ -144,7 +144,8 @@ def stop_words() -> frozenset[str]:
 def boilerplate_words() -> frozenset[str]:
     """The verbs and adverbs of every official text (``bench/boilerplate.py``): words
     ``keywords`` does not rank; search still finds them."""
-    return frozenset(unicodedata.normalize("NFKC", line.split("\t")[0]).lower() for line in _read_list("boilerplate_words.txt"))
+    rows = _read_list("boilerplate_words.txt")
+    return frozenset(unicodedata.normalize("NFKC", row.split("\t")[0]).lower() for row in rows)
 
 
 def _import_jieba() -> ModuleType:

@@ -29,7 +29,8 @@ KIND = typer.Option(
     autocompletion=complete_kind,
 )
 EXPORT_KIND = typer.Option(
-    None, "--kind", "-k", help="Only passages of this kind (repeatable): action, principle …", autocompletion=complete_kind
+    None, "--kind", "-k", help="Only passages of this kind (repeatable): action, principle …",
+    autocompletion=complete_kind,
 )
 TOP = typer.Option(20, "--top", "-n", min=1, help="How many terms.")
 

@@ -12,7 +12,9 @@ from ..user_vocab import UserVocabulary
 from .app import app
 from .options import JSON, open_catalog
 
-vocab_app = typer.Typer(no_args_is_help=True, help="Your own words, synonyms and English phrases (kept in CARBON_HOME).")
+vocab_app = typer.Typer(
+    no_args_is_help=True, help="Your own words, synonyms and English phrases (kept in CARBON_HOME)."
+)
 app.add_typer(vocab_app, name="vocab")
 
 
@@ -30,9 +32,13 @@ def _rebuild(catalog: Catalog) -> None:
 @vocab_app.command("add")
 def vocab_add(
     word: str = typer.Argument(..., help="The word, as documents write it: jieba keeps it whole from now on."),
-    synonym: Optional[list[str]] = typer.Option(None, "--synonym", "-s", help="A term that means the same (repeatable)."),
+    synonym: Optional[list[str]] = typer.Option(
+        None, "--synonym", "-s", help="A term that means the same (repeatable)."
+    ),
     english: Optional[list[str]] = typer.Option(None, "--english", "-e", help="An English phrase for it (repeatable)."),
-    freq: Optional[int] = typer.Option(None, "--freq", help="jieba frequency (default 20000, as the shipped domain words)."),
+    freq: Optional[int] = typer.Option(
+        None, "--freq", help="jieba frequency (default 20000, as the shipped domain words)."
+    ),
     json_out: bool = JSON,
 ) -> None:
     """Add a word to your vocabulary; the index is rebuilt to segment it."""
