@@ -1,0 +1,218 @@
+"""Pass 4: the semantic kinds, decided on the tree.
+
+* Principles stated inside their heading's paragraph (``（二）工作原则。坚持…。坚持…``)
+  are split into items.
+* Titled paragraphs: runs of at least two sibling paragraphs whose first sentence is
+  a short title become items (one is enough under a principles heading or lead).
+  Under a principles or safeguards heading without items, plain paragraphs are items.
+* The interview form: ``一、…？`` headings or ``问：`` lines are questions.
+* ``action``: items whose title ends in 行动, except a heading that groups two or more;
+  ``principle``: items directly under a principles heading, or after a lead paragraph
+  ending in ``…原则：`` up to the next plain paragraph; ``guarantee``: items directly
+  under a safeguards heading. Semantic items are numbered 1..n in reading order.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .marks import ASK_RX, BREAK_RX, WS, title_of
+from .state import Node, State, walk
+from .tree import inline_nodes
+
+_PRINCIPLE_RX = re.compile(r"原则")
+# Judged on a heading's title only: a long heading line that mentions 贯彻落实 or
+# 保障 in passing is not a section about safeguards.
+_GUARANTEE_RX = re.compile(
+    r"保障措施|政策保障|保障机制|支撑保障|保障支撑|监督保障|组织保障|实施保障|保障体系|条件保障|要素保障|"
+    r"^(?:加强|强化|完善|健全)?(?:工作)?保障$|组织实施|组织领导|规划实施|实施机制|"
+    r"(?:确保|保障).{0,30}(?:落实|落地|见效|实施)|"
+    r"(?:推动|推进|抓好|做好|促进).{0,6}《[^》]{1,40}》.{0,10}(?:落实|落地|见效|实施)|"
+    r"贯彻落实|抓好落实|推动落实|狠抓落实|落实落地|(?<!总体)工作要求|^(?:有关|相关|其他)?要求$")
+_LEAD_PRINCIPLE_RX = re.compile(r"原则[：:]$")
+# A safeguards heading whose plain paragraphs are each a safeguard: one that names the
+# section, not one that mentions 落实 in passing.
+_PLAIN_GUARANTEE_RX = re.compile(r"保障措施|保障机制|保障支撑|政策保障|组织保障|实施保障|组织实施|工作要求$|^(?:有关|相关|其他)?要求$")
+_SECTION_NAME_RX = re.compile(r"^.{0,4}(?:原则|保障措施|政策保障|组织实施|组织保障|保障机制|实施保障)$")
+_HOLD_RX = re.compile(r"(?<=[。；;])[ \t\u3000]*坚持")  # a principle stated inside its heading's paragraph
+
+# Traditional forms of the characters the semantic rules look for, so a document
+# reprinted in traditional characters (原則, 行動, 組織實施 …) is read alike.
+_TRAD = str.maketrans("則動組織實領導確貫徹見劃機體進問記", "则动组织实领导确贯彻见划机体进问记")
+
+
+def _fold(s: str) -> str:
+    return s.translate(_TRAD)
+
+
+def _is_action_title(title: str) -> bool:
+    return _fold(title).endswith("行动")
+
+
+def _has_action_child(nd: Node) -> bool:
+    """True for a heading that groups actions (``三、碳达峰十大行动``): it is not one itself.
+
+    One sub-item ending in 行动 inside an action is a step of it, not a sign of a group.
+    """
+    return sum((c.kind in ("ord", "inline") or c.titled_item) and _is_action_title(c.title) for c in nd.children) >= 2
+
+
+def _section_about(par: Node | None, rx: re.Pattern[str]) -> bool:
+    """True when ``par``'s title matches ``rx`` and ``par`` is not itself an item of such a section.
+
+    Under 保障措施, the item ``（一）加强组织领导`` names a safeguard; its own steps
+    (1. 2. …) are parts of it, not safeguards of their own.
+    """
+    if par is None or par.kind == "root" or not rx.search(_fold(par.title)):
+        return False
+    if any(c.kind == "ord" and _SECTION_NAME_RX.match(_fold(c.title)) and rx.search(_fold(c.title))
+           for c in par.children):
+        return False  # 二、基本原则和主要目标 holds the section （一）基本原则, not principles
+    if _SECTION_NAME_RX.match(_fold(par.title)):
+        return True  # （一）基本原则 under 二、基本原则和主要目标 is a section of its own
+    up = par.parent
+    return up is None or up.kind == "root" or not rx.search(_fold(up.title))
+
+
+def _cached_section(state: State, par: Node | None, rx: re.Pattern[str]) -> bool:
+    """``_section_about`` once per heading: it looks at all the heading's children."""
+    key = (id(par), rx.pattern)
+    if key not in state.sections:
+        state.sections[key] = _section_about(par, rx)
+    return state.sections[key]
+
+
+def _principle_parent(state: State, par: Node | None) -> bool:
+    """A heading about principles (工作原则, 基本原则, 编制原则 …), judged on its title."""
+    return _cached_section(state, par, _PRINCIPLE_RX)
+
+
+def _guarantee_parent(state: State, par: Node | None) -> bool:
+    """A heading about safeguards and implementation (保障措施, 组织实施 …)."""
+    return _cached_section(state, par, _GUARANTEE_RX)
+
+
+def _after_principle_lead(par: Node | None, ci: int) -> bool:
+    """True when the nearest plain paragraph before child ``ci`` ends in ``…原则：``.
+
+    Items that follow ``坚持以下原则：`` are principles wherever they sit; the
+    paragraphs after a later plain paragraph are not.
+    """
+    if par is None:
+        return False
+    for sib in reversed(par.children[:ci]):
+        if sib.kind == "para" and not sib.titled_item:
+            return bool(_LEAD_PRINCIPLE_RX.search(_fold(sib.text[-6:])))
+    return False
+
+
+def _paired_title(text: str) -> str:
+    """统筹规划，因地制宜。…: a first sentence of two short parallel phrases is a title whole."""
+    head = BREAK_RX.sub("", text[: max(text.find("。"), 0)]).strip(WS)
+    parts = head.split("，")
+    paired = len(parts) == 2 and all(2 <= len(part) <= 6 for part in parts) and abs(len(parts[0]) - len(parts[1])) <= 1
+    return head if paired else ""
+
+
+def _plain_items(par: Node) -> None:
+    """Under a principles or safeguards heading without numbered or titled items, each
+    paragraph is one.
+
+    ``坚持节约优先，把节约能源资源放在首位……`` states a principle even without an
+    ordinal or a short first sentence, ``各地区要加强组织领导……`` a safeguard; a lead
+    ending in ``：`` is not one.
+    """
+    kids = par.children
+    if any(c.kind != "para" or c.titled_item for c in kids):
+        return
+    plain = [c for c in kids if not c.text.endswith(("：", ":"))]
+    if len(plain) < 2:
+        return
+    for c in plain:
+        c.titled_item = True
+        c.title = _paired_title(c.text) or title_of(c.text)
+
+
+def _split_held_principles(state: State) -> None:
+    """（二）基本原则。坚持统筹推进，…；坚持创新驱动，…。: each 坚持 states one principle."""
+    for nd in state.nodes:
+        if nd.kind != "ord" or nd.style == "dash" or len(nd.text) < 6 or not _PRINCIPLE_RX.search(_fold(nd.title)):
+            continue
+        if any(c.owner is nd for c in nd.children):
+            continue  # already split into its own enumeration
+        seq = [(m.start(), k, 0) for k, m in enumerate(_HOLD_RX.finditer(nd.text), start=1)]
+        if len(seq) < 2:
+            continue
+        items = [x for x in inline_nodes(state.text, nd, "hold", seq) if x is not nd]
+        for it in items:
+            it.parent = nd
+        nd.children[:0] = items
+        for k, c in enumerate(nd.children):
+            c.ci = k
+    state.nodes = [n for n in walk(state.root) if n is not state.root]
+
+
+def _mark_titled_runs(state: State) -> None:
+    """Titled paragraphs become items; plain paragraphs do under principles and safeguards."""
+    for par in [state.root, *state.nodes]:
+        kids = par.children
+        i = 0
+        while i < len(kids):
+            if kids[i].kind == "para" and kids[i].titled:
+                j = i
+                while j < len(kids) and kids[j].kind == "para" and kids[j].titled:
+                    j += 1
+                if j - i >= 2 or _principle_parent(state, par) or _after_principle_lead(par, i):
+                    for x in kids[i:j]:
+                        x.titled_item = True
+                        x.title = title_of(x.text[: x.text.find("。")])
+                i = j
+            else:
+                i += 1
+        if _principle_parent(state, par) or (_guarantee_parent(state, par)
+                                             and _PLAIN_GUARANTEE_RX.search(_fold(par.title))):
+            _plain_items(par)
+
+
+def _mark_questions(state: State) -> None:
+    """The interview form: ``一、…？`` headings, or ``问：`` / bare question lines."""
+    root = state.root
+    qs = [c for c in root.children if c.kind == "ord" and c.style == "cn"]
+    asks = [c for c in qs if c.text.rstrip(WS + "。").endswith(("?", "？"))]
+    qa = len(asks) >= 2 and 2 * len(asks) >= len(qs)
+    if not qa:
+        asks = [c for c in root.children if c.style == "ask"]
+        qa = len(asks) >= 2
+    if qa:
+        for c in asks:
+            c.question = True
+            rest = c.rest if c.rest is not None else c.text
+            c.title = ASK_RX.sub("", rest.strip(WS + "*")).strip(WS + "*").rstrip("?？").strip(WS)
+        state.sections.clear()  # questions now have their whole text as title
+    state.qa = qa
+
+
+def _mark_semantic(state: State) -> None:
+    """Actions, principles and guarantees, numbered 1..n each in reading order."""
+    counters = {"action": 0, "principle": 0, "guarantee": 0}
+    for nd in state.nodes:
+        if nd.question or nd.style == "box" or not (nd.kind in ("ord", "inline") or nd.titled_item):
+            continue
+        sem = None
+        if _is_action_title(nd.title) and not _has_action_child(nd):
+            sem = "action"
+        elif _principle_parent(state, nd.parent) or _after_principle_lead(nd.parent, nd.ci):
+            sem = "principle"
+        elif _guarantee_parent(state, nd.parent):
+            sem = "guarantee"
+        if sem:
+            counters[sem] += 1
+            nd.pkind, nd.number = sem, counters[sem]
+
+
+def mark_kinds(state: State) -> None:
+    """Items and semantic kinds, in the order each step needs the one before."""
+    _split_held_principles(state)
+    _mark_titled_runs(state)
+    _mark_questions(state)
+    _mark_semantic(state)
