@@ -504,6 +504,25 @@ def test_huge_single_line_is_fast():
     check_invariants(text, docs)
 
 
+def test_100_kb_of_dash_lines_under_two_seconds():
+    """Each child looks at its earlier siblings once: one forward pass per parent."""
+    text = "——\n" * (100_000 // 3)
+    t0 = time.perf_counter()
+    (d,) = parse_documents(text, "dash")
+    assert time.perf_counter() - t0 < 2
+    assert len(d.passages) == 100_000 // 3
+    check_invariants(text, [d])
+
+
+def test_64000_repeated_section_lines_are_fast():
+    text = "一、\n" * 64_000
+    t0 = time.perf_counter()
+    (d,) = parse_documents(text, "yi")
+    assert time.perf_counter() - t0 < 6
+    assert [p.id for p in d.passages[:3]] == ["yi/s1", "yi/s1-2", "yi/s1-3"]
+    check_invariants(text, [d])
+
+
 def test_many_lines_are_fast():
     line = "（三）强化绿色低碳发展规划引领。一是加强，二是推进，三是落实。\n——全国统筹。全国一盘棋。\n"
     text = read(CPC) + line * 5000

@@ -92,18 +92,21 @@ def _guarantee_parent(state: State, par: Node | None) -> bool:
     return _cached_section(state, par, _GUARANTEE_RX)
 
 
-def _after_principle_lead(par: Node | None, ci: int) -> bool:
-    """True when the nearest plain paragraph before child ``ci`` ends in ``…原则：``.
+def _is_principle_lead(nd: Node) -> bool:
+    """A paragraph ending in ``…原则：``: the items after it are principles wherever they sit."""
+    return bool(_LEAD_PRINCIPLE_RX.search(_fold(nd.text[-6:])))
 
-    Items that follow ``坚持以下原则：`` are principles wherever they sit; the
-    paragraphs after a later plain paragraph are not.
-    """
-    if par is None:
-        return False
-    for sib in reversed(par.children[:ci]):
-        if sib.kind == "para" and not sib.titled_item:
-            return bool(_LEAD_PRINCIPLE_RX.search(_fold(sib.text[-6:])))
-    return False
+
+def _principle_leads(par: Node) -> list[bool]:
+    """For each child of ``par``: whether the nearest plain paragraph before it is a lead
+    ending in ``…原则：``. One forward pass: a later plain paragraph ends the lead's reach."""
+    out: list[bool] = []
+    lead = False
+    for c in par.children:
+        out.append(lead)
+        if c.kind == "para" and not c.titled_item:
+            lead = _is_principle_lead(c)
+    return out
 
 
 def _paired_title(text: str) -> str:
@@ -156,18 +159,23 @@ def _mark_titled_runs(state: State) -> None:
     """Titled paragraphs become items; plain paragraphs do under principles and safeguards."""
     for par in [state.root, *state.nodes]:
         kids = par.children
+        lead = False  # the nearest plain paragraph so far ends in …原则：
         i = 0
         while i < len(kids):
             if kids[i].kind == "para" and kids[i].titled:
                 j = i
                 while j < len(kids) and kids[j].kind == "para" and kids[j].titled:
                     j += 1
-                if j - i >= 2 or _principle_parent(state, par) or _after_principle_lead(par, i):
+                if j - i >= 2 or lead or _principle_parent(state, par):
                     for x in kids[i:j]:
                         x.titled_item = True
                         x.title = title_of(x.text[: x.text.find("。")])
+                else:
+                    lead = _is_principle_lead(kids[j - 1])  # a single titled paragraph stays plain
                 i = j
             else:
+                if kids[i].kind == "para":
+                    lead = _is_principle_lead(kids[i])
                 i += 1
         if _principle_parent(state, par) or (_guarantee_parent(state, par)
                                              and _PLAIN_GUARANTEE_RX.search(_fold(par.title))):
@@ -192,16 +200,23 @@ def _mark_questions(state: State) -> None:
     state.qa = qa
 
 
+def _led(leads: dict[int, list[bool]], par: Node) -> list[bool]:
+    if id(par) not in leads:
+        leads[id(par)] = _principle_leads(par)
+    return leads[id(par)]
+
+
 def _mark_semantic(state: State) -> None:
     """Actions, principles and guarantees, numbered 1..n each in reading order."""
     counters = {"action": 0, "principle": 0, "guarantee": 0}
+    leads: dict[int, list[bool]] = {}  # per parent, see _principle_leads
     for nd in state.nodes:
         if nd.question or nd.style == "box" or not (nd.kind in ("ord", "inline") or nd.titled_item):
             continue
         sem = None
         if _is_action_title(nd.title) and not _has_action_child(nd):
             sem = "action"
-        elif _principle_parent(state, nd.parent) or _after_principle_lead(nd.parent, nd.ci):
+        elif _principle_parent(state, nd.parent) or nd.parent is not None and _led(leads, nd.parent)[nd.ci]:
             sem = "principle"
         elif _guarantee_parent(state, nd.parent):
             sem = "guarantee"

@@ -7,6 +7,7 @@ Every pass reads lines through these; none of them decides anything by itself.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Whitespace (everything str.isspace() accepts) plus zero-width characters and BOM.
 WS = (
@@ -129,8 +130,12 @@ def _circ_value(ch: str) -> int:
     return o - 0x32B1 + 36
 
 
+@lru_cache(maxsize=4096)
 def ordinal(s: str) -> tuple[str, str, int | None, int] | None:
-    """(style, label, value, length of label and of any Markdown marks before it)."""
+    """(style, label, value, length of label and of any Markdown marks before it).
+
+    Cached: the passes ask about the same line several times (a line, then the line
+    before it deciding whether it continues a cut heading)."""
     skip = md_skip(s)
     head = s[skip:skip + 16]
     for style, rx in ORDINALS:
