@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING
 
 from . import index as ix
 from .model import CarbonError, Document
-from .resources import seed_file
+from .resources import data_file, seed_file
 from .store import Home
 from .text import Pipeline, pipeline_key
 
@@ -57,7 +57,8 @@ PARALLEL_CHARS = 1_000_000
 MAX_WORKERS = 4
 
 # The code that decides what is indexed; a package counts with every module in it.
-_SOURCES = ("outline", "text.py", "index.py")
+_SOURCES = ("outline", "section_words.py", "text.py", "index.py")
+_DATA = ("section_words.tsv",)  # the outline's vocabulary (the pipeline's own is in pipeline_key)
 
 
 def _quiet(_: str) -> None:
@@ -119,6 +120,8 @@ def _build_key(package: Path = Path(__file__).parent) -> str:
     digest = hashlib.sha256(f"{ix.SCHEMA_VERSION}:{pipeline_key()}".encode())
     for path in source_files(package):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    for name in _DATA:
+        digest.update(data_file(name).read_bytes())
     digest.update(seed_file().read_bytes())
     return digest.hexdigest()[:16]
 

@@ -320,3 +320,17 @@ def test_editing_any_outline_module_changes_the_build_key(tmp_path):
             handle.write("\n# edited\n")
         keys.add(catalog._build_key(package))
     assert len(keys) == len(modules) + 1
+
+
+def test_a_section_word_change_rebuilds_the_index(cli, home, tmp_path, monkeypatch):
+    """A word added to section_words.tsv changes what the outline marks, so the index."""
+    from carbon_cli import catalog
+
+    cli("guarantees", "--list", "--json")
+    before = _build_key(home)
+    table = tmp_path / "section_words.tsv"
+    table.write_text(resources.data_file("section_words.tsv").read_text(encoding="utf-8")
+                     + "guarantee\tin\t支撑体系\t-\n", encoding="utf-8")
+    monkeypatch.setattr(catalog, "data_file", lambda name: table if name == "section_words.tsv" else resources.data_file(name))
+    assert cli("guarantees", "--list", "--json").code == 0
+    assert _build_key(home) != before

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from carbon_cli.model import Document
 from carbon_cli.outline import cn_number, parse_documents, title_of
+from carbon_cli.section_words import query_words
 
 ROOT = Path(__file__).resolve().parent.parent
 FIX = ROOT / "tests" / "fixtures"
@@ -976,6 +977,23 @@ def test_traditional_characters_read_alike():
     assert titles(d, "principle") == ["統籌推進", "重點突破"]
     assert titles(d, "action") == ["能源綠色低碳轉型行動"]
     assert titles(d, "guarantee") == ["加強組織領導"]
+
+
+def test_traditional_headings_are_folded_as_every_text_is():
+    """規劃 and 舉措 are folded by OpenCC, as queries and documents are, not by a list of characters."""
+    text = ("某某規劃\n一、發展原則\n（一）統籌推進。全局謀劃。\n二、規劃實施\n（一）健全協調機制。明確責任。\n"
+            "三、保障舉措\n各地區要加強組織領導，落實責任。\n各部門要強化監測評估，定期調度。\n")
+    (d,) = parse_documents(text, "tf")
+    assert titles(d, "principle") == ["統籌推進"]
+    assert titles(d, "guarantee") == ["健全協調機制", "各地區要加強組織領導", "各部門要強化監測評估"]
+
+
+@pytest.mark.parametrize(("word", "kind"), query_words(), ids=[w for w, _ in query_words()])
+def test_every_query_word_of_a_kind_names_its_section_in_a_document(word, kind):
+    """One table: the word that asks for a kind's items also makes a heading hold them."""
+    text = f"某某方案\n一、{word}\n（一）加强统筹协调。明确责任分工。\n（二）强化监测评估。定期调度。\n"
+    (d,) = parse_documents(text, "qw")
+    assert titles(d, kind) == ["加强统筹协调", "强化监测评估"]
 
 
 def test_answer_with_its_own_numbered_sections_stays_under_its_question():

@@ -16,37 +16,18 @@ from __future__ import annotations
 
 import re
 
+from carbon_cli.section_words import KINDS
+
 from .marks import ASK_RX, BREAK_RX, WS, title_of
+from .sections import fold, is_lead, is_section_name, names_section, plain_items_count
 from .state import Node, State, walk
 from .tree import inline_nodes
 
-_PRINCIPLE_RX = re.compile(r"原则")
-# Judged on a heading's title only: a long heading line that mentions 贯彻落实 or
-# 保障 in passing is not a section about safeguards.
-_GUARANTEE_RX = re.compile(
-    r"保障措施|政策保障|保障机制|支撑保障|保障支撑|监督保障|组织保障|实施保障|保障体系|条件保障|要素保障|"
-    r"^(?:加强|强化|完善|健全)?(?:工作)?保障$|组织实施|组织领导|规划实施|实施机制|"
-    r"(?:确保|保障).{0,30}(?:落实|落地|见效|实施)|"
-    r"(?:推动|推进|抓好|做好|促进).{0,6}《[^》]{1,40}》.{0,10}(?:落实|落地|见效|实施)|"
-    r"贯彻落实|抓好落实|推动落实|狠抓落实|落实落地|(?<!总体)工作要求|^(?:有关|相关|其他)?要求$")
-_LEAD_PRINCIPLE_RX = re.compile(r"原则[：:]$")
-# A safeguards heading whose plain paragraphs are each a safeguard: one that names the
-# section, not one that mentions 落实 in passing.
-_PLAIN_GUARANTEE_RX = re.compile(r"保障措施|保障机制|保障支撑|政策保障|组织保障|实施保障|组织实施|工作要求$|^(?:有关|相关|其他)?要求$")
-_SECTION_NAME_RX = re.compile(r"^.{0,4}(?:原则|保障措施|政策保障|组织实施|组织保障|保障机制|实施保障)$")
 _HOLD_RX = re.compile(r"(?<=[。；;])[ \t\u3000]*坚持")  # a principle stated inside its heading's paragraph
-
-# Traditional forms of the characters the semantic rules look for, so a document
-# reprinted in traditional characters (原則, 行動, 組織實施 …) is read alike.
-_TRAD = str.maketrans("則動組織實領導確貫徹見劃機體進問記", "则动组织实领导确贯彻见划机体进问记")
-
-
-def _fold(s: str) -> str:
-    return s.translate(_TRAD)
 
 
 def _is_action_title(title: str) -> bool:
-    return _fold(title).endswith("行动")
+    return fold(title).endswith("行动")
 
 
 def _has_action_child(nd: Node) -> bool:
@@ -57,55 +38,45 @@ def _has_action_child(nd: Node) -> bool:
     return sum((c.kind in ("ord", "inline") or c.titled_item) and _is_action_title(c.title) for c in nd.children) >= 2
 
 
-def _section_about(par: Node | None, rx: re.Pattern[str]) -> bool:
-    """True when ``par``'s title matches ``rx`` and ``par`` is not itself an item of such a section.
+def _section_about(par: Node | None, kind: str) -> bool:
+    """True when ``par``'s title names a section of ``kind`` and ``par`` is not itself an
+    item of such a section.
 
     Under 保障措施, the item ``（一）加强组织领导`` names a safeguard; its own steps
     (1. 2. …) are parts of it, not safeguards of their own.
     """
-    if par is None or par.kind == "root" or not rx.search(_fold(par.title)):
+    if par is None or par.kind == "root" or not names_section(kind, par.title):
         return False
-    if any(c.kind == "ord" and _SECTION_NAME_RX.match(_fold(c.title)) and rx.search(_fold(c.title))
-           for c in par.children):
+    if any(c.kind == "ord" and is_section_name(kind, c.title) for c in par.children):
         return False  # 二、基本原则和主要目标 holds the section （一）基本原则, not principles
-    if _SECTION_NAME_RX.match(_fold(par.title)):
+    if is_section_name(kind, par.title):
         return True  # （一）基本原则 under 二、基本原则和主要目标 is a section of its own
     up = par.parent
-    return up is None or up.kind == "root" or not rx.search(_fold(up.title))
+    return up is None or up.kind == "root" or not names_section(kind, up.title)
 
 
-def _cached_section(state: State, par: Node | None, rx: re.Pattern[str]) -> bool:
-    """``_section_about`` once per heading: it looks at all the heading's children."""
-    key = (id(par), rx.pattern)
+def _section(state: State, par: Node | None, kind: str) -> bool:
+    """``_section_about`` once per heading and kind: it looks at all the heading's children."""
+    key = (id(par), kind)
     if key not in state.sections:
-        state.sections[key] = _section_about(par, rx)
+        state.sections[key] = _section_about(par, kind)
     return state.sections[key]
 
 
-def _principle_parent(state: State, par: Node | None) -> bool:
-    """A heading about principles (工作原则, 基本原则, 编制原则 …), judged on its title."""
-    return _cached_section(state, par, _PRINCIPLE_RX)
-
-
-def _guarantee_parent(state: State, par: Node | None) -> bool:
-    """A heading about safeguards and implementation (保障措施, 组织实施 …)."""
-    return _cached_section(state, par, _GUARANTEE_RX)
-
-
-def _is_principle_lead(nd: Node) -> bool:
+def _opens_items(nd: Node) -> bool:
     """A paragraph ending in ``…原则：``: the items after it are principles wherever they sit."""
-    return bool(_LEAD_PRINCIPLE_RX.search(_fold(nd.text[-6:])))
+    return any(is_lead(kind, nd.text) for kind in KINDS)
 
 
-def _principle_leads(par: Node) -> list[bool]:
-    """For each child of ``par``: whether the nearest plain paragraph before it is a lead
-    ending in ``…原则：``. One forward pass: a later plain paragraph ends the lead's reach."""
+def _leads(par: Node, kind: str) -> list[bool]:
+    """For each child of ``par``: whether the nearest plain paragraph before it is a lead of
+    ``kind``. One forward pass: a later plain paragraph ends the lead's reach."""
     out: list[bool] = []
     lead = False
     for c in par.children:
         out.append(lead)
         if c.kind == "para" and not c.titled_item:
-            lead = _is_principle_lead(c)
+            lead = is_lead(kind, c.text)
     return out
 
 
@@ -139,9 +110,9 @@ def _plain_items(par: Node) -> None:
 def _split_held_principles(state: State) -> None:
     """（二）基本原则。坚持统筹推进，…；坚持创新驱动，…。: each 坚持 states one principle."""
     for nd in state.nodes:
-        if nd.kind != "ord" or nd.style == "dash" or len(nd.text) < 6 or not _PRINCIPLE_RX.search(_fold(nd.title)):
+        if nd.kind != "ord" or nd.style == "dash" or len(nd.text) < 6:
             continue
-        if any(c.owner is nd for c in nd.children):
+        if any(c.owner is nd for c in nd.children) or not names_section("principle", nd.title):
             continue  # already split into its own enumeration
         seq = [(m.start(), k, 0) for k, m in enumerate(_HOLD_RX.finditer(nd.text), start=1)]
         if len(seq) < 2:
@@ -159,26 +130,27 @@ def _mark_titled_runs(state: State) -> None:
     """Titled paragraphs become items; plain paragraphs do under principles and safeguards."""
     for par in [state.root, *state.nodes]:
         kids = par.children
-        lead = False  # the nearest plain paragraph so far ends in …原则：
+        if not kids:
+            continue
+        lead = False  # the nearest plain paragraph so far opens items (…原则：)
         i = 0
         while i < len(kids):
             if kids[i].kind == "para" and kids[i].titled:
                 j = i
                 while j < len(kids) and kids[j].kind == "para" and kids[j].titled:
                     j += 1
-                if j - i >= 2 or lead or _principle_parent(state, par):
+                if j - i >= 2 or lead or _section(state, par, "principle"):
                     for x in kids[i:j]:
                         x.titled_item = True
                         x.title = title_of(x.text[: x.text.find("。")])
                 else:
-                    lead = _is_principle_lead(kids[j - 1])  # a single titled paragraph stays plain
+                    lead = _opens_items(kids[j - 1])  # a single titled paragraph stays plain
                 i = j
             else:
                 if kids[i].kind == "para":
-                    lead = _is_principle_lead(kids[i])
+                    lead = _opens_items(kids[i])
                 i += 1
-        if _principle_parent(state, par) or (_guarantee_parent(state, par)
-                                             and _PLAIN_GUARANTEE_RX.search(_fold(par.title))):
+        if any(_section(state, par, kind) and plain_items_count(kind, par.title) for kind in KINDS):
             _plain_items(par)
 
 
@@ -200,26 +172,30 @@ def _mark_questions(state: State) -> None:
     state.qa = qa
 
 
-def _led(leads: dict[int, list[bool]], par: Node) -> list[bool]:
-    if id(par) not in leads:
-        leads[id(par)] = _principle_leads(par)
-    return leads[id(par)]
+def _semantic_kind(state: State, nd: Node, leads: dict[tuple[int, str], list[bool]]) -> str:
+    """action, principle, guarantee or "" for an item ``nd``."""
+    if _is_action_title(nd.title) and not _has_action_child(nd):
+        return "action"
+    par = nd.parent
+    for kind in KINDS:
+        if _section(state, par, kind):
+            return kind
+        if par is not None:
+            if (id(par), kind) not in leads:
+                leads[(id(par), kind)] = _leads(par, kind)
+            if leads[(id(par), kind)][nd.ci]:
+                return kind
+    return ""
 
 
 def _mark_semantic(state: State) -> None:
     """Actions, principles and guarantees, numbered 1..n each in reading order."""
     counters = {"action": 0, "principle": 0, "guarantee": 0}
-    leads: dict[int, list[bool]] = {}  # per parent, see _principle_leads
+    leads: dict[tuple[int, str], list[bool]] = {}
     for nd in state.nodes:
         if nd.question or nd.style == "box" or not (nd.kind in ("ord", "inline") or nd.titled_item):
             continue
-        sem = None
-        if _is_action_title(nd.title) and not _has_action_child(nd):
-            sem = "action"
-        elif _principle_parent(state, nd.parent) or nd.parent is not None and _led(leads, nd.parent)[nd.ci]:
-            sem = "principle"
-        elif _guarantee_parent(state, nd.parent):
-            sem = "guarantee"
+        sem = _semantic_kind(state, nd, leads)
         if sem:
             counters[sem] += 1
             nd.pkind, nd.number = sem, counters[sem]

@@ -84,7 +84,7 @@ class State:
     title: str = ""
     used: set[str] = field(default_factory=set)
     dup: dict[str, int] = field(default_factory=dict)
-    sections: dict[tuple[int, str], bool] = field(default_factory=dict)  # cache of kinds.section_about
+    sections: dict[tuple[int, str], bool] = field(default_factory=dict)  # (heading, kind): kinds._section_about
 
     def content(self) -> list[Line]:
         """The lines that are not page metadata."""
