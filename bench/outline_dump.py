@@ -3,7 +3,7 @@
 Each document is read as ``carbon add`` reads it (``readers.read_file``) and parsed
 with ``parse_documents``; the dump holds, per document, one line with its id and
 title, then one line per passage: id, kind, title and section path (titles of the
-enclosing headings joined by `` › ``), TAB-separated. ``tests/test_golden.py``
+enclosing headings joined by `` › ``), TAB-separated. ``tests/test_outline_golden.py``
 checks that the parser's output equals ``tests/golden/outline.txt``; a change of the
 parser's behaviour shows up as a diff of that file, reviewed in the commit that
 makes it.

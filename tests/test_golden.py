@@ -1,34 +1,29 @@
-"""The outline of every fixture and of the seed equals the reviewed golden dump.
+"""The ranker reproduces its golden dump: every judged query's top ten, scores to the last bit.
 
-A change of the parser's behaviour is a diff of ``tests/golden/outline.txt``; after
-reviewing it, regenerate the file with ``.venv/bin/python bench/outline_dump.py --write``
-and explain the diff in the commit that makes it.
+``tests/golden/ranking.tsv`` was written by ``tests/golden/dump_ranking.py``; a
+refactoring of the search or the scorer must leave it as it is, byte for byte.
 """
 
 from __future__ import annotations
 
-import difflib
-import sys
+import importlib.util
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-
-import outline_dump  # noqa: E402
+GOLDEN = Path(__file__).resolve().parent / "golden"
 
 
-def test_every_fixture_outline_equals_the_golden_dump():
-    want = outline_dump.GOLDEN.read_text(encoding="utf-8")
-    got = outline_dump.dump()
-    if got != want:
-        diff = "".join(difflib.unified_diff(want.splitlines(keepends=True), got.splitlines(keepends=True),
-                                            "tests/golden/outline.txt", "parser output", n=1))
-        raise AssertionError(f"the outline changed; review, then run "
-                             f".venv/bin/python bench/outline_dump.py --write\n{diff}")
+def _dump_module():  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location("dump_ranking", GOLDEN / "dump_ranking.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-def test_the_dump_covers_every_fixture_document():
-    names = {name for name, _ in outline_dump.parsed()}
-    assert "seed" in names
-    assert "synthetic_gov_cn_page.html" in names
-    assert not any(name.startswith(("expected/", "SOURCES")) for name in names)
-    assert len(names) == len(outline_dump.fixture_files()) + 1
+def test_every_judged_query_ranks_and_scores_as_the_golden_dump(home: Path, shared_cache: Path) -> None:
+    expected = (GOLDEN / "ranking.tsv").read_text(encoding="utf-8").splitlines()
+    actual = _dump_module().dump(shared_cache).splitlines()
+    assert len(actual) > 3000
+    changed = [(want, got) for want, got in zip(expected, actual) if want != got]
+    assert not changed[:5], f"{len(changed)} lines differ, the first: {changed[:5]}"
+    assert len(actual) == len(expected)

@@ -109,6 +109,7 @@ def _plain_items(par: Node) -> None:
 
 def _split_held_principles(state: State) -> None:
     """（二）基本原则。坚持统筹推进，…；坚持创新驱动，…。: each 坚持 states one principle."""
+    split = False
     for nd in state.nodes:
         if nd.kind != "ord" or nd.style == "dash" or len(nd.text) < 6:
             continue
@@ -123,7 +124,9 @@ def _split_held_principles(state: State) -> None:
         nd.children[:0] = items
         for k, c in enumerate(nd.children):
             c.ci = k
-    state.nodes = [n for n in walk(state.root) if n is not state.root]
+        split = True
+    if split:
+        state.nodes = [n for n in walk(state.root) if n is not state.root]
 
 
 def _mark_titled_runs(state: State) -> None:

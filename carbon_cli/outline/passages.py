@@ -63,13 +63,14 @@ def _paths(root: Node) -> None:
             c.path = seg if par is root else f"{par.path}.{seg}"
 
 
-def _section(nd: Node) -> tuple[str, ...]:
-    out: list[str] = []
-    p = nd.parent
-    while p is not None and p.kind != "root":
-        out.append(p.title or p.text[:60])
-        p = p.parent
-    return tuple(reversed(out))
+def _section(nd: Node, known: dict[int, tuple[str, ...]]) -> tuple[str, ...]:
+    """Titles of the headings ``nd`` sits in, outermost first; ``known`` holds each parent's."""
+    par = nd.parent
+    if par is None or par.kind == "root":
+        return ()
+    if id(par) not in known:
+        known[id(par)] = (*_section(par, known), par.title or par.text[:60])
+    return known[id(par)]
 
 
 def _special_runs(state: State) -> list[list[Line]]:
@@ -130,10 +131,10 @@ def _emit_answer(state: State, nd: Node, parent_id: str | None, section: tuple[s
     _emit_run(state, f"answer/{par.value}", "answer", kids[i:j + 1], parent_id, section, par.value)
 
 
-def _emit_node(state: State, nd: Node) -> None:
+def _emit_node(state: State, nd: Node, sections: dict[int, tuple[str, ...]]) -> None:
     par = nd.parent
     parent_id = par.pid if par is not None and par.kind != "root" else None
-    section = _section(nd)
+    section = _section(nd, sections)
     if nd.kind == "para":
         if nd.emitted:
             return
@@ -199,7 +200,9 @@ def emit_passages(state: State) -> None:
     items: list[tuple[int, Callable[[], None]]] = []
     items.extend((run[0].start, partial(_emit_special, state, run)) for run in specials)
     items.extend((run[0].start, partial(_emit_run, state, local, local, run, None, ())) for run in preamble)
-    items.extend((nd.start, partial(_emit_node, state, nd)) for nd in state.nodes if id(nd) not in in_preamble)
+    sections: dict[int, tuple[str, ...]] = {}
+    items.extend((nd.start, partial(_emit_node, state, nd, sections)) for nd in state.nodes
+                 if id(nd) not in in_preamble)
     items.sort(key=lambda x: x[0])
     for _, emit in items:
         emit()

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from carbon_cli.model import Passage
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     """One non-blank source line (or several joined), trimmed, and what it was read as."""
 
@@ -28,7 +28,7 @@ class Line:
         return self.idx if self.last < 0 else self.last
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Node:
     """A unit of the body: an ordinal line, a paragraph, or an item inside a paragraph."""
 
