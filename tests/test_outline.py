@@ -1180,3 +1180,16 @@ def test_semantic_views(path, doc, principles, actions, guarantees):
     assert titles(d, "principle") == principles
     assert titles(d, "action") == actions
     assert titles(d, "guarantee") == guarantees
+
+
+def test_an_empty_metadata_cell_takes_nothing_from_the_next_line():
+    """gov.cn tables keep each value beside its key; 主 题 词： alone is an empty cell, not the title's key."""
+    text = ("索 引 号：\t 000014349/2019-00007\t 主题分类：\t 综合政务\n发文字号：\t 国发〔2019〕5号\n主 题 词：\n"
+            "国务院关于在某某领域全面推行\n某某监管的意见\n国发〔2019〕5号\n各省、自治区、直辖市人民政府：\n一、总体要求\n推进工作。\n")
+    (d,) = parse_documents(text, "ec")
+    assert d.title == "国务院关于在某某领域全面推行某某监管的意见"
+    assert "主题词" not in d.meta
+    text = "发布机构：\n文件有效性：\n公开事项名称：某某通知\n某某局关于某某的通知\n一、总体要求\n推进工作。\n"
+    (d,) = parse_documents(text, "ek")
+    assert d.title == "某某局关于某某的通知"
+    assert [p.kind for p in d.passages] == ["title", "heading", "paragraph"]

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import re
 
-from .marks import PIPES, SENTENCE_PUNCT, WS, md_skip, ordinal
+from .marks import PIPES, SENTENCE_PUNCT, WS, is_cell_row, md_skip, ordinal
 from .state import State
 
 META_KEYS = ["索引号", "主题分类", "发文机关", "成文日期", "标题", "发文字号", "文号",
              "发布日期", "发布时间", "来源", "信息来源", "文章来源", "主题词", "访问次数",
              "浏览次数", "阅读次数", "点击数", "生效日期", "有效性", "作者", "责任编辑",
              "字号", "字体", "公文种类", "发布机构", "体裁分类", "当前位置", "浏览量",
-             "您的位置", "编辑", "发布者", "点击量", "阅读量", "稿件来源", "发文单位", "成文时间"]
+             "您的位置", "编辑", "发布者", "点击量", "阅读量", "稿件来源", "发文单位", "成文时间",
+             "公开事项名称", "制发日期", "文件有效性", "信息名称", "公开方式", "公开范围", "生成日期", "所属机构",
+             "效力状态", "时效性", "实施日期", "施行日期", "公布日期", "失效日期", "文件编号", "发布单位", "发文日期",
+             "登记号", "统一编号", "信息分类", "内容分类", "组配分类", "发文时间", "废止日期"]
 _META_KEYSET = frozenset(META_KEYS)
 _KEY_ALT = "|".join(r"[ \t\u3000]*".join(re.escape(c) for c in k)
                     for k in sorted(META_KEYS, key=len, reverse=True))
@@ -121,9 +124,12 @@ def mark_meta(state: State) -> None:
     """Page metadata; a key alone on its line (``索 引 号：``) takes the next line as value.
 
     Copying a gov.cn metadata table often puts each cell on its own line, so the
-    value would otherwise be read as the document's title.
+    value would otherwise be read as the document's title. Where the table's rows
+    have held their values beside their keys (``发文字号：\t国发〔2019〕5号``), a key alone
+    (``主 题 词：``) is an empty cell: the next line is the title, not its value.
     """
     lines = state.lines
+    cells_hold_values = False  # a key with its value on its own line: an empty key is empty
     i = 0
     while i < len(lines):
         ln = lines[i]
@@ -134,8 +140,9 @@ def mark_meta(state: State) -> None:
             ln.cls = "meta"
             for k, v in m.items():
                 state.meta.setdefault(k, v)
+            cells_hold_values = cells_hold_values or bool(m) and is_cell_row(ln.text)
             key = _dangling_key(ln.text)
-            if key and i + 1 < len(lines) and _meta_value_like(lines[i + 1].text):
+            if key and not cells_hold_values and i + 1 < len(lines) and _meta_value_like(lines[i + 1].text):
                 lines[i + 1].cls = "meta"
                 state.meta.setdefault(key, lines[i + 1].text)
                 i += 1
