@@ -22,6 +22,7 @@ from functools import cached_property
 
 from .index import kind_term
 from .resources import data_file
+from .section_words import query_words
 from .text import Pipeline
 
 SYNONYM_WEIGHT = 0.6
@@ -127,8 +128,9 @@ class Vocabulary:
 
     @cached_property
     def kind_words(self) -> list[tuple[str, str]]:
-        """(word, kind): 保障措施 asks for guarantees."""
-        return [(self._norm(word), row[0]) for row in _rows("kind_words.tsv") for word in row[1:]]
+        """(word, kind): 保障措施 asks for guarantees (section_words.tsv), 重点任务 for actions."""
+        words = query_words() + [(word, row[0]) for row in _rows("kind_words.tsv") for word in row[1:]]
+        return [(self._norm(word), kind) for word, kind in words]
 
     @cached_property
     def glossary(self) -> dict[tuple[str, ...], tuple[str, ...]]:
