@@ -53,8 +53,8 @@ def docs_list(json_out: bool = JSON) -> None:
 def docs_remove(
     doc_id: str = typer.Argument(..., metavar="ID", autocompletion=complete_doc), json_out: bool = JSON
 ) -> None:
-    """Remove a document you added."""
-    open_catalog().remove(doc_id)
+    """Remove a document you added (its id, or a unique prefix of it)."""
+    doc_id = open_catalog().remove(doc_id)
     if json_out:
         render.emit_json({"removed": doc_id})
     else:
