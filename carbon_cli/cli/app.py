@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 
 import typer
+from typer.core import TyperCommand
 
 from .. import __version__
 
@@ -42,6 +43,22 @@ MODULES = {
     "analyze": "vocab",
     "completion": "shell",
 }
+
+
+class Command(TyperCommand):
+    """A command whose usage line reads as the README writes it,
+    ``carbon search [OPTIONS] QUERY...``, not in Typer's braces (``{query}...``)."""
+
+    def collect_usage_pieces(self, ctx: typer.Context) -> list[str]:
+        return [_plain(piece) for piece in super().collect_usage_pieces(ctx)]
+
+
+def _plain(piece: str) -> str:
+    """``{query}...`` -> ``QUERY...``; optional ``[ID]`` and ``[OPTIONS]`` stay."""
+    if not piece.startswith("{"):
+        return piece
+    name, _, rest = piece[1:].partition("}")
+    return name.upper() + rest
 
 
 def _version(value: bool) -> None:
