@@ -9,6 +9,7 @@ module, so the help lists every command and a typo gets its suggestion.
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 import typer
 from typer.core import TyperCommand
@@ -49,7 +50,7 @@ class Command(TyperCommand):
     """A command whose usage line reads as the README writes it,
     ``carbon search [OPTIONS] QUERY...``, not in Typer's braces (``{query}...``)."""
 
-    def collect_usage_pieces(self, ctx: typer.Context) -> list[str]:
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:  # Click's Context: Typer vendors Click from 0.16
         return [_plain(piece) for piece in super().collect_usage_pieces(ctx)]
 
 
