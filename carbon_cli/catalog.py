@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING
 
 from . import index as ix
 from .model import CarbonError, Document
-from .resources import seed_file
+from .resources import data_file, seed_file
 from .store import Home
 from .text import Pipeline, pipeline_key
 
@@ -56,7 +56,7 @@ PARALLEL_CHARS = 1_000_000
 # workers than it can keep up with would only queue their results in memory.
 MAX_WORKERS = 4
 
-_SOURCES = ("outline.py", "text.py", "index.py")
+_SOURCES = ("outline.py", "text.py", "index.py", "records.py", "references.py")
 
 
 def _quiet(_: str) -> None:
@@ -111,6 +111,7 @@ def _build_key() -> str:
     for name in _SOURCES:
         digest.update((here / name).read_bytes())
     digest.update(seed_file().read_bytes())
+    digest.update(data_file("issuers.tsv").read_bytes())  # records name issuers through it
     return digest.hexdigest()[:16]
 
 

@@ -1,0 +1,326 @@
+"""A document's record: who issued it, its number, when, what kind of document it is,
+and what it forwards: the fields policy libraries (北大法宝, gov.cn/zhengce) put first.
+
+Built from what the outline parser gives a :class:`~carbon_cli.model.Document`: its
+title, its ``meta`` (the fields a web reprint leaves: 发文机关, 发文字号, 成文日期,
+发布日期 …) and its passages of kind ``title``, ``number``, ``signature`` and
+``date``. Nothing is guessed: a field the document does not state is ``None``.
+
+- **issuers**: the authorities before 关于 / 转发 / 印发 in the title
+  (``国家发展改革委 国家能源局关于…`` names two), those of a Q&A's title
+  (``国家能源局有关负责人就…``) or an order's (``生态环境部令``), the signature's
+  lines and the metadata's 发文机关 / 发布机构, each normalised through
+  ``data/issuers.tsv`` and kept once, in that order.
+- **doc_number**: 文号 with its parts: ``发改能源规〔2021〕1051号`` is agency code
+  发改能源规, year 2021, number 1051; 〔〕, [], （） and 號 are read alike.
+- **date_written** (成文日期: metadata, else the date line under the signature) and
+  **date_published** (发布日期 / 发布时间 of the metadata), as ISO dates, from
+  ``二〇二一年七月十五日``, ``2021年7月15日``, ``2021-07-15`` or ``2021/7/15``.
+- **doc_type** (文种): the longest type word the title ends with, parenthesised
+  qualifiers (（试行）, （2022—2030年）) aside.
+- **forwards**: the title a covering notice carries (``国务院关于印发2030年前碳达峰
+  行动方案的通知`` carries ``2030年前碳达峰行动方案``).
+
+Stdlib only, so the query side can use the issuer table without loading the parser.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from .model import Document
+from .resources import data_file
+
+Normalise = Callable[[str], str]
+
+#: 文种, as titles end. The longest one a title ends with is its type.
+DOC_TYPES: tuple[str, ...] = (
+    "通知", "通报", "通告", "公告", "意见", "指导意见", "实施意见", "方案", "实施方案", "行动方案", "工作方案",
+    "规划", "纲要", "计划", "行动计划", "办法", "实施办法", "暂行办法", "条例", "规定", "暂行规定", "细则",
+    "实施细则", "法", "决定", "决议", "批复", "函", "复函", "令", "报告", "指南", "措施", "若干措施",
+    "答记者问", "问答", "解读",
+)
+#: Words that end like a type but are none (核算方法 is not a 法).
+NOT_TYPES: tuple[str, ...] = ("方法", "做法", "想法", "说法")
+
+#: What an unlisted authority's name ends with.
+AUTHORITY_ENDINGS: tuple[str, ...] = (
+    "部", "委", "局", "院", "厅", "署", "办", "会", "行", "政府", "中央", "委员会", "总局", "公司", "中心",
+)
+
+_TRIM_TITLE = " \t\u3000《》"
+_TRAILING_NOTE = re.compile(r"\s*[（(][^（）()]*[）)]\s*$")  # （试行）, （2022—2030年）
+_ISSUER_SPLIT = re.compile(r"[\s\u3000、，,;；]+")
+_TITLE_ISSUERS = re.compile(r"^(?P<who>.+?)(?:关于|转发|印发|有关负责(?:人|同志)|负责(?:人|同志)|令$)")
+_FORWARDS = re.compile(r"(?:印发|转发|发布|颁布|公布)(?P<carried>.+?)的(?:通知|公告|通告|令)$")
+_NUMBER = re.compile(
+    r"^(?P<agency>[^\s〔\[［(（【]*?)\s*[〔\[［(（【]\s*(?P<year>\d{4})\s*[〕\]］)）】]\s*第?(?P<number>\d+)\s*[号號]$"
+)
+_ORDER_NUMBER = re.compile(r"^第\s*(?P<number>\d+)\s*[号號]$")
+_ARABIC_DATE = re.compile(r"(?P<y>\d{4})\s*(?:年|-|/|\.)\s*(?P<m>\d{1,2})\s*(?:月|-|/|\.)\s*(?P<d>\d{1,2})\s*日?")
+_CHINESE_DATE = re.compile(r"(?P<y>[〇○零一二三四五六七八九]{4})年(?P<m>[一二三四五六七八九十]{1,2})月(?P<d>[一二三四五六七八九十]{1,3})日")
+_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0}
+
+WRITTEN_KEYS = ("成文日期", "成文时间")
+PUBLISHED_KEYS = ("发布日期", "发布时间", "公布日期", "印发日期")
+ISSUER_KEYS = ("发文机关", "发布机构", "发文单位", "制发机关")
+NUMBER_KEYS = ("文号", "发文字号")
+
+
+@dataclass(frozen=True)
+class DocNumber:
+    """文号 as written and its parts; a part the number does not have is ``None``."""
+
+    text: str
+    agency: str | None  # 发改能源规
+    year: int | None  # 2021
+    number: int | None  # 1051
+
+
+@dataclass(frozen=True)
+class DocRecord:
+    """The record of one document. ``None``: the document does not say."""
+
+    title: str
+    issuers: tuple[str, ...] | None
+    doc_number: DocNumber | None
+    date_written: str | None
+    date_published: str | None
+    doc_type: str | None
+    forwards: str | None
+
+    @property
+    def date(self) -> str | None:
+        """The date the filters and the date sort use: 成文日期, else 发布日期."""
+        return self.date_written or self.date_published
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["issuers"] = list(self.issuers) if self.issuers else None
+        return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> DocRecord:
+        number = data.get("doc_number")
+        return cls(
+            title=str(data.get("title", "")),
+            issuers=tuple(data["issuers"]) if data.get("issuers") else None,
+            doc_number=DocNumber(**number) if number else None,
+            date_written=data.get("date_written"),
+            date_published=data.get("date_published"),
+            doc_type=data.get("doc_type"),
+            forwards=data.get("forwards"),
+        )
+
+
+# -- issuers -------------------------------------------------------------------------
+
+
+def _plain(text: str) -> str:
+    """The key names are matched by: NFKC, no spaces."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+class Issuers:
+    """``data/issuers.tsv``: any name of an authority to its canonical name."""
+
+    def __init__(self, lines: Iterable[str], normalise: Normalise = _plain) -> None:
+        self.normalise = lambda name: _plain(normalise(name))
+        self.exact: dict[str, str] = {}
+        self.patterns: list[tuple[str, str]] = []  # (ending, canonical ending)
+        for line in lines:
+            if not line.strip() or line.startswith("#"):
+                continue
+            names = [n.strip() for n in line.split("\t") if n.strip()]
+            if names[0].startswith("*"):
+                self.patterns.extend((self.normalise(n[1:]), names[0][1:]) for n in names)
+            else:
+                self.exact.update((self.normalise(n), names[0]) for n in names)
+        self.patterns.sort(key=lambda pattern: -len(pattern[0]))
+
+    def canonical(self, name: str) -> str | None:
+        """The canonical name of an authority, or ``None`` if ``name`` is none."""
+        key = self.normalise(name)
+        if not key:
+            return None
+        if key in self.exact:
+            return self.exact[key]
+        for ending, canonical in self.patterns:
+            if key.endswith(ending) and len(key) > len(ending):
+                return key[: -len(ending)] + canonical
+        if key.endswith(AUTHORITY_ENDINGS) and len(key) >= 3:
+            return key
+        return None
+
+    def split(self, text: str) -> list[str]:
+        """The authorities named in ``text`` (a title's prefix, a signature, 发文机关)."""
+        found = []
+        for part in _ISSUER_SPLIT.split(text.strip()):
+            name = self.canonical(part)
+            if name is None:
+                return []  # a part that is no authority: the text is no list of them
+            found.append(name)
+        return found
+
+
+@lru_cache(maxsize=1)
+def _issuer_lines() -> tuple[str, ...]:
+    return tuple(data_file("issuers.tsv").read_text(encoding="utf-8").splitlines())
+
+
+def issuers_table(normalise: Normalise = _plain) -> Issuers:
+    return Issuers(_issuer_lines(), normalise)
+
+
+def _title_issuers(title: str, table: Issuers) -> list[str]:
+    match = _TITLE_ISSUERS.match(title.strip())
+    return table.split(match.group("who")) if match else []
+
+
+def _signature_issuers(lines: Iterable[str], table: Issuers) -> list[str]:
+    found = []
+    for line in lines:
+        line = line.strip()
+        if line and not _ARABIC_DATE.search(line) and not _CHINESE_DATE.search(line):
+            found.extend(table.split(line))
+    return found
+
+
+# -- numbers and dates ---------------------------------------------------------------
+
+
+def parse_number(text: str) -> DocNumber | None:
+    """``发改能源规〔2021〕1051号`` -> its parts; ``None`` for what is no 文号."""
+    written = text.strip()
+    if written[:1] in "（(" and written[-1:] in "）)":  # a 文号 line of a PDF: （国发〔2021〕23 号）
+        written = written[1:-1].strip()
+    plain = unicodedata.normalize("NFKC", written)
+    match = _NUMBER.match(plain)
+    if match:
+        agency = match.group("agency").strip() or None
+        return DocNumber(written, agency, int(match.group("year")), int(match.group("number")))
+    match = _ORDER_NUMBER.match(plain)
+    if match:
+        return DocNumber(written, None, None, int(match.group("number")))
+    return None
+
+
+def parse_date(text: str) -> str | None:
+    """The first date in ``text`` as ``YYYY-MM-DD``, or ``None``."""
+    plain = unicodedata.normalize("NFKC", text)
+    match = _ARABIC_DATE.search(plain)
+    if match:
+        return _iso(int(match.group("y")), int(match.group("m")), int(match.group("d")))
+    match = _CHINESE_DATE.search(text)
+    if match:
+        year = int("".join(str(_DIGITS[c]) for c in match.group("y")))
+        return _iso(year, _chinese_number(match.group("m")), _chinese_number(match.group("d")))
+    return None
+
+
+def _chinese_number(text: str) -> int:
+    """一 .. 三十一: the numbers of months and days."""
+    if "十" not in text:
+        return _DIGITS[text]
+    tens, _, units = text.partition("十")
+    return (_DIGITS[tens] if tens else 1) * 10 + (_DIGITS[units] if units else 0)
+
+
+def _iso(year: int, month: int, day: int) -> str | None:
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+# -- titles --------------------------------------------------------------------------
+
+
+def bare_title(title: str) -> str:
+    """A title without 《》, spaces around it, and its trailing parenthesised notes."""
+    title = " ".join(title.split()).strip(_TRIM_TITLE)
+    while True:
+        shorter = _TRAILING_NOTE.sub("", title)
+        if shorter == title or not shorter:
+            return title
+        title = shorter
+
+
+def doc_type(title: str) -> str | None:
+    """The 文种 the title ends with (longest match), or ``None``."""
+    bare = bare_title(title)
+    if bare.endswith(NOT_TYPES):
+        return None
+    found = [t for t in DOC_TYPES if bare.endswith(t)]
+    return max(found, key=len) if found else None
+
+
+def forwarded(title: str) -> str | None:
+    """The title a covering notice carries: 印发/转发 X 的通知 -> X."""
+    match = _FORWARDS.search(" ".join(title.split()))
+    if not match:
+        return None
+    carried = match.group("carried").strip(_TRIM_TITLE)
+    return carried or None
+
+
+# -- the record ----------------------------------------------------------------------
+
+
+def _first(meta: Mapping[str, str], keys: Sequence[str]) -> str | None:
+    return next((meta[k] for k in keys if meta.get(k, "").strip()), None)
+
+
+def record_of(document: Document, table: Issuers | None = None) -> DocRecord:
+    """The record of a parsed document."""
+    table = table or issuers_table()
+    texts: dict[str, list[str]] = {}
+    for passage in document.passages:
+        if passage.kind in ("number", "signature", "date"):
+            texts.setdefault(passage.kind, []).append(passage.text)
+    meta = document.meta
+    title = " ".join((meta.get("标题") or document.title).split())  # a reprint's 标题 is never cut
+    issuers = _title_issuers(title, table)
+    for signature in texts.get("signature", []):
+        issuers.extend(_signature_issuers(signature.splitlines(), table))
+    issued_by = _first(meta, ISSUER_KEYS)
+    if issued_by:
+        issuers.extend(table.split(issued_by))
+    number_text = _first(meta, NUMBER_KEYS) or next(iter(texts.get("number", [])), None)
+    number = parse_number(number_text) if number_text else _front_number(document)
+    written = _first(meta, WRITTEN_KEYS)
+    written_date = parse_date(written) if written else None
+    if written_date is None:
+        written_date = next((d for d in map(parse_date, reversed(texts.get("date", []))) if d), None)
+    published = _first(meta, PUBLISHED_KEYS)
+    return DocRecord(
+        title=title,
+        issuers=tuple(dict.fromkeys(issuers)) or None,
+        doc_number=number,
+        date_written=written_date,
+        date_published=parse_date(published) if published else None,
+        doc_type=doc_type(title),
+        forwards=forwarded(title),
+    )
+
+
+FRONT_KINDS = ("title", "preamble", "number")
+
+
+def _front_number(document: Document) -> DocNumber | None:
+    """A 文号 line the parser left inside the front matter (a PDF's （国发〔2021〕23 号）
+    under a repeated title): a line that is a 文号 and nothing else, before the body."""
+    for passage in document.passages:
+        if passage.kind not in FRONT_KINDS:
+            return None
+        for line in passage.text.splitlines():
+            number = parse_number(line)
+            if number is not None and number.year is not None:
+                return number
+    return None
