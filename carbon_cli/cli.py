@@ -9,8 +9,9 @@ call, and string annotations would make it evaluate each one again (2 ms a call)
 
 import sys
 from collections.abc import Sequence
+from enum import Enum
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
@@ -20,6 +21,9 @@ from .catalog import Catalog
 from .index import Index
 from .model import CarbonError, Passage
 from .store import Home
+
+if TYPE_CHECKING:
+    from .records import RecordFilter
 
 app = typer.Typer(
     add_completion=False,
@@ -33,6 +37,11 @@ app.add_typer(docs_app, name="docs")
 
 JSON = typer.Option(False, "--json", help="Write JSON to stdout.")
 DOC = typer.Option(None, "--doc", "-d", help="Only this document (repeatable).")
+ISSUER = typer.Option(None, "--issuer", help="Only documents issued by this authority, any of its names (repeatable).")
+TYPE = typer.Option(None, "--type", help="Only documents of this 文种; 意见 also takes 指导意见 (repeatable).")
+SINCE = typer.Option(None, "--since", help="Only documents dated from this day on (2021, 2021-07, 2021-07-15).")
+UNTIL = typer.Option(None, "--until", help="Only documents dated up to this day; 成文日期, else 发布日期.")
+NUMBER_FILTER = typer.Option(None, "--number", help="Only documents whose 文号 holds this (国发〔2021〕23号) (repeatable).")
 
 
 def warn(message: str) -> None:
@@ -48,12 +57,34 @@ def _open() -> tuple[Catalog, Index]:
     return catalog, catalog.open()
 
 
-def _check_docs(index: Index, docs: list[str] | None) -> list[str]:
+def _check_docs(index: Index, docs: list[str] | None, where: "RecordFilter | None" = None) -> list[str]:
+    """The documents asked for with ``--doc``, narrowed by the record filters."""
     known = index.document_ids() if docs else set()
     for doc in docs or []:
         if doc not in known:
             raise CarbonError(f"no document {doc!r} (see: carbon docs list)")
-    return list(docs or [])
+    if where is None or not where.active:
+        return list(docs or [])
+    from .records import NO_DOCUMENT, issuers_table, scope
+
+    chosen = scope(docs or [], index.records(), where, issuers_table(_catalog().pipeline.normaliser.normalise))
+    if chosen == [NO_DOCUMENT]:
+        sys.stderr.write("carbon: no document matches the record filters (see: carbon docs list)\n")
+    return chosen
+
+
+def _where(
+    issuer: Optional[list[str]], doc_type: Optional[list[str]], since: Optional[str], until: Optional[str],
+    number: Optional[list[str]],
+) -> "RecordFilter":
+    """The record filters of a command line (``--issuer`` … ``--number``)."""
+    from .records import RecordFilter, date_bound
+
+    return RecordFilter(
+        issuers=tuple(issuer or ()), types=tuple(doc_type or ()), numbers=tuple(number or ()),
+        since=date_bound(since, end=False, option="--since") if since else None,
+        until=date_bound(until, end=True, option="--until") if until else None,
+    )
 
 
 def _check_kinds(index: Index, kinds: list[str] | None) -> list[str]:
@@ -77,12 +108,24 @@ def main(
     """Search and analyse Chinese policy documents."""
 
 
+class Sort(str, Enum):
+    relevance = "relevance"
+    date = "date"
+
+
 @app.command()
 def search(
     query: list[str] = typer.Argument(..., help="Words to look for; quotes, +required, -excluded, kind:, doc:."),
     limit: int = typer.Option(10, "--limit", "-n", min=1, help="How many results."),
     kind: Optional[list[str]] = typer.Option(None, "--kind", "-k", help="Only passages of this kind (repeatable)."),
     doc: Optional[list[str]] = DOC,
+    issuer: Optional[list[str]] = ISSUER,
+    doc_type: Optional[list[str]] = TYPE,
+    since: Optional[str] = SINCE,
+    until: Optional[str] = UNTIL,
+    number: Optional[list[str]] = NUMBER_FILTER,
+    sort: Sort = typer.Option(Sort.relevance, "--sort", help="relevance (best first) or date (newest first)."),
+    facets: bool = typer.Option(False, "--facets", help="Count all hits by document, issuer, year and kind."),
     explain: bool = typer.Option(False, "--explain", help="Show the query terms and each hit's scoring."),
     json_out: bool = JSON,
 ) -> None:
@@ -91,8 +134,10 @@ def search(
 
     catalog, index = _open()
     searcher = Searcher(index, catalog.pipeline)
+    docs = _check_docs(index, doc, _where(issuer, doc_type, since, until, number))
     result = searcher.search(
-        " ".join(query), limit=limit, kinds=_check_kinds(index, kind), docs=_check_docs(index, doc), explain=explain
+        " ".join(query), limit=limit, kinds=_check_kinds(index, kind), docs=docs, explain=explain,
+        sort=sort.value, facets=facets or json_out,
     )
     if json_out:
         render.emit_json(render.search_json(result, explain))
@@ -100,6 +145,10 @@ def search(
         if explain:
             render.print_explain_terms(result)
         render.print_search(result)
+        if facets and result.facets is not None:
+            from .render_records import print_facets
+
+            print_facets(result.facets)
         if not result.hits:
             sys.stderr.write(f"carbon: no passage matches {result.query!r}\n")
             for note in searcher.suggestions(result):
@@ -107,10 +156,12 @@ def search(
     raise typer.Exit(0 if result.hits else 1)
 
 
-def _semantic(kind: str, number: Optional[int], list_all: bool, doc: Optional[list[str]], json_out: bool) -> None:
+def _semantic(
+    kind: str, number: Optional[int], list_all: bool, doc: Optional[list[str]], json_out: bool, where: "RecordFilter"
+) -> None:
     """The shared body of ``actions``, ``principles`` and ``guarantees``."""
     _, index = _open()
-    docs = _check_docs(index, doc)
+    docs = _check_docs(index, doc, where)
     items = [p for p in index.passages(kind=kind) if not docs or p.doc in docs]
     if number is not None and not list_all:
         chosen = [p for p in items if p.number == number]
@@ -156,22 +207,23 @@ NUMBER = typer.Argument(None, help="Show this one in full.", min=1)
 LIST = typer.Option(False, "--list", "-l", help="List them, numbered, with titles.")
 
 
-@app.command()
-def actions(number: Optional[int] = NUMBER, list_all: bool = LIST, doc: Optional[list[str]] = DOC, json_out: bool = JSON) -> None:
-    """The actions of each plan (enumerated items titled …行动)."""
-    _semantic("action", number, list_all, doc, json_out)
+def _semantic_command(kind: str, name: str, summary: str) -> None:
+    """Register ``actions``, ``principles`` or ``guarantees``: one command shape, three kinds."""
+
+    def command(
+        number: Optional[int] = NUMBER, list_all: bool = LIST, doc: Optional[list[str]] = DOC,
+        issuer: Optional[list[str]] = ISSUER, doc_type: Optional[list[str]] = TYPE, since: Optional[str] = SINCE,
+        until: Optional[str] = UNTIL, doc_number: Optional[list[str]] = NUMBER_FILTER, json_out: bool = JSON,
+    ) -> None:
+        _semantic(kind, number, list_all, doc, json_out, _where(issuer, doc_type, since, until, doc_number))
+
+    command.__doc__ = summary
+    app.command(name)(command)
 
 
-@app.command()
-def principles(number: Optional[int] = NUMBER, list_all: bool = LIST, doc: Optional[list[str]] = DOC, json_out: bool = JSON) -> None:
-    """The principles a document sets out (编制原则, 基本原则, 工作原则 …)."""
-    _semantic("principle", number, list_all, doc, json_out)
-
-
-@app.command()
-def guarantees(number: Optional[int] = NUMBER, list_all: bool = LIST, doc: Optional[list[str]] = DOC, json_out: bool = JSON) -> None:
-    """The safeguards and implementation measures (保障措施, 组织实施 …)."""
-    _semantic("guarantee", number, list_all, doc, json_out)
+_semantic_command("action", "actions", "The actions of each plan (enumerated items titled …行动).")
+_semantic_command("principle", "principles", "The principles a document sets out (编制原则, 基本原则, 工作原则 …).")
+_semantic_command("guarantee", "guarantees", "The safeguards and implementation measures (保障措施, 组织实施 …).")
 
 
 @app.command()
@@ -246,14 +298,27 @@ def _shown(path: Path) -> str:
 
 
 @docs_app.command("list")
-def docs_list(json_out: bool = JSON) -> None:
-    """Every document in the index, with where it came from."""
+def docs_list(
+    issuer: Optional[list[str]] = ISSUER, doc_type: Optional[list[str]] = TYPE, since: Optional[str] = SINCE,
+    until: Optional[str] = UNTIL, number: Optional[list[str]] = NUMBER_FILTER,
+    sort: Sort = typer.Option(Sort.relevance, "--sort", help="date: newest first (else in library order)."),
+    json_out: bool = JSON,
+) -> None:
+    """Every document in the index, with its record and where it came from."""
+    from .records import sort_by_date
+
     _, index = _open()
-    documents = index.documents()
+    where = _where(issuer, doc_type, since, until, number)
+    chosen = set(_check_docs(index, None, where))
+    documents = [d for d in index.documents() if not where.active or d["id"] in chosen]
+    if sort is Sort.date:
+        documents = sort_by_date(documents)
     if json_out:
         render.emit_json(documents)
     else:
         render.print_documents(documents)
+    if not documents:
+        raise typer.Exit(1)
 
 
 @docs_app.command("remove")

@@ -17,7 +17,7 @@ from typing import Any, Optional
 import typer
 
 from . import render
-from .cli import DOC, JSON, _check_docs, _check_kinds, _open, app
+from .cli import DOC, ISSUER, JSON, NUMBER_FILTER, SINCE, TYPE, UNTIL, _check_docs, _check_kinds, _open, _where, app
 from .model import CarbonError, Passage
 
 TARGET = typer.Argument(
@@ -36,6 +36,13 @@ class Method(str, Enum):
     textrank = "textrank"
 
 
+class By(str, Enum):
+    issuer = "issuer"
+    year = "year"
+    doc = "doc"
+    type = "type"
+
+
 class Format(str, Enum):
     jsonl = "jsonl"
     csv = "csv"
@@ -43,13 +50,13 @@ class Format(str, Enum):
 
 
 def _scope(
-    target: Optional[str], doc: Optional[list[str]], kind: Optional[list[str]], nested: bool = True
+    target: Optional[str], doc: Optional[list[str]], kind: Optional[list[str]], nested: bool = True, where: Any = None
 ) -> tuple[Any, Any, list[Passage], dict]:
     """The catalog, the index, the passages in scope and a description of the scope."""
     from .analysis import select_passages
 
     catalog, index = _open()
-    docs, kinds = _check_docs(index, doc), _check_kinds(index, kind)
+    docs, kinds = _check_docs(index, doc, where), _check_kinds(index, kind)
     passages = select_passages(index, target, docs, kinds, nested=nested)
     return catalog, index, passages, {"id": target, "docs": docs, "kinds": kinds}
 
@@ -186,9 +193,13 @@ def stats(
     top: int = TOP,
     kind: Optional[list[str]] = KIND,
     doc: Optional[list[str]] = DOC,
+    by: Optional[By] = typer.Option(None, "--by", help="Count the frequent terms (or --term) by issuer, year, doc or type."),
     json_out: bool = JSON,
 ) -> None:
     """Sizes, vocabulary and frequent terms; or one term across passages, as a bar chart."""
+    if by is not None:
+        _grouped(by.value, term, target, doc, kind, top, json_out)
+        return
     if term is not None:
         _term_chart(term, target, doc, kind or ["action"], json_out)
         return
@@ -229,6 +240,24 @@ def stats(
         for rank, t in enumerate(result.top_terms, start=1):
             terms.add_row(str(rank), t.term, str(t.count))
         out.print(terms)
+    if not passages:
+        raise _empty(f"no passage in {_described(scope)}")
+
+
+def _grouped(
+    by: str, term: Optional[str], target: Optional[str], doc: Optional[list[str]], kind: Optional[list[str]], top: int,
+    json_out: bool,
+) -> None:
+    from .analysis import statistics_by
+    from .records import groups_of
+    from .render_records import grouped_json, print_grouped
+
+    catalog, index, passages, scope = _scope(target, doc, kind)
+    result = statistics_by(catalog.pipeline, passages, by, groups_of(index.records(), by), top, [term] if term else [])
+    if json_out:
+        render.emit_json({"scope": scope, **grouped_json(result)})
+    elif passages:
+        print_grouped(result, _described(scope))
     if not passages:
         raise _empty(f"no passage in {_described(scope)}")
 
@@ -301,6 +330,11 @@ def export(
     ),
     kind: Optional[list[str]] = EXPORT_KIND,
     doc: Optional[list[str]] = DOC,
+    issuer: Optional[list[str]] = ISSUER,
+    doc_type: Optional[list[str]] = TYPE,
+    since: Optional[str] = SINCE,
+    until: Optional[str] = UNTIL,
+    number: Optional[list[str]] = NUMBER_FILTER,
     json_out: bool = typer.Option(
         False, "--json", help="Without --output: JSON Lines (as --format jsonl). With it: a JSON summary on stdout."
     ),
@@ -312,7 +346,8 @@ def export(
     if json_out and not to_file and fmt not in (None, Format.jsonl):
         raise CarbonError(f"--json without --output writes JSON Lines, not {fmt.value}: drop --json or add --output")
     fmt = fmt or Format.jsonl
-    _, index, passages, scope = _scope(target, doc, kind, nested=False)
+    where = _where(issuer, doc_type, since, until, number)
+    _, index, passages, scope = _scope(target, doc, kind, nested=False, where=where)
     if fmt is Format.csv:
         data = encode(to_csv(passages), bom=bom)
     elif fmt is Format.markdown:

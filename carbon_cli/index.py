@@ -486,6 +486,14 @@ class Index:
                 found[row[0]] = row_to_passage(row)
         return found
 
+    def places_by_pid(self, pids: Sequence[int]) -> dict[int, tuple[str, str]]:
+        """pid -> (document, kind): what facets count and the date sort orders by."""
+        found: dict[int, tuple[str, str]] = {}
+        for chunk, marks in _chunks(pids):
+            for pid, doc, kind in self.conn.execute(f"SELECT pid, doc, kind FROM passages WHERE pid IN ({marks})", chunk):
+                found[pid] = (doc, kind)
+        return found
+
     def norms_by_pid(self, pids: Sequence[int], *, sections: bool = False) -> dict[int, tuple[str, str]]:
         """pid -> (the matching form of its text, its section as stored JSON): what phrases
         and expansions are looked for in, read without building a Passage for each of a

@@ -324,3 +324,146 @@ def _front_number(document: Document) -> DocNumber | None:
             if number is not None and number.year is not None:
                 return number
     return None
+
+
+# -- filters -------------------------------------------------------------------------
+
+#: The document id no document has: a filter that matched no document scopes to it.
+NO_DOCUMENT = "(no document matches)"
+_BRACKETS = str.maketrans({"〔": "[", "〕": "]", "［": "[", "］": "]", "（": "[", "）": "]", "(": "[", ")": "]",
+                           "【": "[", "】": "]", "號": "号"})
+
+
+def number_key(text: str) -> str:
+    """A 文号 as compared: width folded, brackets alike, no spaces."""
+    return "".join(unicodedata.normalize("NFKC", text).translate(_BRACKETS).split())
+
+
+def date_bound(text: str, *, end: bool, option: str = "date") -> str:
+    """``2021`` / ``2021-07`` / ``2021-07-15`` (or any form ``parse_date`` reads) as the
+    first day (``end``: the last day) it covers, ISO."""
+    import calendar
+
+    plain = unicodedata.normalize("NFKC", text).strip()
+    match = re.fullmatch(r"(\d{4})(?:\s*[-/.年]\s*(\d{1,2})\s*月?)?", plain)
+    if match:
+        year, month = int(match.group(1)), int(match.group(2) or 0)
+        if not month:
+            return f"{year:04d}-12-31" if end else f"{year:04d}-01-01"
+        if 1 <= month <= 12:
+            last = calendar.monthrange(year, month)[1] if end else 1
+            return f"{year:04d}-{month:02d}-{last:02d}"
+    day = parse_date(plain)
+    if day is None:
+        from .model import CarbonError
+
+        raise CarbonError(f"{option}: {text!r} is not a date; write 2021, 2021-07 or 2021-07-15")
+    return day
+
+
+@dataclass(frozen=True)
+class RecordFilter:
+    """Which documents a command looks at, by their records. Each field given must
+    hold (AND); the values of one field are alternatives (OR). A document whose record
+    does not know a field is left out by a filter on it."""
+
+    issuers: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()  # 意见 also matches 指导意见 and 实施意见: a type matches the types ending with it
+    since: str | None = None  # ISO days, inclusive, on 成文日期 (else 发布日期)
+    until: str | None = None
+    numbers: tuple[str, ...] = ()  # a 文号, or a part of one
+    years: tuple[str, ...] = ()
+
+    @property
+    def active(self) -> bool:
+        return bool(self.issuers or self.types or self.since or self.until or self.numbers or self.years)
+
+    def matches(self, record: Mapping[str, Any], table: Issuers) -> bool:
+        day = record.get("date_written") or record.get("date_published")
+        if (self.since or self.until or self.years) and not day:
+            return False
+        if self.since and day < self.since or self.until and day > self.until:
+            return False
+        if self.years and day[:4] not in self.years:
+            return False
+        if self.issuers:
+            held = set(record.get("issuers") or ())
+            if not any((table.canonical(name) or table.normalise(name)) in held for name in self.issuers):
+                return False
+        if self.types:
+            kind = record.get("doc_type") or ""
+            if not any(kind and kind.endswith(t) for t in self.types):
+                return False
+        if self.numbers:
+            number = number_key(((record.get("doc_number") or {}).get("text")) or "")
+            if not any(number and number_key(n) in number for n in self.numbers):
+                return False
+        return True
+
+
+def select(records: Mapping[str, Mapping[str, Any]], where: RecordFilter, table: Issuers) -> list[str]:
+    """The ids of the documents whose records pass ``where``, in library order."""
+    return [doc for doc, record in records.items() if where.matches(record, table)]
+
+
+def scope(
+    docs: Sequence[str], records: Mapping[str, Mapping[str, Any]], where: RecordFilter, table: Issuers
+) -> list[str]:
+    """``docs`` (no restriction when empty) narrowed by ``where``: the documents a
+    search or a listing may answer from; ``[NO_DOCUMENT]`` when none may."""
+    if not where.active:
+        return list(docs)
+    chosen = [doc for doc in select(records, where, table) if not docs or doc in docs]
+    return chosen or [NO_DOCUMENT]
+
+
+def facets(
+    places: Iterable[tuple[str, str]], records: Mapping[str, Mapping[str, Any]]
+) -> dict[str, dict[str, int]]:
+    """Counts of hits, given as (document, kind), by document, issuer, year and kind,
+    most first. A hit of a joint document counts once for each issuer; a hit of a
+    document without a date or issuer counts under ``unknown``."""
+    from collections import Counter
+
+    counts: dict[str, Counter[str]] = {name: Counter() for name in ("doc", "issuer", "year", "kind")}
+    for doc, kind in places:
+        record = records.get(doc, {})
+        day = record.get("date_written") or record.get("date_published")
+        counts["doc"][doc] += 1
+        counts["kind"][kind] += 1
+        counts["year"][day[:4] if day else UNKNOWN] += 1
+        for issuer in record.get("issuers") or [UNKNOWN]:
+            counts["issuer"][issuer] += 1
+    return {name: dict(counter.most_common()) for name, counter in counts.items()}
+
+
+UNKNOWN = "unknown"
+
+
+def sort_by_date(documents: Sequence[Mapping[str, Any]]) -> list[Any]:
+    """Documents (as ``Index.documents`` lists them) newest first, undated last."""
+    def day(doc: Mapping[str, Any]) -> str:
+        record = doc.get("record") or {}
+        return record.get("date_written") or record.get("date_published") or ""
+
+    return sorted(documents, key=day, reverse=True)
+
+
+GROUPINGS = ("issuer", "year", "doc", "type")
+
+
+def groups_of(records: Mapping[str, Mapping[str, Any]], by: str) -> dict[str, list[str]]:
+    """Each document's groups for ``stats --by``: its issuers (a joint document is in
+    each), the year of its date, its id, or its 文种; ``unknown`` where the record is."""
+    found: dict[str, list[str]] = {}
+    for doc, record in records.items():
+        if by == "doc":
+            found[doc] = [doc]
+        elif by == "issuer":
+            found[doc] = list(record.get("issuers") or [UNKNOWN])
+        elif by == "year":
+            day = record.get("date_written") or record.get("date_published")
+            found[doc] = [day[:4] if day else UNKNOWN]
+        else:
+            found[doc] = [record.get("doc_type") or UNKNOWN]
+    return found
