@@ -51,7 +51,7 @@ NOT_TYPES: tuple[str, ...] = ("方法", "做法", "想法", "说法")
 
 #: What an unlisted authority's name ends with.
 AUTHORITY_ENDINGS: tuple[str, ...] = (
-    "部", "委", "局", "院", "厅", "署", "办", "会", "行", "政府", "中央", "委员会", "总局", "公司", "中心",
+    "部", "委", "局", "院", "厅", "署", "办", "会", "行", "司", "政府", "中央", "委员会", "总局", "公司", "中心",
 )
 
 _TRIM_TITLE = " \t\u3000《》"
@@ -62,7 +62,15 @@ _FORWARDS = re.compile(r"(?:印发|转发|发布|颁布|公布)(?P<carried>.+?)�
 _NUMBER = re.compile(
     r"^(?P<agency>[^\s〔\[［(（【]*?)\s*[〔\[［(（【]\s*(?P<year>\d{4})\s*[〕\]］)）】]\s*第?(?P<number>\d+)\s*[号號]$"
 )
-_ORDER_NUMBER = re.compile(r"^第\s*(?P<number>\d+)\s*[号號]$")
+_ORDER_NUMBER = re.compile(r"^第\s*(?P<number>\d+|[一二三四五六七八九十百零〇]+)\s*[号號]$")
+# 2018年10月26日 第十三届全国人民代表大会常务委员会第六次会议…修正: a law's adoption and amendments
+_ADOPTED = re.compile(
+    r"(?P<date>\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*(?P<body>[^\s（(，,。]+?)第[一二三四五六七八九十百]+次"
+    r"(?:全体)?会议[^\n。]*?(?:通过|修订|修正)"
+)
+_TERM_OF_OFFICE = re.compile(r"第[一二三四五六七八九十百]+届")
+_QA_LEAD = re.compile(r"(?P<who>[^，,。；;：:\s（(）)]+?)有关负责(?:人|同志)就")
+_PROMULGATED = "现予公布"
 _ARABIC_DATE = re.compile(r"(?P<y>\d{4})\s*(?:年|-|/|\.)\s*(?P<m>\d{1,2})\s*(?:月|-|/|\.)\s*(?P<d>\d{1,2})\s*日?")
 _CHINESE_DATE = re.compile(r"(?P<y>[〇○零一二三四五六七八九]{4})年(?P<m>[一二三四五六七八九十]{1,2})月(?P<d>[一二三四五六七八九十]{1,3})日")
 _DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0}
@@ -207,8 +215,24 @@ def parse_number(text: str) -> DocNumber | None:
         return DocNumber(written, agency, int(match.group("year")), int(match.group("number")))
     match = _ORDER_NUMBER.match(plain)
     if match:
-        return DocNumber(written, None, None, int(match.group("number")))
+        digits = match.group("number")
+        return DocNumber(written, None, None, int(digits) if digits.isdigit() else _chinese_count(digits))
     return None
+
+
+def _chinese_count(text: str) -> int:
+    """一 .. 九百九十九 (第八十二号)."""
+    total, unit = 0, 0
+    for char in text:
+        if char == "百":
+            total += (unit or 1) * 100
+            unit = 0
+        elif char == "十":
+            total += (unit or 1) * 10
+            unit = 0
+        else:
+            unit = _DIGITS[char]
+    return total + unit
 
 
 def parse_date(text: str) -> str | None:
@@ -220,16 +244,8 @@ def parse_date(text: str) -> str | None:
     match = _CHINESE_DATE.search(text)
     if match:
         year = int("".join(str(_DIGITS[c]) for c in match.group("y")))
-        return _iso(year, _chinese_number(match.group("m")), _chinese_number(match.group("d")))
+        return _iso(year, _chinese_count(match.group("m")), _chinese_count(match.group("d")))
     return None
-
-
-def _chinese_number(text: str) -> int:
-    """一 .. 三十一: the numbers of months and days."""
-    if "十" not in text:
-        return _DIGITS[text]
-    tens, _, units = text.partition("十")
-    return (_DIGITS[tens] if tens else 1) * 10 + (_DIGITS[units] if units else 0)
 
 
 def _iso(year: int, month: int, day: int) -> str | None:
@@ -285,45 +301,87 @@ def record_of(document: Document, table: Issuers | None = None) -> DocRecord:
         if passage.kind in ("number", "signature", "date"):
             texts.setdefault(passage.kind, []).append(passage.text)
     meta = document.meta
-    title = " ".join((meta.get("标题") or document.title).split())  # a reprint's 标题 is never cut
-    issuers = _title_issuers(title, table)
+    number_text = _first(meta, NUMBER_KEYS) or next(iter(texts.get("number", [])), None)
+    number = parse_number(number_text) if number_text else _front_number(document)
+    title = _without_number(" ".join((meta.get("标题") or document.title).split()), number)  # 标题 is never cut
+    front = _front_text(document)
+    issuers = _title_issuers(title, table) or _qa_issuers(title, document, table)
     for signature in texts.get("signature", []):
         issuers.extend(_signature_issuers(signature.splitlines(), table))
     issued_by = _first(meta, ISSUER_KEYS)
     if issued_by:
         issuers.extend(table.split(issued_by))
-    number_text = _first(meta, NUMBER_KEYS) or next(iter(texts.get("number", [])), None)
-    number = parse_number(number_text) if number_text else _front_number(document)
+    adopted = [(parse_date(m.group("date")), m.group("body")) for m in _ADOPTED.finditer(front)]
+    for _, body in adopted:
+        issuers.extend(table.split(_TERM_OF_OFFICE.sub("", body)))
     written = _first(meta, WRITTEN_KEYS)
     written_date = parse_date(written) if written else None
+    signed = next((d for d in map(parse_date, reversed(texts.get("date", []))) if d), None)
     if written_date is None:
-        written_date = next((d for d in map(parse_date, reversed(texts.get("date", []))) if d), None)
+        written_date = signed or max((d for d, _ in adopted if d), default=None)
     published = _first(meta, PUBLISHED_KEYS)
+    published_date = parse_date(published) if published else None
+    if published_date is None and _PROMULGATED in front:  # a promulgating 公告 is dated the day it publishes
+        published_date = signed
     return DocRecord(
         title=title,
         issuers=tuple(dict.fromkeys(issuers)) or None,
         doc_number=number,
         date_written=written_date,
-        date_published=parse_date(published) if published else None,
+        date_published=published_date,
         doc_type=doc_type(title),
         forwards=forwarded(title),
     )
 
 
-FRONT_KINDS = ("title", "preamble", "number")
+FRONT_KINDS = ("title", "preamble", "number", "intro")
+
+
+def _front(document: Document) -> list[str]:
+    """The passages before the body (title, preamble, 文号 lines), as the parser cut them."""
+    texts = []
+    for passage in document.passages:
+        if passage.kind not in FRONT_KINDS:
+            break
+        texts.append(passage.text)
+    return texts
+
+
+def _front_text(document: Document) -> str:
+    return "\n".join(_front(document))
 
 
 def _front_number(document: Document) -> DocNumber | None:
     """A 文号 line the parser left inside the front matter (a PDF's （国发〔2021〕23 号）
-    under a repeated title): a line that is a 文号 and nothing else, before the body."""
-    for passage in document.passages:
-        if passage.kind not in FRONT_KINDS:
-            return None
-        for line in passage.text.splitlines():
-            number = parse_number(line)
-            if number is not None and number.year is not None:
-                return number
+    under a repeated title, a 公告's （第八十二号））: a line that is a 文号 and nothing else."""
+    for line in _front_text(document).splitlines():
+        number = parse_number(line)
+        if number is not None:
+            return number
     return None
+
+
+def _without_number(title: str, number: DocNumber | None) -> str:
+    """A title that a page ran into its 文号 (…的通知 国能综通安全〔2021〕108号), or a law's
+    title run into its adoption lines (…节约能源法1997年11月1日 第八届…通过), without them."""
+    adopted = _ADOPTED.search(title)
+    if adopted and adopted.start() > 0:
+        title = title[: adopted.start()].rstrip()
+    if number is not None and title.endswith(number.text) and len(title) > len(number.text):
+        return title[: -len(number.text)].rstrip()
+    return title
+
+
+def _qa_issuers(title: str, document: Document, table: Issuers) -> list[str]:
+    """The authority whose official answers a Q&A without a title line: the lead says
+    科技部有关负责人就《实施方案》相关情况回答了记者的提问."""
+    if doc_type(title) != "答记者问":
+        return []
+    for text in _front(document):
+        match = _QA_LEAD.search(text)
+        if match:
+            return table.split(match.group("who"))
+    return []
 
 
 # -- filters -------------------------------------------------------------------------

@@ -35,8 +35,12 @@ EXPECTED = _expected()
 
 
 def _comparable(field: str, value: object) -> object:
+    """A field as the expected files write it: a 文号 as its text; no issuer known is
+    ``null`` in a record and ``[]`` in some expected files."""
     if field == "doc_number" and isinstance(value, dict):
         return value["text"]
+    if field == "issuers":
+        return value or []
     return value
 
 
@@ -68,7 +72,7 @@ def records(tmp_path_factory: pytest.TempPathFactory, shared_cache: Path) -> dic
 @pytest.mark.parametrize(("name", "path", "expected"), EXPECTED, ids=[e[0] for e in EXPECTED])
 def test_the_record_equals_the_one_written_by_reading(records, name, path, expected):
     got = records[path]
-    wrong = {f: (_comparable(f, got[f]), expected[f]) for f in FIELDS if _comparable(f, got[f]) != expected[f]}
+    wrong = {f: (_comparable(f, got[f]), expected[f]) for f in FIELDS if _comparable(f, got[f]) != _comparable(f, expected[f])}
     assert not wrong, f"{name}: (got, expected) {wrong}"
 
 
@@ -76,7 +80,7 @@ def test_accuracy_over_all_real_documents(records, capsys):
     right = dict.fromkeys(FIELDS, 0)
     for _, path, expected in EXPECTED:
         for field in FIELDS:
-            right[field] += _comparable(field, records[path][field]) == expected[field]
+            right[field] += _comparable(field, records[path][field]) == _comparable(field, expected[field])
     n = len(EXPECTED)
     with capsys.disabled():
         print(f"\nrecord accuracy over {n} real documents:")
