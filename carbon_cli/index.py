@@ -588,6 +588,14 @@ class Index:
                 entry["targets"].append({"doc": target, "by": how})
         return list(found.values())
 
+    def passages_by_id(self, ids: Sequence[str]) -> dict[str, Passage]:
+        found: dict[str, Passage] = {}
+        wanted = [i for i in dict.fromkeys(ids) if storable(i)]
+        for chunk, marks in _chunks(wanted):
+            for row in self.conn.execute(f"SELECT {PASSAGE_COLUMNS} FROM passages WHERE id IN ({marks})", chunk):
+                found[row[1]] = row_to_passage(row)
+        return found
+
     def names_of(self, doc: str) -> list[str]:
         return [key for (key,) in self.conn.execute("SELECT key FROM names WHERE doc = ?", (doc,))] if storable(doc) else []
 

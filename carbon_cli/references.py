@@ -108,11 +108,46 @@ def names(record: DocRecord, normalise: Normalise | None = None) -> dict[str, st
     return found
 
 
-def edges(rows: Iterable[dict]) -> list[tuple[str, str]]:
-    """Document -> document links of resolved citations, once each, self-links aside."""
-    seen: dict[tuple[str, str], None] = {}
-    for row in rows:
-        target = row.get("target")
-        if target and target != row["doc"]:
-            seen[(row["doc"], target)] = None
-    return list(seen)
+def graph(citations: Iterable[dict], documents: Sequence[dict]) -> dict[str, list[dict]]:
+    """The citation graph of a library: every document a node, one edge per citing
+    and cited document (self-citations aside), with how many passages cite and which."""
+    nodes = [
+        {"id": d["id"], "title": d["title"], "doc_type": (d.get("record") or {}).get("doc_type"),
+         "date": (d.get("record") or {}).get("date_written") or (d.get("record") or {}).get("date_published")}
+        for d in documents
+    ]
+    found: dict[tuple[str, str], dict] = {}
+    for citation in citations:
+        for target in citation["targets"]:
+            if target["doc"] == citation["doc"]:
+                continue
+            edge = found.setdefault((citation["doc"], target["doc"]),
+                                    {"source": citation["doc"], "target": target["doc"], "citations": 0, "passages": []})
+            edge["citations"] += 1
+            if citation["passage"] not in edge["passages"]:
+                edge["passages"].append(citation["passage"])
+    return {"nodes": nodes, "edges": list(found.values())}
+
+
+def to_dot(network: dict[str, list[dict]]) -> str:
+    """Graphviz: ``dot -Tsvg`` draws it. Titles are the labels, citation counts the edges'."""
+    def quoted(text: str) -> str:
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+    lines = ["digraph citations {", "  node [shape=box];"]
+    lines += [f"  {quoted(n['id'])} [label={quoted(n['title'])}];" for n in network["nodes"]]
+    lines += [f"  {quoted(e['source'])} -> {quoted(e['target'])} [label={e['citations']}];" for e in network["edges"]]
+    return "\n".join([*lines, "}"]) + "\n"
+
+
+def to_csv(network: dict[str, list[dict]]) -> str:
+    """The edges as CSV: source, target, citations, passages (separated by spaces)."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["source", "target", "citations", "passages"])
+    for edge in network["edges"]:
+        writer.writerow([edge["source"], edge["target"], edge["citations"], " ".join(edge["passages"])])
+    return out.getvalue()

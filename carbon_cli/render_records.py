@@ -66,3 +66,58 @@ def print_grouped(result: Any, scope: str) -> None:
     for term, row in result.rows:
         table.add_row(term.term, *(str(row[g]) for g in result.groups), str(term.count))
     out.print(table)
+
+
+def citation_json(citation: Mapping[str, Any]) -> dict[str, Any]:
+    """A citation: the citing passage, offsets into its text, what it cites, resolved or not."""
+    return {
+        "doc": citation["doc"], "passage": citation["passage"], "start": citation["start"], "end": citation["end"],
+        "cited": citation["cited"], "alias_of": citation["alias_of"], "resolved": bool(citation["targets"]),
+        "targets": citation["targets"],
+    }
+
+
+def print_citations(citations: Any, titles: Mapping[str, str]) -> None:
+    """One line per citation: the passage, 《what it cites》, and the document it is or ``unresolved``."""
+    from rich.text import Text
+
+    from .render import console
+
+    out = console()
+    for c in citations:
+        line = Text(f"{c['passage']}  ", style="cyan")
+        line.append(f"《{c['cited']}》")
+        if c["alias_of"]:
+            line.append(f" = 《{c['alias_of']}》", style="dim")
+        if c["targets"]:
+            for target in c["targets"]:
+                line.append(f"  → {target['doc']}", style="green")
+                line.append(f" ({target['by']})", style="dim")
+        else:
+            line.append("  unresolved", style="yellow")
+        out.print(line)
+
+
+CONTEXT = 30  # characters shown on each side of a citation
+
+
+def print_citing(citations: Any, passages: Mapping[str, Any]) -> None:
+    """Each citing passage, with the citation highlighted in its context."""
+    from rich.text import Text
+
+    from .render import HIGHLIGHT, console
+
+    out = console()
+    for c in citations:
+        passage = passages.get(c["passage"])
+        head = Text(c["passage"], style="cyan")
+        head.append(f"  [{c['start']}:{c['end']}]", style="dim")
+        out.print(head)
+        if passage is None:
+            continue
+        lo, hi = max(0, c["start"] - CONTEXT), min(len(passage.text), c["end"] + CONTEXT)
+        context = Text("    " + ("…" if lo else ""))
+        context.append(" ".join(passage.text[lo:c["start"]].split()))
+        context.append(passage.text[c["start"]:c["end"]], style=HIGHLIGHT)
+        context.append(" ".join(passage.text[c["end"]:hi].split()) + ("…" if hi < len(passage.text) else ""))
+        out.print(context)

@@ -1,0 +1,92 @@
+"""The commands on documents as records and the links between them: ``refs``,
+``cited-by``, ``similar`` and ``diff``.
+
+Registered on the main app when imported, by ``cli.load_commands``. Exit codes as
+elsewhere: 0 when there is something to show, 1 when there is nothing, 2 on errors.
+"""
+
+import sys
+from enum import Enum
+from typing import Optional
+
+import typer
+
+from . import render
+from .cli import JSON, _open, app
+from .model import CarbonError
+
+
+class GraphFormat(str, Enum):
+    json = "json"
+    dot = "dot"
+    csv = "csv"
+
+
+def _nothing(message: str) -> typer.Exit:
+    sys.stderr.write(f"carbon: {message}\n")
+    return typer.Exit(1)
+
+
+@app.command()
+def refs(
+    target: Optional[str] = typer.Argument(None, metavar="[ID]", help="A document or passage id; all documents if left out."),
+    graph: bool = typer.Option(False, "--graph", help="The citation graph of the library: documents and their links."),
+    fmt: Optional[GraphFormat] = typer.Option(None, "--format", "-f", help="With --graph: json, dot (Graphviz) or csv (edges)."),
+    json_out: bool = JSON,
+) -> None:
+    """The documents a document or passage cites (every 《…》), resolved to the library or not."""
+    from . import references
+    from .render_records import citation_json, print_citations
+
+    _, index = _open()
+    if graph:
+        if target is not None:
+            raise CarbonError("--graph draws the whole library: leave out the ID")
+        network = references.graph(index.all_citations(), index.documents())
+        chosen = fmt or (GraphFormat.json if json_out else GraphFormat.dot)
+        if chosen is GraphFormat.json:
+            render.emit_json(network)
+        else:
+            sys.stdout.write(references.to_dot(network) if chosen is GraphFormat.dot else references.to_csv(network))
+        if not network["edges"]:
+            raise _nothing("no document of the library cites another")
+        return
+    if fmt is not None:
+        raise CarbonError("--format is for --graph")
+    if target is None:
+        found = index.all_citations()
+    elif index.passage(target) is not None:
+        found = index.citations(passage=target)
+    elif target in index.document_ids():
+        found = index.citations(doc=target)
+    else:
+        raise CarbonError(f"no passage or document {target!r} (see: carbon outline)")
+    if json_out:
+        render.emit_json([citation_json(c) for c in found])
+    else:
+        print_citations(found, {d["id"]: d["title"] for d in index.documents()})
+    if not found:
+        raise _nothing(f"{target or 'the library'} cites no 《…》")
+
+
+@app.command("cited-by")
+def cited_by(
+    doc: str = typer.Argument(..., metavar="ID", help="A document id."),
+    json_out: bool = JSON,
+) -> None:
+    """The passages of other documents that cite a document, by any of its names."""
+    from .render_records import citation_json, print_citing
+
+    _, index = _open()
+    if doc not in index.document_ids():
+        if index.passage(doc) is not None:
+            raise CarbonError(f"{doc} is a passage; cited-by takes a document (see: carbon refs {doc})")
+        raise CarbonError(f"no document {doc!r} (see: carbon docs list)")
+    found = [c for key in index.names_of(doc) for c in index.citations(key=key) if c["doc"] != doc]
+    found.sort(key=lambda c: (c["doc"], c["passage"], c["start"]))
+    if json_out:
+        render.emit_json([citation_json(c) for c in found])
+    else:
+        print_citing(found, index.passages_by_id([c["passage"] for c in found]))
+    if not found:
+        raise _nothing(f"no passage of another document cites {doc}")

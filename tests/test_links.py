@@ -1,0 +1,76 @@
+"""The links between documents, through the CLI on real documents: citations
+(``refs``, ``cited-by``, the graph), similar passages and diffs."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+OPINIONS = FIXTURES / "cpc_sc_dual_carbon_opinions_2021.txt"
+OPINIONS_ID = "cpc-sc-dual-carbon-opinions-2021"
+FULL_TITLE = "中共中央 国务院关于完整准确全面贯彻新发展理念做好碳达峰碳中和工作的意见"
+
+
+def _json(cli, *args: str, code: int = 0):
+    result = cli(*args, "--json")
+    assert result.code == code, result
+    return json.loads(result.stdout)
+
+
+def test_cited_by_names_the_seed_passage_that_cites_the_opinion(cli):
+    cli("docs", "add", str(OPINIONS))
+    citing = _json(cli, "cited-by", OPINIONS_ID)
+    assert [(c["passage"], c["cited"]) for c in citing] == [("qa/answer/2", FULL_TITLE)]
+    passage = _json(cli, "show", "qa/answer/2")
+    assert passage["text"][citing[0]["start"]:citing[0]["end"]] == f"《{FULL_TITLE}》"  # offsets into the passage
+    shown = cli("cited-by", OPINIONS_ID)
+    assert shown.code == 0 and "qa/answer/2" in shown.stdout and FULL_TITLE in shown.stdout
+
+
+def test_refs_lists_resolved_and_unresolved_citations_as_such(cli):
+    cli("docs", "add", str(OPINIONS))
+    found = _json(cli, "refs", "qa")
+    resolved = [c for c in found if c["resolved"]]
+    assert [(c["cited"], c["targets"][0]["doc"]) for c in resolved] == [(FULL_TITLE, OPINIONS_ID)]
+    unresolved = {c["cited"] for c in found if not c["resolved"]}
+    assert unresolved == {"科技支撑碳达峰碳中和实施方案(2022—2030年)", "实施方案", "2030年前碳达峰行动方案"}
+    aliases = {c["alias_of"] for c in found if c["cited"] == "实施方案"}
+    assert aliases == {"科技支撑碳达峰碳中和实施方案(2022—2030年)"}  # declared with (以下简称《实施方案》)
+    text = cli("refs", "qa").stdout
+    assert f"《{FULL_TITLE}》  → {OPINIONS_ID} (title)" in text and "《2030年前碳达峰行动方案》  unresolved" in text
+
+
+def test_a_citation_resolves_once_the_cited_document_is_added(cli):
+    before = _json(cli, "refs", "qa/answer/2")
+    assert not any(c["resolved"] for c in before)
+    assert cli("cited-by", "qa").code == 1  # nothing cites the Q&A
+    cli("docs", "add", str(OPINIONS))
+    assert [c["resolved"] for c in _json(cli, "refs", "qa/answer/2")] == [False, True, False]
+
+
+def test_a_covering_notice_is_cited_by_the_title_it_carries(cli):
+    cli("docs", "add", str(FIXTURES / "real" / "sc_peak_action_plan_2030_2021.txt"))
+    (citation,) = [c for c in _json(cli, "refs", "qa/answer/2") if c["cited"] == "2030年前碳达峰行动方案"]
+    assert citation["targets"] == [{"doc": "sc-peak-action-plan-2030-2021", "by": "carried"}]  # 2030 年前 in the PDF
+
+
+def test_the_graph_has_every_document_and_one_edge_per_link(cli):
+    cli("docs", "add", str(OPINIONS))
+    network = _json(cli, "refs", "--graph")
+    assert {n["id"] for n in network["nodes"]} >= {"qa", OPINIONS_ID}
+    assert network["edges"] == [{"source": "qa", "target": OPINIONS_ID, "citations": 1, "passages": ["qa/answer/2"]}]
+    rows = list(csv.DictReader(io.StringIO(cli("refs", "--graph", "--format", "csv").stdout)))
+    assert rows == [{"source": "qa", "target": OPINIONS_ID, "citations": "1", "passages": "qa/answer/2"}]
+    dot = cli("refs", "--graph", "--format", "dot").stdout
+    assert dot.startswith("digraph citations {") and f'"qa" -> "{OPINIONS_ID}" [label=1];' in dot
+
+
+def test_refs_and_cited_by_of_an_unknown_id_are_errors(cli):
+    for args in (("refs", "nosuch"), ("cited-by", "nosuch"), ("cited-by", "qa/answer/2")):
+        result = cli(*args)
+        assert result.code == 2 and result.stderr.startswith("carbon: error:") and "Traceback" not in result.stderr
