@@ -90,3 +90,24 @@ def cited_by(
         print_citing(found, index.passages_by_id([c["passage"] for c in found]))
     if not found:
         raise _nothing(f"no passage of another document cites {doc}")
+
+
+@app.command()
+def similar(
+    passage_id: str = typer.Argument(..., metavar="PASSAGE_ID", help="A passage id (qa/action/1)."),
+    limit: int = typer.Option(10, "--limit", "-n", min=1, help="How many passages, the passage itself included."),
+    same_doc: bool = typer.Option(False, "--same-doc", help="Also passages of the passage's own document."),
+    json_out: bool = JSON,
+) -> None:
+    """Passages of other documents that treat the same matter (more-like-this); the passage itself first."""
+    from .render_records import print_similar, similar_json
+    from .similar import similar as like_this
+
+    catalog, index = _open()
+    result = like_this(index, passage_id, limit=limit, same_doc=same_doc)
+    if json_out:
+        render.emit_json(similar_json(result))
+    else:
+        print_similar(result, catalog.pipeline, index)
+    if len(result.hits) < 2:
+        raise _nothing(f"no passage of another document shares the terms of {passage_id}")

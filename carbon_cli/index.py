@@ -596,6 +596,17 @@ class Index:
                 found[row[1]] = row_to_passage(row)
         return found
 
+    def passage_postings(self, passage_id: str) -> tuple[int, list[tuple[str, int, int, int]]] | None:
+        """A passage's pid and the (term, tid, df, tf) of every term it is indexed under."""
+        row = self.conn.execute("SELECT pid FROM passages WHERE id = ?", (passage_id,)).fetchone() if storable(
+            passage_id) else None
+        if row is None:
+            return None
+        rows = self.conn.execute(
+            "SELECT t.term, t.tid, t.df, p.tf FROM postings p JOIN terms t ON t.tid = p.tid WHERE p.pid = ?", row
+        )
+        return row[0], rows.fetchall()
+
     def names_of(self, doc: str) -> list[str]:
         return [key for (key,) in self.conn.execute("SELECT key FROM names WHERE doc = ?", (doc,))] if storable(doc) else []
 

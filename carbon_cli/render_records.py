@@ -121,3 +121,38 @@ def print_citing(citations: Any, passages: Mapping[str, Any]) -> None:
         context.append(passage.text[c["start"]:c["end"]], style=HIGHLIGHT)
         context.append(" ".join(passage.text[c["end"]:hi].split()) + ("…" if hi < len(passage.text) else ""))
         out.print(context)
+
+
+def similar_json(result: Any) -> dict[str, Any]:
+    """``similar``: the source's weighted terms and the passages, the source first, scores relative to it."""
+    from .render import passage_json
+
+    return {
+        "passage": result.source.id,
+        "terms": [{"term": t.term, "weight": t.weight} for t in result.terms],
+        "total": result.total,
+        "results": [{"rank": rank, **passage_json(p), "score": round(score, 6)}
+                    for rank, (p, score) in enumerate(result.hits, start=1)],
+    }
+
+
+def print_similar(result: Any, pipeline: Any, index: Any) -> None:
+    """Ranked passages as ``search`` shows hits, the source's terms highlighted."""
+    from rich.text import Text
+
+    from .render import console, heading, highlighted
+    from .search import Searcher, excerpt
+
+    out = console()
+    out.print(Text("terms: " + " ".join(t.term for t in result.terms[:12]), style="dim"))
+    find = Searcher(index, pipeline).highlights
+    for rank, (passage, score) in enumerate(result.hits, start=1):
+        line = Text(f"{rank:2d}. ")
+        line.append(heading(passage) or passage.kind, style="bold")
+        line.append(f"  {passage.id}", style="cyan")
+        line.append(f"  {score:.2f}", style="dim")
+        out.print(line)
+        spans = find(passage.text, [t.term for t in result.terms])
+        start, text = excerpt(passage.text, spans)
+        out.print(Text("    ").append_text(highlighted(text, spans, offset=start)))
+        out.print()

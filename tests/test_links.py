@@ -74,3 +74,33 @@ def test_refs_and_cited_by_of_an_unknown_id_are_errors(cli):
     for args in (("refs", "nosuch"), ("cited-by", "nosuch"), ("cited-by", "qa/answer/2")):
         result = cli(*args)
         assert result.code == 2 and result.stderr.startswith("carbon: error:") and "Traceback" not in result.stderr
+
+
+PEAK = FIXTURES / "real" / "sc_peak_action_plan_2030_2021.txt"
+JIANGXI = FIXTURES / "real" / "jiangxi_carbon_peak_implementation_plan_2022.txt"
+
+
+def test_similar_finds_the_provincial_version_of_a_national_item(cli):
+    cli("docs", "add", str(PEAK), str(JIANGXI))
+    source = "sc-peak-action-plan-2030-2021/s3.1.6"  # （五）加快建设新型电力系统 of the national plan
+    data = _json(cli, "similar", source, "-n", "5")
+    ids = [hit["id"] for hit in data["results"]]
+    assert ids[0] == source and data["results"][0]["score"] == 1.0  # the passage itself first
+    assert ids[1] == "jiangxi-carbon-peak-implementation-plan-2022/s3.1.3"  # Jiangxi's 加快建设新型电力系统
+    assert all(not i.startswith("sc-peak-action-plan-2030-2021/") for i in ids[1:])  # other documents only
+    scores = [hit["score"] for hit in data["results"][1:]]
+    assert scores == sorted(scores, reverse=True)
+    assert "抽水蓄能" in [t["term"] for t in data["terms"]] and not any(t["term"].startswith("kind:") for t in data["terms"])
+
+
+def test_similar_with_same_doc_may_answer_from_the_passage_s_own_document(cli):
+    alone = [hit["doc"] for hit in _json(cli, "similar", "qa/action/1", "-n", "10")["results"]]
+    data = _json(cli, "similar", "qa/action/1", "--same-doc", "-n", "10")
+    assert "qa" not in alone[1:] and "qa" in [hit["doc"] for hit in data["results"][1:]]
+    shown = cli("similar", "qa/action/1", "-n", "3")
+    assert shown.code == 0 and shown.stdout.splitlines()[1].startswith(" 1. 能源绿色低碳转型科技支撑行动  qa/action/1")
+
+
+def test_similar_of_an_unknown_passage_is_an_error(cli):
+    result = cli("similar", "qa/action/99")
+    assert result.code == 2 and "no passage" in result.stderr
