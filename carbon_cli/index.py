@@ -235,7 +235,9 @@ class Writer:
         self.issuers: Issuers | None = None  # the issuer table, read at the first document
         conn.execute(f"PRAGMA cache_size = -{WRITE_CACHE_KIB}")
         conn.execute(f"PRAGMA temp.cache_size = -{WRITE_CACHE_KIB}")
-        conn.execute("CREATE TEMP TABLE IF NOT EXISTS staged_postings(tid INTEGER, pid INTEGER, tf INTEGER, dl INTEGER)")
+        conn.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS staged_postings(tid INTEGER, pid INTEGER, tf INTEGER, dl INTEGER)"
+        )
 
     def add(
         self,
@@ -471,10 +473,11 @@ class Index:
             rows = self.conn.execute(f"SELECT pid, kind, title_line FROM passages WHERE {condition}", kinds)
             wanted = set(among)
             return [(pid, kind, bool(line)) for pid, kind, line in rows if pid in wanted]
-        found = []
+        found: list[tuple[int, str, bool]] = []
         for chunk, pid_marks in _chunks(sorted(among)):
             rows = self.conn.execute(
-                f"SELECT pid, kind, title_line FROM passages WHERE pid IN ({pid_marks}) AND {condition}", (*chunk, *kinds)
+                f"SELECT pid, kind, title_line FROM passages WHERE pid IN ({pid_marks}) AND {condition}",
+                (*chunk, *kinds),
             )
             found.extend((pid, kind, bool(line)) for pid, kind, line in rows)
         return found
@@ -490,8 +493,8 @@ class Index:
         """pid -> (document, kind): what facets count and the date sort orders by."""
         found: dict[int, tuple[str, str]] = {}
         for chunk, marks in _chunks(pids):
-            for pid, doc, kind in self.conn.execute(f"SELECT pid, doc, kind FROM passages WHERE pid IN ({marks})", chunk):
-                found[pid] = (doc, kind)
+            rows = self.conn.execute(f"SELECT pid, doc, kind FROM passages WHERE pid IN ({marks})", chunk)
+            found.update((pid, (doc, kind)) for pid, doc, kind in rows)
         return found
 
     def norms_by_pid(self, pids: Sequence[int], *, sections: bool = False) -> dict[int, tuple[str, str]]:
@@ -501,7 +504,8 @@ class Index:
         found: dict[int, tuple[str, str]] = {}
         columns = "pid, norm, section" if sections else "pid, norm, ''"
         for chunk, marks in _chunks(pids):
-            for pid, norm, section in self.conn.execute(f"SELECT {columns} FROM passages WHERE pid IN ({marks})", chunk):
+            rows = self.conn.execute(f"SELECT {columns} FROM passages WHERE pid IN ({marks})", chunk)
+            for pid, norm, section in rows:
                 found[pid] = (norm, section)
         return found
 
@@ -552,8 +556,10 @@ class Index:
             " d.added, d.meta, (SELECT count(*) FROM passages p WHERE p.doc = d.id), d.record FROM documents d"
             " ORDER BY d.seq"
         )
-        keys = ("id", "origin", "title", "truncated", "builtin", "source", "encoding", "format", "sha256", "chars", "added",
-                "meta", "passages", "record")
+        keys = (
+            "id", "origin", "title", "truncated", "builtin", "source", "encoding", "format", "sha256", "chars", "added",
+            "meta", "passages", "record",
+        )
         docs = []
         for row in rows:
             doc = dict(zip(keys, row))
@@ -564,12 +570,14 @@ class Index:
 
     def records(self) -> dict[str, dict]:
         """Document id -> its record, as ``records.DocRecord.to_json`` gives it."""
-        return {doc: json.loads(record) for doc, record in self.conn.execute("SELECT id, record FROM documents ORDER BY seq")}
+        rows = self.conn.execute("SELECT id, record FROM documents ORDER BY seq")
+        return {doc: json.loads(record) for doc, record in rows}
 
     def citations(self, *, doc: str | None = None, passage: str | None = None, key: str | None = None) -> list[dict]:
         """Stored citations (of a document, a passage, or naming a key), each with the
         documents its name resolves to (``targets``, in library order; empty: unresolved)."""
-        column, value = ("doc", doc) if doc is not None else ("passage", passage) if passage is not None else ("key", key)
+        column, value = next(((c, v) for c, v in (("doc", doc), ("passage", passage), ("key", key)) if v is not None),
+                             ("doc", None))
         if value is None or not storable(value):
             return []
         rows = self.conn.execute(
@@ -608,7 +616,9 @@ class Index:
         return row[0], rows.fetchall()
 
     def names_of(self, doc: str) -> list[str]:
-        return [key for (key,) in self.conn.execute("SELECT key FROM names WHERE doc = ?", (doc,))] if storable(doc) else []
+        if not storable(doc):
+            return []
+        return [key for (key,) in self.conn.execute("SELECT key FROM names WHERE doc = ?", (doc,))]
 
     def all_citations(self) -> list[dict]:
         """Every stored citation, resolved, in library order: the citation graph."""

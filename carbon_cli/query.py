@@ -19,8 +19,9 @@ A forgiving syntax, parsed by :func:`parse_query`, which never raises on any ``s
     A lone ``+``/``-``, or a sign followed by whitespace, is ignored; in a run of
     signs (``+-碳``) the first one counts and the rest are dropped.
 ``kind:action``, ``doc:qa``, ``issuer:发改委``, ``type:意见``, ``year:2021``
-    filters (the last three on the document's record, see ``records.py``), also with a full-width colon (``kind：action``). Field names are ASCII
-    and case-insensitive; values are lower-cased. Repeated filters, or
+    filters (the last three on the document's record, see ``records.py``), also
+    with a full-width colon (``kind：action``). Field names are ASCII and
+    case-insensitive; values are lower-cased. Repeated filters, or
     comma-separated values (``kind:action,principle``), mean OR within the field.
     ``kind:"…"`` takes the quoted text as the value. ``+kind:x`` is the same
     filter; ``-kind:x`` (a negated filter) is not supported and is dropped.

@@ -58,6 +58,8 @@ _TRIM_TITLE = " \t\u3000《》"
 _TRAILING_NOTE = re.compile(r"\s*[（(][^（）()]*[）)]\s*$")  # （试行）, （2022—2030年）
 _ISSUER_SPLIT = re.compile(r"[\s\u3000、，,;；]+")
 _TITLE_ISSUERS = re.compile(r"^(?P<who>.+?)(?:关于|转发|印发|有关负责(?:人|同志)|负责(?:人|同志)|令$)")
+_AND_OTHERS = re.compile(r"等(?:[一二三四五六七八九十\d]+个?)?(?:部门|单位|部委)$")  # 国家发展改革委等部门
+_ORDER_LINE = re.compile(r"(?P<who>.+?)令")  # 中华人民共和国生态环境部令
 _FORWARDS = re.compile(r"(?:印发|转发|发布|颁布|公布)(?P<carried>.+?)的(?:通知|公告|通告|令)$")
 _NUMBER = re.compile(
     r"^(?P<agency>[^\s〔\[［(（【]*?)\s*[〔\[［(（【]\s*(?P<year>\d{4})\s*[〕\]］)）】]\s*第?(?P<number>\d+)\s*[号號]$"
@@ -72,7 +74,9 @@ _TERM_OF_OFFICE = re.compile(r"第[一二三四五六七八九十百]+届")
 _QA_LEAD = re.compile(r"(?P<who>[^，,。；;：:\s（(）)]+?)有关负责(?:人|同志)就")
 _PROMULGATED = "现予公布"
 _ARABIC_DATE = re.compile(r"(?P<y>\d{4})\s*(?:年|-|/|\.)\s*(?P<m>\d{1,2})\s*(?:月|-|/|\.)\s*(?P<d>\d{1,2})\s*日?")
-_CHINESE_DATE = re.compile(r"(?P<y>[〇○零一二三四五六七八九]{4})年(?P<m>[一二三四五六七八九十]{1,2})月(?P<d>[一二三四五六七八九十]{1,3})日")
+_CHINESE_DATE = re.compile(
+    r"(?P<y>[〇○零一二三四五六七八九]{4})年(?P<m>[一二三四五六七八九十]{1,2})月(?P<d>[一二三四五六七八九十]{1,3})日"
+)
 _DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0}
 
 WRITTEN_KEYS = ("成文日期", "成文时间")
@@ -166,6 +170,14 @@ class Issuers:
             return key
         return None
 
+    def line(self, text: str) -> list[str]:
+        """The authorities of one signature line; a name spaced out to the width of the
+        others (生 态 环 境 部) is read whole."""
+        parts = text.split()
+        if len(parts) > 1 and all(len(part) == 1 for part in parts):
+            text = "".join(parts)
+        return self.split(text)
+
     def split(self, text: str) -> list[str]:
         """The authorities named in ``text`` (a title's prefix, a signature, 发文机关)."""
         found = []
@@ -187,17 +199,39 @@ def issuers_table(normalise: Normalise = _plain) -> Issuers:
 
 
 def _title_issuers(title: str, table: Issuers) -> list[str]:
+    """The authorities before 关于 …; of 国家发展改革委等部门关于, the one named."""
     match = _TITLE_ISSUERS.match(title.strip())
-    return table.split(match.group("who")) if match else []
+    return table.split(_AND_OTHERS.sub("", match.group("who"))) if match else []
 
 
-def _signature_issuers(lines: Iterable[str], table: Issuers) -> list[str]:
-    found = []
-    for line in lines:
-        line = line.strip()
-        if line and not _ARABIC_DATE.search(line) and not _CHINESE_DATE.search(line):
-            found.extend(table.split(line))
+def _signature_issuers(document: Document, table: Issuers) -> list[str]:
+    """The authorities of the signature lines, with those the parser left at the end of
+    the passage before (a signature of nine lines it cut after the fifth)."""
+    found: list[str] = []
+    passages = document.passages
+    for at, passage in enumerate(passages):
+        if passage.kind != "signature":
+            continue
+        before: list[str] = []
+        for line in reversed(passages[at - 1].text.splitlines() if at else []):
+            names = table.line(line) if line.strip() else []
+            if not names:
+                break
+            before[:0] = names
+        found.extend(before)
+        for line in passage.text.splitlines():
+            if line.strip() and not _ARABIC_DATE.search(line) and not _CHINESE_DATE.search(line):
+                found.extend(table.line(line))
     return found
+
+
+def _order_issuers(front: str, table: Issuers) -> list[str]:
+    """The authority of an order's head line (中华人民共和国生态环境部令)."""
+    for line in front.splitlines():
+        match = _ORDER_LINE.fullmatch(line.strip())
+        if match and table.split(match.group("who")):
+            return table.split(match.group("who"))
+    return []
 
 
 # -- numbers and dates ---------------------------------------------------------------
@@ -303,11 +337,10 @@ def record_of(document: Document, table: Issuers | None = None) -> DocRecord:
     meta = document.meta
     number_text = _first(meta, NUMBER_KEYS) or next(iter(texts.get("number", [])), None)
     number = parse_number(number_text) if number_text else _front_number(document)
-    title = _without_number(" ".join((meta.get("标题") or document.title).split()), number)  # 标题 is never cut
     front = _front_text(document)
-    issuers = _title_issuers(title, table) or _qa_issuers(title, document, table)
-    for signature in texts.get("signature", []):
-        issuers.extend(_signature_issuers(signature.splitlines(), table))
+    title = _without_number(_whole_title(meta.get("标题") or document.title, front), number)  # 标题 is never cut
+    issuers = _title_issuers(title, table) or _qa_issuers(title, document, table) or _order_issuers(front, table)
+    issuers.extend(_signature_issuers(document, table))
     issued_by = _first(meta, ISSUER_KEYS)
     if issued_by:
         issuers.extend(table.split(issued_by))
@@ -321,7 +354,7 @@ def record_of(document: Document, table: Issuers | None = None) -> DocRecord:
         written_date = signed or max((d for d, _ in adopted if d), default=None)
     published = _first(meta, PUBLISHED_KEYS)
     published_date = parse_date(published) if published else None
-    if published_date is None and _PROMULGATED in front:  # a promulgating 公告 is dated the day it publishes
+    if published_date is None and _PROMULGATED in front and "公告" in front:  # a 公告 publishes on its date
         published_date = signed
     return DocRecord(
         title=title,
@@ -359,6 +392,18 @@ def _front_number(document: Document) -> DocNumber | None:
         if number is not None:
             return number
     return None
+
+
+def _whole_title(title: str, front: str) -> str:
+    """The title on one line; one cut inside its 《》 (…实施方案（2022-2030 年） / 》的通知)
+    takes the rest of the line the cut left in the front matter."""
+    title = " ".join(title.split())
+    if title.count("《") > title.count("》"):
+        rest = front[front.find(title[-8:]) + 8:] if title[-8:] in front else ""
+        following = next((line.strip() for line in rest.splitlines() if line.strip()), "")
+        if following.startswith("》"):
+            title += following
+    return title
 
 
 def _without_number(title: str, number: DocNumber | None) -> str:
@@ -437,7 +482,7 @@ class RecordFilter:
         return bool(self.issuers or self.types or self.since or self.until or self.numbers or self.years)
 
     def matches(self, record: Mapping[str, Any], table: Issuers) -> bool:
-        day = record.get("date_written") or record.get("date_published")
+        day: str = record.get("date_written") or record.get("date_published") or ""
         if (self.since or self.until or self.years) and not day:
             return False
         if self.since and day < self.since or self.until and day > self.until:

@@ -121,8 +121,10 @@ def graph(citations: Iterable[dict], documents: Sequence[dict]) -> dict[str, lis
         for target in citation["targets"]:
             if target["doc"] == citation["doc"]:
                 continue
-            edge = found.setdefault((citation["doc"], target["doc"]),
-                                    {"source": citation["doc"], "target": target["doc"], "citations": 0, "passages": []})
+            edge = found.setdefault(
+                (citation["doc"], target["doc"]),
+                {"source": citation["doc"], "target": target["doc"], "citations": 0, "passages": []},
+            )
             edge["citations"] += 1
             if citation["passage"] not in edge["passages"]:
                 edge["passages"].append(citation["passage"])

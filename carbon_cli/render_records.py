@@ -45,7 +45,9 @@ def grouped_json(result: Any) -> dict[str, Any]:
     return {
         "by": result.by,
         "groups": [{"group": g, "passages": result.passages[g]} for g in result.groups],
-        "terms": [{"term": t.term, "normalised": t.normalised, "total": t.count, "counts": row} for t, row in result.rows],
+        "terms": [
+            {"term": t.term, "normalised": t.normalised, "total": t.count, "counts": row} for t, row in result.rows
+        ],
     }
 
 
@@ -156,3 +158,9 @@ def print_similar(result: Any, pipeline: Any, index: Any) -> None:
         start, text = excerpt(passage.text, spans)
         out.print(Text("    ").append_text(highlighted(text, spans, offset=start)))
         out.print()
+
+
+def print_no_document() -> None:
+    import sys
+
+    sys.stderr.write("carbon: no document matches the record filters (see: carbon docs list)\n")

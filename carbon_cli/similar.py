@@ -48,7 +48,8 @@ def similar(
     if source is None or found is None:
         raise CarbonError(f"no passage {passage_id!r} (see: carbon outline)")
     pid, postings = found
-    corpus = Corpus(n=index.n, avgdl=index.avgdl, avg_idf=index.okapi_average_idf() if params.variant == "okapi" else 0.0)
+    average_idf = index.okapi_average_idf() if params.variant == "okapi" else 0.0
+    corpus = Corpus(n=index.n, avgdl=index.avgdl, avg_idf=average_idf)
     stops = stop_words()
     length = sum(tf for _, _, _, tf in postings)
     weighed = [

@@ -8,8 +8,6 @@ import io
 import json
 from pathlib import Path
 
-import pytest
-
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 OPINIONS = FIXTURES / "cpc_sc_dual_carbon_opinions_2021.txt"
 OPINIONS_ID = "cpc-sc-dual-carbon-opinions-2021"

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from carbon_cli.records import issuers_table, parse_date, parse_number, doc_type, forwarded
+from carbon_cli.records import doc_type, forwarded, issuers_table, parse_date, parse_number
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEEDS = FIXTURES.parent.parent / "seeds"
@@ -34,13 +35,18 @@ def _expected() -> list[tuple[str, Path, dict]]:
 EXPECTED = _expected()
 
 
-def _comparable(field: str, value: object) -> object:
-    """A field as the expected files write it: a 文号 as its text; no issuer known is
+TABLE = issuers_table()
+
+
+def _comparable(field: str, value: Any) -> Any:
+    """A field as the expected files write it: a 文号 as its text. Issuers are written
+    as the document names them (国家发展和改革委员会, 中科院), a record holds their
+    canonical names: both are compared through ``data/issuers.tsv``; no issuer known is
     ``null`` in a record and ``[]`` in some expected files."""
     if field == "doc_number" and isinstance(value, dict):
         return value["text"]
     if field == "issuers":
-        return value or []
+        return [TABLE.canonical(name) or name for name in value or []]
     return value
 
 

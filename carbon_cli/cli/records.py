@@ -1,7 +1,7 @@
 """The commands on documents as records and the links between them: ``refs``,
 ``cited-by``, ``similar`` and ``diff``.
 
-Registered on the main app when imported, by ``cli.load_commands``. Exit codes as
+Registered on the main app when imported (``app.load_commands``). Exit codes as
 elsewhere: 0 when there is something to show, 1 when there is nothing, 2 on errors.
 """
 
@@ -11,9 +11,10 @@ from typing import Optional
 
 import typer
 
-from . import render
-from .cli import JSON, _open, app
-from .model import CarbonError
+from .. import render
+from ..model import CarbonError
+from .app import app
+from .options import JSON, open_index
 
 
 class GraphFormat(str, Enum):
@@ -29,16 +30,20 @@ def _nothing(message: str) -> typer.Exit:
 
 @app.command()
 def refs(
-    target: Optional[str] = typer.Argument(None, metavar="[ID]", help="A document or passage id; all documents if left out."),
+    target: Optional[str] = typer.Argument(
+        None, metavar="[ID]", help="A document or passage id; all documents if left out."
+    ),
     graph: bool = typer.Option(False, "--graph", help="The citation graph of the library: documents and their links."),
-    fmt: Optional[GraphFormat] = typer.Option(None, "--format", "-f", help="With --graph: json, dot (Graphviz) or csv (edges)."),
+    fmt: Optional[GraphFormat] = typer.Option(
+        None, "--format", "-f", help="With --graph: json, dot (Graphviz) or csv (edges)."
+    ),
     json_out: bool = JSON,
 ) -> None:
     """The documents a document or passage cites (every 《…》), resolved to the library or not."""
-    from . import references
-    from .render_records import citation_json, print_citations
+    from .. import references
+    from ..render_records import citation_json, print_citations
 
-    _, index = _open()
+    _, index = open_index()
     if graph:
         if target is not None:
             raise CarbonError("--graph draws the whole library: leave out the ID")
@@ -75,9 +80,9 @@ def cited_by(
     json_out: bool = JSON,
 ) -> None:
     """The passages of other documents that cite a document, by any of its names."""
-    from .render_records import citation_json, print_citing
+    from ..render_records import citation_json, print_citing
 
-    _, index = _open()
+    _, index = open_index()
     if doc not in index.document_ids():
         if index.passage(doc) is not None:
             raise CarbonError(f"{doc} is a passage; cited-by takes a document (see: carbon refs {doc})")
@@ -100,10 +105,10 @@ def similar(
     json_out: bool = JSON,
 ) -> None:
     """Passages of other documents that treat the same matter (more-like-this); the passage itself first."""
-    from .render_records import print_similar, similar_json
-    from .similar import similar as like_this
+    from ..render_records import print_similar, similar_json
+    from ..similar import similar as like_this
 
-    catalog, index = _open()
+    catalog, index = open_index()
     result = like_this(index, passage_id, limit=limit, same_doc=same_doc)
     if json_out:
         render.emit_json(similar_json(result))

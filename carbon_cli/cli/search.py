@@ -1,0 +1,57 @@
+"""``carbon search``: ranked passages for a query."""
+
+from typing import Optional
+
+import typer
+
+from .. import render
+from ..scope import check_kinds
+from .app import app
+from .options import DOC, ISSUER, JSON, NUMBER_FILTER, SINCE, TYPE, UNTIL, Sort, open_index, record_docs, where
+
+
+@app.command()
+def search(
+    query: list[str] = typer.Argument(
+        ..., help="Words to look for; quotes, +required, -excluded, kind:, doc:, issuer:, type:, year:."
+    ),
+    limit: int = typer.Option(10, "--limit", "-n", min=1, help="How many results."),
+    kind: Optional[list[str]] = typer.Option(None, "--kind", "-k", help="Only passages of this kind (repeatable)."),
+    doc: Optional[list[str]] = DOC,
+    issuer: Optional[list[str]] = ISSUER,
+    doc_type: Optional[list[str]] = TYPE,
+    since: Optional[str] = SINCE,
+    until: Optional[str] = UNTIL,
+    number: Optional[list[str]] = NUMBER_FILTER,
+    sort: Sort = typer.Option(Sort.relevance, "--sort", help="relevance (best first) or date (newest first)."),
+    facets: bool = typer.Option(False, "--facets", help="Count all hits by document, issuer, year and kind."),
+    explain: bool = typer.Option(False, "--explain", help="Show the query terms and each hit's scoring."),
+    json_out: bool = JSON,
+) -> None:
+    """Ranked passages for a query, matched words highlighted."""
+    from ..search import Searcher
+
+    catalog, index = open_index()
+    searcher = Searcher(index, catalog.pipeline)
+    docs = record_docs(catalog, index, doc, where(issuer, doc_type, since, until, number))
+    result = searcher.search(
+        " ".join(query), limit=limit, kinds=check_kinds(index, kind), docs=docs, explain=explain,
+        sort=sort.value, facets=facets or json_out,
+    )
+    if json_out:
+        from ..render_search import search_json
+
+        render.emit_json(search_json(result, explain))
+    else:
+        from ..render_search import print_explain_terms, print_no_hits, print_search
+
+        if explain:
+            print_explain_terms(result)
+        print_search(result)
+        if facets and result.facets is not None:
+            from ..render_records import print_facets
+
+            print_facets(result.facets)
+        if not result.hits:
+            print_no_hits(result, searcher.suggestions(result))
+    raise typer.Exit(0 if result.hits else 1)
