@@ -18,7 +18,7 @@ from ..index import Index
 from ..model import CarbonError, Passage
 from ..scope import check_docs, check_kinds, select_passages
 from .app import app
-from .options import DOC, ISSUER, JSON, NUMBER_FILTER, SINCE, TYPE, UNTIL, open_index, record_docs, where
+from .options import DOC, JSON, open_index, record_docs, record_filtered
 
 if TYPE_CHECKING:
     from ..records import RecordFilter
@@ -53,11 +53,11 @@ class Format(str, Enum):
 
 def _scope(
     target: Optional[str], doc: Optional[list[str]], kind: Optional[list[str]], nested: bool = True,
-    chosen: Optional["RecordFilter"] = None,
+    filters: Optional["RecordFilter"] = None,
 ) -> tuple[Catalog, Index, list[Passage], dict[str, Any]]:
     """The catalog, the index, the passages in scope and a description of the scope."""
     catalog, index = open_index()
-    docs = check_docs(index, doc) if chosen is None else record_docs(catalog, index, doc, chosen)
+    docs = check_docs(index, doc) if filters is None else record_docs(catalog, index, doc, filters)
     kinds = check_kinds(index, kind)
     passages = select_passages(index, target, docs, kinds, nested=nested)
     return catalog, index, passages, {"id": target, "docs": docs, "kinds": kinds}
@@ -198,6 +198,7 @@ def _term_chart(term: str, target: Optional[str], doc: Optional[list[str]], kind
 
 
 @app.command()
+@record_filtered
 def export(
     target: Optional[str] = TARGET,
     fmt: Optional[Format] = typer.Option(None, "--format", "-f", help="jsonl (the default), csv or markdown."),
@@ -209,14 +210,10 @@ def export(
     ),
     kind: Optional[list[str]] = EXPORT_KIND,
     doc: Optional[list[str]] = DOC,
-    issuer: Optional[list[str]] = ISSUER,
-    doc_type: Optional[list[str]] = TYPE,
-    since: Optional[str] = SINCE,
-    until: Optional[str] = UNTIL,
-    number: Optional[list[str]] = NUMBER_FILTER,
     json_out: bool = typer.Option(
         False, "--json", help="Without --output: JSON Lines (as --format jsonl). With it: a JSON summary on stdout."
     ),
+    filters: Optional["RecordFilter"] = None,
 ) -> None:
     """The structured passages (ids, kinds, numbers, titles, sections, text) for other tools."""
     from ..analysis import exported, write_atomically
@@ -226,8 +223,7 @@ def export(
     if json_out and not to_file and fmt is not None and fmt is not Format.jsonl:
         raise CarbonError(f"--json without --output writes JSON Lines, not {fmt.value}: drop --json or add --output")
     chosen = (fmt or Format.jsonl).value
-    chosen_docs = where(issuer, doc_type, since, until, number)
-    _, index, passages, scope = _scope(target, doc, kind, nested=False, chosen=chosen_docs)
+    _, index, passages, scope = _scope(target, doc, kind, nested=False, filters=filters)
     data = exported(passages, chosen, index.documents(), bom=bom)
     if output is not None and to_file:
         write_atomically(output, data)

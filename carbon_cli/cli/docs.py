@@ -2,13 +2,16 @@
 
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
 from .. import render, scope
 from .app import app
-from .options import ISSUER, JSON, NUMBER_FILTER, SINCE, TYPE, UNTIL, Sort, open_catalog, open_index, record_docs, where
+from .options import JSON, Sort, open_catalog, open_index, record_docs, record_filtered
+
+if TYPE_CHECKING:
+    from ..records import RecordFilter
 
 docs_app = typer.Typer(no_args_is_help=True, help="Add, list, show and remove your own documents.")
 app.add_typer(docs_app, name="docs")
@@ -40,19 +43,18 @@ def docs_add(
 
 
 @docs_app.command("list")
+@record_filtered
 def docs_list(
-    issuer: Optional[list[str]] = ISSUER, doc_type: Optional[list[str]] = TYPE, since: Optional[str] = SINCE,
-    until: Optional[str] = UNTIL, number: Optional[list[str]] = NUMBER_FILTER,
     sort: Sort = typer.Option(Sort.relevance, "--sort", help="date: newest first (else in library order)."),
     json_out: bool = JSON,
+    filters: Optional["RecordFilter"] = None,
 ) -> None:
     """Every document in the index, with its record and where it came from."""
     from ..records import sort_by_date
 
     catalog, index = open_index()
-    chosen = where(issuer, doc_type, since, until, number)
-    kept = set(record_docs(catalog, index, None, chosen))
-    documents = [d for d in index.documents() if not chosen.active or d["id"] in kept]
+    kept = set(record_docs(catalog, index, None, filters))
+    documents = [d for d in index.documents() if filters is None or not filters.active or d["id"] in kept]
     if sort is Sort.date:
         documents = sort_by_date(documents)
     if json_out:

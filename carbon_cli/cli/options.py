@@ -1,8 +1,11 @@
 """What the command groups share: the common options, the warning line, the index."""
 
+import functools
+import inspect
 import sys
+from collections.abc import Callable
 from enum import Enum
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import typer
 
@@ -41,26 +44,56 @@ def open_index() -> tuple[Catalog, Index]:
     return catalog, catalog.open()
 
 
+# The record filters: each command that takes them declares a ``filters`` parameter
+# and is decorated with ``record_filtered``, which gives it these options.
+FILTERS = {
+    "issuer": (Optional[list[str]], ISSUER),
+    "doc_type": (Optional[list[str]], TYPE),
+    "since": (Optional[str], SINCE),
+    "until": (Optional[str], UNTIL),
+    "doc_number": (Optional[list[str]], NUMBER_FILTER),
+}
+
+
 def where(
     issuer: Optional[list[str]], doc_type: Optional[list[str]], since: Optional[str], until: Optional[str],
-    number: Optional[list[str]],
+    doc_number: Optional[list[str]],
 ) -> "RecordFilter":
     """The record filters of a command line (``--issuer`` … ``--number``)."""
     from ..records import RecordFilter, date_bound
 
     return RecordFilter(
-        issuers=tuple(issuer or ()), types=tuple(doc_type or ()), numbers=tuple(number or ()),
+        issuers=tuple(issuer or ()), types=tuple(doc_type or ()), numbers=tuple(doc_number or ()),
         since=date_bound(since, end=False, option="--since") if since else None,
         until=date_bound(until, end=True, option="--until") if until else None,
     )
 
 
-def record_docs(catalog: Catalog, index: Index, doc: Optional[list[str]], chosen: "RecordFilter") -> list[str]:
+def record_filtered(command: Callable[..., None]) -> Callable[..., None]:
+    """``command`` with the options of ``FILTERS``, handed to it as one ``filters``
+    ``RecordFilter``: Typer reads the signature made here."""
+
+    @functools.wraps(command)
+    def with_filters(**options: Any) -> None:
+        chosen = where(*(options.pop(name) for name in FILTERS))
+        command(**options, filters=chosen)
+
+    own = [p for name, p in inspect.signature(command).parameters.items() if name != "filters"]
+    added = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=option, annotation=annotation)
+             for name, (annotation, option) in FILTERS.items()]
+    with_filters.__signature__ = inspect.Signature([*own, *added])  # type: ignore[attr-defined]
+    with_filters.__annotations__ = {p.name: p.annotation for p in [*own, *added]}  # what Typer evaluates
+    return with_filters
+
+
+def record_docs(
+    catalog: Catalog, index: Index, doc: Optional[list[str]], filters: Optional["RecordFilter"]
+) -> list[str]:
     """``--doc`` narrowed by the record filters, said on stderr when none is left."""
     from ..records import NO_DOCUMENT
     from ..scope import check_docs
 
-    docs = check_docs(index, doc, chosen, catalog.pipeline.normaliser.normalise)
+    docs = check_docs(index, doc, filters, catalog.pipeline.normaliser.normalise)
     if docs == [NO_DOCUMENT]:
         from ..render_records import print_no_document
 

@@ -8,7 +8,7 @@ import typer
 from .. import render, scope
 from ..model import Passage
 from .app import app
-from .options import DOC, ISSUER, JSON, NUMBER_FILTER, SINCE, TYPE, UNTIL, open_index, record_docs, where
+from .options import DOC, JSON, open_index, record_docs, record_filtered
 
 if TYPE_CHECKING:
     from ..records import RecordFilter
@@ -18,11 +18,12 @@ LIST = typer.Option(False, "--list", "-l", help="List them, numbered, with title
 
 
 def _items(
-    kind: str, number: Optional[int], list_all: bool, doc: Optional[list[str]], json_out: bool, chosen: "RecordFilter"
+    kind: str, number: Optional[int], list_all: bool, doc: Optional[list[str]], json_out: bool,
+    filters: Optional["RecordFilter"],
 ) -> None:
     """The shared body of ``actions``, ``principles`` and ``guarantees``."""
     catalog, index = open_index()
-    docs = record_docs(catalog, index, doc, chosen)
+    docs = record_docs(catalog, index, doc, filters)
     if number is not None and not list_all:
         _passages(scope.item_in_full(index, kind, number, docs), json_out)
         return
@@ -48,14 +49,13 @@ def _items_command(kind: str, name: str, summary: str) -> None:
     """Register ``actions``, ``principles`` or ``guarantees``: one command shape, three kinds."""
 
     def command(
-        number: Optional[int] = NUMBER, list_all: bool = LIST, doc: Optional[list[str]] = DOC,
-        issuer: Optional[list[str]] = ISSUER, doc_type: Optional[list[str]] = TYPE, since: Optional[str] = SINCE,
-        until: Optional[str] = UNTIL, doc_number: Optional[list[str]] = NUMBER_FILTER, json_out: bool = JSON,
+        number: Optional[int] = NUMBER, list_all: bool = LIST, doc: Optional[list[str]] = DOC, json_out: bool = JSON,
+        filters: Optional["RecordFilter"] = None,
     ) -> None:
-        _items(kind, number, list_all, doc, json_out, where(issuer, doc_type, since, until, doc_number))
+        _items(kind, number, list_all, doc, json_out, filters)
 
     command.__doc__ = summary
-    app.command(name)(command)
+    app.command(name)(record_filtered(command))
 
 
 _items_command("action", "actions", "The actions of each plan (enumerated items titled …行动).")

@@ -1,16 +1,21 @@
 """``carbon search``: ranked passages for a query."""
 
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
 from .. import render
 from ..scope import check_kinds
 from .app import app
-from .options import DOC, ISSUER, JSON, NUMBER_FILTER, SINCE, TYPE, UNTIL, Sort, open_index, record_docs, where
+
+if TYPE_CHECKING:
+    from ..records import RecordFilter
+
+from .options import DOC, JSON, Sort, open_index, record_docs, record_filtered
 
 
 @app.command()
+@record_filtered
 def search(
     query: list[str] = typer.Argument(
         ..., help="Words to look for; quotes, +required, -excluded, kind:, doc:, issuer:, type:, year:."
@@ -18,22 +23,18 @@ def search(
     limit: int = typer.Option(10, "--limit", "-n", min=1, help="How many results."),
     kind: Optional[list[str]] = typer.Option(None, "--kind", "-k", help="Only passages of this kind (repeatable)."),
     doc: Optional[list[str]] = DOC,
-    issuer: Optional[list[str]] = ISSUER,
-    doc_type: Optional[list[str]] = TYPE,
-    since: Optional[str] = SINCE,
-    until: Optional[str] = UNTIL,
-    number: Optional[list[str]] = NUMBER_FILTER,
     sort: Sort = typer.Option(Sort.relevance, "--sort", help="relevance (best first) or date (newest first)."),
     facets: bool = typer.Option(False, "--facets", help="Count all hits by document, issuer, year and kind."),
     explain: bool = typer.Option(False, "--explain", help="Show the query terms and each hit's scoring."),
     json_out: bool = JSON,
+    filters: Optional["RecordFilter"] = None,
 ) -> None:
     """Ranked passages for a query, matched words highlighted."""
     from ..search import Searcher
 
     catalog, index = open_index()
     searcher = Searcher(index, catalog.pipeline)
-    docs = record_docs(catalog, index, doc, where(issuer, doc_type, since, until, number))
+    docs = record_docs(catalog, index, doc, filters)
     result = searcher.search(
         " ".join(query), limit=limit, kinds=check_kinds(index, kind), docs=docs, explain=explain,
         sort=sort.value, facets=facets or json_out,
