@@ -164,3 +164,74 @@ def print_no_document() -> None:
     import sys
 
     sys.stderr.write("carbon: no document matches the record filters (see: carbon docs list)\n")
+
+
+def _item_json(item: Any) -> dict[str, Any] | None:
+    if item is None:
+        return None
+    return {"id": item.id, "passages": [p.id for p in item.passages], "title": item.title, "text": item.text}
+
+
+def diff_json(result: Any) -> dict[str, Any]:
+    """``diff``: the counts, then every item with its status and, when changed, the spans."""
+    return {
+        "a": result.a,
+        "b": result.b,
+        "summary": {s: result.count(s) for s in ("added", "removed", "changed", "unchanged")},
+        "items": [
+            {
+                "status": aligned.status, "a": _item_json(aligned.a), "b": _item_json(aligned.b),
+                "similarity": aligned.similarity,
+                "changes": [{"op": c.op, "a": list(c.a), "b": list(c.b)} for c in aligned.changes],
+            }
+            for aligned in result.items
+        ],
+    }
+
+
+_SIGNS = {"unchanged": "=", "changed": "~", "added": "+", "removed": "-"}
+_STYLES = {"unchanged": "dim", "changed": "yellow", "added": "green", "removed": "red"}
+REMOVED_STYLE = "bold red strike"
+ADDED_STYLE = "bold green underline"
+
+
+def print_diff(result: Any, unchanged: bool = True) -> None:
+    """One line per item (``=`` unchanged, ``~`` changed, ``+`` added, ``-`` removed); a
+    changed item's two texts follow, the characters that differ marked."""
+    from rich.text import Text
+
+    from .render import console
+
+    out = console()
+    counts = ", ".join(f"{result.count(s)} {s}" for s in ("added", "removed", "changed", "unchanged"))
+    out.print(Text(f"{result.a} → {result.b}: {counts}", style="bold"))
+    for aligned in result.items:
+        if aligned.status == "unchanged" and not unchanged:
+            continue
+        item = aligned.b or aligned.a
+        line = Text(f"{_SIGNS[aligned.status]} {aligned.status:9} ", style=_STYLES[aligned.status])
+        ids = " ↔ ".join(x.id for x in (aligned.a, aligned.b) if x is not None)
+        line.append(f"{ids}  ", style="cyan")
+        line.append(item.title)
+        if aligned.status == "changed":
+            line.append(f"  ({aligned.similarity:.2f})", style="dim")
+        out.print(line)
+        if aligned.status == "changed":
+            out.print(_marked("    - ", aligned.a.text, [c.a for c in aligned.changes], REMOVED_STYLE))
+            out.print(_marked("    + ", aligned.b.text, [c.b for c in aligned.changes], ADDED_STYLE))
+        elif aligned.status in ("added", "removed"):
+            out.print(Text("    " + " ".join(item.text.split()), style=_STYLES[aligned.status]))
+
+
+def _marked(prefix: str, text: str, spans: list[tuple[int, int]], style: str) -> Any:
+    """``text`` on one line, its ``spans`` styled; an empty span (an insertion point) shows as ‸."""
+    from rich.text import Text
+
+    out = Text(prefix)
+    at = 0
+    for start, end in sorted(spans):
+        out.append(" ".join(text[at:start].split()) if start > at else "")
+        out.append(text[start:end] if end > start else "‸", style=style)
+        at = max(at, end)
+    out.append(" ".join(text[at:].split()))
+    return out

@@ -102,3 +102,72 @@ def test_similar_with_same_doc_may_answer_from_the_passage_s_own_document(cli):
 def test_similar_of_an_unknown_passage_is_an_error(cli):
     result = cli("similar", "qa/action/99")
     assert result.code == 2 and "no passage" in result.stderr
+
+
+STORAGE = FIXTURES / "ndrc_nea_new_energy_storage_guidance_2021.txt"
+STORAGE_ID = "ndrc-nea-new-energy-storage-guidance-2021"
+
+
+def _edited(tmp_path: Path) -> Path:
+    """The guidance with item （十七） removed, an item （二十） added before the signature,
+    and item （五）'s paragraph edited (关键技术研发 → 核心技术攻关)."""
+    lines = STORAGE.read_text(encoding="utf-8").split("\n")
+    at = lines.index("（十七）鼓励地方先行先试。")
+    del lines[at:at + 2]
+    at = lines.index("国家发展改革委")
+    lines[at:at] = ["（二十）加强宣传引导。", "开展新型储能科普宣传，营造全社会关心支持新型储能发展的良好氛围。"]
+    at = lines.index("（五）提升科技创新能力。") + 1
+    assert "关键技术研发" in lines[at]
+    lines[at] = lines[at].replace("关键技术研发", "核心技术攻关", 1)
+    path = tmp_path / "edited.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def _reprint(tmp_path: Path) -> Path:
+    """The guidance as another copy prints it: its paragraphs in traditional characters,
+    with half-width ， ； ：, 、 written as ，, and cut into lines of 37 characters."""
+    import opencc
+
+    to_traditional = opencc.OpenCC("s2t").convert
+    lines = []
+    for line in STORAGE.read_text(encoding="utf-8").split("\n"):
+        if len(line) > 45:  # a paragraph; headings and the signature keep their form
+            line = to_traditional(line).replace("，", ",").replace("；", ";").replace("：", ":").replace("、", "，")
+            while len(line) > 45:
+                lines.append(line[:37])
+                line = line[37:]
+        lines.append(line)
+    path = tmp_path / "reprint.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def test_diff_reports_exactly_the_item_added_the_item_removed_and_the_item_edited(cli, tmp_path):
+    cli("docs", "add", str(STORAGE), str(_edited(tmp_path)))
+    data = _json(cli, "diff", STORAGE_ID, "edited")
+    assert data["summary"] == {"added": 1, "removed": 1, "changed": 1, "unchanged": data["summary"]["unchanged"]}
+    differing = {item["status"]: item for item in data["items"] if item["status"] != "unchanged"}
+    assert differing["added"]["b"]["title"] == "加强宣传引导"
+    assert differing["removed"]["a"]["title"] == "鼓励地方先行先试"
+    changed = differing["changed"]
+    assert changed["a"]["title"] == changed["b"]["title"] == "提升科技创新能力"
+    marked = [(changed["a"]["text"][c["a"][0]:c["a"][1]], changed["b"]["text"][c["b"][0]:c["b"][1]])
+              for c in changed["changes"]]
+    assert "".join(a for a, _ in marked) == "关键研发" and "".join(b for _, b in marked) == "核心攻关"
+    shown = cli("diff", STORAGE_ID, "edited", "--changes-only")
+    assert shown.code == 0 and "1 added, 1 removed, 1 changed" in shown.stdout
+    assert [line[:1] for line in shown.stdout.splitlines() if line[:2] in ("+ ", "- ", "~ ")] == ["~", "-", "+"]
+
+
+def test_a_reprint_with_other_line_breaks_punctuation_widths_and_characters_is_unchanged(cli, tmp_path):
+    cli("docs", "add", str(STORAGE), str(_reprint(tmp_path)))
+    data = _json(cli, "diff", STORAGE_ID, "reprint", code=1)
+    assert data["summary"]["unchanged"] > 30 and {item["status"] for item in data["items"]} == {"unchanged"}
+    result = cli("diff", "reprint", STORAGE_ID)
+    assert result.code == 1 and "say the same" in result.stderr
+
+
+def test_diff_of_an_unknown_document_is_an_error(cli):
+    result = cli("diff", "qa", "nosuch")
+    assert result.code == 2 and "no document 'nosuch'" in result.stderr

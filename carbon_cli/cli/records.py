@@ -116,3 +116,31 @@ def similar(
         print_similar(result, catalog.pipeline, index)
     if len(result.hits) < 2:
         raise _nothing(f"no passage of another document shares the terms of {passage_id}")
+
+
+@app.command()
+def diff(
+    doc_a: str = typer.Argument(..., metavar="DOC_A", help="A document id."),
+    doc_b: str = typer.Argument(..., metavar="DOC_B", help="Another document id."),
+    unchanged: bool = typer.Option(True, "--unchanged/--changes-only", help="List the unchanged items too."),
+    json_out: bool = JSON,
+) -> None:
+    """Two documents item by item: added, removed, changed (characters marked) and unchanged items.
+
+    Exit code 0 when they differ, 1 when they do not (nothing to show), 2 on errors."""
+    from ..diff import compare
+    from ..render_records import diff_json, print_diff
+
+    catalog, index = open_index()
+    known = index.document_ids()
+    for doc in (doc_a, doc_b):
+        if doc not in known:
+            raise CarbonError(f"no document {doc!r} (see: carbon docs list)")
+    normalise = catalog.pipeline.normaliser.normalise_with_offsets
+    result = compare(doc_a, index.passages(doc=doc_a), doc_b, index.passages(doc=doc_b), normalise)
+    if json_out:
+        render.emit_json(diff_json(result))
+    else:
+        print_diff(result, unchanged)
+    if not result.differs:
+        raise _nothing(f"{doc_a} and {doc_b} say the same, item by item")
