@@ -8,7 +8,7 @@ import typer
 
 from .. import render, scope
 from .app import app
-from .options import JSON, Sort, open_catalog, open_index, record_docs, record_filtered
+from .options import JSON, Sort, complete_doc, open_catalog, open_index, record_docs, record_filtered
 
 if TYPE_CHECKING:
     from ..records import RecordFilter
@@ -66,7 +66,9 @@ def docs_list(
 
 
 @docs_app.command("remove")
-def docs_remove(doc_id: str = typer.Argument(..., metavar="ID"), json_out: bool = JSON) -> None:
+def docs_remove(
+    doc_id: str = typer.Argument(..., metavar="ID", autocompletion=complete_doc), json_out: bool = JSON
+) -> None:
     """Remove a document you added."""
     open_catalog().remove(doc_id)
     if json_out:
@@ -76,7 +78,9 @@ def docs_remove(doc_id: str = typer.Argument(..., metavar="ID"), json_out: bool 
 
 
 @docs_app.command("show")
-def docs_show(doc_id: str = typer.Argument(..., metavar="ID"), json_out: bool = JSON) -> None:
+def docs_show(
+    doc_id: str = typer.Argument(..., metavar="ID", autocompletion=complete_doc), json_out: bool = JSON
+) -> None:
     """The outline of one document."""
     _, index = open_index()
     render.outline(*scope.outline(index, scope.check_docs(index, [doc_id])), json_out=json_out)

@@ -17,7 +17,28 @@ if TYPE_CHECKING:
     from ..records import RecordFilter
 
 JSON = typer.Option(False, "--json", help="Write JSON to stdout.")
-DOC = typer.Option(None, "--doc", "-d", help="Only this document (repeatable).")
+
+
+def complete_doc(incomplete: str) -> list[str]:
+    """Document ids for a shell's completion (``completion.py``)."""
+    from ..completion import document_ids
+
+    return document_ids(incomplete)
+
+
+def complete_kind(incomplete: str) -> list[str]:
+    from ..completion import kinds
+
+    return kinds(incomplete)
+
+
+def complete_id(incomplete: str) -> list[str]:
+    from ..completion import passage_ids
+
+    return passage_ids(incomplete)
+
+
+DOC = typer.Option(None, "--doc", "-d", help="Only this document (repeatable).", autocompletion=complete_doc)
 ISSUER = typer.Option(None, "--issuer", help="Only documents issued by this authority, any of its names (repeatable).")
 TYPE = typer.Option(None, "--type", help="Only documents of this 文种; 意见 also takes 指导意见 (repeatable).")
 SINCE = typer.Option(None, "--since", help="Only documents dated from this day on (2021, 2021-07, 2021-07-15).")

@@ -8,7 +8,7 @@ import typer
 from .. import render, scope
 from ..model import Passage
 from .app import app
-from .options import DOC, JSON, open_index, record_docs, record_filtered
+from .options import DOC, JSON, complete_id, open_index, record_docs, record_filtered
 
 if TYPE_CHECKING:
     from ..records import RecordFilter
@@ -65,7 +65,9 @@ _items_command("guarantee", "guarantees", "The safeguards and implementation mea
 
 @app.command()
 def show(
-    passage_id: str = typer.Argument(..., metavar="ID", help="A passage id (qa/action/4) or a document id."),
+    passage_id: str = typer.Argument(
+        ..., metavar="ID", help="A passage id (qa/action/4) or a document id.", autocompletion=complete_id
+    ),
     json_out: bool = JSON,
 ) -> None:
     """Print one passage, or every passage of a document, in full."""

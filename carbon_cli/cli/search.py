@@ -11,7 +11,7 @@ from .app import app
 if TYPE_CHECKING:
     from ..records import RecordFilter
 
-from .options import DOC, JSON, Sort, open_index, record_docs, record_filtered
+from .options import DOC, JSON, Sort, complete_kind, open_index, record_docs, record_filtered
 
 
 @app.command()
@@ -21,7 +21,9 @@ def search(
         ..., help="Words to look for; quotes, +required, -excluded, kind:, doc:, issuer:, type:, year:."
     ),
     limit: int = typer.Option(10, "--limit", "-n", min=1, help="How many results."),
-    kind: Optional[list[str]] = typer.Option(None, "--kind", "-k", help="Only passages of this kind (repeatable)."),
+    kind: Optional[list[str]] = typer.Option(
+        None, "--kind", "-k", help="Only passages of this kind (repeatable).", autocompletion=complete_kind
+    ),
     doc: Optional[list[str]] = DOC,
     sort: Sort = typer.Option(Sort.relevance, "--sort", help="relevance (best first) or date (newest first)."),
     facets: bool = typer.Option(False, "--facets", help="Count all hits by document, issuer, year and kind."),
