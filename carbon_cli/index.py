@@ -490,8 +490,13 @@ class Index:
         return found
 
     def places_by_pid(self, pids: Sequence[int]) -> dict[int, tuple[str, str]]:
-        """pid -> (document, kind): what facets count and the date sort orders by."""
+        """pid -> (document, kind): what facets count and the date sort orders by. For a
+        common word's hits the whole table is read once rather than each hit looked up."""
         found: dict[int, tuple[str, str]] = {}
+        if len(pids) > FEW_PIDS:
+            wanted = set(pids)
+            rows = self.conn.execute("SELECT pid, doc, kind FROM passages")
+            return {pid: (doc, kind) for pid, doc, kind in rows if pid in wanted}
         for chunk, marks in _chunks(pids):
             rows = self.conn.execute(f"SELECT pid, doc, kind FROM passages WHERE pid IN ({marks})", chunk)
             found.update((pid, (doc, kind)) for pid, doc, kind in rows)

@@ -14,7 +14,7 @@ import typer
 from .. import render
 from ..model import CarbonError
 from .app import app
-from .options import JSON, open_index
+from .options import JSON, complete_doc, complete_id, open_index
 
 
 class GraphFormat(str, Enum):
@@ -31,7 +31,7 @@ def _nothing(message: str) -> typer.Exit:
 @app.command()
 def refs(
     target: Optional[str] = typer.Argument(
-        None, metavar="[ID]", help="A document or passage id; all documents if left out."
+        None, metavar="[ID]", help="A document or passage id; all documents if left out.", autocompletion=complete_id
     ),
     graph: bool = typer.Option(False, "--graph", help="The citation graph of the library: documents and their links."),
     fmt: Optional[GraphFormat] = typer.Option(
@@ -76,7 +76,7 @@ def refs(
 
 @app.command("cited-by")
 def cited_by(
-    doc: str = typer.Argument(..., metavar="ID", help="A document id."),
+    doc: str = typer.Argument(..., metavar="ID", help="A document id.", autocompletion=complete_doc),
     json_out: bool = JSON,
 ) -> None:
     """The passages of other documents that cite a document, by any of its names."""
@@ -99,7 +99,9 @@ def cited_by(
 
 @app.command()
 def similar(
-    passage_id: str = typer.Argument(..., metavar="PASSAGE_ID", help="A passage id (qa/action/1)."),
+    passage_id: str = typer.Argument(
+        ..., metavar="PASSAGE_ID", help="A passage id (qa/action/1).", autocompletion=complete_id
+    ),
     limit: int = typer.Option(10, "--limit", "-n", min=1, help="How many passages, the passage itself included."),
     same_doc: bool = typer.Option(False, "--same-doc", help="Also passages of the passage's own document."),
     json_out: bool = JSON,
@@ -120,8 +122,8 @@ def similar(
 
 @app.command()
 def diff(
-    doc_a: str = typer.Argument(..., metavar="DOC_A", help="A document id."),
-    doc_b: str = typer.Argument(..., metavar="DOC_B", help="Another document id."),
+    doc_a: str = typer.Argument(..., metavar="DOC_A", help="A document id.", autocompletion=complete_doc),
+    doc_b: str = typer.Argument(..., metavar="DOC_B", help="Another document id.", autocompletion=complete_doc),
     unchanged: bool = typer.Option(True, "--unchanged/--changes-only", help="List the unchanged items too."),
     json_out: bool = JSON,
 ) -> None:
