@@ -51,10 +51,10 @@ def main() -> None:
         print(f"{'query':16} {'hits':>6} {'plain':>8} {'facets':>8} {'issuer:':>8} {'by date':>8}  (ms)")
         for query in QUERIES:
             hits = searcher.search(query).total
-            plain = _median_ms(lambda: searcher.search(query))
-            faceted = _median_ms(lambda: searcher.search(query, facets=True))
-            filtered = _median_ms(lambda: searcher.search(query + " issuer:国务院"))
-            dated = _median_ms(lambda: searcher.search(query, sort="date"))
+            plain = _median_ms(lambda q=query: searcher.search(q))
+            faceted = _median_ms(lambda q=query: searcher.search(q, facets=True))
+            filtered = _median_ms(lambda q=query: searcher.search(q + " issuer:国务院"))
+            dated = _median_ms(lambda q=query: searcher.search(q, sort="date"))
             print(f"{query:16} {hits:>6} {plain:>8.1f} {faceted:>8.1f} {filtered:>8.1f} {dated:>8.1f}")
 
 
