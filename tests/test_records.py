@@ -148,3 +148,12 @@ def test_a_covering_notice_names_the_document_it_carries():
     assert forwarded("国务院办公厅关于印发“无废城市”建设试点工作方案的通知") == "“无废城市”建设试点工作方案"
     assert forwarded("国务院关于印发《2030年前碳达峰行动方案》的通知") == "2030年前碳达峰行动方案"
     assert forwarded("国家发展改革委 国家能源局关于加快推动新型储能发展的指导意见") is None
+
+
+def test_record_filters_in_a_query_are_parsed_and_render_back():
+    from carbon_cli.query import parse_query
+
+    q = parse_query("储能 issuer:发改委,国家能源局 type：意见 year:2021")
+    assert (q.issuers, q.types, q.years) == (("发改委", "国家能源局"), ("意见",), ("2021",))
+    assert [c.text for c in q.clauses] == ["储能"] and q.has_filters
+    assert parse_query(q.to_string()) == q
