@@ -43,6 +43,10 @@ MODULES = {
     "vocab": "vocab",
     "analyze": "vocab",
     "completion": "shell",
+    "refs": "records",
+    "cited-by": "records",
+    "similar": "records",
+    "diff": "records",
 }
 
 
