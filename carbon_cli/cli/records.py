@@ -35,7 +35,7 @@ def refs(
     ),
     graph: bool = typer.Option(False, "--graph", help="The citation graph of the library: documents and their links."),
     fmt: Optional[GraphFormat] = typer.Option(
-        None, "--format", "-f", help="With --graph: json, dot (Graphviz) or csv (edges)."
+        None, "--format", "-f", metavar="FORMAT", help="With --graph: json, dot (Graphviz) or csv (edges)."
     ),
     json_out: bool = JSON,
 ) -> None:
@@ -102,7 +102,9 @@ def similar(
     passage_id: str = typer.Argument(
         ..., metavar="PASSAGE_ID", help="A passage id (qa/action/1).", autocompletion=complete_id
     ),
-    limit: int = typer.Option(10, "--limit", "-n", min=1, metavar="N", help="How many passages, the passage itself included."),
+    limit: int = typer.Option(
+        10, "--limit", "-n", min=1, metavar="N", help="How many passages, the passage itself included."
+    ),
     same_doc: bool = typer.Option(False, "--same-doc", help="Also passages of the passage's own document."),
     json_out: bool = JSON,
 ) -> None:
