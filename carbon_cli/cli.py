@@ -236,6 +236,10 @@ def docs_add(
         )
     for error in errors:
         sys.stderr.write(f"carbon: error: {error['error']}\n")
+    if report.interrupted:
+        from .interrupts import Interrupted
+
+        raise Interrupted(f"interrupted; {report.documents:,} added, as listed")
     raise typer.Exit(2 if errors else 0)
 
 

@@ -39,8 +39,20 @@ def emit_json(data: Any) -> None:
     surrogates, which stdout would write back as the raw invalid bytes: JSON
     readers refuse those, so they become U+FFFD here.
     """
-    out = json.dumps(data, ensure_ascii=False)
-    sys.stdout.write(_SURROGATE.sub("\ufffd", out) + "\n")
+    out = _SURROGATE.sub("\ufffd", json.dumps(data, ensure_ascii=False)) + "\n"
+    write_utf8(out)
+
+
+def write_utf8(text: str) -> None:
+    """Text for programs on stdout: UTF-8 bytes whatever the locale's encoding (a
+    GB18030 or Latin-1 terminal would otherwise get, or fail on, its own)."""
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        sys.stdout.write(text)
+    else:
+        buffer.write(text.encode("utf-8", "replace"))
+        buffer.flush()
     sys.stdout.flush()
 
 
