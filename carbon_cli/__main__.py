@@ -22,7 +22,9 @@ def _quiet_broken_pipe() -> int:
 
 
 def _error(message: str) -> int:
-    sys.stderr.write(f"carbon: error: {message}\n")
+    from .render import clip_value, terminal_safe
+
+    sys.stderr.write(f"carbon: error: {clip_value(terminal_safe(message))}\n")
     return 2
 
 

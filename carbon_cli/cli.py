@@ -18,7 +18,7 @@ from . import __version__
 from . import render
 from .catalog import Catalog
 from .index import Index
-from .model import CarbonError, Passage
+from .model import MAX_ITEM_NUMBER, MAX_RESULTS, CarbonError, Passage
 from .store import Home
 
 app = typer.Typer(
@@ -36,7 +36,7 @@ DOC = typer.Option(None, "--doc", "-d", help="Only this document (repeatable).")
 
 
 def warn(message: str) -> None:
-    sys.stderr.write(f"carbon: warning: {message}\n")
+    sys.stderr.write(f"carbon: warning: {render.clip_value(render.terminal_safe(message))}\n")
 
 
 def _catalog() -> Catalog:
@@ -80,7 +80,7 @@ def main(
 @app.command()
 def search(
     query: list[str] = typer.Argument(..., help="Words to look for; quotes, +required, -excluded, kind:, doc:."),
-    limit: int = typer.Option(10, "--limit", "-n", min=1, help="How many results."),
+    limit: int = typer.Option(10, "--limit", "-n", min=1, max=MAX_RESULTS, help=f"How many results (at most {MAX_RESULTS})."),
     kind: Optional[list[str]] = typer.Option(None, "--kind", "-k", help="Only passages of this kind (repeatable)."),
     doc: Optional[list[str]] = DOC,
     explain: bool = typer.Option(False, "--explain", help="Show the query terms and each hit's scoring."),
@@ -101,7 +101,7 @@ def search(
             render.print_explain_terms(result)
         render.print_search(result)
         if not result.hits:
-            sys.stderr.write(f"carbon: no passage matches {result.query!r}\n")
+            sys.stderr.write(f"carbon: no passage matches {render.clip_value(repr(result.query), 120)}\n")
             for note in searcher.suggestions(result):
                 sys.stderr.write(f"  {note}\n")
     raise typer.Exit(0 if result.hits else 1)
@@ -152,7 +152,7 @@ def _no_such(kind: str, number: int, items: list[Passage]) -> str:
     return f"no {kind} {number}: {have}"
 
 
-NUMBER = typer.Argument(None, help="Show this one in full.", min=1)
+NUMBER = typer.Argument(None, help="Show this one in full.", min=1, max=MAX_ITEM_NUMBER)
 LIST = typer.Option(False, "--list", "-l", help="List them, numbered, with titles.")
 
 
@@ -235,7 +235,7 @@ def docs_add(
             f" ({rate:,} characters/s, {processes})\n"
         )
     for error in errors:
-        sys.stderr.write(f"carbon: error: {error['error']}\n")
+        sys.stderr.write(f"carbon: error: {render.clip_value(render.terminal_safe(error['error']))}\n")
     if report.interrupted:
         from .interrupts import Interrupted
 
@@ -267,7 +267,7 @@ def docs_remove(doc_id: str = typer.Argument(..., metavar="ID"), json_out: bool 
     if json_out:
         render.emit_json({"removed": doc_id})
     else:
-        sys.stdout.write(f"removed {doc_id}\n")
+        sys.stdout.write(f"removed {render.terminal_safe(doc_id)}\n")
 
 
 @docs_app.command("show")

@@ -18,7 +18,7 @@ import typer
 
 from . import render
 from .cli import DOC, JSON, _check_docs, _check_kinds, _open, app
-from .model import CarbonError, Passage
+from .model import MAX_CONTEXT_CELLS, MAX_RESULTS, CarbonError, Passage
 
 TARGET = typer.Argument(
     None, metavar="[ID]", help="A passage id (it and the passages under it: qa/question/3) or a document id (qa)."
@@ -27,7 +27,7 @@ KIND = typer.Option(
     None, "--kind", "-k", help="Only passages of this kind, with what is nested under them (repeatable): action …"
 )
 EXPORT_KIND = typer.Option(None, "--kind", "-k", help="Only passages of this kind (repeatable): action, principle …")
-TOP = typer.Option(20, "--top", "-n", min=1, help="How many terms.")
+TOP = typer.Option(20, "--top", "-n", min=1, max=MAX_RESULTS, help=f"How many terms (at most {MAX_RESULTS}).")
 BAR_WIDTH = 40
 
 
@@ -61,7 +61,7 @@ def _described(scope: dict) -> str:
 
 
 def _empty(message: str) -> typer.Exit:
-    sys.stderr.write(f"carbon: {message}\n")
+    sys.stderr.write(f"carbon: {render.clip_value(render.terminal_safe(message))}\n")
     return typer.Exit(1)
 
 
@@ -126,7 +126,10 @@ def keywords(
 def kwic(
     term: str = typer.Argument(..., metavar="TERM", help="The word or phrase (matched ignoring width, case and traditional forms)."),
     target: Optional[str] = TARGET,
-    width: int = typer.Option(30, "--width", "-w", min=1, help="Context on each side, in terminal cells (a Chinese character is 2)."),
+    width: int = typer.Option(
+        30, "--width", "-w", min=1, max=MAX_CONTEXT_CELLS,
+        help=f"Context on each side, in terminal cells (a Chinese character is 2; at most {MAX_CONTEXT_CELLS}).",
+    ),
     kind: Optional[list[str]] = KIND,
     doc: Optional[list[str]] = DOC,
     json_out: bool = JSON,
@@ -299,6 +302,9 @@ def export(
     bom: bool = typer.Option(
         True, "--bom/--no-bom", help="CSV: start with a UTF-8 byte-order mark, so spreadsheets read Chinese right."
     ),
+    raw: bool = typer.Option(
+        False, "--raw", help="CSV: keep cells starting with = + - @ as they are (by default an apostrophe goes first)."
+    ),
     kind: Optional[list[str]] = EXPORT_KIND,
     doc: Optional[list[str]] = DOC,
     json_out: bool = typer.Option(
@@ -314,7 +320,7 @@ def export(
     fmt = fmt or Format.jsonl
     _, index, passages, scope = _scope(target, doc, kind, nested=False)
     if fmt is Format.csv:
-        data = encode(to_csv(passages), bom=bom)
+        data = encode(to_csv(passages, raw=raw), bom=bom)
     elif fmt is Format.markdown:
         data = encode(to_markdown(passages, index.documents()))
     else:
@@ -325,7 +331,8 @@ def export(
         if json_out:
             render.emit_json({"output": str(output), "format": fmt.value, "passages": len(passages), "bytes": len(data)})
         else:
-            sys.stderr.write(f"carbon: wrote {_plural(len(passages), 'passage')} to {output} ({fmt.value})\n")
+            shown = render.terminal_safe(str(output))
+            sys.stderr.write(f"carbon: wrote {_plural(len(passages), 'passage')} to {shown} ({fmt.value})\n")
     else:
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
