@@ -39,8 +39,8 @@ from typing import TYPE_CHECKING
 
 from . import index as ix
 from .model import CarbonError, Document
-from .resources import seed_file
 from .interrupts import Interrupted, deferred_interrupts, die_with_parent
+from .resources import data_file, seed_file
 from .store import Home, close_inherited, create_private
 from .text import Pipeline, pipeline_key
 
@@ -58,7 +58,9 @@ PARALLEL_CHARS = 1_000_000
 # workers than it can keep up with would only queue their results in memory.
 MAX_WORKERS = 4
 
-_SOURCES = ("outline.py", "text.py", "index.py")
+# The code that decides what is indexed; a package counts with every module in it.
+_SOURCES = ("outline", "section_words.py", "text.py", "index.py")
+_DATA = ("section_words.tsv",)  # the outline's vocabulary (the pipeline's own is in pipeline_key)
 
 
 def _quiet(_: str) -> None:
@@ -115,11 +117,21 @@ def seed_record() -> Record:
     return Record(SEED_DOC, text, "seed:" + seed_file().name, "utf-8", "text", sha256_text(text), "")
 
 
-def _build_key() -> str:
-    digest = hashlib.sha256(f"{ix.SCHEMA_VERSION}:{pipeline_key()}".encode())
-    here = Path(__file__).parent
+def source_files(package: Path = Path(__file__).parent) -> list[Path]:
+    """The files of ``_SOURCES``: a module, or every module of a package, in a fixed order."""
+    out: list[Path] = []
     for name in _SOURCES:
-        digest.update((here / name).read_bytes())
+        path = package / name
+        out.extend(sorted(path.rglob("*.py")) if path.is_dir() else [path])
+    return out
+
+
+def _build_key(user_dir: Path | None = None, package: Path = Path(__file__).parent) -> str:
+    digest = hashlib.sha256(f"{ix.SCHEMA_VERSION}:{pipeline_key(user_dir)}".encode())
+    for path in source_files(package):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    for name in _DATA:
+        digest.update(data_file(name).read_bytes())
     digest.update(seed_file().read_bytes())
     return digest.hexdigest()[:16]
 
@@ -145,7 +157,7 @@ def prepare(record: Record, pipeline: Pipeline, *, bulk: bool) -> Prepared:
 _worker_pipeline: Pipeline | None = None
 
 
-def _start_worker(cache_dir: Path, lock_fd: int | None) -> None:
+def _start_worker(cache_dir: Path, user_dir: Path | None, lock_fd: int | None) -> None:
     """A build worker: it holds none of its parent's lock, ignores Ctrl-C (its parent
     handles it and shuts the pool down) and dies with its parent."""
     global _worker_pipeline
@@ -154,7 +166,7 @@ def _start_worker(cache_dir: Path, lock_fd: int | None) -> None:
     close_inherited(lock_fd)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     die_with_parent()
-    _worker_pipeline = Pipeline(cache_dir)
+    _worker_pipeline = Pipeline(cache_dir, user_dir)
 
 
 def _prepare_in_worker(record: Record) -> Prepared:
@@ -185,7 +197,9 @@ def prepare_all(
         return
     from concurrent.futures import ProcessPoolExecutor
 
-    pool = ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(pipeline.cache_dir, lock_fd))
+    pool = ProcessPoolExecutor(
+        workers, initializer=_start_worker, initargs=(pipeline.cache_dir, pipeline.user_dir, lock_fd)
+    )
     try:
         queue = iter(records)
         pending: deque[Future[Prepared]] = deque()
@@ -234,11 +248,11 @@ class Catalog:
 
     @cached_property
     def pipeline(self) -> Pipeline:
-        return Pipeline(self.home.cache)
+        return Pipeline(self.home.cache, self.home.root)
 
     @cached_property
     def build_key(self) -> str:
-        return _build_key()
+        return _build_key(self.home.root)
 
     # -- opening ------------------------------------------------------------------
 
@@ -410,7 +424,9 @@ class Catalog:
         started, cpu = time.perf_counter(), time.process_time()
         report = AddReport([], [])
         if not self.writable:
-            report.problems.extend((path, f"{display_path(path)}: {self.home.root} cannot be written") for path in paths)
+            report.problems.extend(
+                (path, f"{display_path(path)}: {self.home.root} cannot be written") for path in paths
+            )
             return report
         try:
             self._add_locked(paths, report, progress)
@@ -439,12 +455,14 @@ class Catalog:
                     if os.environ.get("CARBON_DEBUG"):
                         raise
                     reason = " ".join(str(error).split())[:200]
-                    report.problems.append((path, f"{display_path(path)}: cannot be read ({type(error).__name__}: {reason})"))
+                    problem = f"{display_path(path)}: cannot be read ({type(error).__name__}: {reason})"
+                    report.problems.append((path, problem))
                     continue
                 sha = sha256_text(source.text)
                 known = next((doc_id for doc_id, entry in taken.items() if entry["sha256"] == sha), None)
                 if known is not None:
-                    report.added.append(Added(known, display_path(path), "unchanged", 0, source.encoding, source.format))
+                    unchanged = Added(known, display_path(path), "unchanged", 0, source.encoding, source.format)
+                    report.added.append(unchanged)
                     report.positions.append(position)
                     continue
                 location = _location(path)

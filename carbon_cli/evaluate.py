@@ -32,9 +32,14 @@ import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .model import CarbonError
 from .resources import data_dir, data_file
+
+if TYPE_CHECKING:
+    from .rank import Params
+    from .search import Searcher
 
 HEADER = ("qid", "category", "query", "relevant")
 METRICS = ("mrr@10", "ndcg@10", "recall@5", "top1")
@@ -82,30 +87,6 @@ class Report:
     def misses(self) -> list[Outcome]:
         """Queries whose first relevant result is not at rank 1."""
         return [o for o in self.outcomes if o.first_relevant != 1]
-
-    def to_json(self) -> dict:
-        return {
-            "queries": self.queries,
-            "overall": self.overall,
-            "categories": self.categories,
-            "misses": [miss_json(o) for o in self.misses],
-            "corpus": self.corpus,
-            "params": self.params,
-        }
-
-
-def miss_json(outcome: Outcome) -> dict:
-    judged = outcome.judged
-    return {
-        "qid": judged.qid,
-        "category": judged.category,
-        "query": judged.query,
-        "first_relevant_rank": outcome.first_relevant,
-        "relevant": [
-            {"id": pid, "grade": judged.relevant[pid], "rank": rank} for pid, rank in outcome.ranks.items()
-        ],
-        "top": outcome.ranking[:3],
-    }
 
 
 # -- the judged set ---------------------------------------------------------------
@@ -274,7 +255,7 @@ def run(judged: Sequence[Judged], ranker: Ranker, corpus: Sequence[str] = (), pa
     return Report(len(outcomes), overall, categories, outcomes, list(corpus), dict(params or {}))
 
 
-def searcher_ranker(searcher) -> Ranker:  # type: ignore[no-untyped-def]
+def searcher_ranker(searcher: Searcher) -> Ranker:
     """The product's ranking: ``Searcher.search`` exactly as ``carbon search`` runs it."""
 
     def rank(query: str) -> list[tuple[str, float]]:
@@ -290,7 +271,7 @@ def searcher_ranker(searcher) -> Ranker:  # type: ignore[no-untyped-def]
 def evaluate(
     path: Path | None = None,
     *,
-    params=None,  # type: ignore[no-untyped-def]
+    params: Params | None = None,
     cache: Path | None = None,
     warn: Callable[[str], None] | None = None,
 ) -> Report:
