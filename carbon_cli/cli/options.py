@@ -64,7 +64,9 @@ class Sort(str, Enum):
 
 
 def warn(message: str) -> None:
-    sys.stderr.write(f"carbon: warning: {message}\n")
+    from ..render import clip_value, terminal_safe
+
+    sys.stderr.write(f"carbon: warning: {clip_value(terminal_safe(message))}\n")
 
 
 def open_catalog() -> Catalog:

@@ -6,14 +6,14 @@ from typing import TYPE_CHECKING, Optional
 import typer
 
 from .. import render, scope
-from ..model import Passage
+from ..model import MAX_ITEM_NUMBER, Passage
 from .app import Command, app
 from .options import DOC, JSON, complete_id, open_index, record_docs, record_filtered
 
 if TYPE_CHECKING:
     from ..records import RecordFilter
 
-NUMBER = typer.Argument(None, metavar="[N]", help="Show this one in full.", min=1)
+NUMBER = typer.Argument(None, metavar="[N]", help="Show this one in full.", min=1, max=MAX_ITEM_NUMBER)
 LIST = typer.Option(False, "--list", "-l", help="List them, numbered, with titles.")
 
 

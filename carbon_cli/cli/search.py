@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Optional
 import typer
 
 from .. import render
+from ..model import MAX_RESULTS
 from ..scope import check_kinds
 from .app import Command, app
 
@@ -20,7 +21,9 @@ def search(
     query: list[str] = typer.Argument(
         ..., help="Words to look for; quotes, +required, -excluded, kind:, doc:, issuer:, type:, year:."
     ),
-    limit: int = typer.Option(10, "--limit", "-n", min=1, metavar="N", help="How many results."),
+    limit: int = typer.Option(
+        10, "--limit", "-n", min=1, max=MAX_RESULTS, metavar="N", help=f"How many results (at most {MAX_RESULTS})."
+    ),
     kind: Optional[list[str]] = typer.Option(
         None, "--kind", "-k", metavar="KIND", help="Only passages of this kind (repeatable).",
         autocompletion=complete_kind,
