@@ -33,6 +33,20 @@ def carbon(exe: str, *args: str, env: dict | None = None, timeout: float = 120) 
     return subprocess.run([exe, *args], capture_output=True, text=True, timeout=timeout, env={**os.environ, **(env or {})})
 
 
+def _wait_for_writer(home: Path, proc: subprocess.Popen, limit: float = 60.0) -> None:
+    """Until ``proc`` holds the home's lock (its pid in the lock file): carbon's signal
+    handling is in place by then. An interrupt that lands while Python itself is still
+    starting ends with Python's own traceback, before any of carbon has run."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            if (home / "lock").read_text(encoding="ascii").strip() == str(proc.pid):
+                return
+        except OSError:
+            pass
+        time.sleep(0.005)
+
+
 def listed_ids(exe: str) -> set[str]:
     result = carbon(exe, "docs", "list", "--json")
     assert result.returncode == 0, result.stderr
@@ -359,7 +373,8 @@ def test_sigterm_and_ctrl_c_during_add_leave_the_library_whole(home, carbon_exe,
             batch[-1].write_text(policy_text(round_ * 3 + k), encoding="utf-8")
         proc = subprocess.Popen([carbon_exe, "docs", "add", *map(str, batch), "--json"],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        time.sleep(rng.uniform(0.05, span))
+        _wait_for_writer(home, proc)  # an interrupt before Python has loaded carbon is Python's own
+        time.sleep(rng.uniform(0.0, span))
         how = signal.SIGTERM if round_ % 2 else signal.SIGINT
         proc.send_signal(how)
         stdout, stderr = proc.communicate(timeout=120)
