@@ -47,8 +47,7 @@ sys.path.insert(0, str(ROOT))
 
 from rank_bm25 import BM25L, BM25Okapi, BM25Plus
 
-from carbon_cli import index as ix
-from carbon_cli import scoring, search, text
+from carbon_cli import indexing, scoring, search, text
 from carbon_cli.evaluate import (
     METRICS,
     Report,
@@ -94,7 +93,7 @@ class Row:
 
 # -- switches -------------------------------------------------------------------------
 
-_passage_terms = ix.passage_terms
+_passage_terms = indexing.passage_terms
 _expand = Vocabulary.expand
 
 
@@ -126,9 +125,9 @@ def no_expansions(self, text_, literal):  # type: ignore[no-untyped-def]
 
 ABLATIONS: dict[str, list[Patch]] = {
     "kind prior 1.0 (framing lines not lowered)": [(scoring, "KIND_PRIOR", {})],
-    "heading titles not indexed with passages": [(ix, "passage_terms", terms_without_headings)],
-    "kind terms off (no `kind:` index term)": [(ix, "passage_terms", terms_without_kind)],
-    "kind terms not inherited by an item's body": [(ix, "passage_terms", terms_own_kind)],
+    "heading titles not indexed with passages": [(indexing, "passage_terms", terms_without_headings)],
+    "kind terms off (no `kind:` index term)": [(indexing, "passage_terms", terms_without_kind)],
+    "kind terms not inherited by an item's body": [(indexing, "passage_terms", terms_own_kind)],
     "one-line items not lowered (title-line prior 1.0)": [(scoring, "TITLE_LINE_PRIOR", 1.0)],
     "coordination off (factor 1)": [(scoring, "coordination", lambda matched, wanted: 1.0)],
     "synonyms off": [(Vocabulary, "expand", expand_without("synonym"))],
@@ -140,7 +139,7 @@ ALL_OFF = "all of the above off (plain BM25 on the query words)"
 ABLATIONS[ALL_OFF] = [
     (scoring, "KIND_PRIOR", {}),
     (scoring, "TITLE_LINE_PRIOR", 1.0),
-    (ix, "passage_terms", lambda pipeline, passage, **options: [
+    (indexing, "passage_terms", lambda pipeline, passage, **options: [
         t for t in terms_without_headings(pipeline, passage, **options) if not t.startswith("kind:")
     ]),
     (scoring, "coordination", lambda matched, wanted: 1.0),

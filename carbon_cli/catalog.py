@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import index as ix
+from . import indexing
 from .model import CarbonError, Document
 from .resources import seed_file
 from .store import Home
@@ -120,7 +121,7 @@ class Prepared:
     that does not touch the index, so it can be done in another process."""
 
     documents: list[Document]
-    counts: list[list[ix.PassageCounts]]
+    counts: list[list[indexing.PassageCounts]]
 
     @property
     def passages(self) -> int:
@@ -129,7 +130,7 @@ class Prepared:
 
 def prepare(record: Record, pipeline: Pipeline, *, bulk: bool) -> Prepared:
     documents = record.documents()
-    return Prepared(documents, [ix.count_terms(pipeline, doc.passages, bulk=bulk) for doc in documents])
+    return Prepared(documents, [indexing.count_terms(pipeline, doc.passages, bulk=bulk) for doc in documents])
 
 
 _worker_pipeline: Pipeline | None = None

@@ -7,6 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# The kinds of item a plan is read for (``carbon actions``, ``principles``,
+# ``guarantees``): a passage under one carries it too (``indexing.semantic_kinds``).
+SEMANTIC_KINDS = ("principle", "action", "guarantee")
+
 
 @dataclass(frozen=True)
 class Passage:

@@ -25,7 +25,8 @@ from collections.abc import Collection, Iterable, Sequence
 from functools import cached_property
 from typing import NamedTuple
 
-from .index import SEMANTIC_KINDS, Index
+from .index import Index
+from .model import SEMANTIC_KINDS
 from .rank import Corpus, Params, idf, term_weight
 from .text import Normaliser
 

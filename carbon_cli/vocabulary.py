@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from .index import kind_term
+from .indexing import kind_term
 from .resources import data_file
 from .text import Pipeline
 

@@ -7,6 +7,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 ANSI = "\x1b["
 
 
@@ -55,6 +57,7 @@ def test_version_and_module_entry(run_carbon, home):
     assert proc.returncode == 0 and len(json.loads(proc.stdout)) == 10
 
 
+@pytest.mark.empty_home
 def test_first_run_builds_then_reuses_the_index(run_carbon, home):
     assert not (home / "index.sqlite").exists()
     assert run_carbon("search", "CCUS", "--json").code == 0

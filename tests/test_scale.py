@@ -13,15 +13,16 @@ from pathlib import Path
 import pytest
 
 from carbon_cli import catalog as catalog_module
-from carbon_cli import index as ix
-from carbon_cli import scoring
+from carbon_cli import indexing, scoring
 from carbon_cli.catalog import Catalog, Record, prepare, prepare_all
 from carbon_cli.search import Searcher, check_query
 from carbon_cli.store import Home
-from conftest import FIXTURES, OPINIONS, STORAGE
+from helpers import FIXTURES, OPINIONS, ROOT, STORAGE
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+sys.path.insert(0, str(ROOT / "bench"))
 import corpus  # noqa: E402
+
+pytestmark = pytest.mark.slow  # every test here builds or searches a library of many documents
 
 
 def _dump(path: Path) -> dict[str, list[tuple]]:
@@ -90,13 +91,13 @@ def test_adding_one_document_segments_only_it(home, folder, monkeypatch):
     catalog = Catalog(Home())
     catalog.add_files(sorted(folder.iterdir()))
     segmented: list[str] = []
-    real = ix.count_terms
+    real = indexing.count_terms
 
     def counting(pipeline, passages, *, bulk=False):  # type: ignore[no-untyped-def]
         segmented.extend(p.doc for p in passages)
         return real(pipeline, passages, bulk=bulk)
 
-    monkeypatch.setattr(ix, "count_terms", counting)
+    monkeypatch.setattr(indexing, "count_terms", counting)
     added = Catalog(Home()).add_file(STORAGE.parent / "synthetic_action_plan.txt")
     assert added.status == "unchanged" and segmented == []  # same content: nothing to do
     extra = folder.parent / "extra.txt"
@@ -247,7 +248,7 @@ def test_counting_terms_sees_the_ids_the_index_stores(home):
         passage("s1.p1", "paragraph", "s1", "推动储能技术创新。"),
     ]
     pipeline = Catalog(Home()).pipeline
-    assert ix.count_terms(pipeline, passages) == ix.count_terms(pipeline, ix._unique_ids(passages))
+    assert indexing.count_terms(pipeline, passages) == indexing.count_terms(pipeline, indexing.unique_ids(passages))
 
 
 def test_shown_hits_are_the_best_of_all(searcher):
