@@ -17,6 +17,7 @@ from carbon_cli import indexing, scoring
 from carbon_cli.catalog import Catalog, Record, prepare, prepare_all
 from carbon_cli.search import Searcher, check_query
 from carbon_cli.store import Home
+from carbon_cli.tuning import Tuning
 from helpers import FIXTURES, OPINIONS, ROOT, STORAGE
 
 sys.path.insert(0, str(ROOT / "bench"))
@@ -156,8 +157,8 @@ QUERIES = ["储能", "碳达峰 行动", "双碳", "双碳目标", "CCUS", "carb
 
 def _query(searcher: Searcher, query: str) -> tuple[list, dict, list]:
     """A query's terms and their statistics, as ``Searcher.search`` makes them."""
-    _, terms, stats, _ = searcher.prepare(check_query(query))
-    return terms, stats
+    plan, stats = searcher.plan(check_query(query))
+    return plan.terms, stats
 
 
 @pytest.fixture()
@@ -265,19 +266,19 @@ def test_shown_hits_are_the_best_of_all(searcher):
             assert len({h.passage.id for h in hits}) == len(hits)
 
 
-def test_a_common_part_of_a_query_word_makes_no_hits(searcher, monkeypatch):
+def test_a_common_part_of_a_query_word_makes_no_hits(searcher):
     """能源 inside 可再生能源: a part that many passages hold is not looked for, so it
     does not make them hits; a rarer part still is."""
-    from carbon_cli import search as search_module
-
     index = searcher.index
     stats = index.term_stats(["能源", "可再生"])
     common, rare = stats["能源"][1] / index.n, stats["可再生"][1] / index.n
     assert common > rare
-    monkeypatch.setattr(search_module, "COMMON_PART", 1.0)
-    every = searcher.search("可再生能源", limit=5)
-    monkeypatch.setattr(search_module, "COMMON_PART", (common + rare) / 2)
-    fewer = searcher.search("可再生能源", limit=5)
+
+    def tuned(common_part: float) -> Searcher:
+        return Searcher(index, searcher.pipeline, tuning=Tuning(common_part=common_part))
+
+    every = tuned(1.0).search("可再生能源", limit=5)
+    fewer = tuned((common + rare) / 2).search("可再生能源", limit=5)
 
     def parts(result):  # type: ignore[no-untyped-def]
         return {t.term for t in result.terms if not t.group}
