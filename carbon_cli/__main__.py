@@ -28,8 +28,30 @@ def _quiet_broken_pipe() -> int:
 
 
 def _error(message: str) -> int:
-    sys.stderr.write(f"carbon: error: {message}\n")
+    from .render import clip_value, terminal_safe
+
+    sys.stderr.write(f"carbon: error: {clip_value(terminal_safe(message))}\n")
     return 2
+
+
+def _interrupted() -> int:
+    """Ctrl-C or SIGTERM: one line saying what it means, the shell's exit code for it."""
+    from . import interrupts
+
+    sys.stderr.write(f"carbon: {interrupts.message() or 'interrupted'}\n")
+    return interrupts.exit_code()
+
+
+def _unexpected(error: Exception) -> int:
+    """One line for a failure carbon did not foresee; an interruption that surfaced as
+    another exception (Python wraps one raised inside some hooks) is an interruption."""
+    from . import interrupts
+
+    if interrupts.message() is not None:
+        return _interrupted()
+    if os.environ.get("CARBON_DEBUG"):
+        raise error
+    return _error(f"unexpected {type(error).__name__}: {' '.join(str(error).split())[:300]}")
 
 
 def _click_exceptions() -> ModuleType:
@@ -59,21 +81,24 @@ def _invoke(command: Command, argv: list[str] | None) -> Any:
 def run(argv: list[str] | None = None) -> int:
     import typer
 
+    from . import interrupts
     from .cli import app, load_commands
     from .model import CarbonError
 
     click = _click_exceptions()
-    if os.environ.get("_CARBON_COMPLETE"):  # a shell asks what to complete (completion.py)
-        from .completion import prepare
-
-        prepare()
-        load_commands([])
-    else:
-        load_commands(sys.argv[1:] if argv is None else argv)
     try:
+        if os.environ.get("_CARBON_COMPLETE"):  # a shell asks what to complete (completion.py)
+            from .completion import prepare
+
+            prepare()
+            load_commands([])
+        else:
+            load_commands(sys.argv[1:] if argv is None else argv)
         command = typer.main.get_command(app)
         result = _invoke(command, argv)
         code = result if isinstance(result, int) else 0
+        if interrupts.message() is not None:
+            return _interrupted()
         sys.stdout.flush()
         return code
     except BrokenPipeError:
@@ -90,15 +115,46 @@ def run(argv: list[str] | None = None) -> int:
     except CarbonError as error:
         return _error(" ".join(str(error).split()))
     except KeyboardInterrupt:
-        return 130
+        return _interrupted()
     except Exception as error:  # the last line of defence: one line, never a traceback
-        if os.environ.get("CARBON_DEBUG"):
-            raise
-        return _error(f"unexpected {type(error).__name__}: {' '.join(str(error).split())[:300]}")
+        return _unexpected(error)
+
+
+def _usable_streams() -> None:
+    """Standard streams that work whatever the caller gave.
+
+    A stream closed by the caller (``carbon show qa >&-``) is pointed at /dev/null
+    before anything opens a file: the next file opened (the index) would otherwise
+    take its number, and output would be written into it. Text for the terminal in a
+    locale that cannot encode Chinese (LANG=C, ISO-8859-1, PYTHONIOENCODING=ascii)
+    is escaped rather than a crash; JSON bypasses the encoding (``render.emit_json``).
+    """
+    for fd, name, mode in ((0, "stdin", "r"), (1, "stdout", "w"), (2, "stderr", "w")):
+        try:
+            os.fstat(fd)
+        except OSError:
+            null = os.open(os.devnull, os.O_RDWR)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+            setattr(sys, name, open(fd, mode, encoding="utf-8", closefd=False))
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and (getattr(stream, "encoding", "") or "").lower().replace("_", "-") != "utf-8":
+            reconfigure(errors="backslashreplace")
 
 
 def main() -> None:
-    code = run()
+    from . import interrupts
+
+    _usable_streams()
+    interrupts.install()
+    try:
+        code = run()
+    except Exception as error:  # while the modules were being imported, say
+        code = _unexpected(error)
+    except KeyboardInterrupt:
+        code = _interrupted()
     try:
         sys.stdout.flush()
     except BrokenPipeError:

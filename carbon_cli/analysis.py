@@ -26,6 +26,7 @@ import json
 import math
 import os
 import sqlite3
+import stat
 import tempfile
 import unicodedata
 from collections import Counter
@@ -449,11 +450,13 @@ def to_jsonl(passages: Iterable[Passage]) -> str:
     return "".join(json.dumps(export_row(p), ensure_ascii=False) + "\n" for p in passages)
 
 
-def to_csv(passages: Iterable[Passage]) -> str:
+def to_csv(passages: Iterable[Passage], raw: bool = False) -> str:
     """A header and one row per passage; ``section`` joined with " › ", no number left empty.
 
     Quoting is the csv module's (RFC 4180): a text with commas, quotes or line
-    breaks stays one cell. Lines end in CRLF, as spreadsheets expect.
+    breaks stays one cell. Lines end in CRLF, as spreadsheets expect. A text cell
+    starting with = + - @ TAB or CR, which a spreadsheet would run as a formula, is
+    neutralised by a leading apostrophe (OWASP's rule for CSV injection), unless ``raw``.
     """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -461,8 +464,17 @@ def to_csv(passages: Iterable[Passage]) -> str:
     for p in passages:
         row = export_row(p)
         row["section"] = SECTION_SEPARATOR.join(row["section"])
-        writer.writerow(["" if row[key] is None else row[key] for key in EXPORT_FIELDS])
+        cells = ["" if row[key] is None else row[key] for key in EXPORT_FIELDS]
+        writer.writerow(cells if raw else [neutralise_cell(cell) for cell in cells])
     return out.getvalue()
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_cell(cell: object) -> object:
+    """A spreadsheet cell that cannot run as a formula (numbers pass as they are)."""
+    return "'" + cell if isinstance(cell, str) and cell.startswith(_FORMULA_START) else cell
 
 
 HEADING_KINDS = frozenset({"heading", "question"})
@@ -545,7 +557,7 @@ def _md_paragraph(line: str, indent: str) -> str:
     """One line of text as a paragraph; a start that Markdown would read as a block is escaped."""
     escaped = _md_inline(line)
     head = escaped[:1]
-    if head and head in "#>+-":
+    if head and head in "#>+-~=":  # headings, quotes, lists, ~~~ fences, setext underlines
         escaped = "\\" + escaped
     else:
         digits = len(escaped) - len(escaped.lstrip("0123456789"))
@@ -563,11 +575,13 @@ def encode(text: str, bom: bool = False) -> bytes:
 EXPORT_FORMATS = ("jsonl", "csv", "markdown")
 
 
-def exported(passages: Sequence[Passage], fmt: str, documents: Sequence[dict], bom: bool = True) -> bytes:
+def exported(
+    passages: Sequence[Passage], fmt: str, documents: Sequence[dict], bom: bool = True, raw: bool = False
+) -> bytes:
     """The bytes ``carbon export`` writes: ``fmt`` one of ``EXPORT_FORMATS``; ``bom``
-    applies to CSV only, the format spreadsheets open."""
+    and ``raw`` (formulas left as they are) apply to CSV only, the format spreadsheets open."""
     if fmt == "csv":
-        return encode(to_csv(passages), bom=bom)
+        return encode(to_csv(passages, raw=raw), bom=bom)
     if fmt == "markdown":
         return encode(to_markdown(passages, documents))
     if fmt == "jsonl":
@@ -575,15 +589,41 @@ def exported(passages: Sequence[Passage], fmt: str, documents: Sequence[dict], b
     raise CarbonError(f"unknown format {fmt!r}: {', '.join(EXPORT_FORMATS)}")
 
 
+def _special(path: Path) -> bool:
+    """A path that is not a regular file to replace: a device, a FIFO, a socket, or a
+    stream of this process (/dev/stdout, /proc/self/fd/1, whatever it points to)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) or str(path.absolute()).startswith(("/dev/", "/proc/"))
+
+
+def _write_through(path: Path, data: bytes) -> None:
+    """Write to a special file as it is: it cannot be replaced, and must not be."""
+    try:
+        with open(path, "wb") as out:
+            out.write(data)
+    except OSError as error:
+        raise CarbonError(f"cannot write {path}: {error.strerror or error}") from error
+
+
 def write_atomically(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that it holds the old content or the new, never a part.
 
     A temporary file in the same folder is written, flushed to disk and renamed over
     ``path``. A new file gets the permissions the umask gives; a replaced one keeps its own.
+    A symlink is kept and the file it points to written; a special file (a FIFO, a
+    device such as /dev/stdout) is written through, never replaced by a regular file.
     """
     path = path.expanduser()
     if path.is_dir():
         raise CarbonError(f"{path} is a folder")
+    if _special(path):  # /dev/stdout, a FIFO, a terminal: written through
+        _write_through(path, data)
+        return
+    if path.is_symlink():  # the link stays; what it points to is written
+        path = Path(os.path.realpath(path))
     folder = path.parent
     try:
         mode = path.stat().st_mode & 0o7777

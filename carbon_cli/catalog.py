@@ -23,13 +23,14 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import errno
 import hashlib
 import os
 import re
 import sqlite3
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import cached_property
@@ -38,9 +39,10 @@ from typing import TYPE_CHECKING
 
 from . import index as ix
 from . import indexing
+from .interrupts import Interrupted, deferred_interrupts, die_with_parent
 from .model import CarbonError, Document
 from .resources import data_file, seed_file
-from .store import Home
+from .store import Home, close_inherited, create_private
 from .text import Pipeline, pipeline_key
 
 if TYPE_CHECKING:  # concurrent.futures imports logging: only a build needs it
@@ -93,6 +95,14 @@ class Record:
 
         prefix = SEED_TEASERS if self.id == SEED_DOC else None
         return parse_documents(self.text, self.id, teaser_prefix=prefix)
+
+
+def _as_record(data: dict | None) -> Record | None:
+    """A stored record, or None when it is missing or a field is gone."""
+    try:
+        return Record.from_dict(data) if data is not None else None
+    except (KeyError, TypeError):
+        return None
 
 
 def sha256_text(text: str) -> str:
@@ -148,8 +158,15 @@ def prepare(record: Record, pipeline: Pipeline, *, bulk: bool) -> Prepared:
 _worker_pipeline: Pipeline | None = None
 
 
-def _start_worker(cache_dir: Path, user_dir: Path | None) -> None:
+def _start_worker(cache_dir: Path, user_dir: Path | None, lock_fd: int | None) -> None:
+    """A build worker: it holds none of its parent's lock, ignores Ctrl-C (its parent
+    handles it and shuts the pool down) and dies with its parent."""
     global _worker_pipeline
+    import signal
+
+    close_inherited(lock_fd)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent()
     _worker_pipeline = Pipeline(cache_dir, user_dir)
 
 
@@ -165,12 +182,15 @@ def worker_count(chars: int) -> int:
     return max(1, min(os.cpu_count() or 1, MAX_WORKERS))
 
 
-def prepare_all(records: Sequence[Record], pipeline: Pipeline, workers: int) -> Iterator[Prepared]:
+def prepare_all(
+    records: Sequence[Record], pipeline: Pipeline, workers: int, lock_fd: int | None = None
+) -> Generator[Prepared, None, None]:
     """``prepare`` for each record, in order; with workers, in a process pool.
 
     Only a few records per worker are in flight at a time, so a large batch is never
     held in memory whole: the caller writes each result to the index as it comes.
-    The results are the same either way (``tests/test_scale.py``).
+    The results are the same either way (``tests/test_scale.py``). Stopped early (an
+    error, Ctrl-C), the work not started is cancelled.
     """
     if workers <= 1:
         bulk = sum(len(r.text) for r in records) > BULK_CHARS
@@ -178,8 +198,10 @@ def prepare_all(records: Sequence[Record], pipeline: Pipeline, workers: int) -> 
         return
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(pipeline.cache_dir, pipeline.user_dir)
-    ) as pool:
+    pool = ProcessPoolExecutor(
+        workers, initializer=_start_worker, initargs=(pipeline.cache_dir, pipeline.user_dir, lock_fd)
+    )
+    try:
         queue = iter(records)
         pending: deque[Future[Prepared]] = deque()
         for record in queue:
@@ -192,6 +214,8 @@ def prepare_all(records: Sequence[Record], pipeline: Pipeline, workers: int) -> 
             if following is not None:
                 pending.append(pool.submit(_prepare_in_worker, following))
             yield result
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 @dataclass
@@ -206,6 +230,7 @@ class AddReport:
     seconds: float = 0.0
     cpu_seconds: float = 0.0  # of this process alone: the rest of a parallel build's CPU is the workers'
     workers: int = 1
+    interrupted: int = 0  # a signal (SIGINT, SIGTERM) that came while the add was being committed
 
     def summary(self) -> dict[str, float | int]:
         rate = self.chars / self.seconds if self.seconds else 0.0
@@ -246,11 +271,10 @@ class Catalog:
         if not self.writable:
             return self._in_memory(f"{self.home.root} cannot be written")
         try:
-            with self.home.lock():
+            with self.home.lock(self.warn):
                 return self._refresh(library_key, announce_missing=True)
         except (OSError, sqlite3.OperationalError) as error:  # disk full, a read-only file ...
-            reason = getattr(error, "strerror", None) or error
-            return self._in_memory(f"cannot write the index in {self.home.root}: {reason}")
+            return self._in_memory(f"the index cannot be stored: {write_failure(error, self.home.root)}")
 
     def _connect(self) -> tuple[sqlite3.Connection | None, str]:
         """Open the index file if it is there and whole."""
@@ -270,7 +294,7 @@ class Catalog:
             return None, str(error)
 
     def _refresh(self, library_key: str, announce_missing: bool = False) -> ix.Index:
-        self.home.sweep()
+        self.home.tidy(self.warn)
         conn, problem = self._connect()  # another process may have done the work meanwhile
         if conn is not None:
             meta = dict(conn.execute("SELECT k, v FROM meta"))
@@ -285,6 +309,8 @@ class Catalog:
             _DISCARDED.discard(self.home.index_path)
         elif announce_missing and (self.used or self.home.manifest()):  # a first run builds it silently
             self.warn(f"the index in {self.home.root} is missing; rebuilding it from the library")
+        elif self.home.readable_by_others():  # said once: when the home's index is first built
+            self.warn(f"{self.home.root} can be read by other users; its files are created user-only (chmod 700 it)")
         self._rebuild(library_key)
         conn, problem = self._connect()
         if conn is None:
@@ -300,16 +326,15 @@ class Catalog:
     # -- building -----------------------------------------------------------------
 
     def _records(self) -> list[Record]:
+        """The records the manifest names, and only those: a record file no entry names
+        is not a document, whatever it holds."""
         records = []
-        for data in self.home.records():
-            try:
-                records.append(Record.from_dict(data))
-            except (KeyError, TypeError):
-                self.warn(f"skipping a damaged library record: {data.get('id', '?')}")
-        found = {record.id for record in records}
-        for doc_id in self.home.manifest():  # listed, but its record cannot be read
-            if doc_id not in found and self.home.read_record(doc_id) is None:
+        for doc_id, data in self.home.records():
+            record = _as_record(data)
+            if record is None:
                 self.warn(f"library record {doc_id} is missing or damaged; skipped")
+            else:
+                records.append(record)
         return records
 
     def _fill(self, conn: sqlite3.Connection, manifest: bytes) -> None:
@@ -319,7 +344,7 @@ class Catalog:
         workers = worker_count(sum(len(r.text) for r in records))
         conn.execute("BEGIN")
         writer = ix.Writer(conn, self.pipeline)
-        for record, prepared in zip(records, prepare_all(records, self.pipeline, workers)):
+        for record, prepared in zip(records, prepare_all(records, self.pipeline, workers, self.home.lock_fd)):
             info = record.info(builtin=record is seed)
             writer.add([(doc, info) for doc in prepared.documents], counts=prepared.counts)
         writer.finish()
@@ -330,8 +355,8 @@ class Catalog:
         """Build a new index beside the old one and swap it in."""
         manifest = self.home.manifest_bytes()
         tmp = self.home.index_path.with_name(f".index.{os.getpid()}.tmp")
-        tmp.unlink(missing_ok=True)
         try:
+            create_private(tmp)  # SQLite would create it with the umask's mode: the index holds every text
             conn = sqlite3.connect(tmp, isolation_level=None)
             try:
                 conn.execute("PRAGMA journal_mode = OFF")
@@ -357,24 +382,20 @@ class Catalog:
             for origin, entry in wanted.items():
                 if indexed.get(origin) == entry["sha256"]:
                     continue
-                data = self.home.read_record(origin)
-                try:
-                    record = Record.from_dict(data) if data is not None else None
-                except (KeyError, TypeError):
-                    record = None
+                record = _as_record(self.home.read_record(origin, entry["sha256"]))
                 if record is None:
                     self.warn(f"library record {origin} is missing or damaged; skipped")
                     continue
                 records.append(record)
             workers = worker_count(sum(len(r.text) for r in records))
             writer = ix.Writer(conn, self.pipeline)
-            for record, prepared in zip(records, prepare_all(records, self.pipeline, workers)):
+            for record, prepared in zip(records, prepare_all(records, self.pipeline, workers, self.home.lock_fd)):
                 writer.add([(doc, record.info()) for doc in prepared.documents], counts=prepared.counts)
             writer.finish()
             conn.execute("UPDATE meta SET v = ? WHERE k = 'library'", (library_key,))
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            _rollback(conn)
             raise
 
     # -- the library --------------------------------------------------------------
@@ -392,12 +413,14 @@ class Catalog:
         """Read, parse and index files, in one transaction under the writers' lock.
 
         Each record is written to the library as its passages reach the index; the
-        manifest is written once, then the transaction commits. Killed before the
-        manifest, nothing was added; between manifest and commit, the next open
-        finishes the work (``_reconcile``). Files that cannot be read, or hold no
-        text, are reported and the others still added.
+        transaction commits, then the manifest is written once. Stopped before the
+        manifest, nothing was added: the records written are removed (or, after
+        SIGKILL, swept by the next writer) and the next open takes the documents out
+        of the index again (``_reconcile``). Files that cannot be read, or hold no
+        text, are reported and the others still added. Ctrl-C or SIGTERM before the
+        commit raise ``Interrupted`` ("nothing was added").
         """
-        from .readers import display_path, read_file
+        from .readers import display_path
 
         started, cpu = time.perf_counter(), time.process_time()
         report = AddReport([], [])
@@ -406,6 +429,20 @@ class Catalog:
                 (path, f"{display_path(path)}: {self.home.root} cannot be written") for path in paths
             )
             return report
+        try:
+            self._add_locked(paths, report, progress)
+        except KeyboardInterrupt:
+            raise Interrupted("interrupted; nothing was added") from None
+        report.added = [a for _, a in sorted(zip(report.positions, report.added), key=lambda pair: pair[0])]
+        report.seconds = time.perf_counter() - started
+        report.cpu_seconds = time.process_time() - cpu
+        return report
+
+    def _add_locked(
+        self, paths: Sequence[Path], report: AddReport, progress: Callable[[Sequence[Record]], Iterable[Record]]
+    ) -> None:
+        from .readers import display_path, read_file
+
         with self._writing(f"adding to {self.home.root}"):
             manifest = self.home.manifest()
             records, shown, taken = [], {}, dict(manifest)
@@ -436,10 +473,6 @@ class Catalog:
                 shown[doc_id] = (position, path, display_path(path))
             if records:
                 self._index_new(records, manifest, shown, report, progress)
-        report.added = [a for _, a in sorted(zip(report.positions, report.added), key=lambda pair: pair[0])]
-        report.seconds = time.perf_counter() - started
-        report.cpu_seconds = time.process_time() - cpu
-        return report
 
     def _index_new(
         self,
@@ -449,7 +482,14 @@ class Catalog:
         report: AddReport,
         progress: Callable[[Sequence[Record]], Iterable[Record]],
     ) -> None:
+        """Index the records and write them to the library: all of it, or, when stopped
+        (an error, Ctrl-C, SIGTERM) before the manifest names them, nothing: the records
+        written are removed again. Once the commit begins, a signal waits for the
+        manifest and is reported in ``report.interrupted``."""
         conn = self._refresh(self.home.library_key()).conn  # the index as the library stands
+        written: list[Record] = []
+        replaced: dict[str, str] = {}  # id -> the sha of the record it replaces
+        listed = False
         try:
             report.workers = worker_count(sum(len(r.text) for r in records))
             conn.execute("BEGIN IMMEDIATE")
@@ -458,42 +498,56 @@ class Catalog:
             # The thread starts after the first result, so after the worker processes
             # were forked: a fork copies no running thread.
             with contextlib.ExitStack() as stack:
-                try:
-                    writes = []
-                    files: ThreadPoolExecutor | None = None
-                    writer = ix.Writer(conn, self.pipeline)
-                    prepared_all = prepare_all(records, self.pipeline, report.workers)
-                    for record, prepared in zip(progress(records), prepared_all):
-                        position, path, name = shown[record.id]
-                        if not prepared.passages:
-                            report.problems.append((path, f"{name}: no text to index"))
-                            continue
-                        if files is None:
-                            from concurrent.futures import ThreadPoolExecutor
+                writes = []
+                files: ThreadPoolExecutor | None = None
+                writer = ix.Writer(conn, self.pipeline)
+                prepared_all = prepare_all(records, self.pipeline, report.workers, self.home.lock_fd)
+                stack.callback(prepared_all.close)  # a pool stopped early is shut down, its work cancelled
+                for record, prepared in zip(progress(records), prepared_all):
+                    position, path, name = shown[record.id]
+                    if not prepared.passages:
+                        report.problems.append((path, f"{name}: no text to index"))
+                        continue
+                    if files is None:
+                        from concurrent.futures import ThreadPoolExecutor
 
-                            files = stack.enter_context(ThreadPoolExecutor(1))
-                        writes.append(files.submit(self.home.write_record, dataclasses.asdict(record)))
-                        status = "replaced" if record.id in manifest else "added"
-                        if status == "replaced":
-                            writer.remove(record.id)
-                        writer.add([(doc, record.info()) for doc in prepared.documents], counts=prepared.counts)
-                        manifest[record.id] = {"sha256": record.sha256, "source": record.source}
-                        report.added.append(
-                            Added(record.id, name, status, prepared.passages, record.encoding, record.format)
-                        )
-                        report.positions.append(position)
-                        report.documents += 1
-                        report.chars += len(record.text)
-                    writer.finish()
-                    for write in writes:
-                        write.result()
-                    if report.documents:
-                        self.home.write_manifest(manifest)
-                    conn.execute("UPDATE meta SET v = ? WHERE k = 'library'", (self.home.library_key(),))
-                    conn.execute("COMMIT")
-                except BaseException:
-                    conn.execute("ROLLBACK")
-                    raise
+                        files = stack.enter_context(ThreadPoolExecutor(1))
+                    written.append(record)
+                    writes.append(files.submit(self.home.write_record, dataclasses.asdict(record)))
+                    status = "replaced" if record.id in manifest else "added"
+                    if status == "replaced":
+                        replaced[record.id] = manifest[record.id]["sha256"]
+                    writer.remove(record.id)  # also what an index out of step with the library may hold
+                    writer.add([(doc, record.info()) for doc in prepared.documents], counts=prepared.counts)
+                    manifest[record.id] = {"sha256": record.sha256, "source": record.source}
+                    report.added.append(
+                        Added(record.id, name, status, prepared.passages, record.encoding, record.format)
+                    )
+                    report.positions.append(position)
+                    report.documents += 1
+                    report.chars += len(record.text)
+                writer.finish()
+                for write in writes:
+                    write.result()
+            # The index commits first, keyed to the manifest about to be written: if that
+            # write fails (a full disk) or never happens (SIGKILL), the next open finds
+            # the keys differ and takes the documents out again.
+            data = self.home.manifest_data(manifest) if report.documents else self.home.manifest_bytes()
+            with deferred_interrupts() as signals:
+                conn.execute("UPDATE meta SET v = ? WHERE k = 'library'", (hashlib.sha256(data).hexdigest()[:16],))
+                conn.execute("COMMIT")
+                if report.documents:
+                    self.home.write_manifest_data(data)
+                    listed = True
+            report.interrupted = signals[0] if signals else 0
+            for doc_id, sha in replaced.items():
+                self.home.discard_record(doc_id, sha)
+        except BaseException:
+            _rollback(conn)
+            if not listed:
+                for record in written:
+                    self.home.discard_record(record.id, record.sha256)
+            raise
         finally:
             conn.close()
 
@@ -504,11 +558,10 @@ class Catalog:
         if not self.writable:
             raise CarbonError(f"{what}: {self.home.root} cannot be written")
         try:
-            with self.home.lock():
+            with self.home.lock(self.warn):
                 yield
         except (OSError, sqlite3.OperationalError) as error:
-            reason = getattr(error, "strerror", None) or error
-            raise CarbonError(f"{what}: cannot write to {self.home.root}: {reason}") from error
+            raise CarbonError(f"{what}: {write_failure(error, self.home.root)}") from error
 
     def _new_id(self, path: Path, location: str, manifest: dict[str, dict[str, str]]) -> str:
         """A readable id from the file name; a file added again keeps its id."""
@@ -527,6 +580,7 @@ class Catalog:
             manifest = self.home.manifest()
             if doc_id not in manifest:
                 raise CarbonError(self._not_in_library(doc_id, manifest))
+            self.home.tidy(self.warn)  # an older layout's records are moved before one is removed
             self.home.delete_record(doc_id)
             self._refresh(self.home.library_key()).conn.close()
 
@@ -563,6 +617,24 @@ def _location(path: Path) -> str:
         return display_path(path.resolve())
     except OSError:
         return display_path(path.absolute())
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    """Undo the transaction, if SQLite has not already (it does on a full disk): the
+    error that stopped the work is the one reported, not the rollback's."""
+    if conn.in_transaction:
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
+
+
+def write_failure(error: OSError | sqlite3.Error, root: Path) -> str:
+    """What stopped a write, in one line: a full disk says so and where."""
+    code = getattr(error, "errno", None)
+    folder = Path(error.filename).parent if isinstance(error, OSError) and error.filename else root
+    if code in (errno.ENOSPC, errno.EDQUOT) or "disk is full" in str(error):
+        return f"no space left in {folder}"
+    reason = getattr(error, "strerror", None) or " ".join(str(error).split())
+    return f"cannot write to {folder}: {reason}"
 
 
 def _fsync(path: Path) -> None:

@@ -55,15 +55,10 @@ def merge_entries(dict_bytes: bytes, user_words: Iterable[tuple[str, int]]) -> t
 
 def write_lexicon(path: Path, freq: dict[bytes, bytes], total: int) -> None:
     """Write the lexicon atomically: a temporary file in the same folder, then a rename."""
+    from .store import atomic_write
+
     lines = b"\n".join(map(b"\t".join, sorted(freq.items())))
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as out:
-        out.write(HEADER + b"%d\n" % total)
-        if lines:
-            out.write(lines + b"\n")
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(tmp, path)
+    atomic_write(path, HEADER + b"%d\n" % total + (lines + b"\n" if lines else b""))
 
 
 class Lexicon:

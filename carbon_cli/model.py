@@ -72,3 +72,10 @@ class SourceText:
 
 class CarbonError(Exception):
     """A failure the user can act on: shown as one line on stderr, exit code 2."""
+
+
+# Bounds of the commands' numeric options: past them a command would only write more
+# than anyone reads (kwic --width 100000000 wrote 400 MB), or overflow.
+MAX_RESULTS = 1000  # search --limit, keywords/stats --top
+MAX_CONTEXT_CELLS = 500  # kwic --width, on each side
+MAX_ITEM_NUMBER = 100_000  # actions/principles/guarantees N

@@ -28,6 +28,7 @@ imported only when a file needs them.
 from __future__ import annotations
 
 import codecs
+import functools
 import io
 import logging
 import os
@@ -139,8 +140,11 @@ def discover(
 
     * A folder is walked recursively in sorted name order; hidden files and
       folders (name starting with ".") inside it are skipped, and so are files
-      whose suffix is not in :data:`SUPPORTED_SUFFIXES`, silently.  Symlinked
-      folders are followed once: a set of resolved folders stops loops.
+      whose suffix is not in :data:`SUPPORTED_SUFFIXES`, silently.  Symlinks
+      inside the folder are followed once (a set of resolved folders stops
+      loops); one whose target lies outside the folder is a problem, not
+      followed (a link to ``/`` would crawl the whole disk, one to
+      ``/etc/shadow`` would index it).
     * A file named explicitly is kept if its suffix is supported or it has no
       suffix (read as plain text); otherwise it is a problem
       ``"unsupported file type .xyz"``.
@@ -180,8 +184,27 @@ def discover(
             problems.append((folder, _os_reason(exc)))
             return None
 
+    def outside(child: Path, real_top: Path) -> bool:
+        """A symlink whose target leaves the folder given: reported once, not followed."""
+        try:
+            target = child.resolve()
+        except (OSError, RuntimeError):
+            return False  # a loop or a dangling link: the checks below skip it
+        if target == real_top or target.is_relative_to(real_top):
+            return False
+        outside = display_path(top_given[0])
+        problems.append((child, f"a symlink to {display_path(target)}, outside {outside}: not followed"))
+        return True
+
+    top_given: list[Path] = []
+
     def walk(top: Path) -> None:
         # Depth first in sorted name order, without recursion.
+        top_given[:] = [top]
+        try:
+            real_top = top.resolve()
+        except (OSError, RuntimeError):
+            real_top = top.absolute()
         first = listing(top)
         stack = [(top, first)] if first is not None else []
         while stack:
@@ -193,6 +216,8 @@ def discover(
             if entry.name.startswith("."):
                 continue
             child = folder / entry.name
+            if entry.is_symlink() and outside(child, real_top):
+                continue
             try:
                 is_dir = entry.is_dir()  # follows symlinks
                 is_file = not is_dir and entry.is_file()
@@ -258,7 +283,7 @@ def read_file(path: Path | str | bytes, *, max_bytes: int = MAX_BYTES) -> Source
         raise ReadError(path, f"unsupported file type {display_path(suffix)}")
     fmt = _FORMATS.get(suffix, "text")
 
-    data = _read_bytes(path, max_bytes)
+    data = read_bytes(path, max_bytes)
     if not data:
         raise ReadError(path, "empty file")
 
@@ -282,7 +307,7 @@ def read_file(path: Path | str | bytes, *, max_bytes: int = MAX_BYTES) -> Source
     return SourceText(text=text, encoding=encoding, format=fmt)
 
 
-def _read_bytes(path: Path, max_bytes: int) -> bytes:
+def read_bytes(path: Path, max_bytes: int) -> bytes:
     limit = _size(max_bytes)
     try:
         # stat before open: opening a FIFO would block until a writer comes.
@@ -556,19 +581,30 @@ _HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
 
 
 def _html_encoding(data: bytes) -> str | None:
+    """The Python codec for the page's ``<meta charset>``, if it names a WHATWG encoding.
+
+    Only the labels browsers know are honoured (``data/whatwg_encodings.tsv``): a
+    Python codec name that is no text encoding (zlib, base64, rot13, punycode) would
+    make the page unreadable, and ones browsers never decode with (utf-7,
+    unicode_escape, cp037) would let a page smuggle characters past what a reader
+    sees. Anything else falls back to detection.
+    """
     match = _META_CHARSET.search(data[:8192])
     if not match:
         return None
-    name = match.group(1).decode("ascii", "replace").lower()
-    try:
-        codecs.lookup(name)
-    except LookupError:
-        return None
-    canonical = _codec_name(name)
-    if canonical.startswith(("utf-16", "utf-32", "utf_16", "utf_32")):
-        return None  # a page whose meta tag can be read is not UTF-16
-    # Browsers read gb2312 and gbk labels as GB18030, its superset.
-    return canonical if canonical in ("gb18030", "big5") else codecs.lookup(name).name
+    return _whatwg_codecs().get(match.group(1).decode("ascii", "replace").strip().lower())
+
+
+@functools.cache
+def _whatwg_codecs() -> dict[str, str]:
+    from carbon_cli.resources import data_file
+
+    table = {}
+    for line in data_file("whatwg_encodings.tsv").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            label, _, codec = line.split("\t")
+            table[label] = codec
+    return table
 
 
 def _read_html(path: Path, data: bytes) -> tuple[str, str]:

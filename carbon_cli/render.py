@@ -42,8 +42,20 @@ def emit_json(data: Any) -> None:
     surrogates, which stdout would write back as the raw invalid bytes: JSON
     readers refuse those, so they become U+FFFD here.
     """
-    out = json.dumps(data, ensure_ascii=False)
-    sys.stdout.write(_SURROGATE.sub("\ufffd", out) + "\n")
+    out = _SURROGATE.sub("\ufffd", json.dumps(data, ensure_ascii=False)) + "\n"
+    write_utf8(out)
+
+
+def write_utf8(text: str) -> None:
+    """Text for programs on stdout: UTF-8 bytes whatever the locale's encoding (a
+    GB18030 or Latin-1 terminal would otherwise get, or fail on, its own)."""
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        sys.stdout.write(text)
+    else:
+        buffer.write(text.encode("utf-8", "replace"))
+        buffer.flush()
     sys.stdout.flush()
 
 
@@ -66,17 +78,54 @@ def passage_json(passage: Passage) -> dict[str, Any]:
 # -- the terminal -----------------------------------------------------------------
 
 
+# Characters that change how the text around them looks without being seen: bidi
+# controls (U+202E turns "txt.exe" into "exe.txt"), zero-width ones and the soft
+# hyphen. Removed from what a terminal shows; the other controls are shown escaped.
+_INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def terminal_safe(text: str) -> str:
+    """Text as a terminal may show it: invisible and bidi characters removed, control
+    characters (an escape sequence in a file name, an id, a judged query) and lone
+    surrogates shown as ``\\xNN``/``\\uNNNN``. Newlines and tabs stay."""
+    text = _INVISIBLE.sub("", text)
+    return _CONTROL.sub(_escaped, text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def clip_value(text: str, limit: int = 300) -> str:
+    """A message with a value echoed in it, cut to a readable length: its start and its end
+    (where the hint is) kept."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 100] + " … " + text[-80:]
+
+
 def console(stderr: bool = False) -> Console:
     """A console that never wraps, never reads markup, and has no colour when piped.
 
     rich already drops colour when the stream is not a terminal and honours
-    NO_COLOR; ``soft_wrap`` keeps each line whole for ``grep`` and ``cut``.
+    NO_COLOR; ``soft_wrap`` keeps each line whole for ``grep`` and ``cut``. Every
+    piece of text it prints passes ``terminal_safe``, whatever it came from.
     """
     from rich.console import Console
+    from rich.segment import Segment
+
+    class SafeConsole(Console):
+        def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+            return super()._render_buffer(
+                segment if segment.control else Segment(terminal_safe(segment.text), segment.style)
+                for segment in buffer
+            )
 
     stream = sys.stderr if stderr else sys.stdout
     width = None if stream.isatty() else 10_000  # piped: tables keep whole cells too
-    out = Console(stderr=stderr, width=width, highlight=False, markup=False, emoji=False, soft_wrap=True)
+    out = SafeConsole(stderr=stderr, width=width, highlight=False, markup=False, emoji=False, soft_wrap=True)
     out.on_broken_pipe = _broken_pipe  # type: ignore[method-assign]
     return out
 
@@ -262,10 +311,10 @@ def print_indexed(report: AddReport) -> None:
 
 
 def print_removed(doc_id: str) -> None:
-    sys.stdout.write(f"removed {doc_id}\n")
+    sys.stdout.write(f"removed {terminal_safe(doc_id)}\n")
 
 
 def print_errors(messages: Sequence[str]) -> None:
     """On stderr, one line each: the files a command refused, and why."""
     for message in messages:
-        sys.stderr.write(f"carbon: error: {message}\n")
+        sys.stderr.write(f"carbon: error: {clip_value(terminal_safe(message))}\n")

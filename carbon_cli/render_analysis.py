@@ -13,7 +13,7 @@ from typing import Any
 
 from .analysis import ConcordanceLine, Keyword, Statistics, flatten
 from .model import Passage
-from .render import HIGHLIGHT, console, heading
+from .render import HIGHLIGHT, clip_value, console, heading, terminal_safe
 from .scope import describe_scope
 
 BAR_WIDTH = 40
@@ -29,7 +29,7 @@ def plural(n: int, word: str) -> str:
 
 def empty(message: str) -> None:
     """On stderr: why there is nothing to show."""
-    sys.stderr.write(f"carbon: {message}\n")
+    sys.stderr.write(f"carbon: {clip_value(terminal_safe(message))}\n")
 
 
 # -- keywords -----------------------------------------------------------------------
@@ -207,7 +207,7 @@ def export_json(output: str, fmt: str, passages: Sequence[Passage], data: bytes)
 
 def print_exported(output: str, fmt: str, passages: Sequence[Passage]) -> None:
     """On stderr: what went to the file (stdout stays empty for the pipe)."""
-    sys.stderr.write(f"carbon: wrote {plural(len(passages), 'passage')} to {output} ({fmt})\n")
+    sys.stderr.write(f"carbon: wrote {plural(len(passages), 'passage')} to {terminal_safe(output)} ({fmt})\n")
 
 
 def write_bytes(data: bytes) -> None:

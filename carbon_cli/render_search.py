@@ -7,7 +7,7 @@ import sys
 from collections.abc import Iterable
 from typing import Any
 
-from .render import ELLIPSIS, console, heading, highlighted, passage_json
+from .render import ELLIPSIS, clip_value, console, heading, highlighted, passage_json
 from .scoring import Term
 from .search import Hit, SearchResult
 
@@ -87,6 +87,6 @@ def print_explain_terms(result: SearchResult) -> None:
 
 def print_no_hits(result: SearchResult, suggestions: Iterable[str]) -> None:
     """On stderr: that nothing matched, and what the user might try instead."""
-    sys.stderr.write(f"carbon: no passage matches {result.query!r}\n")
+    sys.stderr.write(f"carbon: no passage matches {clip_value(repr(result.query), 120)}\n")
     for note in suggestions:
         sys.stderr.write(f"  {note}\n")

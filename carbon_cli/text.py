@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-import os
 import sys
 import unicodedata
 from collections.abc import Iterator
@@ -339,9 +338,9 @@ def _is_word(token: str) -> bool:
 def _write_quietly(path: Path, content: str) -> None:
     """Best-effort cache write: a read-only home must still answer."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(content, encoding="utf-8")
-        os.replace(tmp, path)
+        from .store import atomic_write
+
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        atomic_write(path, content.encode("utf-8"))
     except OSError:
         pass

@@ -45,3 +45,16 @@ def check_invariants(text: str, docs: list[Document]) -> None:
                 assert p.section[:-1] == par.section
             else:
                 assert p.section == ()
+
+
+def record_file(home: Path, doc_id: str) -> Path:
+    """Where the library stores the record of ``doc_id`` (named by the manifest's hash)."""
+    from carbon_cli.store import Home
+
+    store = Home(home)
+    return store.record_path(doc_id, store.manifest()[doc_id]["sha256"])
+
+
+def only_waited(stderr: str) -> bool:
+    """Nothing on stderr but, at most, the line of a writer that waited for another."""
+    return all(line.startswith("carbon: warning: waiting for ") for line in stderr.splitlines())

@@ -30,7 +30,7 @@ from carbon_cli import readers
 from carbon_cli.outline import parse_documents
 from carbon_cli.search import MAX_QUERY_CHARS, excerpt, merge_spans
 from carbon_cli.text import Pipeline
-from helpers import OPINIONS, ROOT, STORAGE, check_invariants
+from helpers import OPINIONS, ROOT, STORAGE, check_invariants, record_file
 
 # -- strategies ---------------------------------------------------------------------
 
@@ -369,7 +369,7 @@ def test_files_that_vanish_or_become_unreadable_during_add(cli, home, tmp_path, 
     text = OPINIONS.read_text(encoding="utf-8")
     for n, name in enumerate(["a.txt", "b.txt", "c.txt", "d.txt"]):
         (folder / name).write_text(f"第{n}号文件\n" + text[n * 3000 : n * 3000 + 2500], encoding="utf-8")
-    read_bytes = readers._read_bytes
+    read_bytes = readers.read_bytes
     real_open = open
 
     def vanishing(path: Path, limit: int) -> bytes:
@@ -382,7 +382,7 @@ def test_files_that_vanish_or_become_unreadable_during_add(cli, home, tmp_path, 
             raise PermissionError(13, "Permission denied")
         return real_open(file, *args, **kwargs)
 
-    monkeypatch.setattr(readers, "_read_bytes", vanishing)
+    monkeypatch.setattr(readers, "read_bytes", vanishing)
     monkeypatch.setattr(readers, "open", guarded, raising=False)
     result = cli("docs", "add", str(folder), "--json")
     assert result.code == 2
@@ -398,7 +398,7 @@ def test_a_file_replaced_by_a_folder_or_a_fifo_mid_add(cli, tmp_path, monkeypatc
     folder.mkdir()
     for name in ("x.txt", "y.txt", "z.txt"):
         (folder / name).write_text(f"{name}：推动绿色低碳发展，提升碳汇能力。", encoding="utf-8")
-    read_bytes = readers._read_bytes
+    read_bytes = readers.read_bytes
 
     def swapped(path: Path, limit: int) -> bytes:
         if path.name == "x.txt":
@@ -409,7 +409,7 @@ def test_a_file_replaced_by_a_folder_or_a_fifo_mid_add(cli, tmp_path, monkeypatc
             os.mkfifo(path)
         return read_bytes(path, limit)
 
-    monkeypatch.setattr(readers, "_read_bytes", swapped)
+    monkeypatch.setattr(readers, "read_bytes", swapped)
     result = cli("docs", "add", str(folder))
     assert result.code == 2 and "x.txt: is a directory" in result.stderr
     assert all(line.startswith("carbon: error: ") for line in result.stderr.splitlines())
@@ -468,7 +468,8 @@ def test_home_holds_only_plain_data_files(run_carbon, home, tmp_path):
         if path.is_file():
             kinds[path.relative_to(home).as_posix()] = _kind_of(path)
     assert kinds["index.sqlite"] == "sqlite"
-    assert kinds["library/manifest.json"] == "json" and kinds["library/big.json"] == "json"
+    assert kinds["library/manifest.json"] == "json"
+    assert kinds[record_file(home, "big").relative_to(home).as_posix()] == "json"
     assert any(name.startswith("cache/") for name in kinds)
     assert set(kinds.values()) <= {"sqlite", "json", "text"}
     assert not [name for name in kinds if name.endswith((".cache", ".pkl", ".pickle", ".marshal"))]

@@ -15,6 +15,7 @@ import sys
 import pytest
 
 from carbon_cli import resources, text
+from helpers import only_waited
 
 
 def _build_key(home):
@@ -89,13 +90,13 @@ def test_index_is_plain_sqlite_with_documents_passages_and_postings(cli, home):
 def test_library_edit_outside_carbon_is_reconciled(cli, home, tmp_path):
     """A library changed behind the index's back (e.g. an add killed after saving the
     document) is applied to the index on the next call."""
-    from helpers import STORAGE
+    from helpers import STORAGE, record_file
 
     assert cli("docs", "add", str(STORAGE)).code == 0
     manifest = json.loads((home / "library" / "manifest.json").read_text(encoding="utf-8"))
     assert list(manifest) == ["ndrc-nea-new-energy-storage-guidance-2021"]
     # remove the document from the library only: the index still has it
-    (home / "library" / "ndrc-nea-new-energy-storage-guidance-2021.json").unlink()
+    record_file(home, "ndrc-nea-new-energy-storage-guidance-2021").unlink()
     (home / "library" / "manifest.json").write_text("{}", encoding="utf-8")
     data = json.loads(cli("docs", "list", "--json").stdout)
     assert "ndrc-nea-new-energy-storage-guidance-2021" not in {d["id"] for d in data}
@@ -209,12 +210,14 @@ def test_read_only_home_with_a_library_and_a_stale_index(cli, home):
 
     assert cli("docs", "add", str(STORAGE)).code == 0
     expected = json.loads(cli("search", "新型储能", "--json").stdout)["results"]
-    (home / "library" / "manifest.json").write_text("{}", encoding="utf-8")  # the index no longer matches
+    manifest = home / "library" / "manifest.json"
+    manifest.write_text(json.dumps(json.loads(manifest.read_text(encoding="utf-8")), indent=4), encoding="utf-8")
+    # the same entries written otherwise: the index's library key no longer matches
     with _read_only(home):
         result = cli("search", "新型储能", "--json")
         unchanged = cli("search", "CCUS", "--json")
     assert result.code == 0 and result.stderr.count("\n") == 1 and "built in memory" in result.stderr
-    # the library's records are still read, so the answer is the same as before
+    # the library's records are read, so the answer is the same as before
     assert json.loads(result.stdout)["results"] == expected
     assert unchanged.code == 0
 
@@ -239,7 +242,7 @@ def test_processes_building_at_once_all_succeed(home, carbon_exe):
     procs = [_spawn(carbon_exe, "search", "碳汇", "--json") for _ in range(4)]
     outputs = [proc.communicate(timeout=120) for proc in procs]
     assert [proc.returncode for proc in procs] == [0] * 4
-    assert all(err == b"" for _, err in outputs), outputs
+    assert all(only_waited(err.decode()) for _, err in outputs), outputs
     assert len({out for out, _ in outputs}) == 1
     assert not list(home.glob(".index.*"))
 

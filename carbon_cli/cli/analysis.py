@@ -15,7 +15,7 @@ import typer
 from .. import render
 from ..catalog import Catalog
 from ..index import Index
-from ..model import CarbonError, Passage
+from ..model import MAX_CONTEXT_CELLS, MAX_RESULTS, CarbonError, Passage
 from ..scope import check_docs, check_kinds, select_passages
 from .app import app
 from .options import DOC, JSON, complete_id, complete_kind, open_index
@@ -32,7 +32,7 @@ EXPORT_KIND = typer.Option(
     None, "--kind", "-k", help="Only passages of this kind (repeatable): action, principle …",
     autocompletion=complete_kind,
 )
-TOP = typer.Option(20, "--top", "-n", min=1, help="How many terms.")
+TOP = typer.Option(20, "--top", "-n", min=1, max=MAX_RESULTS, help=f"How many terms (at most {MAX_RESULTS}).")
 
 
 class Method(str, Enum):
@@ -101,7 +101,8 @@ def kwic(
     ),
     target: Optional[str] = TARGET,
     width: int = typer.Option(
-        30, "--width", "-w", min=1, help="Context on each side, in terminal cells (a Chinese character is 2)."
+        30, "--width", "-w", min=1, max=MAX_CONTEXT_CELLS,
+        help=f"Context on each side, in terminal cells (a Chinese character is 2; at most {MAX_CONTEXT_CELLS}).",
     ),
     kind: Optional[list[str]] = KIND,
     doc: Optional[list[str]] = DOC,
@@ -175,6 +176,9 @@ def export(
     bom: bool = typer.Option(
         True, "--bom/--no-bom", help="CSV: start with a UTF-8 byte-order mark, so spreadsheets read Chinese right."
     ),
+    raw: bool = typer.Option(
+        False, "--raw", help="CSV: keep cells starting with = + - @ as they are (by default an apostrophe goes first)."
+    ),
     kind: Optional[list[str]] = EXPORT_KIND,
     doc: Optional[list[str]] = DOC,
     json_out: bool = typer.Option(
@@ -190,7 +194,7 @@ def export(
         raise CarbonError(f"--json without --output writes JSON Lines, not {fmt.value}: drop --json or add --output")
     chosen = (fmt or Format.jsonl).value
     _, index, passages, scope = _scope(target, doc, kind, nested=False)
-    data = exported(passages, chosen, index.documents(), bom=bom)
+    data = exported(passages, chosen, index.documents(), bom=bom, raw=raw)
     if output is not None and to_file:
         write_atomically(output, data)
         if json_out:

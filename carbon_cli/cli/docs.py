@@ -35,6 +35,10 @@ def docs_add(
     if report.documents and (report.workers > 1 or sys.stderr.isatty()):  # a large build, or someone watching
         render.print_indexed(report)
     render.print_errors([error["error"] for error in errors])
+    if report.interrupted:
+        from ..interrupts import Interrupted
+
+        raise Interrupted(f"interrupted; {report.documents:,} added, as listed")
     raise typer.Exit(2 if errors else 0)
 
 

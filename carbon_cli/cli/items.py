@@ -6,11 +6,11 @@ from typing import Optional
 import typer
 
 from .. import render, scope
-from ..model import Passage
+from ..model import MAX_ITEM_NUMBER, Passage
 from .app import app
 from .options import DOC, JSON, complete_id, open_index
 
-NUMBER = typer.Argument(None, help="Show this one in full.", min=1)
+NUMBER = typer.Argument(None, help="Show this one in full.", min=1, max=MAX_ITEM_NUMBER)
 LIST = typer.Option(False, "--list", "-l", help="List them, numbered, with titles.")
 
 

@@ -34,7 +34,9 @@ DOC = typer.Option(None, "--doc", "-d", help="Only this document (repeatable).",
 
 
 def warn(message: str) -> None:
-    sys.stderr.write(f"carbon: warning: {message}\n")
+    from ..render import clip_value, terminal_safe
+
+    sys.stderr.write(f"carbon: warning: {clip_value(terminal_safe(message))}\n")
 
 
 def open_catalog() -> Catalog:

@@ -5,6 +5,7 @@ from typing import Optional
 import typer
 
 from .. import render
+from ..model import MAX_RESULTS
 from ..scope import check_docs, check_kinds
 from .app import app
 from .options import DOC, JSON, complete_kind, open_index
@@ -13,7 +14,9 @@ from .options import DOC, JSON, complete_kind, open_index
 @app.command()
 def search(
     query: list[str] = typer.Argument(..., help="Words to look for; quotes, +required, -excluded, kind:, doc:."),
-    limit: int = typer.Option(10, "--limit", "-n", min=1, help="How many results."),
+    limit: int = typer.Option(
+        10, "--limit", "-n", min=1, max=MAX_RESULTS, help=f"How many results (at most {MAX_RESULTS})."
+    ),
     kind: Optional[list[str]] = typer.Option(
         None, "--kind", "-k", help="Only passages of this kind (repeatable).", autocompletion=complete_kind
     ),
