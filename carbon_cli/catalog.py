@@ -43,7 +43,7 @@ from .interrupts import Interrupted, deferred_interrupts, die_with_parent
 from .model import CarbonError, Document
 from .resources import data_file, seed_file
 from .store import Home, close_inherited, create_private
-from .text import Pipeline, pipeline_key
+from .text import BULK_CHARS, Pipeline, pipeline_key
 
 if TYPE_CHECKING:  # concurrent.futures imports logging: only a build needs it
     from concurrent.futures import Future, ThreadPoolExecutor
@@ -51,7 +51,6 @@ if TYPE_CHECKING:  # concurrent.futures imports logging: only a build needs it
 Warn = Callable[[str], None]
 SEED_DOC = "qa"
 SEED_TEASERS = "news"
-BULK_CHARS = 150_000  # above this, load jieba's whole dictionary: faster per character
 # Above this, segment in worker processes: starting one (and loading jieba's dictionary
 # in it) costs about half a second, which a batch this size repays.
 PARALLEL_CHARS = 1_000_000

@@ -26,6 +26,8 @@ from math import log
 from pathlib import Path
 from typing import Protocol
 
+from .fsio import atomic_write
+
 HEADER = b"#carbon-lexicon 1 total="
 
 
@@ -55,8 +57,6 @@ def merge_entries(dict_bytes: bytes, user_words: Iterable[tuple[str, int]]) -> t
 
 def write_lexicon(path: Path, freq: dict[bytes, bytes], total: int) -> None:
     """Write the lexicon atomically: a temporary file in the same folder, then a rename."""
-    from .store import atomic_write
-
     lines = b"\n".join(map(b"\t".join, sorted(freq.items())))
     atomic_write(path, HEADER + b"%d\n" % total + (lines + b"\n" if lines else b""))
 

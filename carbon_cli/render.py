@@ -17,7 +17,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .model import Passage
+from .model import Passage, passage_row
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -57,22 +57,6 @@ def write_utf8(text: str) -> None:
         buffer.write(text.encode("utf-8", "replace"))
         buffer.flush()
     sys.stdout.flush()
-
-
-def passage_json(passage: Passage) -> dict[str, Any]:
-    return {
-        "id": passage.id,
-        "doc": passage.doc,
-        "kind": passage.kind,
-        "number": passage.number,
-        "label": passage.label,
-        "title": passage.title,
-        "section": list(passage.section),
-        "parent": passage.parent,
-        "start": passage.start,
-        "end": passage.end,
-        "text": passage.text,
-    }
 
 
 # -- the terminal -----------------------------------------------------------------
@@ -257,7 +241,7 @@ def print_documents(documents: Sequence[dict]) -> None:
 
 def outline_json(documents: Sequence[dict], passages: Sequence[Passage]) -> list[dict[str, Any]]:
     """Documents with their passages nested as the outline nests them."""
-    nodes = {p.id: {**passage_json(p), "children": []} for p in passages}
+    nodes = {p.id: {**passage_row(p), "children": []} for p in passages}
     roots: dict[str, list[dict[str, Any]]] = {}
     for p in passages:
         node = nodes[p.id]

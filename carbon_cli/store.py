@@ -42,6 +42,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from .fsio import atomic_write
 from .model import CarbonError
 
 MANIFEST = "manifest.json"
@@ -77,23 +78,6 @@ def default_home() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_data_dir("carbon", appauthor=False))
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write data so that readers see the old file or the new one, never a mix; the
-    file is user-only, and nothing is left behind when the write fails."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
 
 
 def create_private(path: Path) -> None:

@@ -15,7 +15,7 @@ import pytest
 from rich.cells import cell_len
 
 from carbon_cli import analysis, scope
-from carbon_cli.model import Passage
+from carbon_cli.model import PASSAGE_FIELDS, Passage
 from helpers import OPINIONS, OPINIONS_ID, SEED, STORAGE_ID
 
 ACTION_TITLES = [
@@ -404,7 +404,7 @@ def test_export_jsonl_is_the_outline_row_by_row(library):
     assert result.code == 0, result
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(rows) == 36 + 62 + 59
-    assert all(list(row) == list(analysis.EXPORT_FIELDS) for row in rows)
+    assert all(list(row) == list(PASSAGE_FIELDS) for row in rows)
     shown = {p["id"]: p for p in passages(library, "qa")}
     for row in rows:
         if row["doc"] == "qa":
