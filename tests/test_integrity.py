@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from carbon_cli.store import Home
+from carbon_cli.store import Home, Record
 from helpers import OPINIONS, STORAGE, record_file
 
 STORAGE_ID = "ndrc-nea-new-energy-storage-guidance-2021"
@@ -125,7 +125,7 @@ def test_a_home_of_the_older_layout_is_read_in_place_until_moved(cli, home):
     documents = {"old-0": policy_text(0)}
     _old_layout_home(home, documents, {})
     store = Home(home)
-    assert store.read_record("old-0", store.manifest()["old-0"]["sha256"])["text"] == documents["old-0"]
+    assert store.read_record("old-0", store.manifest()["old-0"]["sha256"]).text == documents["old-0"]
     assert [doc_id for doc_id, record in store.records() if record is not None] == ["old-0"]
 
 
@@ -137,10 +137,9 @@ def _ghost(home: Path, doc_id: str, text: str) -> Path:
     from carbon_cli.catalog import sha256_text
 
     store = Home(home)
-    record = {"id": doc_id, "text": text, "source": f"/gone/{doc_id}.txt", "encoding": "utf-8", "format": "text",
-              "sha256": sha256_text(text), "added": "2026-01-01T00:00:00+00:00"}
+    record = Record(doc_id, text, f"/gone/{doc_id}.txt", "utf-8", "text", sha256_text(text), "2026-01-01T00:00:00+00:00")
     store.write_record(record)
-    return store.record_path(doc_id, record["sha256"])
+    return store.record_path(doc_id, record.sha256)
 
 
 def test_a_ghost_record_is_neither_a_document_nor_in_the_way(run_carbon, home, tmp_path):

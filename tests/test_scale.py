@@ -14,9 +14,9 @@ import pytest
 
 from carbon_cli import catalog as catalog_module
 from carbon_cli import indexing, scoring
-from carbon_cli.catalog import Catalog, Record, prepare, prepare_all
+from carbon_cli.catalog import Catalog, prepare, prepare_all
 from carbon_cli.search import Searcher, check_query
-from carbon_cli.store import Home
+from carbon_cli.store import Home, Record
 from carbon_cli.tuning import Tuning
 from helpers import FIXTURES, OPINIONS, ROOT, STORAGE
 
