@@ -50,8 +50,8 @@ if TYPE_CHECKING:  # concurrent.futures imports logging: only a build needs it
 Warn = Callable[[str], None]
 SEED_DOC = "qa"
 SEED_TEASERS = "news"
-# Above this, segment in worker processes: starting one (and loading jieba's dictionary
-# in it) costs about half a second, which a batch this size repays.
+# Above this, segment in worker processes: starting one and loading jieba's dictionary
+# in it has a cost (docs/performance.md) that a batch this size repays.
 PARALLEL_CHARS = 1_000_000
 # One worker per core, at most this many: one process writes the index, so more
 # workers than it can keep up with would only queue their results in memory.
@@ -479,7 +479,7 @@ class Catalog:
         try:
             report.workers = worker_count(sum(len(r.text) for r in records))
             conn.execute("BEGIN IMMEDIATE")
-            # Records are written (and synced to disk, 10 ms each here) by a thread,
+            # Records are written (and synced to disk, which is slow) by a thread,
             # while this one indexes: both are done before the manifest names them.
             # The thread starts after the first result, so after the worker processes
             # were forked: a fork copies no running thread.

@@ -103,7 +103,7 @@ def _chunks(values: Sequence) -> Iterator[tuple[list, str]]:
         yield chunk, ",".join("?" * len(chunk))
 STAGE_DROP_INDEX = 200_000  # staged postings above which postings_pid is rebuilt, not updated
 # SQLite's page cache (KiB) for the index and for the staging table while writing: the
-# default 2 MB makes a large batch spill and re-read pages (1,000 documents: half the time)
+# default 2 MB makes a large batch spill and re-read pages (docs/performance.md)
 WRITE_CACHE_KIB = 65_536
 
 

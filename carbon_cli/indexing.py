@@ -86,8 +86,8 @@ def kind_term(kind: str) -> str:
 
 
 # term -> frequency, the passage's length in terms, and its text's matching form (phrases
-# and expansions are looked for in it: normalising the text of 40,000 hits at query time
-# costs more than a second)
+# and expansions are looked for in it: normalising the texts of a common word's hits at
+# query time would cost more than the search, docs/performance.md)
 PassageCounts = tuple[dict[str, int], int, str]
 
 

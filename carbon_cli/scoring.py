@@ -35,7 +35,7 @@ _TIE = 1 + 1e-9  # margin for "cannot win": sums in another order may differ in 
 
 
 # Term and Contribution (and rank.Corpus) are NamedTuples, not frozen dataclasses: a
-# dataclass costs about 0.4 ms to create at import, on every call.
+# dataclass is slower to create at import, on every call (docs/performance.md).
 class Term(NamedTuple):
     """A term the index is asked about, and why it is in the query."""
 

@@ -152,8 +152,9 @@ def boilerplate_words() -> frozenset[str]:
 def _import_jieba() -> ModuleType:
     """Import jieba silently and without pkg_resources.
 
-    jieba's compatibility module imports pkg_resources (70 ms) only to locate its own
-    files, and falls back to plain paths when that import fails.
+    jieba's compatibility module imports pkg_resources (slow: docs/performance.md,
+    "Costs the code is shaped by") only to locate its own files, and falls back to
+    plain paths when that import fails.
     """
     import logging
 
