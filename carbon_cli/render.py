@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .model import Passage, passage_row
@@ -170,9 +170,27 @@ def print_passage(passage: Passage) -> None:
     out.print(Text(passage.text))
 
 
+NONE = "—"  # a record field that is not known
+
+
+def record_cells(record: Mapping[str, Any] | None) -> tuple[str, str, str, str]:
+    """Issuers, 文号, date and 文种 of a record, as table cells (— where unknown)."""
+    record = record or {}
+    issuers = "、".join(record.get("issuers") or []) or NONE
+    number = (record.get("doc_number") or {}).get("text") or NONE
+    date = record.get("date_written") or record.get("date_published") or NONE
+    return issuers, number, date, record.get("doc_type") or NONE
+
+
+def record_line(record: Mapping[str, Any] | None) -> str:
+    """One line naming what is known of a record, for the head of a document's outline."""
+    return "  ".join(cell for cell in record_cells(record) if cell != NONE)
+
+
 def print_outline(documents: Sequence[dict], passages: Sequence[Passage]) -> None:
     """Documents, then their passages nested under the headings they sit in."""
     from rich.tree import Tree
+
 
     out = console()
     children: dict[str | None, list[Passage]] = {}
@@ -189,7 +207,8 @@ def print_outline(documents: Sequence[dict], passages: Sequence[Passage]) -> Non
 
     for doc in documents:
         flag = "  (truncated)" if doc["truncated"] else ""
-        tree = Tree(f"{doc['id']}  {doc['title']}{flag}")
+        known = record_line(doc.get("record"))
+        tree = Tree(f"{doc['id']}  {doc['title']}{flag}" + (f"\n{known}" if known else ""))
         grow(tree, by_doc.get(doc["id"], []))
         out.print(tree)
 
@@ -228,13 +247,15 @@ def _clip(text: str, width: int) -> str:
 def print_documents(documents: Sequence[dict]) -> None:
     from rich.table import Table
 
+
     table = Table(box=None, pad_edge=False)
-    for column in ("id", "title", "passages", "chars", "format", "encoding", "source"):
+    for column in ("id", "title", "issuers", "number", "date", "type", "passages", "chars", "format", "encoding",
+                   "source"):
         table.add_column(column, overflow="fold")
     for doc in documents:
         table.add_row(
-            doc["id"], _clip(doc["title"], 40), str(doc["passages"]), str(doc["chars"]),
-            doc["format"], doc["encoding"], doc["source"],
+            doc["id"], _clip(doc["title"], 40), *record_cells(doc.get("record")), str(doc["passages"]),
+            str(doc["chars"]), doc["format"], doc["encoding"], doc["source"],
         )
     console().print(table)
 
