@@ -10,19 +10,19 @@ docs/ranking.md.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import NamedTuple
 
 # Lines that name or frame content rank below the content itself: a heading is short, so
 # BM25's length normalisation would otherwise put it above the paragraphs it introduces.
 FRAMING = ("heading", "title", "question", "number", "addressee", "signature", "date", "attachment", "note")
+FRAMING_PRIORS: Mapping[str, float] = MappingProxyType(dict.fromkeys(FRAMING, 0.6))
 
 
-def _framing_priors() -> dict[str, float]:
-    return {kind: 0.6 for kind in FRAMING}
-
-
-@dataclass(frozen=True)
-class Tuning:
+# A NamedTuple, not a frozen dataclass: it is made at import on every call, where a
+# dataclass costs more (docs/performance.md, "Costs the code is shaped by").
+class Tuning(NamedTuple):
     # -- the query's own words (plan.py)
     subword: float = 0.3  # a dictionary word inside a longer query word
     common_part: float = 0.2  # share of the passages above which such a word is not looked for
@@ -34,7 +34,7 @@ class Tuning:
     english: float = 0.9  # a translation: below the literal word, above a synonym
     kind: float = 1.0  # the items of the kind a query names are what it asks for
     # -- priors and coordination (scoring.py)
-    kind_prior: dict[str, float] = field(default_factory=_framing_priors)  # kind -> factor
+    kind_prior: Mapping[str, float] = FRAMING_PRIORS  # kind -> factor
     # An item that is only its title (（十七）鼓励地方先行先试。) frames the paragraph below
     # it like a heading, and that paragraph carries the item's title and kind as index terms.
     title_line_prior: float = 0.6

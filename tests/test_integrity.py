@@ -264,6 +264,7 @@ def _holder(home: Path) -> subprocess.Popen:
     return proc
 
 
+@pytest.mark.slow
 def test_a_waiting_writer_says_whom_it_waits_for_and_gives_up(home, carbon_exe, tmp_path):
     path = tmp_path / "wait.txt"
     path.write_text(policy_text(7), encoding="utf-8")
@@ -340,6 +341,7 @@ def _state(pid: int) -> str:
 KILLS = int(os.environ.get("CARBON_SIGNAL_KILLS", "12"))
 
 
+@pytest.mark.slow
 def test_sigterm_and_ctrl_c_during_add_leave_the_library_whole(home, carbon_exe, tmp_path):
     """SIGTERM and SIGINT at random moments of ``docs add``: the command ends with one
     line saying what was added, no record outlives its manifest entry, and the next
