@@ -1,0 +1,64 @@
+"""Hostile inputs that are cheap to write and costly to read, shared by the fuzzer
+(``fuzz.py``) and the tests of the bounds (``tests/test_limits.py``).
+
+Each builder returns the file's bytes (or writes a folder) from its size arguments
+alone, so a case is the same wherever it is made.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+
+def unclosed_tags(tag: str, count: int) -> bytes:
+    """An HTML page of ``count`` ``<tag>`` never closed: each nests in the one before."""
+    body = "".join(f"<{tag}>第{i}段：推进碳达峰工作。" for i in range(count))
+    return f"<html><body>{body}</body></html>".encode()
+
+
+def nested_divs(depth: int) -> bytes:
+    return ("<html><body>" + "<div>" * depth + "一、推进碳达峰工作。" + "</div>" * depth + "</body></html>").encode()
+
+
+def shared_stream_pdf(pages: int, stream_bytes: int, shared: bool = True) -> bytes:
+    """A PDF of ``pages`` pages drawing content streams of ``stream_bytes`` each
+    (compressed to a few KB): one stream for all pages when ``shared`` (a reader that
+    decodes it per page does pages × the work), else one per page."""
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+
+    writer = PdfWriter()
+    font = DictionaryObject({NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
+                             NameObject("/BaseFont"): NameObject("/Helvetica")})
+    resources = DictionaryObject({NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})})
+    resources_ref = writer._add_object(resources)
+
+    def stream(n: int):  # type: ignore[no-untyped-def]
+        show = f"BT /F1 12 Tf 72 720 Td (carbon peak action {n}) Tj ET\n".encode()
+        content = DecodedStreamObject()
+        content.set_data(show + b"% " + b"0" * max(0, stream_bytes - len(show) - 3) + b"\n")
+        return writer._add_object(content.flate_encode())
+
+    first = stream(0)
+    for n in range(pages):
+        page = writer.add_blank_page(612, 792)
+        page[NameObject("/Contents")] = first if shared or n == 0 else stream(n)
+        page[NameObject("/Resources")] = resources_ref
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def symlinked_folder(folder: Path, outside: Path) -> None:
+    """A folder with one document and links out of it: to /, to a file outside, to
+    itself (a loop), and one link inside it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "plan.txt").write_text("关于推进碳达峰工作的通知\n一、总体要求。", encoding="utf-8")
+    outside.write_text("不应被加入的文件。", encoding="utf-8")
+    for name, target in (("root", Path("/")), ("outside.txt", outside), ("loop", folder),
+                         ("again.txt", folder / "plan.txt")):
+        link = folder / name
+        if not os.path.lexists(link):
+            link.symlink_to(target)
