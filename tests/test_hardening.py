@@ -97,7 +97,8 @@ def check_answer(result, json_out: bool) -> None:
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(query=hostile_text, json_out=st.booleans())
 def test_any_query_answers_or_refuses_in_one_line(cli, query, json_out):
-    args = ["search", query, *(["--json"] if json_out else [])]
+    # the option first: a query of "--" would make a --json after it a word of the query
+    args = ["search", *(["--json"] if json_out else []), query]
     check_answer(cli(*args), json_out)
 
 
