@@ -3,9 +3,11 @@
 Every number comes from ``carbon eval``'s own path: an evaluation index built as
 ``carbon_cli.evaluate.eval_index`` builds it (seed + ``data/eval_corpus/`` in a
 scratch home) and every query ranked by ``Searcher.search`` through
-``evaluate.searcher_ranker``. What changes between rows is switched in this process
-only, by patching module attributes of the product; the product has no options for
-them and its defaults are untouched.
+``evaluate.searcher_ranker``. What changes between rows is a weight, given as a
+``tuning.Tuning`` to the searcher, or a BM25 parameter (``rank.Params``); what is
+decided at index time or by the vocabulary (segmentation, the user dictionary, index
+terms, expansions, rank-bm25's arithmetic) is switched by replacing the product's
+function in this process only. The product's defaults are untouched.
 
 Sections (all at the product's k1 = 1.5, b = 0.3 unless a row says otherwise):
 
@@ -38,7 +40,7 @@ import sys
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from unittest import mock
 
@@ -47,8 +49,7 @@ sys.path.insert(0, str(ROOT))
 
 from rank_bm25 import BM25L, BM25Okapi, BM25Plus
 
-from carbon_cli import index as ix
-from carbon_cli import scoring, search, text
+from carbon_cli import indexing, scoring, search, text
 from carbon_cli.evaluate import (
     METRICS,
     Report,
@@ -61,6 +62,7 @@ from carbon_cli.evaluate import (
 from carbon_cli.rank import VARIANTS, Params, default_params
 from carbon_cli.rank import term_weight as product_term_weight
 from carbon_cli.store import Home
+from carbon_cli.tuning import DEFAULT, Tuning
 from carbon_cli.vocabulary import Vocabulary
 
 K1S = (1.2, 1.5, 2.0)
@@ -84,6 +86,15 @@ Patch = tuple[object, str, object]  # (module or class, attribute, replacement)
 
 
 @dataclass
+class Ablation:
+    """A feature switched off: the index-time and vocabulary functions replaced in this
+    process (``patches``), and the weights the search runs with (``tuning``)."""
+
+    patches: list[Patch] = field(default_factory=list)
+    tuning: Tuning = DEFAULT
+
+
+@dataclass
 class Row:
     section: str
     label: str
@@ -94,7 +105,7 @@ class Row:
 
 # -- switches -------------------------------------------------------------------------
 
-_passage_terms = ix.passage_terms
+_passage_terms = indexing.passage_terms
 _expand = Vocabulary.expand
 
 
@@ -124,28 +135,28 @@ def no_expansions(self, text_, literal):  # type: ignore[no-untyped-def]
     return []
 
 
-ABLATIONS: dict[str, list[Patch]] = {
-    "kind prior 1.0 (framing lines not lowered)": [(scoring, "KIND_PRIOR", {})],
-    "heading titles not indexed with passages": [(ix, "passage_terms", terms_without_headings)],
-    "kind terms off (no `kind:` index term)": [(ix, "passage_terms", terms_without_kind)],
-    "kind terms not inherited by an item's body": [(ix, "passage_terms", terms_own_kind)],
-    "one-line items not lowered (title-line prior 1.0)": [(scoring, "TITLE_LINE_PRIOR", 1.0)],
-    "coordination off (factor 1)": [(scoring, "coordination", lambda matched, wanted: 1.0)],
-    "synonyms off": [(Vocabulary, "expand", expand_without("synonym"))],
-    "related terms off (data/related.tsv)": [(Vocabulary, "expand", expand_without("related"))],
-    "English glossary off": [(Vocabulary, "expand", expand_without("english"))],
-    "expansions off (literal words only)": [(Vocabulary, "expand", no_expansions)],
+ABLATIONS: dict[str, Ablation] = {
+    "kind prior 1.0 (framing lines not lowered)": Ablation(tuning=Tuning(kind_prior={})),
+    "heading titles not indexed with passages": Ablation([(indexing, "passage_terms", terms_without_headings)]),
+    "kind terms off (no `kind:` index term)": Ablation([(indexing, "passage_terms", terms_without_kind)]),
+    "kind terms not inherited by an item's body": Ablation([(indexing, "passage_terms", terms_own_kind)]),
+    "one-line items not lowered (title-line prior 1.0)": Ablation(tuning=Tuning(title_line_prior=1.0)),
+    "coordination off (factor 1)": Ablation(tuning=Tuning(coordination=False)),
+    "synonyms off": Ablation([(Vocabulary, "expand", expand_without("synonym"))]),
+    "related terms off (data/related.tsv)": Ablation([(Vocabulary, "expand", expand_without("related"))]),
+    "English glossary off": Ablation([(Vocabulary, "expand", expand_without("english"))]),
+    "expansions off (literal words only)": Ablation([(Vocabulary, "expand", no_expansions)]),
 }
 ALL_OFF = "all of the above off (plain BM25 on the query words)"
-ABLATIONS[ALL_OFF] = [
-    (scoring, "KIND_PRIOR", {}),
-    (scoring, "TITLE_LINE_PRIOR", 1.0),
-    (ix, "passage_terms", lambda pipeline, passage, **options: [
-        t for t in terms_without_headings(pipeline, passage, **options) if not t.startswith("kind:")
-    ]),
-    (scoring, "coordination", lambda matched, wanted: 1.0),
-    (Vocabulary, "expand", no_expansions),
-]
+ABLATIONS[ALL_OFF] = Ablation(
+    [
+        (indexing, "passage_terms", lambda pipeline, passage, **options: [
+            t for t in terms_without_headings(pipeline, passage, **options) if not t.startswith("kind:")
+        ]),
+        (Vocabulary, "expand", no_expansions),
+    ],
+    Tuning(kind_prior={}, title_line_prior=1.0, coordination=False),
+)
 
 
 @contextlib.contextmanager
@@ -182,9 +193,9 @@ def evaluation_index(judged, mode: str = "search", userdict: bool = True, patche
         yield catalog, index, [d["id"] for d in index.documents()]
 
 
-def product(judged, catalog, index, corpus_docs, params: Params) -> Report:  # type: ignore[no-untyped-def]
-    """``carbon eval`` with these parameters."""
-    return run(judged, searcher_ranker(search.Searcher(index, catalog.pipeline, params)), corpus_docs)
+def product(judged, catalog, index, corpus_docs, params: Params, tuning: Tuning = DEFAULT) -> Report:  # type: ignore[no-untyped-def]
+    """``carbon eval`` with these parameters and weights."""
+    return run(judged, searcher_ranker(search.Searcher(index, catalog.pipeline, params, tuning)), corpus_docs)
 
 
 # -- rank-bm25's arithmetic inside the product --------------------------------------
@@ -282,9 +293,10 @@ def grid(judged) -> list[Row]:  # type: ignore[no-untyped-def]
 
 def ablations(judged) -> list[Row]:  # type: ignore[no-untyped-def]
     rows = []
-    for label, patches in {"defaults": [], **ABLATIONS}.items():
-        with evaluation_index(judged, patches=patches) as (catalog, index, docs):
-            rows.append(Row("ablation", label, "search", True, product(judged, catalog, index, docs, default_params())))
+    for label, ablation in {"defaults": Ablation(), **ABLATIONS}.items():
+        with evaluation_index(judged, patches=ablation.patches) as (catalog, index, docs):
+            report = product(judged, catalog, index, docs, default_params(), ablation.tuning)
+            rows.append(Row("ablation", label, "search", True, report))
     return rows
 
 

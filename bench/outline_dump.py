@@ -20,7 +20,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from carbon_cli.catalog import seed_record
+from carbon_cli.catalog import parse_record, seed_record
 from carbon_cli.model import Document
 from carbon_cli.outline import parse_documents
 from carbon_cli.readers import SUPPORTED_SUFFIXES, read_file
@@ -49,7 +49,7 @@ def fixture_files() -> list[Path]:
 
 def parsed() -> Iterator[tuple[str, list[Document]]]:
     """(name, documents) for the seed (as the index parses it) and every fixture file."""
-    yield "seed", seed_record().documents()
+    yield "seed", parse_record(seed_record())
     for path in fixture_files():
         yield path.relative_to(FIXTURES).as_posix(), parse_documents(read_file(path).text, "doc")
 

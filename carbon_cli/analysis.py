@@ -11,7 +11,7 @@ under it (a section), all passages of a kind (every action), or any mix of those
   matched on the normalised text, located in the original.
 - ``statistics`` and ``term_counts``: sizes, vocabulary, frequent terms, and one
   term's frequency in each passage.
-- ``export_row``, ``to_jsonl``, ``to_csv``, ``to_markdown``, ``exported``, ``write_atomically``:
+- ``to_jsonl``, ``to_csv``, ``to_markdown``, ``exported``:
   the structured passages for other tools.
 
 Nothing here prints: ``cli/analysis.py`` calls, ``render_analysis.py`` renders. jieba and rich are imported only
@@ -24,19 +24,15 @@ import csv
 import io
 import json
 import math
-import os
 import sqlite3
-import stat
-import tempfile
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .index import Index
-from .model import CarbonError, Passage
+from .model import PASSAGE_FIELDS, CarbonError, Passage, passage_row
 from .text import Pipeline
 
 if TYPE_CHECKING:
@@ -44,9 +40,7 @@ if TYPE_CHECKING:
 
 DEFAULT_TOP = 20
 DEFAULT_WIDTH = 30  # terminal cells of context on each side of a concordance line
-BULK_CHARS = 150_000  # above this, segment with jieba's whole dictionary in memory (as the index build does)
 SECTION_SEPARATOR = " › "
-EXPORT_FIELDS = ("id", "doc", "kind", "number", "label", "title", "section", "parent", "start", "end", "text")
 # Parts of speech TextRank links: jieba's default (n, ns, vn, v) plus the tags that
 # jieba's dictionary gives many words of this field (二氧化碳 and 甲烷 are nz), and
 # English words (ccus).
@@ -276,7 +270,7 @@ def keywords(
     normalised, offsets = pipeline.normaliser.normalise_with_offsets(original)
     if not normalised.strip():
         return []
-    tokenizer = pipeline.full_tokenizer if len(normalised) > BULK_CHARS else pipeline.lexicon_tokenizer
+    tokenizer = pipeline.tokenizer_for(len(normalised))
     stops = stop_words(pipeline, boilerplate=True)
     if method == "tfidf":
         recorder = _Recorder(tokenizer)
@@ -403,7 +397,7 @@ def statistics(pipeline: Pipeline, passages: Sequence[Passage], top: int = DEFAU
 
 def _token_counts(pipeline: Pipeline, normalised: str) -> Counter[str]:
     """The words of a normalised text (jieba's precise cut), punctuation left out."""
-    tokenizer = pipeline.full_tokenizer if len(normalised) > BULK_CHARS else pipeline.lexicon_tokenizer
+    tokenizer = pipeline.tokenizer_for(len(normalised))
     return Counter(w for w in tokenizer.cut(normalised) if any(c.isalnum() for c in w))
 
 
@@ -475,26 +469,9 @@ def term_counts(
 # -- export -------------------------------------------------------------------------
 
 
-def export_row(passage: Passage) -> dict[str, Any]:
-    """Every field of a passage, in ``EXPORT_FIELDS`` order; ``section`` a list."""
-    return {
-        "id": passage.id,
-        "doc": passage.doc,
-        "kind": passage.kind,
-        "number": passage.number,
-        "label": passage.label,
-        "title": passage.title,
-        "section": list(passage.section),
-        "parent": passage.parent,
-        "start": passage.start,
-        "end": passage.end,
-        "text": passage.text,
-    }
-
-
 def to_jsonl(passages: Iterable[Passage]) -> str:
     """One JSON object per line, one line per passage."""
-    return "".join(json.dumps(export_row(p), ensure_ascii=False) + "\n" for p in passages)
+    return "".join(json.dumps(passage_row(p), ensure_ascii=False) + "\n" for p in passages)
 
 
 def to_csv(passages: Iterable[Passage], raw: bool = False) -> str:
@@ -507,11 +484,11 @@ def to_csv(passages: Iterable[Passage], raw: bool = False) -> str:
     """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(EXPORT_FIELDS)
+    writer.writerow(PASSAGE_FIELDS)
     for p in passages:
-        row = export_row(p)
+        row = passage_row(p)
         row["section"] = SECTION_SEPARATOR.join(row["section"])
-        cells = ["" if row[key] is None else row[key] for key in EXPORT_FIELDS]
+        cells = ["" if row[key] is None else row[key] for key in PASSAGE_FIELDS]
         writer.writerow(cells if raw else [neutralise_cell(cell) for cell in cells])
     return out.getvalue()
 
@@ -619,25 +596,6 @@ def encode(text: str, bom: bool = False) -> bytes:
     return b"\xef\xbb\xbf" + data if bom else data
 
 
-def _special(path: Path) -> bool:
-    """A path that is not a regular file to replace: a device, a FIFO, a socket, or a
-    stream of this process (/dev/stdout, /proc/self/fd/1, whatever it points to)."""
-    try:
-        mode = os.stat(path).st_mode
-    except OSError:
-        return False
-    return not stat.S_ISREG(mode) or str(path.absolute()).startswith(("/dev/", "/proc/"))
-
-
-def _write_through(path: Path, data: bytes) -> None:
-    """Write to a special file as it is: it cannot be replaced, and must not be."""
-    try:
-        with open(path, "wb") as out:
-            out.write(data)
-    except OSError as error:
-        raise CarbonError(f"cannot write {path}: {error.strerror or error}") from error
-
-
 EXPORT_FORMATS = ("jsonl", "csv", "markdown")
 
 
@@ -645,7 +603,7 @@ def exported(
     passages: Sequence[Passage], fmt: str, documents: Sequence[dict], bom: bool = True, raw: bool = False
 ) -> bytes:
     """The bytes ``carbon export`` writes: ``fmt`` one of ``EXPORT_FORMATS``; ``bom``
-    and ``raw`` (formulas kept as they are) apply to CSV only, the format spreadsheets open."""
+    and ``raw`` (formulas left as they are) apply to CSV only, the format spreadsheets open."""
     if fmt == "csv":
         return encode(to_csv(passages, raw=raw), bom=bom)
     if fmt == "markdown":
@@ -653,49 +611,3 @@ def exported(
     if fmt == "jsonl":
         return encode(to_jsonl(passages))
     raise CarbonError(f"unknown format {fmt!r}: {', '.join(EXPORT_FORMATS)}")
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that it holds the old content or the new, never a part.
-
-    A temporary file in the same folder is written, flushed to disk and renamed over
-    ``path``. A new file gets the permissions the umask gives; a replaced one keeps its own.
-    A symlink is kept and the file it points to written; a special file (a FIFO, a
-    device such as /dev/stdout) is written through, never replaced by a regular file.
-    """
-    path = path.expanduser()
-    if path.is_dir():
-        raise CarbonError(f"{path} is a folder")
-    if _special(path):  # /dev/stdout, a FIFO, a terminal: written through
-        _write_through(path, data)
-        return
-    if path.is_symlink():  # the link stays; what it points to is written
-        path = Path(os.path.realpath(path))
-    folder = path.parent
-    try:
-        mode = path.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    except OSError as error:
-        raise CarbonError(f"cannot write {path}: {error.strerror or error}") from error
-    try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as error:
-        raise CarbonError(f"cannot write {path}: {error.strerror or error}") from error
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException as error:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        if isinstance(error, OSError):
-            raise CarbonError(f"cannot write {path}: {error.strerror or error}") from error
-        raise

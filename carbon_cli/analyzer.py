@@ -124,9 +124,9 @@ class Analyzer:
     def _add_query(self, analysis: Analysis) -> None:
         assert self.index is not None
         searcher = Searcher(self.index, self.pipeline)
-        _, terms, stats, notes = searcher.prepare(parse_query(analysis.text))
-        rows = {(t.term, t.weight, t.source): t for t in terms}  # a group's words repeat per wording
+        plan, stats = searcher.plan(parse_query(analysis.text))
+        rows = {(t.term, t.weight, t.source): t for t in plan.terms}  # a group's words repeat per wording
         analysis.query_terms = [
             QueryTerm(t.term, t.weight, t.source, stats.get(t.term, (0, 0))[1]) for t in rows.values()
         ]
-        analysis.notes = notes
+        analysis.notes = plan.notes

@@ -22,7 +22,6 @@ read; :meth:`Catalog.repair` then checks the file whole and rebuilds it.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import errno
 import hashlib
 import os
@@ -38,11 +37,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import index as ix
+from . import indexing
 from .interrupts import Interrupted, deferred_interrupts, die_with_parent
 from .model import CarbonError, Document
 from .resources import data_file, seed_file
-from .store import Home, close_inherited, create_private
-from .text import Pipeline, pipeline_key
+from .store import Home, Record, close_inherited, create_private
+from .text import BULK_CHARS, Pipeline, pipeline_key
 
 if TYPE_CHECKING:  # concurrent.futures imports logging: only a build needs it
     from concurrent.futures import Future, ThreadPoolExecutor
@@ -50,9 +50,8 @@ if TYPE_CHECKING:  # concurrent.futures imports logging: only a build needs it
 Warn = Callable[[str], None]
 SEED_DOC = "qa"
 SEED_TEASERS = "news"
-BULK_CHARS = 150_000  # above this, load jieba's whole dictionary: faster per character
-# Above this, segment in worker processes: starting one (and loading jieba's dictionary
-# in it) costs about half a second, which a batch this size repays.
+# Above this, segment in worker processes: starting one and loading jieba's dictionary
+# in it has a cost (docs/performance.md) that a batch this size repays.
 PARALLEL_CHARS = 1_000_000
 # One worker per core, at most this many: one process writes the index, so more
 # workers than it can keep up with would only queue their results in memory.
@@ -68,41 +67,20 @@ def _quiet(_: str) -> None:
     pass
 
 
-@dataclass(frozen=True)
-class Record:
-    """One document of the library, as stored in ``library/<id>.json``."""
-
-    id: str
-    text: str
-    source: str
-    encoding: str
-    format: str
-    sha256: str
-    added: str
-
-    @classmethod
-    def from_dict(cls, data: dict) -> Record:
-        return cls(**{key: str(data[key]) for key in cls.__dataclass_fields__})
-
-    def info(self, builtin: bool = False) -> ix.DocumentInfo:
-        return ix.DocumentInfo(
-            origin=self.id, source=self.source, encoding=self.encoding, format=self.format,
-            sha256=self.sha256, added=self.added, builtin=builtin,
-        )
-
-    def documents(self) -> list[Document]:
-        from .outline import parse_documents  # only index builds parse: keep it off the warm path
-
-        prefix = SEED_TEASERS if self.id == SEED_DOC else None
-        return parse_documents(self.text, self.id, teaser_prefix=prefix)
+def document_info(record: Record, builtin: bool = False) -> ix.DocumentInfo:
+    """What the index keeps of where a record's documents came from."""
+    return ix.DocumentInfo(
+        origin=record.id, source=record.source, encoding=record.encoding, format=record.format,
+        sha256=record.sha256, added=record.added, builtin=builtin,
+    )
 
 
-def _as_record(data: dict | None) -> Record | None:
-    """A stored record, or None when it is missing or a field is gone."""
-    try:
-        return Record.from_dict(data) if data is not None else None
-    except (KeyError, TypeError):
-        return None
+def parse_record(record: Record) -> list[Document]:
+    """A record's documents: the seed's news teasers are documents of their own."""
+    from .outline import parse_documents  # only index builds parse: keep it off the warm path
+
+    prefix = SEED_TEASERS if record.id == SEED_DOC else None
+    return parse_documents(record.text, record.id, teaser_prefix=prefix)
 
 
 def sha256_text(text: str) -> str:
@@ -143,7 +121,7 @@ class Prepared:
     that does not touch the index, so it can be done in another process."""
 
     documents: list[Document]
-    counts: list[list[ix.PassageCounts]]
+    counts: list[list[indexing.PassageCounts]]
 
     @property
     def passages(self) -> int:
@@ -151,8 +129,8 @@ class Prepared:
 
 
 def prepare(record: Record, pipeline: Pipeline, *, bulk: bool) -> Prepared:
-    documents = record.documents()
-    return Prepared(documents, [ix.count_terms(pipeline, doc.passages, bulk=bulk) for doc in documents])
+    documents = parse_record(record)
+    return Prepared(documents, [indexing.count_terms(pipeline, doc.passages, bulk=bulk) for doc in documents])
 
 
 _worker_pipeline: Pipeline | None = None
@@ -329,8 +307,7 @@ class Catalog:
         """The records the manifest names, and only those: a record file no entry names
         is not a document, whatever it holds."""
         records = []
-        for doc_id, data in self.home.records():
-            record = _as_record(data)
+        for doc_id, record in self.home.records():
             if record is None:
                 self.warn(f"library record {doc_id} is missing or damaged; skipped")
             else:
@@ -340,14 +317,8 @@ class Catalog:
     def _fill(self, conn: sqlite3.Connection, manifest: bytes) -> None:
         ix.create(conn, self.build_key)
         seed = seed_record()
-        records = [seed, *self._records()]
-        workers = worker_count(sum(len(r.text) for r in records))
         conn.execute("BEGIN")
-        writer = ix.Writer(conn, self.pipeline)
-        for record, prepared in zip(records, prepare_all(records, self.pipeline, workers, self.home.lock_fd)):
-            info = record.info(builtin=record is seed)
-            writer.add([(doc, info) for doc in prepared.documents], counts=prepared.counts)
-        writer.finish()
+        self._index_records(conn, [seed, *self._records()], builtin=seed)
         conn.execute("UPDATE meta SET v = ? WHERE k = 'library'", (hashlib.sha256(manifest).hexdigest()[:16],))
         conn.execute("COMMIT")
 
@@ -382,21 +353,37 @@ class Catalog:
             for origin, entry in wanted.items():
                 if indexed.get(origin) == entry["sha256"]:
                     continue
-                record = _as_record(self.home.read_record(origin, entry["sha256"]))
+                record = self.home.read_record(origin, entry["sha256"])
                 if record is None:
                     self.warn(f"library record {origin} is missing or damaged; skipped")
                     continue
                 records.append(record)
-            workers = worker_count(sum(len(r.text) for r in records))
-            writer = ix.Writer(conn, self.pipeline)
-            for record, prepared in zip(records, prepare_all(records, self.pipeline, workers, self.home.lock_fd)):
-                writer.add([(doc, record.info()) for doc in prepared.documents], counts=prepared.counts)
-            writer.finish()
+            self._index_records(conn, records)
             conn.execute("UPDATE meta SET v = ? WHERE k = 'library'", (library_key,))
             conn.execute("COMMIT")
         except BaseException:
             _rollback(conn)
             raise
+
+    def _index_records(self, conn: sqlite3.Connection, records: list[Record], builtin: Record | None = None) -> None:
+        """Write the records' documents to the index (``builtin``, the seed, marked as shipped)."""
+        writer = ix.Writer(conn, self.pipeline)
+        for record, prepared in self._prepared(records, worker_count(sum(len(r.text) for r in records))):
+            info = document_info(record, builtin=record is builtin)
+            writer.add([(doc, info) for doc in prepared.documents], counts=prepared.counts)
+        writer.finish()
+
+    def _prepared(
+        self, records: list[Record], workers: int, shown: Iterable[Record] | None = None
+    ) -> Generator[tuple[Record, Prepared], None, None]:
+        """Each record with its documents and term counts, in order, from ``workers``
+        processes (``prepare_all``); ``shown`` is ``records`` as a progress bar hands them
+        out. A caller that stops early shuts the pool down and cancels its work."""
+        prepared_all = prepare_all(records, self.pipeline, workers, self.home.lock_fd)
+        try:
+            yield from zip(records if shown is None else shown, prepared_all)
+        finally:
+            prepared_all.close()
 
     # -- the library --------------------------------------------------------------
 
@@ -493,7 +480,7 @@ class Catalog:
         try:
             report.workers = worker_count(sum(len(r.text) for r in records))
             conn.execute("BEGIN IMMEDIATE")
-            # Records are written (and synced to disk, 10 ms each here) by a thread,
+            # Records are written (and synced to disk, which is slow) by a thread,
             # while this one indexes: both are done before the manifest names them.
             # The thread starts after the first result, so after the worker processes
             # were forked: a fork copies no running thread.
@@ -501,9 +488,9 @@ class Catalog:
                 writes = []
                 files: ThreadPoolExecutor | None = None
                 writer = ix.Writer(conn, self.pipeline)
-                prepared_all = prepare_all(records, self.pipeline, report.workers, self.home.lock_fd)
+                prepared_all = self._prepared(records, report.workers, progress(records))
                 stack.callback(prepared_all.close)  # a pool stopped early is shut down, its work cancelled
-                for record, prepared in zip(progress(records), prepared_all):
+                for record, prepared in prepared_all:
                     position, path, name = shown[record.id]
                     if not prepared.passages:
                         report.problems.append((path, f"{name}: no text to index"))
@@ -513,12 +500,12 @@ class Catalog:
 
                         files = stack.enter_context(ThreadPoolExecutor(1))
                     written.append(record)
-                    writes.append(files.submit(self.home.write_record, dataclasses.asdict(record)))
+                    writes.append(files.submit(self.home.write_record, record))
                     status = "replaced" if record.id in manifest else "added"
                     if status == "replaced":
                         replaced[record.id] = manifest[record.id]["sha256"]
                     writer.remove(record.id)  # also what an index out of step with the library may hold
-                    writer.add([(doc, record.info()) for doc in prepared.documents], counts=prepared.counts)
+                    writer.add([(doc, document_info(record)) for doc in prepared.documents], counts=prepared.counts)
                     manifest[record.id] = {"sha256": record.sha256, "source": record.source}
                     report.added.append(
                         Added(record.id, name, status, prepared.passages, record.encoding, record.format)
@@ -585,8 +572,8 @@ class Catalog:
             found = matches(doc_id, manifest)
             if doc_id not in manifest and len(found) != 1:
                 raise CarbonError(self._not_in_library(doc_id, manifest))
-            self.home.tidy(self.warn)  # an older layout's records are moved before one is removed
             doc_id = doc_id if doc_id in manifest else found[0]
+            self.home.tidy(self.warn)  # an older layout's records are moved before one is removed
             self.home.delete_record(doc_id)
             self._refresh(self.home.library_key()).conn.close()
             return doc_id

@@ -12,7 +12,9 @@ for the numbers.
 The evaluation never reads the user's library: it builds an index of its own in a
 temporary CARBON_HOME from the shipped seed and the documents of
 ``data/eval_corpus/`` (added through ``Catalog.add_file``, so they get the ids
-``carbon docs add`` gives them), sharing only the jieba cache. The numbers depend
+``carbon docs add`` gives them), sharing only the jieba cache. In the source tree
+those are links to the two real documents of ``tests/fixtures/``, one copy of
+each; a wheel holds their content. The numbers depend
 on the code and the shipped data, never on what a user added.
 
 Metrics, per query, then averaged over the queries of a category and overall:

@@ -20,6 +20,8 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from . import indexing
+from .indexing import PassageCounts, unique_ids
 from .model import Document, Passage, title_line
 from .text import Pipeline
 
@@ -88,99 +90,6 @@ def create(conn: sqlite3.Connection, build_key: str) -> None:
     )
 
 
-def _unique_ids(passages: Iterable[Passage]) -> list[Passage]:
-    """Passage ids are unique by design; a repeated one still must not lose text."""
-    seen: set[str] = set()
-    out = []
-    for passage in passages:
-        pid, n = passage.id, 2
-        while pid in seen:
-            pid, n = f"{passage.id}~{n}", n + 1
-        seen.add(pid)
-        out.append(passage if pid == passage.id else _with_id(passage, pid))
-    return out
-
-
-def _with_id(passage: Passage, new_id: str) -> Passage:
-    from dataclasses import replace
-
-    return replace(passage, id=new_id)
-
-
-def passage_terms(
-    pipeline: Pipeline, passage: Passage, *, bulk: bool = False, kind: str | None = None, normalised: str | None = None
-) -> list[str]:
-    """What a passage is indexed under: its own words, the titles of the headings above
-    it (the principles under 工作原则 are found by 工作原则), and its semantic kind.
-
-    ``kind`` is the semantic kind the passage carries (see ``semantic_kinds``); left
-    out, the passage's own kind is used. ``normalised``: the text's matching form, if
-    the caller has it already.
-    """
-    if normalised is None:
-        terms = pipeline.terms(passage.text, bulk=bulk)
-    else:
-        terms = pipeline.segment(normalised, bulk=bulk)
-    if passage.section:
-        terms.extend(pipeline.terms(" ".join(passage.section), bulk=bulk))
-    kind = kind or passage.kind
-    if kind in SEMANTIC_KINDS:
-        terms.append(kind_term(kind))
-    return terms
-
-
-SEMANTIC_KINDS = ("principle", "action", "guarantee")
-
-
-def semantic_kinds(passages: Sequence[Passage]) -> dict[str, str]:
-    """Passage id -> the semantic kind it carries: its own, or its nearest semantic ancestor's.
-
-    A safeguard is often a one-line item (（十五）加强组织领导工作。) whose body is the
-    paragraph below it; the body is the safeguard, so it must be found by 保障措施 too.
-    """
-    parents = {p.id: p.parent for p in passages}
-    kinds = {p.id: p.kind for p in passages}
-    carried: dict[str, str] = {}
-    for passage in passages:
-        at: str | None = passage.id
-        seen: set[str] = set()
-        while at is not None and at in kinds and at not in seen:
-            seen.add(at)
-            if kinds[at] in SEMANTIC_KINDS:
-                carried[passage.id] = kinds[at]
-                break
-            at = parents[at]
-    return carried
-
-
-def kind_term(kind: str) -> str:
-    """The index term every passage of a semantic kind carries; no text can yield it,
-    since segmentation always splits at the colon."""
-    return f"kind:{kind}"
-
-
-# term -> frequency, the passage's length in terms, and its text's matching form (phrases
-# and expansions are looked for in it: normalising the text of 40,000 hits at query time
-# costs more than a second)
-PassageCounts = tuple[dict[str, int], int, str]
-
-
-def count_terms(pipeline: Pipeline, passages: Sequence[Passage], *, bulk: bool = False) -> list[PassageCounts]:
-    """Each passage's term frequencies and length: all the index stores of its words.
-
-    Counts, not term lists, are what a worker process hands back in a parallel
-    build: a passage's distinct terms are fewer than its words.
-    """
-    counted = []
-    passages = _unique_ids(passages)  # as the writer stores them: kinds are carried by id
-    carried = semantic_kinds(passages)
-    for passage in passages:
-        norm = pipeline.normaliser.normalise(passage.text)
-        terms = passage_terms(pipeline, passage, bulk=bulk, kind=carried.get(passage.id), normalised=norm)
-        counted.append((dict(Counter(terms)), len(terms), norm))
-    return counted
-
-
 def add_documents(
     conn: sqlite3.Connection,
     documents: Sequence[tuple[Document, DocumentInfo]],
@@ -205,7 +114,7 @@ def _chunks(values: Sequence) -> Iterator[tuple[list, str]]:
         yield chunk, ",".join("?" * len(chunk))
 STAGE_DROP_INDEX = 200_000  # staged postings above which postings_pid is rebuilt, not updated
 # SQLite's page cache (KiB) for the index and for the staging table while writing: the
-# default 2 MB makes a large batch spill and re-read pages (1,000 documents: half the time)
+# default 2 MB makes a large batch spill and re-read pages (docs/performance.md)
 WRITE_CACHE_KIB = 65_536
 
 
@@ -247,11 +156,11 @@ class Writer:
         counts: Sequence[Sequence[PassageCounts]] | None = None,
     ) -> None:
         """Insert documents; ``counts`` may carry their passages' terms counted
-        elsewhere (by worker processes in a large build), as ``count_terms`` gives them."""
+        elsewhere (by worker processes in a large build), as ``indexing.count_terms`` gives them."""
         conn = self.conn
         for index, (doc, info) in enumerate(documents):
             self.seq += 1
-            passages = _unique_ids(doc.passages)
+            passages = unique_ids(doc.passages)
             record = self._record(doc, passages)
             conn.execute(
                 "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -259,7 +168,9 @@ class Writer:
                  info.encoding, info.format, info.sha256, doc.end - doc.start, info.added,
                  json.dumps(doc.meta, ensure_ascii=False), record),
             )
-            counted = counts[index] if counts is not None else count_terms(self.pipeline, passages, bulk=bulk)
+            counted = (
+                counts[index] if counts is not None else indexing.count_terms(self.pipeline, passages, bulk=bulk)
+            )
             tids = self.terms.ids([term for tf, _, _ in counted for term in tf])
             passage_rows, posting_rows = [], []
             for passage, (tf, length, norm) in zip(passages, counted):

@@ -1,18 +1,19 @@
 """jieba's dictionary as a sorted, memory-mapped file.
 
-jieba spends about 0.6 s building a 500,000-entry prefix dictionary before it cuts
-its first word. Its algorithm, though, only ever asks two questions of that
-dictionary: is this fragment a word or the prefix of one, and what is a word's
-frequency. Both are answered by a binary search over the sorted word list, so a
-query of a few characters needs a few dozen look-ups in a file the operating system
-maps into memory, instead of the whole dictionary in Python objects.
+jieba builds a 500,000-entry prefix dictionary before it cuts its first word, which
+takes longer than a whole search (docs/performance.md, "Costs the code is shaped
+by"). Its algorithm, though, only ever asks two questions of that dictionary: is
+this fragment a word or the prefix of one, and what is a word's frequency. Both are
+answered by a binary search over the sorted word list, so a query of a few
+characters needs a few dozen look-ups in a file the operating system maps into
+memory, instead of the whole dictionary in Python objects.
 
 The file is plain text: a header line, then ``word<TAB>frequency`` lines sorted by
 their UTF-8 bytes (which is code-point order, so byte prefixes are string prefixes).
 
 :class:`Segmenter` is jieba's own cut over such a table, so that a query does not
-import jieba at all: importing it costs about 11 ms (its HMM tables are Python
-literals), more than the rest of a search. The HMM is still jieba's, imported only
+import jieba at all: importing it (its HMM tables are Python literals) costs more
+than the rest of a search. The HMM is still jieba's, imported only
 for a run of characters that no dictionary word covers.
 """
 
@@ -25,6 +26,8 @@ from collections.abc import Callable, Iterable, Iterator
 from math import log
 from pathlib import Path
 from typing import Protocol
+
+from .fsio import atomic_write
 
 HEADER = b"#carbon-lexicon 1 total="
 
@@ -55,8 +58,6 @@ def merge_entries(dict_bytes: bytes, user_words: Iterable[tuple[str, int]]) -> t
 
 def write_lexicon(path: Path, freq: dict[bytes, bytes], total: int) -> None:
     """Write the lexicon atomically: a temporary file in the same folder, then a rename."""
-    from .store import atomic_write
-
     lines = b"\n".join(map(b"\t".join, sorted(freq.items())))
     atomic_write(path, HEADER + b"%d\n" % total + (lines + b"\n" if lines else b""))
 

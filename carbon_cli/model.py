@@ -6,6 +6,11 @@ Kept free of heavy imports: the warm search path loads this module.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
+
+# The kinds of item a plan is read for (``carbon actions``, ``principles``,
+# ``guarantees``): a passage under one carries it too (``indexing.semantic_kinds``).
+SEMANTIC_KINDS = ("principle", "action", "guarantee")
 
 
 @dataclass(frozen=True)
@@ -28,6 +33,17 @@ class Passage:
     start: int
     end: int
     text: str
+
+
+# A passage as JSON output and export write it, in this order.
+PASSAGE_FIELDS = ("id", "doc", "kind", "number", "label", "title", "section", "parent", "start", "end", "text")
+
+
+def passage_row(passage: Passage) -> dict[str, Any]:
+    """Every field of a passage, in ``PASSAGE_FIELDS`` order; ``section`` a list."""
+    row: dict[str, Any] = {name: getattr(passage, name) for name in PASSAGE_FIELDS}
+    row["section"] = list(passage.section)
+    return row
 
 
 _TITLE_LINE_TRIM = "。．.；;：:，, \t\u3000"

@@ -44,7 +44,7 @@ def default_params(variant: str = DEFAULT_VARIANT) -> Params:
 
 
 class Corpus(NamedTuple):
-    """The corpus statistics a score needs (a NamedTuple: made on every query, see search.Term)."""
+    """The corpus statistics a score needs (a NamedTuple: made on every query, see scoring.Term)."""
 
     n: int  # passages
     avgdl: float

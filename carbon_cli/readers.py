@@ -699,7 +699,7 @@ class _Shape:
         self.own: dict[int, int] = {}
         self.stripped: dict[int, int] = {}
         self.pre: set[int] = set()
-        self.elements: dict[int, Any] = {}  # bs4 Tags, by id: bs4 ships no types
+        self.elements: dict[int, Any] = {}  # bs4 Tags, left untyped as the rest of the soup
         order = 0
         # (node, in a link, in a pre, parent, done): a node is pushed again once its children are done
         stack: list[tuple[object, bool, bool, object, bool]] = [(soup, False, False, None, False)]

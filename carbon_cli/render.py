@@ -14,10 +14,10 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .model import Passage
+from .model import Passage, passage_row
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -57,22 +57,6 @@ def write_utf8(text: str) -> None:
         buffer.write(text.encode("utf-8", "replace"))
         buffer.flush()
     sys.stdout.flush()
-
-
-def passage_json(passage: Passage) -> dict[str, Any]:
-    return {
-        "id": passage.id,
-        "doc": passage.doc,
-        "kind": passage.kind,
-        "number": passage.number,
-        "label": passage.label,
-        "title": passage.title,
-        "section": list(passage.section),
-        "parent": passage.parent,
-        "start": passage.start,
-        "end": passage.end,
-        "text": passage.text,
-    }
 
 
 # -- the terminal -----------------------------------------------------------------
@@ -186,11 +170,27 @@ def print_passage(passage: Passage) -> None:
     out.print(Text(passage.text))
 
 
+NONE = "—"  # a record field that is not known
+
+
+def record_cells(record: Mapping[str, Any] | None) -> tuple[str, str, str, str]:
+    """Issuers, 文号, date and 文种 of a record, as table cells (— where unknown)."""
+    record = record or {}
+    issuers = "、".join(record.get("issuers") or []) or NONE
+    number = (record.get("doc_number") or {}).get("text") or NONE
+    date = record.get("date_written") or record.get("date_published") or NONE
+    return issuers, number, date, record.get("doc_type") or NONE
+
+
+def record_line(record: Mapping[str, Any] | None) -> str:
+    """One line naming what is known of a record, for the head of a document's outline."""
+    return "  ".join(cell for cell in record_cells(record) if cell != NONE)
+
+
 def print_outline(documents: Sequence[dict], passages: Sequence[Passage]) -> None:
     """Documents, then their passages nested under the headings they sit in."""
     from rich.tree import Tree
 
-    from .render_records import record_line
 
     out = console()
     children: dict[str | None, list[Passage]] = {}
@@ -247,7 +247,6 @@ def _clip(text: str, width: int) -> str:
 def print_documents(documents: Sequence[dict]) -> None:
     from rich.table import Table
 
-    from .render_records import record_cells
 
     table = Table(box=None, pad_edge=False)
     for column in ("id", "title", "issuers", "number", "date", "type", "passages", "chars", "format", "encoding",
@@ -263,7 +262,7 @@ def print_documents(documents: Sequence[dict]) -> None:
 
 def outline_json(documents: Sequence[dict], passages: Sequence[Passage]) -> list[dict[str, Any]]:
     """Documents with their passages nested as the outline nests them."""
-    nodes = {p.id: {**passage_json(p), "children": []} for p in passages}
+    nodes = {p.id: {**passage_row(p), "children": []} for p in passages}
     roots: dict[str, list[dict[str, Any]]] = {}
     for p in passages:
         node = nodes[p.id]

@@ -9,28 +9,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-NONE = "—"
-
-
-def record_cells(record: Mapping[str, Any] | None) -> tuple[str, str, str, str]:
-    """Issuers, 文号, date and 文种 of a record, as table cells (— where unknown)."""
-    record = record or {}
-    issuers = "、".join(record.get("issuers") or []) or NONE
-    number = (record.get("doc_number") or {}).get("text") or NONE
-    date = record.get("date_written") or record.get("date_published") or NONE
-    return issuers, number, date, record.get("doc_type") or NONE
-
-
-def record_line(record: Mapping[str, Any] | None) -> str:
-    """One line naming what is known of a record, for the head of a document's outline."""
-    return "  ".join(cell for cell in record_cells(record) if cell != NONE)
+from .render import console
 
 
 def print_facets(facets: Mapping[str, Mapping[str, int]]) -> None:
     """The counts of all hits, one line per facet: ``issuer  国务院 12 · 国家能源局 3``."""
     from rich.text import Text
-
-    from .render import console
 
     out = console()
     out.print(Text("hits by", style="bold"))
@@ -56,8 +40,6 @@ def print_grouped(result: Any, scope: str) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from .render import console
-
     out = console()
     out.print(Text(f"term counts by {result.by} in {scope}", style="bold"))
     table = Table(box=None, pad_edge=False)
@@ -82,8 +64,6 @@ def citation_json(citation: Mapping[str, Any]) -> dict[str, Any]:
 def print_citations(citations: Any, titles: Mapping[str, str]) -> None:
     """One line per citation: the passage, 《what it cites》, and the document it is or ``unresolved``."""
     from rich.text import Text
-
-    from .render import console
 
     out = console()
     for c in citations:
@@ -127,13 +107,13 @@ def print_citing(citations: Any, passages: Mapping[str, Any]) -> None:
 
 def similar_json(result: Any) -> dict[str, Any]:
     """``similar``: the source's weighted terms and the passages, the source first, scores relative to it."""
-    from .render import passage_json
+    from .model import passage_row
 
     return {
         "passage": result.source.id,
         "terms": [{"term": t.term, "weight": t.weight} for t in result.terms],
         "total": result.total,
-        "results": [{"rank": rank, **passage_json(p), "score": round(score, 6)}
+        "results": [{"rank": rank, **passage_row(p), "score": round(score, 6)}
                     for rank, (p, score) in enumerate(result.hits, start=1)],
     }
 
@@ -199,8 +179,6 @@ def print_diff(result: Any, unchanged: bool = True) -> None:
     """One line per item (``=`` unchanged, ``~`` changed, ``+`` added, ``-`` removed); a
     changed item's two texts follow, the characters that differ marked."""
     from rich.text import Text
-
-    from .render import console
 
     out = console()
     counts = ", ".join(f"{result.count(s)} {s}" for s in ("added", "removed", "changed", "unchanged"))

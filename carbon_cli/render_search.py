@@ -7,13 +7,14 @@ import sys
 from collections.abc import Iterable
 from typing import Any
 
-from .render import ELLIPSIS, clip_value, console, heading, highlighted, passage_json
+from .model import passage_row
+from .render import ELLIPSIS, clip_value, console, heading, highlighted
 from .scoring import Term
 from .search import Hit, SearchResult
 
 
 def hit_json(hit: Hit, explain: bool = False) -> dict[str, Any]:
-    data = {"rank": hit.rank, **passage_json(hit.passage), "score": round(hit.score, 6)}
+    data = {"rank": hit.rank, **passage_row(hit.passage), "score": round(hit.score, 6)}
     data.update(excerpt=hit.excerpt, excerpt_start=hit.excerpt_start, highlights=[list(s) for s in hit.highlights])
     if explain:
         data["explain"] = [

@@ -25,22 +25,17 @@ from collections.abc import Collection, Iterable, Sequence
 from functools import cached_property
 from typing import NamedTuple
 
-from .index import SEMANTIC_KINDS, Index
+from .index import Index
+from .model import SEMANTIC_KINDS
 from .rank import Corpus, Params, idf, term_weight
 from .text import Normaliser
+from .tuning import DEFAULT, Tuning
 
-# Lines that name or frame content rank below the content itself: a heading is short, so
-# BM25's length normalisation would otherwise put it above the paragraphs it introduces.
-FRAMING = ("heading", "title", "question", "number", "addressee", "signature", "date", "attachment", "note")
-KIND_PRIOR = {kind: 0.6 for kind in FRAMING}
-# An item that is only its title (（十七）鼓励地方先行先试。) frames the paragraph below it
-# like a heading, and that paragraph carries the item's title and kind as index terms.
-TITLE_LINE_PRIOR = 0.6
 _TIE = 1 + 1e-9  # margin for "cannot win": sums in another order may differ in the last bits
 
 
 # Term and Contribution (and rank.Corpus) are NamedTuples, not frozen dataclasses: a
-# dataclass costs about 0.4 ms to create at import, on every call.
+# dataclass is slower to create at import, on every call (docs/performance.md).
 class Term(NamedTuple):
     """A term the index is asked about, and why it is in the query."""
 
@@ -100,10 +95,11 @@ class Scores:
 class Scorer:
     """Scores passages for a query's terms, reading only the postings and texts it needs."""
 
-    def __init__(self, index: Index, normaliser: Normaliser, params: Params) -> None:
+    def __init__(self, index: Index, normaliser: Normaliser, params: Params, tuning: Tuning = DEFAULT) -> None:
         self.index = index
         self.normaliser = normaliser
         self.params = params
+        self.tuning = tuning
 
     def corpus(self) -> Corpus:
         avg_idf = self.index.okapi_average_idf() if self.params.variant == "okapi" else 0.0
@@ -133,10 +129,11 @@ class Scorer:
         """The factor below 1 of each passage among ``pids`` that frames content: a
         framing kind, or a principle, action or safeguard that is only its title."""
         found = {}
-        for pid, kind, title_line in self.index.framing_pids(tuple(KIND_PRIOR), pids):
-            prior = KIND_PRIOR.get(kind, 1.0)
+        kind_prior = self.tuning.kind_prior
+        for pid, kind, title_line in self.index.framing_pids(tuple(kind_prior), pids):
+            prior = kind_prior.get(kind, 1.0)
             if title_line and kind in SEMANTIC_KINDS:
-                prior *= TITLE_LINE_PRIOR
+                prior *= self.tuning.title_line_prior
             if prior != 1.0:
                 found[pid] = prior
         return found
@@ -156,6 +153,7 @@ class _Run:
         self.index = scorer.index
         self.normaliser = scorer.normaliser
         self.params = scorer.params
+        self.coordinate = coordination if scorer.tuning.coordination else _whole
         self.corpus = scorer.corpus()
         self.zero = term_weight(0, 1, self.corpus, self.params)
         self.stats = stats
@@ -371,13 +369,13 @@ class _Run:
         for pid, groups in self.unread.items():
             extra = sum(self.tops[group][pid] for group in groups)
             concepts = len({self._wording(group)[0] for group in groups})
-            reach = coordination(min(self.wanted, matched[pid] + concepts), self.wanted)
+            reach = self.coordinate(min(self.wanted, matched[pid] + concepts), self.wanted)
             scores.upper[pid] = (self.base + sums[pid] + extra) * reach
         return scores
 
     def finish(self, total: float, matched: int) -> float:
         """A passage's score from its concepts' sum and how many it covers."""
-        return (self.base + total) * coordination(matched, self.wanted)
+        return (self.base + total) * self.coordinate(matched, self.wanted)
 
     def sums(self, explained: dict, pids: Collection[int] | None = None) -> tuple[dict[int, float], dict[int, int]]:
         """Per passage (of ``pids``, or every hit), the sum of its concepts' best
@@ -440,6 +438,11 @@ def coordination(matched: int, wanted: int) -> float:
     better than one that names 双碳 and says nothing of targets.
     """
     return matched / wanted if wanted > 1 else 1.0
+
+
+def _whole(matched: int, wanted: int) -> float:
+    """Coordination switched off (``Tuning.coordination``): every passage counts whole."""
+    return 1.0
 
 
 _RUN_GAPS = re.compile(r"[ \t\u3000、“”‘’\"'「」『』]")

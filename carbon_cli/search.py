@@ -11,21 +11,19 @@ from __future__ import annotations
 import heapq
 import re
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from .index import Index
 from .model import CarbonError, Passage
+from .plan import QueryPlan, build_plan
 from .query import ParsedQuery, parse_query
 from .rank import Params, default_params
 from .scoring import Contribution, Scorer, Scores, Term
 from .text import Pipeline
+from .tuning import DEFAULT, Tuning
 from .vocabulary import Vocabulary
 
 MAX_QUERY_CHARS = 2000
-FALLBACK_WEIGHT = 0.5  # a fragment unknown to the index, matched inside longer terms
-SUBWORD_WEIGHT = 0.3  # a dictionary word inside a longer query word
-COMMON_PART = 0.2  # share of the passages above which such a word is not looked for
-LOOSE_WEIGHT = 0.5  # one word of a multi-word translation, found without the others
 
 
 @dataclass
@@ -64,12 +62,15 @@ def check_query(raw: str) -> ParsedQuery:
 class Searcher:
     """Runs queries against one index with one pipeline and one scoring."""
 
-    def __init__(self, index: Index, pipeline: Pipeline, params: Params | None = None) -> None:
+    def __init__(
+        self, index: Index, pipeline: Pipeline, params: Params | None = None, tuning: Tuning = DEFAULT
+    ) -> None:
         self.index = index
         self.pipeline = pipeline
         self.params = params or default_params()
-        self.vocabulary = Vocabulary(pipeline)
-        self.scorer = Scorer(index, pipeline.normaliser, self.params)
+        self.tuning = tuning
+        self.vocabulary = Vocabulary(pipeline, tuning)
+        self.scorer = Scorer(index, pipeline.normaliser, self.params, tuning)
 
     def search(
         self,
@@ -88,12 +89,12 @@ class Searcher:
         parsed = check_query(raw)
         kinds = tuple(dict.fromkeys([*kinds, *parsed.kinds]))
         docs = self._by_record(parsed, tuple(dict.fromkeys([*docs, *parsed.docs])))
-        tokens, terms, stats, notes = self.prepare(parsed)
+        plan, stats = self.plan(parsed)
+        terms, conditions = plan.terms, plan.conditions
         scoring = self.scorer.score(terms, stats)
         candidates = sorted(scoring.values)
         if kinds or docs:
             candidates = sorted(self.index.filter_pids(candidates, kinds, docs))
-        conditions = self._conditions(parsed)
         if conditions:
             norms = self.index.norms_by_pid(candidates)
             candidates = [
@@ -113,7 +114,7 @@ class Searcher:
             hit.highlights = self.highlights(hit.passage.text, [t.highlight for t in terms])
             hit.excerpt_start, hit.excerpt = excerpt(hit.passage.text, hit.highlights)
             hits.append(hit)
-        result = SearchResult(raw, parsed, tokens, terms, hits, len(candidates), notes)
+        result = SearchResult(raw, parsed, plan.tokens, terms, hits, len(candidates), plan.notes)
         if facets:
             from .records import facets as count_facets
 
@@ -151,86 +152,22 @@ class Searcher:
 
     # -- the terms of a query -----------------------------------------------------
 
-    def prepare(self, parsed: ParsedQuery) -> tuple[list[str], list[Term], dict[str, tuple[int, int]], list[str]]:
-        """What a query is scored with: its words, every term looked for (with its
-        statistics), and notes on what was tried."""
-        tokens, terms, notes = self._terms(parsed)
-        stats = self.index.term_stats(t.term for t in terms)
-        terms = self._with_fallbacks(terms, stats, notes)
-        stats = self.index.term_stats(t.term for t in terms)
-        terms = self._without_common_parts(terms, stats)
-        return tokens, terms, stats, notes
-
-    def _terms(self, parsed: ParsedQuery) -> tuple[list[str], list[Term], list[str]]:
-        """Literal words (each on its own) and expansions (each a group: all words needed).
-
-        A query word is looked for at full weight; the shorter dictionary words that
-        jieba's search mode finds inside it (利用 in 碳捕集利用与封存) at a lower one,
-        so that the whole word decides the ranking. Expansions are looked up on the
-        whole query, so that an English phrase typed as two words is still found.
-        """
-        tokens: list[str] = []
-        literal: dict[str, Term] = {}
-        free_text: list[str] = []
-        for clause in parsed.clauses:
-            if clause.occur == "must_not":
-                continue
-            whole, parts = self.vocabulary.query_terms(clause.text)
-            source = "phrase" if clause.phrase else "query"
-            for word in whole:
-                literal[word] = Term(word, 1.0, source, word, concept=word)
-            for word in parts:
-                parent = next((w for w in whole if word in w), word)
-                literal.setdefault(
-                    word, Term(word, SUBWORD_WEIGHT, f"{source} (part of {parent})", word, concept=parent, part=True)
-                )
-            tokens.extend(w for w in [*whole, *parts] if w not in tokens)
-            if not clause.phrase:
-                free_text.append(clause.text)
-        expansions: list[Term] = []
-        notes: list[str] = []
-        seen: set[tuple[str, frozenset[str], str]] = set()
-        wholes = [t.term for t in literal.values() if t.concept == t.term]
-        typed = self.pipeline.normaliser.normalise(" ".join(free_text))
-        spanning: list[str] = []  # concepts typed as several query words: 新能源汽车 is 新能源 + 汽车
-        for expansion in self.vocabulary.expand(" ".join(free_text), tokens):
-            # 原则 found inside the query word 工作原则 stands for that word: its kind
-            # items are another way to satisfy 工作原则, not a further concept to cover
-            within = next((w for w in wholes if expansion.concept in w), expansion.concept)
-            expansion = replace(expansion, concept=within)
-            if within not in wholes and within in typed and not within.isascii() and within not in spanning:
-                spanning.append(within)
-            members = [expansion.text] if expansion.kind else self.vocabulary.content_terms(expansion.text)
-            key = (expansion.concept, frozenset(members), self.pipeline.normaliser.normalise(expansion.text))
-            if not members or all(w in literal for w in members) or key in seen:
-                continue
-            seen.add(key)
-            target = "" if expansion.kind else self.pipeline.normaliser.normalise(expansion.text)
-            group = len(notes) + 1
-            spans = within in spanning and not expansion.kind  # kind items are no wording of it
-            covered_by = tuple(self.vocabulary.query_terms(within)[0]) if spans else ()
-            expansions.extend(
-                Term(w, expansion.weight, expansion.note, target, group, expansion.concept, covered_by=covered_by)
-                for w in members
-            )
-            notes.append(f"{expansion.note}: {expansion.text}")
-            if not expansion.loose:
-                continue
-            whole = self.pipeline.terms(expansion.text, precise=True)
-            alternative = group
-            for word in whole if len(whole) > 1 else []:
-                group = len(notes) + 1
-                weight = expansion.weight * LOOSE_WEIGHT
-                note = f"{expansion.note} (word of {expansion.text})"
-                expansions.append(Term(word, weight, note, word, group, expansion.concept, alternative, covered_by))
-                notes.append(f"{expansion.note}: {word}")
-        return tokens, [*literal.values(), *expansions], notes
+    def plan(self, parsed: ParsedQuery) -> tuple[QueryPlan, dict[str, tuple[int, int]]]:
+        """What a query is scored with: its plan (``plan.py``) with the fragments the
+        index does not know looked for inside its words and the too common parts left
+        out, and the statistics of every term."""
+        plan = build_plan(parsed, self.vocabulary)
+        stats = self.index.term_stats(t.term for t in plan.terms)
+        plan.terms = self._with_fallbacks(plan.terms, stats, plan.notes)
+        stats = self.index.term_stats(t.term for t in plan.terms)
+        plan.terms = self._without_common_parts(plan.terms, stats)
+        return plan, stats
 
     def _without_common_parts(self, terms: list[Term], stats: dict[str, tuple[int, int]]) -> list[Term]:
         """A part of a query word that a large share of the passages hold (能源 inside
         可再生能源) is dropped: it would make most of the index a hit for a word it
         says little of."""
-        limit = COMMON_PART * self.index.n
+        limit = self.tuning.common_part * self.index.n
         return [t for t in terms if not t.part or stats.get(t.term, (0, 0))[1] <= limit]
 
     def _with_fallbacks(self, terms: list[Term], stats: dict, notes: list[str]) -> list[Term]:
@@ -245,23 +182,12 @@ class Searcher:
                     known.add(word)
                     out.append(
                         Term(
-                            word, term.weight * FALLBACK_WEIGHT, f"contains {term.term}", term.highlight,
+                            word, term.weight * self.tuning.fallback, f"contains {term.term}", term.highlight,
                             concept=term.concept,
                         )
                     )
             notes.append(f"{term.term}: not a word of the index; looked for it inside longer words")
         return out
-
-    def _conditions(self, parsed: ParsedQuery) -> list[tuple[str, bool]]:
-        """(matching form, whether it must be present) of each phrase, required and
-        excluded word: what ``search`` checks each hit's text for."""
-        normalise = self.pipeline.normaliser.normalise
-        conditions = []
-        for clause in parsed.clauses:
-            needle = normalise(clause.text).strip()
-            if needle and (clause.phrase or clause.occur != "should"):
-                conditions.append((needle, clause.occur != "must_not"))
-        return conditions
 
     def suggestions(self, result: SearchResult) -> list[str]:
         """For a query without hits: what was tried, and close words of the index."""

@@ -32,6 +32,7 @@ are read where they are.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import errno
 import hashlib
 import json
@@ -40,8 +41,10 @@ import re
 import sys
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
+from .fsio import atomic_write
 from .model import CarbonError
 
 MANIFEST = "manifest.json"
@@ -77,23 +80,6 @@ def default_home() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_data_dir("carbon", appauthor=False))
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write data so that readers see the old file or the new one, never a mix; the
-    file is user-only, and nothing is left behind when the write fails."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
 
 
 def create_private(path: Path) -> None:
@@ -134,6 +120,28 @@ def sweep_dead_writers(folder: Path, pattern: str) -> None:
         if pid.isdigit() and int(pid) != os.getpid() and not pid_alive(int(pid)):
             with contextlib.suppress(OSError):
                 path.unlink()
+
+
+@dataclass(frozen=True)
+class Record:
+    """One document of the library, as stored in ``library/docs/<id>.<hash>.json``:
+    its text as read and how it was read."""
+
+    id: str
+    text: str
+    source: str
+    encoding: str
+    format: str
+    sha256: str
+    added: str
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Record | None:
+        """The record a stored object holds; None when a field is missing or it is no object."""
+        try:
+            return cls(**{key: str(data[key]) for key in cls.__dataclass_fields__})
+        except (KeyError, TypeError):
+            return None
 
 
 def _load(path: Path) -> dict | None:
@@ -346,7 +354,7 @@ class Home:
             raise ValueError(f"not a document id and hash: {doc_id!r} {sha256[:20]!r}")
         return self.records_dir / f"{doc_id}.{sha256[:16]}.json"
 
-    def read_record(self, doc_id: str, sha256: str) -> dict | None:
+    def read_record(self, doc_id: str, sha256: str) -> Record | None:
         """The record the manifest names as ``doc_id`` at ``sha256``; None when it is
         missing or damaged. A home of the older layout not yet moved is read in place."""
         if not safe_id(doc_id):
@@ -357,22 +365,22 @@ class Home:
         for path in candidates:
             record = _load(path)
             if record is not None:
-                return record if record.get("id") == doc_id else None
+                return Record.from_dict(record) if record.get("id") == doc_id else None
         return None
 
-    def records(self) -> list[tuple[str, dict | None]]:
+    def records(self) -> list[tuple[str, Record | None]]:
         """Every document the manifest names, with its record (None: missing or
         damaged), in the order the documents were added."""
         found = [(doc_id, self.read_record(doc_id, entry["sha256"])) for doc_id, entry in self.manifest().items()]
-        return sorted(found, key=lambda pair: (str((pair[1] or {}).get("added", "")), pair[0]))
+        return sorted(found, key=lambda pair: (pair[1].added if pair[1] else "", pair[0]))
 
-    def write_record(self, record: dict) -> None:
+    def write_record(self, record: Record) -> None:
         """Store one document (call under ``lock``). It belongs to the library once
         ``write_manifest`` lists it: a writer stopped in between leaves a record that
         nothing refers to (removed by the next ``tidy``), never a manifest that names
         a missing record."""
-        data = json.dumps(record, ensure_ascii=False).encode("utf-8")
-        atomic_write(self.record_path(record["id"], record["sha256"]), data)
+        data = json.dumps(dataclasses.asdict(record), ensure_ascii=False).encode("utf-8")
+        atomic_write(self.record_path(record.id, record.sha256), data)
 
     def discard_record(self, doc_id: str, sha256: str) -> None:
         """Remove a record file (one this process wrote, or one no entry names any more)."""

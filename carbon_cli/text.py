@@ -24,6 +24,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
+from .fsio import atomic_write
 from .lexicon import Lexicon, Segmenter, merge_entries, write_lexicon
 from .resources import data_file
 
@@ -36,6 +37,7 @@ PIPELINE_VERSION = "1"
 # jieba's search mode also emits the dictionary words inside longer words
 # (碳达峰碳中和 -> 碳达峰, 碳中和, 中和 ...), so a query for a part finds the whole.
 SEGMENT_MODE = "search"
+BULK_CHARS = 150_000  # above this, load jieba's whole dictionary: faster per character
 SHORT_TEXT = 80  # texts up to this long are remembered by ``Pipeline.terms``...
 SHORT_CACHE = 50_000  # ...this many at most
 
@@ -150,8 +152,9 @@ def boilerplate_words() -> frozenset[str]:
 def _import_jieba() -> ModuleType:
     """Import jieba silently and without pkg_resources.
 
-    jieba's compatibility module imports pkg_resources (70 ms) only to locate its own
-    files, and falls back to plain paths when that import fails.
+    jieba's compatibility module imports pkg_resources (slow: docs/performance.md,
+    "Costs the code is shaped by") only to locate its own files, and falls back to
+    plain paths when that import fails.
     """
     import logging
 
@@ -258,6 +261,11 @@ class Pipeline:
         home = UserVocabulary(self.user_dir).words() if self.user_dir is not None else []
         return user_words() + home
 
+    def tokenizer_for(self, chars: int) -> jieba.Tokenizer:
+        """jieba over the whole dictionary for a text of more than ``BULK_CHARS``
+        characters, over the lexicon file for a shorter one (``jieba.analyse`` calls both)."""
+        return self.full_tokenizer if chars > BULK_CHARS else self.lexicon_tokenizer
+
     @cached_property
     def lexicon_tokenizer(self) -> jieba.Tokenizer:
         """jieba itself reading its dictionary from the lexicon file: for jieba.analyse,
@@ -338,8 +346,6 @@ def _is_word(token: str) -> bool:
 def _write_quietly(path: Path, content: str) -> None:
     """Best-effort cache write: a read-only home must still answer."""
     try:
-        from .store import atomic_write
-
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         atomic_write(path, content.encode("utf-8"))
     except OSError:

@@ -22,8 +22,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .fsio import atomic_write
 from .model import CarbonError
-from .store import atomic_write
 
 USERDICT = "userdict.txt"
 SYNONYMS = "synonyms.tsv"

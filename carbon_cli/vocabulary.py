@@ -20,15 +20,13 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from .index import kind_term
+from .indexing import kind_term
 from .resources import data_file
 from .section_words import query_words
 from .text import Pipeline
+from .tuning import DEFAULT, Tuning
 
-SYNONYM_WEIGHT = 0.6
-RELATED_WEIGHT = 0.4  # a broader, narrower or neighbouring term: below a synonym
-KIND_WEIGHT = 1.0  # the items of the kind a query names are what it asks for
-ENGLISH_WEIGHT = 0.9  # a translation: below the literal word, above a synonym
+MEMO_SIZE = 4096  # normalised strings remembered: the data files' words and recent queries'
 _ENGLISH_WORD = re.compile(r"[a-z0-9]+(?:[-'+][a-z0-9]+)*")
 # Words whose final s is not a plural ending (ccus, gas, status, analysis, economics …
 # are caught by the rules of ``_singular``; these are the exceptions the rules miss).
@@ -89,22 +87,31 @@ def _rows(name: str) -> list[list[str]]:
 class Vocabulary:
     """Query-side knowledge: question words, synonyms and the English glossary."""
 
-    def __init__(self, pipeline: Pipeline) -> None:
+    def __init__(self, pipeline: Pipeline, tuning: Tuning = DEFAULT) -> None:
         self.pipeline = pipeline
+        self.tuning = tuning
+        self._normalised: dict[str, str] = {}
 
-    def _norm(self, text: str) -> str:
-        return self.pipeline.normaliser.normalise(text)
+    def normalise(self, text: str) -> str:
+        """The matching form of a word or a query, each string normalised once: the
+        data files repeat their words, and a query plan asks for the same strings again."""
+        found = self._normalised.get(text)
+        if found is None:
+            if len(self._normalised) >= MEMO_SIZE:
+                self._normalised.clear()
+            found = self._normalised[text] = self.pipeline.normaliser.normalise(text)
+        return found
 
     @cached_property
     def question_words(self) -> frozenset[str]:
         """The words of question_words.txt, whose lines may end in a ``#`` comment."""
         words = (row[0].split("#", 1)[0].strip() for row in _rows("question_words.txt") if row)
-        return frozenset(self._norm(word) for word in words if word)
+        return frozenset(self.normalise(word) for word in words if word)
 
     @cached_property
     def synonym_groups(self) -> list[tuple[str, ...]]:
         rows = _rows("synonyms.tsv") + self._user_rows("synonyms.tsv")
-        return [tuple(self._norm(term) for term in row) for row in rows if len(row) > 1]
+        return [tuple(self.normalise(term) for term in row) for row in rows if len(row) > 1]
 
     def _user_rows(self, name: str) -> list[list[str]]:
         """The rows the user keeps in their home's file of that name (``user_vocab.py``,
@@ -122,15 +129,15 @@ class Vocabulary:
         rows = []
         for row in _rows("related.tsv"):
             if len(row) > 1:
-                head = self._norm(row[0])
-                rows.append((frozenset(groups.get(head, (head,))), tuple(self._norm(term) for term in row[1:])))
+                head = self.normalise(row[0])
+                rows.append((frozenset(groups.get(head, (head,))), tuple(self.normalise(term) for term in row[1:])))
         return rows
 
     @cached_property
     def kind_words(self) -> list[tuple[str, str]]:
         """(word, kind): 保障措施 asks for guarantees (section_words.tsv), 重点任务 for actions."""
         words = query_words() + [(word, row[0]) for row in _rows("kind_words.tsv") for word in row[1:]]
-        return [(self._norm(word), kind) for word, kind in words]
+        return [(self.normalise(word), kind) for word, kind in words]
 
     @cached_property
     def glossary(self) -> dict[tuple[str, ...], tuple[str, ...]]:
@@ -138,7 +145,7 @@ class Vocabulary:
         for row in _rows("glossary_en.tsv") + self._user_rows("glossary_en.tsv"):
             if len(row) < 2:
                 continue
-            key = english_key(self._norm(row[0]))
+            key = english_key(self.normalise(row[0]))
             if key:
                 table[key] = tuple(dict.fromkeys(table.get(key, ()) + tuple(row[1:])))
         return table
@@ -165,7 +172,7 @@ class Vocabulary:
 
     def expand(self, text: str, literal: list[str]) -> list[Expansion]:
         """Synonyms of what the text contains, and the Chinese of its English phrases."""
-        normalised = self._norm(text)
+        normalised = self.normalise(text)
         expansions: list[Expansion] = []
         for group in self.synonym_groups:
             present = [term for term in group if term in normalised or term in literal]
@@ -173,31 +180,32 @@ class Vocabulary:
                 continue
             for term in group:
                 if term not in present:
-                    expansions.append(Expansion(term, SYNONYM_WEIGHT, f"synonym of {present[0]}", present[0]))
+                    expansions.append(Expansion(term, self.tuning.synonym, f"synonym of {present[0]}", present[0]))
         whole = self.pipeline.terms(text, precise=True)
         for heads, terms in self.related:
             present = [head for head in heads if self._names(head, normalised, whole)]
             if present:
                 note = f"related to {present[0]}"
-                expansions.extend(Expansion(term, RELATED_WEIGHT, note, present[0]) for term in terms)
+                expansions.extend(Expansion(term, self.tuning.related, note, present[0]) for term in terms)
         for phrase, renderings in self._english_phrases(normalised):
             for zh in renderings:
-                expansions.append(Expansion(zh, ENGLISH_WEIGHT, f"english: {phrase}", phrase, loose=True))
+                expansions.append(Expansion(zh, self.tuning.english, f"english: {phrase}", phrase, loose=True))
                 for group in self.synonym_groups:  # one hop further: the Chinese term's synonyms
-                    if self._norm(zh) in group:
-                        weight = ENGLISH_WEIGHT * SYNONYM_WEIGHT
+                    if self.normalise(zh) in group:
+                        weight = self.tuning.english * self.tuning.synonym
                         expansions.extend(Expansion(t, weight, f"english: {phrase} → {zh}", phrase) for t in group)
                 for heads, terms in self.related:  # and its related terms: carbon tax is in no text
-                    if self._norm(zh) in heads:
-                        weight = ENGLISH_WEIGHT * RELATED_WEIGHT
+                    if self.normalise(zh) in heads:
+                        weight = self.tuning.english * self.tuning.related
                         source = f"english: {phrase} → {zh}, related"
                         expansions.extend(Expansion(t, weight, source, phrase) for t in terms)
         for word, kind in self.kind_words:
             if word in normalised:
-                expansions.append(Expansion(kind_term(kind), KIND_WEIGHT, f"{kind} items ({word})", word, kind=True))
+                note = f"{kind} items ({word})"
+                expansions.append(Expansion(kind_term(kind), self.tuning.kind, note, word, kind=True))
         best: dict[str, Expansion] = {}
         for expansion in expansions:
-            key = self._norm(expansion.text)
+            key = self.normalise(expansion.text)
             if key not in best or expansion.weight > best[key].weight:
                 best[key] = expansion
         return list(best.values())

@@ -1,7 +1,11 @@
 """Shared fixtures: a scratch CARBON_HOME per test, the CLI in-process and as a program.
 
 The jieba lexicon depends only on the installed packages, so one cache serves the
-whole session (CARBON_CACHE); each test still gets an empty home of its own.
+whole session (CARBON_CACHE). The seed's index is built once per session too, and
+each test gets a copy of that home of its own: a test's first command finds the
+index its own first run would have built. A test about what happens before any
+index exists asks for an empty home with ``@pytest.mark.empty_home``. Paths and ids
+every module uses live in ``helpers.py``.
 """
 
 from __future__ import annotations
@@ -10,17 +14,13 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SEED = ROOT / "seeds" / "000_2c374d999f13170b.txt"
-OPINIONS = FIXTURES / "cpc_sc_dual_carbon_opinions_2021.txt"
-STORAGE = FIXTURES / "ndrc_nea_new_energy_storage_guidance_2021.txt"
+from helpers import OPINIONS, STORAGE
 
 
 @pytest.fixture(scope="session")
@@ -28,10 +28,44 @@ def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("carbon-cache")
 
 
+@pytest.fixture(scope="session")
+def seeded_home(tmp_path_factory: pytest.TempPathFactory, shared_cache: Path) -> Path:
+    """A home whose index holds the seed, built once: what a first command leaves."""
+    from carbon_cli.catalog import Catalog
+    from carbon_cli.store import Home
+
+    home = Home(tmp_path_factory.mktemp("carbon-seeded") / "home")
+    home.cache = shared_cache
+    Catalog(home).open().conn.close()
+    return home.root
+
+
+@pytest.fixture(scope="session")
+def library_home(tmp_path_factory: pytest.TempPathFactory, shared_cache: Path) -> Path:
+    """A home with the seed and the two real documents added, as ``carbon docs add``
+    adds them, built once."""
+    from carbon_cli.catalog import Catalog
+    from carbon_cli.readers import discover
+    from carbon_cli.store import Home
+
+    home = Home(tmp_path_factory.mktemp("carbon-library") / "home")
+    home.cache = shared_cache
+    files, problems = discover([OPINIONS, STORAGE])
+    report = Catalog(home).add_files(files)
+    assert not problems and not report.problems, (problems, report.problems)
+    return home.root
+
+
 @pytest.fixture
-def home(tmp_path: Path, shared_cache: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An empty CARBON_HOME for this test, set in the environment."""
+def home(
+    request: pytest.FixtureRequest, tmp_path: Path, shared_cache: Path, seeded_home: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Path:
+    """This test's CARBON_HOME, set in the environment: a copy of ``seeded_home``, or
+    nothing at all under ``@pytest.mark.empty_home``."""
     path = tmp_path / "home"
+    if request.node.get_closest_marker("empty_home") is None:
+        shutil.copytree(seeded_home, path)
     monkeypatch.setenv("CARBON_HOME", str(path))
     monkeypatch.setenv("CARBON_CACHE", str(shared_cache))
     monkeypatch.delenv("NO_COLOR", raising=False)
@@ -66,6 +100,14 @@ def cli(home: Path) -> Iterator:
     yield invoke
 
 
+@pytest.fixture
+def library(cli: Callable[..., Result], home: Path, library_home: Path) -> Callable[..., Result]:
+    """The CLI over a home holding the seed and the two real documents of tests/fixtures."""
+    shutil.rmtree(home)
+    shutil.copytree(library_home, home)
+    return cli
+
+
 @pytest.fixture(scope="session")
 def carbon_exe() -> str:
     """The installed ``carbon`` program of this environment."""
@@ -85,16 +127,3 @@ def run_carbon(home: Path, carbon_exe: str) -> Iterator:
         return Result(proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace"))
 
     yield run
-
-
-def record_file(home: Path, doc_id: str) -> Path:
-    """Where the library stores the record of ``doc_id`` (named by the manifest's hash)."""
-    from carbon_cli.store import Home
-
-    store = Home(home)
-    return store.record_path(doc_id, store.manifest()[doc_id]["sha256"])
-
-
-def only_waited(stderr: str) -> bool:
-    """Nothing on stderr but, at most, the line of a writer that waited for another."""
-    return all(line.startswith("carbon: warning: waiting for ") for line in stderr.splitlines())

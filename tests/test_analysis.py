@@ -15,12 +15,8 @@ import pytest
 from rich.cells import cell_len
 
 from carbon_cli import analysis, scope
-from carbon_cli.model import Passage
-
-ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "seeds" / "000_2c374d999f13170b.txt"
-OPINIONS = ROOT / "tests" / "fixtures" / "cpc_sc_dual_carbon_opinions_2021.txt"
-STORAGE = ROOT / "tests" / "fixtures" / "ndrc_nea_new_energy_storage_guidance_2021.txt"
+from carbon_cli.model import PASSAGE_FIELDS, Passage
+from helpers import OPINIONS, OPINIONS_ID, SEED, STORAGE_ID
 
 ACTION_TITLES = [
     "能源绿色低碳转型科技支撑行动",
@@ -34,8 +30,6 @@ ACTION_TITLES = [
     "绿色低碳科技企业培育与服务行动",
     "碳达峰碳中和科技创新国际合作行动",
 ]
-STORAGE_ID = "ndrc-nea-new-energy-storage-guidance-2021"
-OPINIONS_ID = "cpc-sc-dual-carbon-opinions-2021"
 SEED_TEXT = SEED.read_text(encoding="utf-8")
 
 
@@ -48,14 +42,6 @@ def ok_json(cli, *args: str):
 def passages(cli, target: str) -> list[dict]:
     data = ok_json(cli, "show", target)
     return data if isinstance(data, list) else [data]
-
-
-@pytest.fixture
-def library(cli):
-    """The seed plus the two policy documents of tests/fixtures."""
-    result = cli("docs", "add", str(OPINIONS), str(STORAGE))
-    assert result.code == 0, result
-    return cli
 
 
 def index_df(home: Path, term: str) -> tuple[int, int]:
@@ -418,7 +404,7 @@ def test_export_jsonl_is_the_outline_row_by_row(library):
     assert result.code == 0, result
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(rows) == 36 + 62 + 59
-    assert all(list(row) == list(analysis.EXPORT_FIELDS) for row in rows)
+    assert all(list(row) == list(PASSAGE_FIELDS) for row in rows)
     shown = {p["id"]: p for p in passages(library, "qa")}
     for row in rows:
         if row["doc"] == "qa":

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import OPINIONS
+from helpers import OPINIONS
 
 OPINIONS_ID = "cpc-sc-dual-carbon-opinions-2021"
 
@@ -48,6 +48,7 @@ def test_document_ids_passage_ids_and_kinds_complete(library, carbon_exe: str):
     assert any(OPINIONS_ID in offer for offer in _offers(carbon_exe, "zsh", "carbon kwic 碳 --doc cpc"))
 
 
+@pytest.mark.empty_home
 def test_completion_without_an_index_offers_nothing_and_builds_nothing(home: Path, carbon_exe: str):
     assert _offers(carbon_exe, "bash", "carbon show q") == []
     assert not (home / "index.sqlite").exists()

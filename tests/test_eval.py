@@ -30,12 +30,10 @@ from carbon_cli.evaluate import (
     top1,
 )
 from carbon_cli.model import CarbonError
+from helpers import OPINIONS_ID, ROOT, STORAGE_ID
 
-ROOT = Path(__file__).resolve().parent.parent
 FLOOR = ROOT / "data" / "eval_floor.json"
 CATEGORIES = {"exact", "multi", "question", "synonym", "variant", "english", "traditional", "news", "cross"}
-OPINIONS = "cpc-sc-dual-carbon-opinions-2021"
-STORAGE = "ndrc-nea-new-energy-storage-guidance-2021"
 
 
 @pytest.fixture(scope="module")
@@ -123,7 +121,7 @@ def test_the_shipped_set_parses_with_every_category():
     assert len({j.qid for j in judged}) == len(judged)
     assert all(j.relevant and set(j.relevant.values()) <= {1, 2} for j in judged)
     docs = {pid.split("/")[0] for j in judged for pid in j.relevant}
-    assert {"qa", OPINIONS, STORAGE} <= docs
+    assert {"qa", OPINIONS_ID, STORAGE_ID} <= docs
 
 
 def test_every_judged_passage_is_a_body_passage_of_the_eval_index(eval_passages):
@@ -145,8 +143,8 @@ def test_the_held_out_set_parses_and_names_body_passages_of_the_eval_index(eval_
 
 
 def test_the_eval_corpus_is_the_seed_and_the_two_fixture_documents(report):
-    assert {"qa", "news-01", "news-10", OPINIONS, STORAGE} <= set(report.corpus)
-    assert not {d for d in report.corpus if d not in (OPINIONS, STORAGE) and not d.startswith(("qa", "news-"))}
+    assert {"qa", "news-01", "news-10", OPINIONS_ID, STORAGE_ID} <= set(report.corpus)
+    assert not {d for d in report.corpus if d not in (OPINIONS_ID, STORAGE_ID) and not d.startswith(("qa", "news-"))}
 
 
 def test_a_malformed_judged_set_is_an_error_naming_the_line(tmp_path: Path):

@@ -11,14 +11,13 @@ import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 
 from carbon_cli.fetch import fetch, is_url
 from carbon_cli.model import CarbonError
+from helpers import FIXTURES
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PAGE = FIXTURES / "real" / "gov_cn_page_zero_waste_city_2018.html"
 PAGE_TITLE = "国务院办公厅关于印发“无废城市”建设试点工作方案的通知"
 SLOW = 3.0  # seconds the silent route waits; the tests' timeout is shorter

@@ -8,7 +8,7 @@ import pytest
 
 from carbon_cli.ids import matches, resolve
 from carbon_cli.model import CarbonError
-from conftest import OPINIONS, STORAGE
+from helpers import OPINIONS, STORAGE
 
 OPINIONS_ID = "cpc-sc-dual-carbon-opinions-2021"
 STORAGE_ID = "ndrc-nea-new-energy-storage-guidance-2021"

@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from carbon_cli.store import Home
-from conftest import OPINIONS, STORAGE, record_file
+from carbon_cli.store import Home, Record
+from helpers import OPINIONS, STORAGE, record_file
 
 STORAGE_ID = "ndrc-nea-new-energy-storage-guidance-2021"
 
@@ -111,6 +111,7 @@ def _old_layout_home(home: Path, documents: dict[str, str], ghosts: dict[str, st
     (library / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=0), encoding="utf-8")
 
 
+@pytest.mark.empty_home
 def test_a_home_of_the_older_layout_is_moved_without_losing_a_document(run_carbon, home, tmp_path):
     documents = {f"old-{n}": policy_text(n) for n in range(3)}
     _old_layout_home(home, documents, {"ghost": policy_text(9)})
@@ -132,12 +133,13 @@ def test_a_home_of_the_older_layout_is_moved_without_losing_a_document(run_carbo
     assert set(library_agrees(home)) == {"old-0", "old-2", STORAGE_ID}
 
 
+@pytest.mark.empty_home
 def test_a_home_of_the_older_layout_is_read_in_place_until_moved(cli, home):
     """A reader does not move anything; a home it cannot write keeps answering."""
     documents = {"old-0": policy_text(0)}
     _old_layout_home(home, documents, {})
     store = Home(home)
-    assert store.read_record("old-0", store.manifest()["old-0"]["sha256"])["text"] == documents["old-0"]
+    assert store.read_record("old-0", store.manifest()["old-0"]["sha256"]).text == documents["old-0"]
     assert [doc_id for doc_id, record in store.records() if record is not None] == ["old-0"]
 
 
@@ -149,10 +151,9 @@ def _ghost(home: Path, doc_id: str, text: str) -> Path:
     from carbon_cli.catalog import sha256_text
 
     store = Home(home)
-    record = {"id": doc_id, "text": text, "source": f"/gone/{doc_id}.txt", "encoding": "utf-8", "format": "text",
-              "sha256": sha256_text(text), "added": "2026-01-01T00:00:00+00:00"}
+    record = Record(doc_id, text, f"/gone/{doc_id}.txt", "utf-8", "text", sha256_text(text), "2026-01-01T00:00:00+00:00")
     store.write_record(record)
-    return store.record_path(doc_id, record["sha256"])
+    return store.record_path(doc_id, record.sha256)
 
 
 def test_a_ghost_record_is_neither_a_document_nor_in_the_way(run_carbon, home, tmp_path):
@@ -229,6 +230,7 @@ def _can_mount_tmpfs(tmp_path: Path) -> bool:
                           capture_output=True).returncode == 0
 
 
+@pytest.mark.empty_home
 def test_a_full_disk_is_reported_as_such_and_leaves_nothing(home, carbon_exe, tmp_path):
     """A real full disk: CARBON_HOME on a 2 MB tmpfs, a 1.1 MB document."""
     if not _can_mount_tmpfs(tmp_path):
@@ -276,6 +278,7 @@ def _holder(home: Path) -> subprocess.Popen:
     return proc
 
 
+@pytest.mark.slow
 def test_a_waiting_writer_says_whom_it_waits_for_and_gives_up(home, carbon_exe, tmp_path):
     path = tmp_path / "wait.txt"
     path.write_text(policy_text(7), encoding="utf-8")
@@ -352,6 +355,7 @@ def _state(pid: int) -> str:
 KILLS = int(os.environ.get("CARBON_SIGNAL_KILLS", "12"))
 
 
+@pytest.mark.slow
 def test_sigterm_and_ctrl_c_during_add_leave_the_library_whole(home, carbon_exe, tmp_path):
     """SIGTERM and SIGINT at random moments of ``docs add``: the command ends with one
     line saying what was added, no record outlives its manifest entry, and the next
@@ -405,6 +409,7 @@ def test_sigterm_and_ctrl_c_during_add_leave_the_library_whole(home, carbon_exe,
 # -- file modes --------------------------------------------------------------------
 
 
+@pytest.mark.empty_home
 def test_every_file_of_a_pre_existing_open_home_is_user_only(home, carbon_exe, tmp_path):
     """A CARBON_HOME the user made 0755, with the umask 022: the files carbon creates in
     it are still 0600 (folders 0700), and the open folder is mentioned once."""

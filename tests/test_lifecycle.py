@@ -15,7 +15,7 @@ import sys
 import pytest
 
 from carbon_cli import resources, text
-from conftest import only_waited
+from helpers import only_waited
 
 
 def _build_key(home):
@@ -90,7 +90,7 @@ def test_index_is_plain_sqlite_with_documents_passages_and_postings(cli, home):
 def test_library_edit_outside_carbon_is_reconciled(cli, home, tmp_path):
     """A library changed behind the index's back (e.g. an add killed after saving the
     document) is applied to the index on the next call."""
-    from conftest import STORAGE, record_file
+    from helpers import STORAGE, record_file
 
     assert cli("docs", "add", str(STORAGE)).code == 0
     manifest = json.loads((home / "library" / "manifest.json").read_text(encoding="utf-8"))
@@ -146,7 +146,7 @@ def _garbled_pages(path) -> None:
 
 @pytest.mark.parametrize("damage", [_truncate, _empty, _foreign, _garbled_pages, lambda path: path.unlink()])
 def test_damaged_or_missing_index_is_rebuilt_with_one_line(cli, home, damage):
-    from conftest import STORAGE
+    from helpers import STORAGE
 
     assert cli("docs", "add", str(STORAGE)).code == 0
     expected = _ccus(cli)
@@ -191,6 +191,7 @@ def _read_only(folder):
             path.chmod(path.stat().st_mode | 0o200)
 
 
+@pytest.mark.empty_home
 def test_read_only_home_answers_from_memory_with_a_warning(cli, home, monkeypatch):
     """Nothing there yet, not even a cache: everything is built in memory, one warning."""
     home.mkdir()
@@ -205,7 +206,7 @@ def test_read_only_home_answers_from_memory_with_a_warning(cli, home, monkeypatc
 
 
 def test_read_only_home_with_a_library_and_a_stale_index(cli, home):
-    from conftest import STORAGE
+    from helpers import STORAGE
 
     assert cli("docs", "add", str(STORAGE)).code == 0
     expected = json.loads(cli("search", "新型储能", "--json").stdout)["results"]
@@ -236,6 +237,7 @@ def _spawn(carbon_exe: str, *args: str) -> subprocess.Popen:
     return subprocess.Popen([carbon_exe, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=os.environ)
 
 
+@pytest.mark.slow
 def test_processes_building_at_once_all_succeed(home, carbon_exe):
     procs = [_spawn(carbon_exe, "search", "碳汇", "--json") for _ in range(4)]
     outputs = [proc.communicate(timeout=120) for proc in procs]
@@ -245,8 +247,9 @@ def test_processes_building_at_once_all_succeed(home, carbon_exe):
     assert not list(home.glob(".index.*"))
 
 
+@pytest.mark.slow
 def test_processes_rebuilding_a_library_at_once_all_succeed(cli, home, carbon_exe):
-    from conftest import OPINIONS, STORAGE
+    from helpers import OPINIONS, STORAGE
 
     assert cli("docs", "add", str(OPINIONS), str(STORAGE)).code == 0
     expected = cli("search", "储能", "-n", "20", "--json").stdout
@@ -261,7 +264,7 @@ def test_processes_rebuilding_a_library_at_once_all_succeed(cli, home, carbon_ex
 
 def test_the_home_holds_plain_data_only(cli, home, monkeypatch):
     """SQLite, JSON and text: nothing that loading could execute (no pickle)."""
-    from conftest import STORAGE
+    from helpers import STORAGE
 
     monkeypatch.delenv("CARBON_CACHE")
     assert cli("docs", "add", str(STORAGE)).code == 0
@@ -300,7 +303,7 @@ def test_a_warm_json_search_loads_neither_rich_nor_jieba(run_carbon, home):
 
 def test_a_warm_query_peaks_below_80_mb(run_carbon, home, carbon_exe):
     """Measured as bench/warm.py measures it."""
-    from conftest import ROOT
+    from helpers import ROOT
 
     peak_rss_mb = runpy.run_path(str(ROOT / "bench" / "warm.py"), run_name="bench_warm")["peak_rss_mb"]
     assert run_carbon("search", "CCUS", "--json").code == 0

@@ -8,7 +8,8 @@ import io
 import json
 from pathlib import Path
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+from helpers import FIXTURES
+
 OPINIONS = FIXTURES / "cpc_sc_dual_carbon_opinions_2021.txt"
 OPINIONS_ID = "cpc-sc-dual-carbon-opinions-2021"
 FULL_TITLE = "中共中央 国务院关于完整准确全面贯彻新发展理念做好碳达峰碳中和工作的意见"

@@ -13,13 +13,11 @@ from hypothesis import strategies as st
 from carbon_cli.model import Document
 from carbon_cli.outline import cn_number, parse_documents, title_of
 from carbon_cli.section_words import query_words
+from helpers import FIXTURES as FIX
+from helpers import OPINIONS as CPC
+from helpers import SEED, check_invariants
+from helpers import STORAGE as NDRC
 
-ROOT = Path(__file__).resolve().parent.parent
-FIX = ROOT / "tests" / "fixtures"
-SEED = ROOT / "seeds" / "000_2c374d999f13170b.txt"
-
-CPC = FIX / "cpc_sc_dual_carbon_opinions_2021.txt"
-NDRC = FIX / "ndrc_nea_new_energy_storage_guidance_2021.txt"
 NOTICE = FIX / "synthetic_notice_web_reprint.txt"
 PLAN = FIX / "synthetic_action_plan.txt"
 REGULATION = FIX / "synthetic_regulation_chapters.txt"
@@ -36,37 +34,6 @@ def read(path: Path) -> str:
     """The fixture's text with its line ends as they are (some fixtures use CRLF)."""
     with path.open(encoding="utf-8", newline="") as f:
         return f.read()
-
-
-def check_invariants(text: str, docs: list[Document]) -> None:
-    """Offsets exact, reading order, no overlaps, unique ids, parents are headings."""
-    seen_docs = set()
-    for d in docs:
-        assert d.id not in seen_docs
-        seen_docs.add(d.id)
-        assert 0 <= d.start <= d.end <= len(text)
-        ids = set()
-        by_id = {}
-        prev_end = -1
-        for p in d.passages:
-            assert text[p.start:p.end] == p.text
-            assert p.text and p.text == p.text.strip()
-            assert d.start <= p.start < p.end <= d.end
-            assert p.start >= prev_end, f"{p.id} overlaps or is out of order"
-            prev_end = p.end
-            assert p.id not in ids, f"duplicate id {p.id}"
-            assert p.id.startswith(d.id + "/")
-            assert p.doc == d.id
-            ids.add(p.id)
-            by_id[p.id] = p
-            if p.parent is not None:
-                assert p.parent in by_id, f"{p.id}: parent {p.parent} not an earlier passage"
-                par = by_id[p.parent]
-                assert par.kind in {"heading", "question", "action", "principle", "guarantee"}
-                assert p.section[-1] == (par.title or par.text[:60])
-                assert p.section[:-1] == par.section
-            else:
-                assert p.section == ()
 
 
 def content_lines(text: str) -> list[tuple[int, int]]:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import difflib
 import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+from helpers import ROOT
+
+sys.path.insert(0, str(ROOT / "bench"))
 
 import outline_dump  # noqa: E402
 

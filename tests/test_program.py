@@ -6,9 +6,10 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+
+from helpers import ROOT
 
 ANSI = "\x1b["
 
@@ -58,6 +59,7 @@ def test_version_and_module_entry(run_carbon, home):
     assert proc.returncode == 0 and len(json.loads(proc.stdout)) == 10
 
 
+@pytest.mark.empty_home
 def test_first_run_builds_then_reuses_the_index(run_carbon, home):
     assert not (home / "index.sqlite").exists()
     assert run_carbon("search", "CCUS", "--json").code == 0
@@ -78,7 +80,7 @@ def test_every_runtime_dependency_is_imported_by_the_product():
 
     tomllib = pytest.importorskip("tomllib")  # Python 3.11 and newer
 
-    root = Path(__file__).resolve().parent.parent
+    root = ROOT
     declared = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
     names = {re.split(r"[<>=\[ ;]", spec, maxsplit=1)[0].lower() for spec in declared}
     imported: set[str] = set()

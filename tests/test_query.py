@@ -6,13 +6,13 @@ import subprocess
 import sys
 import time
 import unicodedata
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from carbon_cli.query import FIELDS, Clause, ParsedQuery, parse_query
+from helpers import ROOT
 
 
 def S(text: str) -> Clause:
@@ -348,7 +348,7 @@ def test_plain_words_are_should_terms(words):
 
 # --- vocabulary data files ----------------------------------------------------
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+DATA = ROOT / "data"
 
 
 def _rows(name: str) -> list[list[str]]:

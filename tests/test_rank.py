@@ -8,12 +8,13 @@ import pytest
 from rank_bm25 import BM25L, BM25Okapi, BM25Plus
 
 from carbon_cli import index as ix
-from carbon_cli.catalog import seed_record
+from carbon_cli import indexing
+from carbon_cli.catalog import document_info, parse_record, seed_record
 from carbon_cli.outline import parse_documents
 from carbon_cli.rank import default_params
 from carbon_cli.search import Searcher, Term
 from carbon_cli.text import Pipeline
-from conftest import OPINIONS
+from helpers import OPINIONS
 
 
 class LuceneIdf(BM25Okapi):
@@ -32,12 +33,12 @@ def corpus(tmp_path_factory):
     conn = sqlite3.connect(":memory:", isolation_level=None)
     ix.create(conn, "test")
     seed = seed_record()
-    info = seed.info(builtin=True)
-    docs = seed.documents() + parse_documents(OPINIONS.read_text(encoding="utf-8"), "opinions")
+    info = document_info(seed, builtin=True)
+    docs = parse_record(seed) + parse_documents(OPINIONS.read_text(encoding="utf-8"), "opinions")
     ix.add_documents(conn, [(doc, info) for doc in docs], pipeline)
     index = ix.Index(conn)
     passages = index.passages()
-    tokenised = [ix.passage_terms(pipeline, p) for p in passages]
+    tokenised = [indexing.passage_terms(pipeline, p) for p in passages]
     pids = [row[0] for row in conn.execute("SELECT pid FROM passages ORDER BY pid")]
     return pipeline, index, tokenised, pids
 
@@ -74,11 +75,11 @@ def test_a_word_in_most_passages_still_makes_every_one_a_hit(tmp_path):
     conn = sqlite3.connect(":memory:", isolation_level=None)
     ix.create(conn, "test")
     seed = seed_record()
-    qa = seed.documents()[0]
+    qa = parse_record(seed)[0]
     actions = replace(qa, passages=[p for p in qa.passages if p.kind == "action"])
-    ix.add_documents(conn, [(actions, seed.info(builtin=True))], pipeline)
+    ix.add_documents(conn, [(actions, document_info(seed, builtin=True))], pipeline)
     index = ix.Index(conn)
-    containing = [p.id for p in index.passages() if "低碳" in ix.passage_terms(pipeline, p)]
+    containing = [p.id for p in index.passages() if "低碳" in indexing.passage_terms(pipeline, p)]
     n, df = index.n, len(containing)
     assert df * 2 > n and math.log(n - df + 0.5) - math.log(df + 0.5) < 0
     for variant in REFERENCE:

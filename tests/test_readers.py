@@ -20,10 +20,11 @@ from carbon_cli.readers import (
     display_path,
     read_file,
 )
+from helpers import OPINIONS as OPINIONS_PATH
+from helpers import STORAGE as STORAGE_PATH
 
-FIXTURES = Path(__file__).parent / "fixtures"
-OPINIONS = (FIXTURES / "cpc_sc_dual_carbon_opinions_2021.txt").read_text(encoding="utf-8")
-STORAGE = (FIXTURES / "ndrc_nea_new_energy_storage_guidance_2021.txt").read_text(encoding="utf-8")
+OPINIONS = OPINIONS_PATH.read_text(encoding="utf-8")
+STORAGE = STORAGE_PATH.read_text(encoding="utf-8")
 # ~30 characters of real policy text.
 SHORT = OPINIONS.splitlines()[1][:30]
 SHORT_2 = STORAGE.splitlines()[3][:30]

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+from helpers import ROOT
+
+sys.path.insert(0, str(ROOT / "bench"))
 
 import outline_views  # noqa: E402
 

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+from helpers import FIXTURES
+
 OPINIONS = "cpc-sc-dual-carbon-opinions-2021"  # 中共中央 国务院 … 意见, undated
 STORAGE = "ndrc-nea-new-energy-storage-guidance-2021"  # 国家发展改革委 国家能源局, 2021-07-15, 指导意见
 PEAK = "sc-peak-action-plan-2030-2021"  # 国务院, 2021-10-24, 通知 (国发〔2021〕23 号)

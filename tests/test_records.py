@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from carbon_cli.records import doc_type, forwarded, issuers_table, parse_date, parse_number
+from helpers import FIXTURES
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEEDS = FIXTURES.parent.parent / "seeds"
 
 FIELDS = ("issuers", "doc_number", "date_written", "date_published", "doc_type", "forwards")

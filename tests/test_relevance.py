@@ -5,21 +5,7 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
-from conftest import OPINIONS, STORAGE
-
-STORAGE_ID = "ndrc-nea-new-energy-storage-guidance-2021"
-OPINIONS_ID = "cpc-sc-dual-carbon-opinions-2021"
-
-
-@pytest.fixture
-def library(cli):
-    """The CLI with the two fixture documents added (the guidance's safeguards are
-    one-line items over a paragraph)."""
-    result = cli("docs", "add", str(STORAGE), str(OPINIONS))
-    assert result.code == 0, result
-    return cli
+from helpers import OPINIONS_ID, STORAGE_ID
 
 
 def _ids(cli, *args: str) -> list[str]:
@@ -40,7 +26,7 @@ def test_a_one_line_item_ranks_below_the_paragraph_it_introduces(library):
 
 
 def test_semantic_kinds_are_inherited_down_the_outline():
-    from carbon_cli.index import semantic_kinds
+    from carbon_cli.indexing import semantic_kinds
     from carbon_cli.model import Passage
 
     def passage(pid: str, kind: str, parent: str | None) -> Passage:

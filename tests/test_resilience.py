@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from carbon_cli.outline import parse_documents
-from conftest import OPINIONS, STORAGE, only_waited, record_file
+from helpers import OPINIONS, STORAGE, only_waited, record_file
 
 KILLS = int(os.environ.get("CARBON_KILLS", "20"))
 ROUNDS = int(os.environ.get("CARBON_CONCURRENT_ROUNDS", "1"))
@@ -82,6 +82,7 @@ def index_is_sound(home: Path) -> None:
 # -- crash safety -------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_killed_adds_lose_nothing(home, carbon_exe, tmp_path):
     """SIGKILL ``docs add`` (and the call after it, which may be finishing its work)
     at random moments; after each kill the index opens, every document added before
@@ -137,6 +138,7 @@ def test_killed_adds_lose_nothing(home, carbon_exe, tmp_path):
 # -- concurrency --------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_adders_and_searchers_at_once(home, carbon_exe, tmp_path):
     """4 processes adding and 4 searching at the same time: every add lands, every
     search answers 0 or 1 with valid JSON."""
@@ -171,6 +173,7 @@ def test_adders_and_searchers_at_once(home, carbon_exe, tmp_path):
     index_is_sound(home)
 
 
+@pytest.mark.slow
 def test_two_processes_build_a_fresh_index_at_once(home, carbon_exe, tmp_path):
     for _ in range(3):
         shutil.rmtree(home, ignore_errors=True)
@@ -182,6 +185,8 @@ def test_two_processes_build_a_fresh_index_at_once(home, carbon_exe, tmp_path):
         index_is_sound(home)
 
 
+@pytest.mark.slow
+@pytest.mark.empty_home
 def test_two_first_adds_into_a_fresh_home(home, carbon_exe, tmp_path):
     docs = make_documents(tmp_path / "fresh", 2, "fresh")
     procs = [subprocess.Popen([carbon_exe, "docs", "add", str(path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -251,6 +256,7 @@ def test_every_body_page_garbage(home, carbon_exe, library):
     index_is_sound(home)
 
 
+@pytest.mark.slow
 def test_one_damaged_page_at_a_time(home, carbon_exe, library):
     """A garbage page anywhere in the body: detected when a command reaches it (and the
     index rebuilt), or never read; the answers stay the same either way.

@@ -13,15 +13,17 @@ from pathlib import Path
 import pytest
 
 from carbon_cli import catalog as catalog_module
-from carbon_cli import index as ix
-from carbon_cli import scoring
-from carbon_cli.catalog import Catalog, Record, prepare, prepare_all
+from carbon_cli import indexing, scoring
+from carbon_cli.catalog import Catalog, prepare, prepare_all
 from carbon_cli.search import Searcher, check_query
-from carbon_cli.store import Home
-from conftest import FIXTURES, OPINIONS, STORAGE
+from carbon_cli.store import Home, Record
+from carbon_cli.tuning import Tuning
+from helpers import FIXTURES, OPINIONS, ROOT, STORAGE
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+sys.path.insert(0, str(ROOT / "bench"))
 import corpus  # noqa: E402
+
+pytestmark = pytest.mark.slow  # every test here builds or searches a library of many documents
 
 
 def _dump(path: Path) -> dict[str, list[tuple]]:
@@ -90,13 +92,13 @@ def test_adding_one_document_segments_only_it(home, folder, monkeypatch):
     catalog = Catalog(Home())
     catalog.add_files(sorted(folder.iterdir()))
     segmented: list[str] = []
-    real = ix.count_terms
+    real = indexing.count_terms
 
     def counting(pipeline, passages, *, bulk=False):  # type: ignore[no-untyped-def]
         segmented.extend(p.doc for p in passages)
         return real(pipeline, passages, bulk=bulk)
 
-    monkeypatch.setattr(ix, "count_terms", counting)
+    monkeypatch.setattr(indexing, "count_terms", counting)
     added = Catalog(Home()).add_file(STORAGE.parent / "synthetic_action_plan.txt")
     assert added.status == "unchanged" and segmented == []  # same content: nothing to do
     extra = folder.parent / "extra.txt"
@@ -155,8 +157,8 @@ QUERIES = ["储能", "碳达峰 行动", "双碳", "双碳目标", "CCUS", "carb
 
 def _query(searcher: Searcher, query: str) -> tuple[list, dict, list]:
     """A query's terms and their statistics, as ``Searcher.search`` makes them."""
-    _, terms, stats, _ = searcher.prepare(check_query(query))
-    return terms, stats
+    plan, stats = searcher.plan(check_query(query))
+    return plan.terms, stats
 
 
 @pytest.fixture()
@@ -247,7 +249,7 @@ def test_counting_terms_sees_the_ids_the_index_stores(home):
         passage("s1.p1", "paragraph", "s1", "推动储能技术创新。"),
     ]
     pipeline = Catalog(Home()).pipeline
-    assert ix.count_terms(pipeline, passages) == ix.count_terms(pipeline, ix._unique_ids(passages))
+    assert indexing.count_terms(pipeline, passages) == indexing.count_terms(pipeline, indexing.unique_ids(passages))
 
 
 def test_shown_hits_are_the_best_of_all(searcher):
@@ -264,19 +266,19 @@ def test_shown_hits_are_the_best_of_all(searcher):
             assert len({h.passage.id for h in hits}) == len(hits)
 
 
-def test_a_common_part_of_a_query_word_makes_no_hits(searcher, monkeypatch):
+def test_a_common_part_of_a_query_word_makes_no_hits(searcher):
     """能源 inside 可再生能源: a part that many passages hold is not looked for, so it
     does not make them hits; a rarer part still is."""
-    from carbon_cli import search as search_module
-
     index = searcher.index
     stats = index.term_stats(["能源", "可再生"])
     common, rare = stats["能源"][1] / index.n, stats["可再生"][1] / index.n
     assert common > rare
-    monkeypatch.setattr(search_module, "COMMON_PART", 1.0)
-    every = searcher.search("可再生能源", limit=5)
-    monkeypatch.setattr(search_module, "COMMON_PART", (common + rare) / 2)
-    fewer = searcher.search("可再生能源", limit=5)
+
+    def tuned(common_part: float) -> Searcher:
+        return Searcher(index, searcher.pipeline, tuning=Tuning(common_part=common_part))
+
+    every = tuned(1.0).search("可再生能源", limit=5)
+    fewer = tuned((common + rare) / 2).search("可再生能源", limit=5)
 
     def parts(result):  # type: ignore[no-untyped-def]
         return {t.term for t in result.terms if not t.group}

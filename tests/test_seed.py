@@ -54,7 +54,7 @@ def test_one_action_in_full(cli):
 
 
 def test_offsets_point_into_the_seed(cli):
-    from conftest import SEED
+    from helpers import SEED
 
     source = SEED.read_text(encoding="utf-8")
     for doc in _json(cli, "outline"):

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from carbon_cli.text import Pipeline, _import_jieba
-from conftest import OPINIONS, SEED, STORAGE
+from helpers import OPINIONS, SEED, STORAGE
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import OPINIONS
+from helpers import OPINIONS
 
 # A term of the dual-carbon opinions that jieba cuts in two (碳排放权 / 交易市场).
 MARKET = "碳排放权交易市场"

@@ -233,7 +233,8 @@ def export(
     filters: Optional["RecordFilter"] = None,
 ) -> None:
     """The structured passages (ids, kinds, numbers, titles, sections, text) for other tools."""
-    from ..analysis import exported, write_atomically
+    from ..analysis import exported
+    from ..fsio import write_output
     from ..render_analysis import export_json, print_exported, write_bytes
 
     to_file = output is not None and str(output) != "-"
@@ -243,7 +244,7 @@ def export(
     _, index, passages, scope = _scope(target, doc, kind, nested=False, filters=filters)
     data = exported(passages, chosen, index.documents(), bom=bom, raw=raw)
     if output is not None and to_file:
-        write_atomically(output, data)
+        write_output(output, data)
         if json_out:
             render.emit_json(export_json(str(output), chosen, passages, data))
         else:

@@ -29,11 +29,11 @@ app = typer.Typer(
 # the order ``carbon --help`` lists them.
 MODULES = {
     "search": "search",
-    "actions": "plan",
-    "principles": "plan",
-    "guarantees": "plan",
-    "show": "plan",
-    "outline": "plan",
+    "actions": "items",
+    "principles": "items",
+    "guarantees": "items",
+    "show": "items",
+    "outline": "items",
     "docs": "docs",
     "keywords": "analysis",
     "kwic": "analysis",

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Optional
 import typer
 
 from .. import render, scope
-from ..model import MAX_ITEM_NUMBER, Passage
+from ..model import MAX_ITEM_NUMBER, Passage, passage_row
 from .app import Command, app
 from .options import DOC, JSON, complete_id, open_index, record_docs, record_filtered
 
@@ -29,7 +29,7 @@ def _items(
         return
     items = scope.items(index, kind, docs)
     if json_out:
-        render.emit_json([render.passage_json(p) for p in items])
+        render.emit_json([passage_row(p) for p in items])
     else:
         render.print_list(items, {d["id"]: d["title"] for d in index.documents()})
     if not items:
@@ -39,7 +39,7 @@ def _items(
 
 def _passages(passages: Sequence[Passage], json_out: bool) -> None:
     if json_out:
-        render.emit_json([render.passage_json(p) for p in passages])
+        render.emit_json([passage_row(p) for p in passages])
     else:
         for p in passages:
             render.print_passage(p)
@@ -74,7 +74,7 @@ def show(
     _, index = open_index()
     passage, passages = scope.find(index, passage_id)
     if json_out and passage:
-        render.emit_json(render.passage_json(passage))
+        render.emit_json(passage_row(passage))
         return
     _passages(passages, json_out)
 

@@ -1,0 +1,84 @@
+"""Files written whole or not at all.
+
+Every file carbon writes (the library's records and manifest, the jieba lexicon and
+caches, the user's vocabulary, an ``export --output``) goes through ``atomic_write``:
+a reader sees the old file or the new one, never a part, and a write that fails
+leaves nothing behind. ``write_output`` is the same for a path the user names, with
+the rules a user's file asks for.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+from pathlib import Path
+
+from .model import CarbonError
+
+PRIVATE = 0o600
+
+
+def atomic_write(path: Path, data: bytes, mode: int = PRIVATE) -> None:
+    """Write ``data`` to ``path`` through a temporary file beside it (``.NAME.PID.tmp``,
+    the name ``store.sweep_dead_writers`` knows), flushed to disk and renamed over it.
+
+    The file gets ``mode``, user-only unless said otherwise; an ``OSError`` is raised
+    as it came, once the temporary file is removed.
+    """
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE)
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            if mode != PRIVATE:
+                os.fchmod(out.fileno(), mode)
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+def write_output(path: Path, data: bytes) -> None:
+    """Write a file the user asked for (``export --output``); a failure is a ``CarbonError``.
+
+    A new file gets the permissions the umask gives; a replaced one keeps its own. A
+    symlink is kept and the file it points to written; a special file (a FIFO, a
+    device such as /dev/stdout) is written through, never replaced by a regular file.
+    """
+    path = path.expanduser()
+    if path.is_dir():
+        raise CarbonError(f"{path} is a folder")
+    try:
+        if _special(path):  # /dev/stdout, a FIFO, a terminal: written through
+            with open(path, "wb") as out:
+                out.write(data)
+            return
+        if path.is_symlink():  # the link stays; what it points to is written
+            path = Path(os.path.realpath(path))
+        atomic_write(path, data, _mode_for(path))
+    except OSError as error:
+        raise CarbonError(f"cannot write {path}: {error.strerror or error}") from error
+
+
+def _special(path: Path) -> bool:
+    """A path that is not a regular file to replace: a device, a FIFO, a socket, or a
+    stream of this process (/dev/stdout, /proc/self/fd/1, whatever it points to)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) or str(path.absolute()).startswith(("/dev/", "/proc/"))
+
+
+def _mode_for(path: Path) -> int:
+    """The permissions of the file ``path`` replaces, or those the umask gives a new one."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask

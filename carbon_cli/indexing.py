@@ -1,0 +1,107 @@
+"""What a passage is indexed under: its words, the headings above it, its semantic kind.
+
+The index stores (``index.py``) and the scorer reads (``scoring.py``) what this
+module decides: a passage's terms are the words of its text, the words of the
+titles of the headings it sits under (the principles under 工作原则 are found by
+工作原则) and, for a passage of a semantic kind or under one, the term
+``kind:<kind>`` (``kind_term``), which no text can yield. ``count_terms`` turns a
+document's passages into what the writer inserts: term frequencies, lengths and
+each text's matching form.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+
+from .model import SEMANTIC_KINDS, Passage
+from .text import Pipeline
+
+
+def unique_ids(passages: Iterable[Passage]) -> list[Passage]:
+    """Passage ids are unique by design; a repeated one still must not lose text."""
+    seen: set[str] = set()
+    out = []
+    for passage in passages:
+        pid, n = passage.id, 2
+        while pid in seen:
+            pid, n = f"{passage.id}~{n}", n + 1
+        seen.add(pid)
+        out.append(passage if pid == passage.id else _with_id(passage, pid))
+    return out
+
+
+def _with_id(passage: Passage, new_id: str) -> Passage:
+    return replace(passage, id=new_id)
+
+
+def passage_terms(
+    pipeline: Pipeline, passage: Passage, *, bulk: bool = False, kind: str | None = None, normalised: str | None = None
+) -> list[str]:
+    """What a passage is indexed under: its own words, the titles of the headings above
+    it (the principles under 工作原则 are found by 工作原则), and its semantic kind.
+
+    ``kind`` is the semantic kind the passage carries (see ``semantic_kinds``); left
+    out, the passage's own kind is used. ``normalised``: the text's matching form, if
+    the caller has it already.
+    """
+    if normalised is None:
+        terms = pipeline.terms(passage.text, bulk=bulk)
+    else:
+        terms = pipeline.segment(normalised, bulk=bulk)
+    if passage.section:
+        terms.extend(pipeline.terms(" ".join(passage.section), bulk=bulk))
+    kind = kind or passage.kind
+    if kind in SEMANTIC_KINDS:
+        terms.append(kind_term(kind))
+    return terms
+
+
+def semantic_kinds(passages: Sequence[Passage]) -> dict[str, str]:
+    """Passage id -> the semantic kind it carries: its own, or its nearest semantic ancestor's.
+
+    A safeguard is often a one-line item (（十五）加强组织领导工作。) whose body is the
+    paragraph below it; the body is the safeguard, so it must be found by 保障措施 too.
+    """
+    parents = {p.id: p.parent for p in passages}
+    kinds = {p.id: p.kind for p in passages}
+    carried: dict[str, str] = {}
+    for passage in passages:
+        at: str | None = passage.id
+        seen: set[str] = set()
+        while at is not None and at in kinds and at not in seen:
+            seen.add(at)
+            if kinds[at] in SEMANTIC_KINDS:
+                carried[passage.id] = kinds[at]
+                break
+            at = parents[at]
+    return carried
+
+
+def kind_term(kind: str) -> str:
+    """The index term every passage of a semantic kind carries; no text can yield it,
+    since segmentation always splits at the colon."""
+    return f"kind:{kind}"
+
+
+# term -> frequency, the passage's length in terms, and its text's matching form (phrases
+# and expansions are looked for in it: normalising the texts of a common word's hits at
+# query time would cost more than the search, docs/performance.md)
+PassageCounts = tuple[dict[str, int], int, str]
+
+
+def count_terms(pipeline: Pipeline, passages: Sequence[Passage], *, bulk: bool = False) -> list[PassageCounts]:
+    """Each passage's term frequencies and length: all the index stores of its words.
+
+    Counts, not term lists, are what a worker process hands back in a parallel
+    build: a passage's distinct terms are fewer than its words.
+    """
+    counted = []
+    passages = unique_ids(passages)  # as the writer stores them: kinds are carried by id
+    carried = semantic_kinds(passages)
+    for passage in passages:
+        norm = pipeline.normaliser.normalise(passage.text)
+        terms = passage_terms(pipeline, passage, bulk=bulk, kind=carried.get(passage.id), normalised=norm)
+        counted.append((dict(Counter(terms)), len(terms), norm))
+    return counted

@@ -1,0 +1,44 @@
+"""Every weight of the ranking, in one place (BM25's own parameters are ``rank.Params``).
+
+A ``Tuning`` is handed to the parts that weigh: the query plan (``plan.py``), the
+vocabulary's expansions (``vocabulary.py``) and the scorer's priors and
+coordination (``scoring.py``). The defaults are what ``carbon search`` and
+``carbon eval`` use; ``bench/compare_ranking.py`` measures other values by building
+other ``Tuning``s, never by changing these. How each value was chosen:
+docs/ranking.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import NamedTuple
+
+# Lines that name or frame content rank below the content itself: a heading is short, so
+# BM25's length normalisation would otherwise put it above the paragraphs it introduces.
+FRAMING = ("heading", "title", "question", "number", "addressee", "signature", "date", "attachment", "note")
+FRAMING_PRIORS: Mapping[str, float] = MappingProxyType(dict.fromkeys(FRAMING, 0.6))
+
+
+# A NamedTuple, not a frozen dataclass: it is made at import on every call, where a
+# dataclass costs more (docs/performance.md, "Costs the code is shaped by").
+class Tuning(NamedTuple):
+    # -- the query's own words (plan.py)
+    subword: float = 0.3  # a dictionary word inside a longer query word
+    common_part: float = 0.2  # share of the passages above which such a word is not looked for
+    fallback: float = 0.5  # a fragment unknown to the index, matched inside longer terms
+    loose: float = 0.5  # one word of a multi-word translation, found without the others
+    # -- expansions (vocabulary.py)
+    synonym: float = 0.6
+    related: float = 0.4  # a broader, narrower or neighbouring term: below a synonym
+    english: float = 0.9  # a translation: below the literal word, above a synonym
+    kind: float = 1.0  # the items of the kind a query names are what it asks for
+    # -- priors and coordination (scoring.py)
+    kind_prior: Mapping[str, float] = FRAMING_PRIORS  # kind -> factor
+    # An item that is only its title (（十七）鼓励地方先行先试。) frames the paragraph below
+    # it like a heading, and that paragraph carries the item's title and kind as index terms.
+    title_line_prior: float = 0.6
+    coordination: bool = True  # scale a score by the share of the query's concepts it covers
+
+
+DEFAULT = Tuning()
