@@ -320,7 +320,7 @@ class Catalog:
     def _in_memory(self, reason: str) -> ix.Index:
         self.warn(f"{reason}; searching an index built in memory")
         conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
-        self._fill(conn, self.home.manifest_bytes())
+        self._fill(conn, self.home.library_key())
         return ix.Index(conn)
 
     # -- building -----------------------------------------------------------------
@@ -337,7 +337,7 @@ class Catalog:
                 records.append(record)
         return records
 
-    def _fill(self, conn: sqlite3.Connection, manifest: bytes) -> None:
+    def _fill(self, conn: sqlite3.Connection, library_key: str) -> None:
         ix.create(conn, self.build_key)
         seed = seed_record()
         records = [seed, *self._records()]
@@ -345,15 +345,33 @@ class Catalog:
         conn.execute("BEGIN")
         writer = ix.Writer(conn, self.pipeline)
         for record, prepared in zip(records, prepare_all(records, self.pipeline, workers, self.home.lock_fd)):
-            info = record.info(builtin=record is seed)
-            writer.add([(doc, info) for doc in prepared.documents], counts=prepared.counts)
+            if record is seed:
+                self._add_seed(writer, prepared)
+            else:
+                writer.add([(doc, record.info()) for doc in prepared.documents], counts=prepared.counts)
         writer.finish()
-        conn.execute("UPDATE meta SET v = ? WHERE k = 'library'", (hashlib.sha256(manifest).hexdigest()[:16],))
+        conn.execute("UPDATE meta SET v = ? WHERE k = 'library'", (library_key,))
         conn.execute("COMMIT")
+
+    def _add_seed(self, writer: ix.Writer, prepared: Prepared) -> None:
+        """The shipped documents but those this library hides (``docs hide``)."""
+        hidden = self.home.hidden()
+        kept = [(doc, counts) for doc, counts in zip(prepared.documents, prepared.counts) if doc.id not in hidden]
+        info = seed_record().info(builtin=True)
+        writer.add([(doc, info) for doc, _ in kept], counts=[counts for _, counts in kept])
+
+    def _reconcile_seed(self, conn: sqlite3.Connection, writer: ix.Writer) -> None:
+        """The shipped documents indexed again when the ones hidden have changed: the
+        seed is small, so it is removed and added whole."""
+        shown = {doc for (doc,) in conn.execute("SELECT id FROM documents WHERE builtin = 1")}
+        seed = seed_record()
+        wanted = {doc.id for doc in seed.documents()} - self.home.hidden()
+        if shown != wanted:
+            writer.remove(SEED_DOC)
+            self._add_seed(writer, prepare(seed, self.pipeline, bulk=False))
 
     def _rebuild(self, library_key: str) -> None:
         """Build a new index beside the old one and swap it in."""
-        manifest = self.home.manifest_bytes()
         tmp = self.home.index_path.with_name(f".index.{os.getpid()}.tmp")
         try:
             create_private(tmp)  # SQLite would create it with the umask's mode: the index holds every text
@@ -361,7 +379,7 @@ class Catalog:
             try:
                 conn.execute("PRAGMA journal_mode = OFF")
                 conn.execute("PRAGMA synchronous = OFF")
-                self._fill(conn, manifest)
+                self._fill(conn, library_key)
             finally:
                 conn.close()
             _fsync(tmp)
@@ -389,6 +407,7 @@ class Catalog:
                 records.append(record)
             workers = worker_count(sum(len(r.text) for r in records))
             writer = ix.Writer(conn, self.pipeline)
+            self._reconcile_seed(conn, writer)
             for record, prepared in zip(records, prepare_all(records, self.pipeline, workers, self.home.lock_fd)):
                 writer.add([(doc, record.info()) for doc in prepared.documents], counts=prepared.counts)
             writer.finish()
@@ -534,7 +553,7 @@ class Catalog:
             # the keys differ and takes the documents out again.
             data = self.home.manifest_data(manifest) if report.documents else self.home.manifest_bytes()
             with deferred_interrupts() as signals:
-                conn.execute("UPDATE meta SET v = ? WHERE k = 'library'", (hashlib.sha256(data).hexdigest()[:16],))
+                conn.execute("UPDATE meta SET v = ? WHERE k = 'library'", (self.home.library_key(data),))
                 conn.execute("COMMIT")
                 if report.documents:
                     self.home.write_manifest_data(data)
@@ -577,9 +596,13 @@ class Catalog:
 
     def remove(self, doc_id: str) -> str:
         """Remove a document of the library, named by its id or a short form of it
-        (``ids.resolve``); the id removed."""
+        (``ids.resolve``); the id removed. A built-in document is hidden instead: it is
+        part of the installation, and ``docs unhide`` shows it again."""
         from .ids import matches
 
+        if doc_id in self.builtin_ids():
+            self.hide([doc_id])
+            return doc_id
         with self._writing(doc_id):
             manifest = self.home.manifest()
             found = matches(doc_id, manifest)
@@ -591,11 +614,36 @@ class Catalog:
             self._refresh(self.home.library_key()).conn.close()
             return doc_id
 
+    # -- the built-in documents -----------------------------------------------------------
+
+    @staticmethod
+    def builtin_ids() -> list[str]:
+        """The shipped documents, hidden or not, in reading order."""
+        return [doc.id for doc in seed_record().documents()]
+
+    def hide(self, names: Sequence[str]) -> list[str]:
+        """Hide built-in documents from this library, so that they answer no query and
+        list no items (the seed's ten news teasers, say); the ids newly hidden. Names
+        are ids, short forms of them or globs (``news-*``)."""
+        return self._set_hidden(names, hide=True)
+
+    def unhide(self, names: Sequence[str]) -> list[str]:
+        """Show hidden built-in documents again; the ids shown again."""
+        return self._set_hidden(names, hide=False)
+
+    def _set_hidden(self, names: Sequence[str], *, hide: bool) -> list[str]:
+        chosen = builtin_matches(names, self.builtin_ids())
+        with self._writing("hiding built-in documents" if hide else "showing built-in documents"):
+            hidden = self.home.hidden()
+            changed = [doc for doc in chosen if (doc in hidden) != hide]
+            if changed:
+                self.home.write_hidden(hidden | set(changed) if hide else hidden - set(changed))
+                self._refresh(self.home.library_key()).conn.close()
+            return changed
+
     def _not_in_library(self, doc_id: str, manifest: dict) -> str:
         from .ids import resolve
 
-        if doc_id == SEED_DOC or doc_id.startswith(SEED_TEASERS + "-"):
-            return f"{doc_id} is part of the shipped document and cannot be removed"
         for origin in manifest:
             if doc_id.startswith(origin + "-news-"):
                 return f"{doc_id} was read from {origin}: remove {origin}"
@@ -614,6 +662,24 @@ class Added:
     passages: int
     encoding: str
     format: str
+
+
+def builtin_matches(names: Sequence[str], builtin: Sequence[str]) -> list[str]:
+    """The built-in ids that ``names`` (ids, short forms, globs) stand for, in order."""
+    import fnmatch
+
+    from .ids import matches
+
+    chosen: list[str] = []
+    for name in names:
+        found = fnmatch.filter(builtin, name) if any(char in name for char in "*?[") else matches(name, builtin)
+        if len(found) > 1 and not any(char in name for char in "*?["):
+            raise CarbonError(f"{name[:60]!r} fits several built-in documents: {', '.join(found)} (news-* names all)")
+        if not found:
+            raise CarbonError(f"{name[:60]!r} is not a built-in document; they are {', '.join(builtin)}"
+                              " (documents you added: carbon docs remove)")
+        chosen.extend(doc for doc in found if doc not in chosen)
+    return chosen
 
 
 def slug(name: str) -> str:

@@ -66,7 +66,8 @@ def docs_list(
     if json_out:
         render.emit_json(documents)
     else:
-        render.print_documents(documents)
+        hidden = catalog.home.hidden()
+        render.print_documents(documents, [doc for doc in catalog.builtin_ids() if doc in hidden])
     if not documents:
         raise typer.Exit(1)
 
@@ -75,12 +76,39 @@ def docs_list(
 def docs_remove(
     doc_id: str = typer.Argument(..., metavar="ID", autocompletion=complete_doc), json_out: bool = JSON
 ) -> None:
-    """Remove a document you added (its id, or a unique prefix of it)."""
-    doc_id = open_catalog().remove(doc_id)
+    """Remove a document you added (its id, or a unique prefix of it); a built-in one is hidden."""
+    catalog = open_catalog()
+    builtin = doc_id in catalog.builtin_ids()
+    doc_id = catalog.remove(doc_id)
     if json_out:
-        render.emit_json({"removed": doc_id})
+        render.emit_json({"hidden": [doc_id]} if builtin else {"removed": doc_id})
+    elif builtin:
+        render.print_hidden([doc_id], hidden=True)
     else:
         render.print_removed(doc_id)
+
+
+NAMES = typer.Argument(..., metavar="ID...", help="Built-in document ids, short forms or globs (news-*).")
+
+
+@docs_app.command("hide", cls=Command)
+def docs_hide(names: list[str] = NAMES, json_out: bool = JSON) -> None:
+    """Hide built-in documents (the shipped Q&A, its news teasers) from your library."""
+    changed = open_catalog().hide(names)
+    if json_out:
+        render.emit_json({"hidden": changed})
+    else:
+        render.print_hidden(changed, hidden=True)
+
+
+@docs_app.command("unhide", cls=Command)
+def docs_unhide(names: list[str] = NAMES, json_out: bool = JSON) -> None:
+    """Show hidden built-in documents again."""
+    changed = open_catalog().unhide(names)
+    if json_out:
+        render.emit_json({"shown": changed})
+    else:
+        render.print_hidden(changed, hidden=False)
 
 
 @docs_app.command("show", cls=Command)
