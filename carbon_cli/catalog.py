@@ -30,12 +30,12 @@ import re
 import sqlite3
 import time
 from collections import deque
-from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import index as ix
 from .interrupts import Interrupted, deferred_interrupts, die_with_parent
@@ -238,6 +238,40 @@ class AddReport:
                 "chars_per_second": round(rate), "workers": self.workers, "cpu_seconds": round(self.cpu_seconds, 3)}
 
 
+@dataclass
+class SyncReport:
+    """What one ``docs sync`` did: the add (new, replaced and unchanged files) and the
+    documents removed because their files are gone."""
+
+    add: AddReport
+    removed: list[str]
+
+    def counts(self) -> dict[str, int]:
+        statuses = [a.status for a in self.add.added]
+        return {"added": statuses.count("added"), "replaced": statuses.count("replaced"),
+                "unchanged": statuses.count("unchanged"), "removed": len(self.removed),
+                "errors": len(self.add.problems)}
+
+
+@dataclass(frozen=True)
+class Given:
+    """What a caller knows of a file beyond its path: a page fetched from the web is
+    the page at its address (``location``) and was served in ``charset``; a user
+    may choose a document's id (``docs add --id``)."""
+
+    location: str | None = None
+    doc_id: str | None = None
+    charset: str | None = None
+
+
+Progress = Callable[[Sequence[Any], str], Iterable[Any]]
+_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,59}")
+
+
+def _no_progress(items: Sequence[Any], what: str) -> Iterable[Any]:
+    return items
+
+
 class Catalog:
     """The index of one CARBON_HOME, opened fresh or rebuilt as needed."""
 
@@ -419,6 +453,83 @@ class Catalog:
 
     # -- the library --------------------------------------------------------------
 
+    def add(
+        self,
+        targets: Sequence[str],
+        *,
+        include: Sequence[str] = (),
+        exclude: Sequence[str] = (),
+        doc_id: str | None = None,
+        progress: Progress = _no_progress,
+    ) -> AddReport:
+        """``docs add``: files, folders (``include``/``exclude`` globs, ``readers.discover``)
+        and web addresses (``fetch.py``), in one transaction; ``doc_id`` names the one
+        document given. What cannot be found, fetched or read is in ``problems``."""
+        import tempfile
+
+        from .fetch import fetch, is_url
+        from .readers import discover, display_path
+
+        paths = [Path(target) for target in targets if not is_url(target)]
+        files, found = discover(paths, include, exclude)
+        problems = [(path, f"{display_path(path)}: {message}") for path, message in found]
+        given: dict[Path, Given] = {}
+        with tempfile.TemporaryDirectory(prefix="carbon-fetch-") as folder:
+            for n, url in enumerate(target for target in targets if is_url(target)):
+                try:
+                    page = fetch(url)
+                except CarbonError as error:
+                    problems.append((Path(url), str(error)))
+                    continue
+                path = Path(folder) / str(n) / page.name  # the page's own name: it becomes the id
+                path.parent.mkdir()
+                path.write_bytes(page.data)
+                files.append(path)
+                given[path] = Given(location=url, charset=page.charset)
+            if doc_id is not None:
+                if len(files) != 1:
+                    raise CarbonError(f"--id names one document; {len(files)} were given")
+                given[files[0]] = dataclasses.replace(given.get(files[0], Given()), doc_id=doc_id)
+            report = self.add_files(files, progress, given)
+        report.problems[:0] = problems
+        return report
+
+    def sync(
+        self,
+        folder: Path,
+        *,
+        include: Sequence[str] = (),
+        exclude: Sequence[str] = (),
+        progress: Progress = _no_progress,
+    ) -> SyncReport:
+        """``docs sync``: the library holds what ``folder`` holds now. A file new or
+        changed (by its text's hash) is added, an unchanged one skipped, and a document
+        whose file under the folder is gone is removed. A file left out by
+        ``include``/``exclude`` is not removed for that: only what disappeared is."""
+        from .readers import discover
+
+        if not folder.is_dir():
+            raise CarbonError(f"{folder}: not a folder")
+        files, found = discover([folder], include, exclude)
+        added = self.add_files(files, progress)
+        root = _location(folder).rstrip("/") + "/"
+        gone = [doc for doc, entry in self.home.manifest().items()
+                if entry["source"].startswith(root) and not Path(entry["source"]).exists()]
+        self.remove_many(gone)
+        added.problems[:0] = [(path, f"{path}: {message}") for path, message in found]
+        return SyncReport(added, gone)
+
+    def remove_many(self, doc_ids: Sequence[str]) -> None:
+        """Remove documents of the library (exact ids) under one lock, the index
+        reconciled once."""
+        if not doc_ids:
+            return
+        with self._writing("removing documents"):
+            self.home.tidy(self.warn)
+            for doc_id in doc_ids:
+                self.home.delete_record(doc_id)
+            self._refresh(self.home.library_key()).conn.close()
+
     def add_file(self, path: Path) -> Added:
         """Read, parse and index one file; the index is updated before this returns."""
         report = self.add_files([path])
@@ -427,7 +538,7 @@ class Catalog:
         return report.added[0]
 
     def add_files(
-        self, paths: Sequence[Path], progress: Callable[[Sequence[Record]], Iterable[Record]] = iter
+        self, paths: Sequence[Path], progress: Progress = _no_progress, given: Mapping[Path, Given] | None = None
     ) -> AddReport:
         """Read, parse and index files, in one transaction under the writers' lock.
 
@@ -437,7 +548,9 @@ class Catalog:
         SIGKILL, swept by the next writer) and the next open takes the documents out
         of the index again (``_reconcile``). Files that cannot be read, or hold no
         text, are reported and the others still added. Ctrl-C or SIGTERM before the
-        commit raise ``Interrupted`` ("nothing was added").
+        commit raise ``Interrupted`` ("nothing was added"). ``progress`` is shown the
+        files as they are read, then the records as they are indexed; ``given`` says
+        what is known of a file beyond its path (``Given``).
         """
         from .readers import display_path
 
@@ -449,7 +562,7 @@ class Catalog:
             )
             return report
         try:
-            self._add_locked(paths, report, progress)
+            self._add_locked(paths, report, progress, given or {})
         except KeyboardInterrupt:
             raise Interrupted("interrupted; nothing was added") from None
         report.added = [a for _, a in sorted(zip(report.positions, report.added), key=lambda pair: pair[0])]
@@ -458,16 +571,21 @@ class Catalog:
         return report
 
     def _add_locked(
-        self, paths: Sequence[Path], report: AddReport, progress: Callable[[Sequence[Record]], Iterable[Record]]
+        self, paths: Sequence[Path], report: AddReport, progress: Progress, given: Mapping[Path, Given]
     ) -> None:
-        from .readers import display_path, read_file
+        from .readers import ReadError, display_path, read_file
 
         with self._writing(f"adding to {self.home.root}"):
             manifest = self.home.manifest()
             records, shown, taken = [], {}, dict(manifest)
-            for position, path in enumerate(paths):
+            for position, path in enumerate(progress(paths, "reading")):
+                known_of = given.get(path, Given())
+                name = known_of.location or display_path(path)
                 try:
-                    source = read_file(path)
+                    source = read_file(path, charset=known_of.charset)
+                except ReadError as error:
+                    report.problems.append((path, f"{name}: {error.reason}"))
+                    continue
                 except CarbonError as error:
                     report.problems.append((path, str(error)))
                     continue
@@ -481,15 +599,19 @@ class Catalog:
                 sha = sha256_text(source.text)
                 known = next((doc_id for doc_id, entry in taken.items() if entry["sha256"] == sha), None)
                 if known is not None:
-                    unchanged = Added(known, display_path(path), "unchanged", 0, source.encoding, source.format)
+                    unchanged = Added(known, name, "unchanged", 0, source.encoding, source.format)
                     report.added.append(unchanged)
                     report.positions.append(position)
                     continue
-                location = _location(path)
-                doc_id = self._new_id(path, location, taken)
+                location = known_of.location or _location(path)
+                try:
+                    doc_id = self._chosen_id(known_of.doc_id, location, taken) or self._new_id(path, location, taken)
+                except CarbonError as error:
+                    report.problems.append((path, f"{name}: {error}"))
+                    continue
                 taken[doc_id] = {"sha256": sha, "source": location}
                 records.append(Record(doc_id, source.text, location, source.encoding, source.format, sha, now()))
-                shown[doc_id] = (position, path, display_path(path))
+                shown[doc_id] = (position, path, name)
             if records:
                 self._index_new(records, manifest, shown, report, progress)
 
@@ -499,7 +621,7 @@ class Catalog:
         manifest: dict[str, dict[str, str]],
         shown: dict[str, tuple[int, Path, str]],
         report: AddReport,
-        progress: Callable[[Sequence[Record]], Iterable[Record]],
+        progress: Progress,
     ) -> None:
         """Index the records and write them to the library: all of it, or, when stopped
         (an error, Ctrl-C, SIGTERM) before the manifest names them, nothing: the records
@@ -522,7 +644,7 @@ class Catalog:
                 writer = ix.Writer(conn, self.pipeline)
                 prepared_all = prepare_all(records, self.pipeline, report.workers, self.home.lock_fd)
                 stack.callback(prepared_all.close)  # a pool stopped early is shut down, its work cancelled
-                for record, prepared in zip(progress(records), prepared_all):
+                for record, prepared in zip(progress(records, "indexing"), prepared_all):
                     position, path, name = shown[record.id]
                     if not prepared.passages:
                         report.problems.append((path, f"{name}: no text to index"))
@@ -581,6 +703,20 @@ class Catalog:
                 yield
         except (OSError, sqlite3.OperationalError) as error:
             raise CarbonError(f"{what}: {write_failure(error, self.home.root)}") from error
+
+    def _chosen_id(self, doc_id: str | None, location: str, manifest: dict[str, dict[str, str]]) -> str | None:
+        """The id a user chose (``docs add --id``), once it can be one: a slug of at
+        most 60 characters, no built-in document's, and no other source's."""
+        if doc_id is None:
+            return None
+        if not _ID.fullmatch(doc_id):
+            raise CarbonError(f"--id {doc_id[:60]!r}: lower-case letters, digits and -, at most 60")
+        if doc_id in self.builtin_ids() or doc_id.startswith(SEED_TEASERS + "-"):
+            raise CarbonError(f"--id {doc_id!r} is the name of a built-in document")
+        entry = manifest.get(doc_id)
+        if entry is not None and entry["source"] != location:
+            raise CarbonError(f"--id {doc_id!r} is taken by {entry['source'][:80]} (carbon docs remove {doc_id} first)")
+        return doc_id
 
     def _new_id(self, path: Path, location: str, manifest: dict[str, dict[str, str]]) -> str:
         """A readable id from the file name; a file added again keeps its id."""

@@ -336,14 +336,18 @@ def print_added(added: Sequence[Any]) -> None:
 
 
 def progress(items: Sequence[Any], what: str) -> Iterable[Any]:
-    """Yield the items, with a progress bar on stderr when it is a terminal and there are many."""
+    """Yield the items, with a progress bar on stderr when it is a terminal and there
+    are many: ``reading ━━━━━━━  120/480  0:00:03``, drawn before the first item, so it
+    moves from the start."""
     if len(items) < 5 or not sys.stderr.isatty():
         yield from items
         return
-    from rich.progress import Progress
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    with Progress(console=console(stderr=True), transient=True) as bar:
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console(stderr=True), transient=True) as bar:
         task = bar.add_task(what, total=len(items))
+        bar.refresh()
         for item in items:
             yield item
             bar.advance(task)
@@ -357,6 +361,16 @@ def print_indexed(report: AddReport) -> None:
         f"carbon: indexed {report.documents:,} documents, {report.chars:,} characters in {report.seconds:.1f} s"
         f" ({rate:,} characters/s, {processes})\n"
     )
+
+
+def print_synced(report: Any) -> None:
+    """What ``docs sync`` did: each file added or replaced, each document removed, then
+    the counts (unchanged files are counted, not listed)."""
+    print_added([a for a in report.add.added if a.status != "unchanged"])
+    for doc_id in report.removed:
+        print_removed(doc_id)
+    counts = report.counts()
+    sys.stderr.write("carbon: " + ", ".join(f"{n:,} {what}" for what, n in counts.items() if what != "errors") + "\n")
 
 
 def print_removed(doc_id: str) -> None:
