@@ -29,12 +29,12 @@ import re
 import sqlite3
 import time
 from collections import deque
-from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import index as ix
 from . import indexing
@@ -216,6 +216,40 @@ class AddReport:
                 "chars_per_second": round(rate), "workers": self.workers, "cpu_seconds": round(self.cpu_seconds, 3)}
 
 
+@dataclass
+class SyncReport:
+    """What one ``docs sync`` did: the add (new, replaced and unchanged files) and the
+    documents removed because their files are gone."""
+
+    add: AddReport
+    removed: list[str]
+
+    def counts(self) -> dict[str, int]:
+        statuses = [a.status for a in self.add.added]
+        return {"added": statuses.count("added"), "replaced": statuses.count("replaced"),
+                "unchanged": statuses.count("unchanged"), "removed": len(self.removed),
+                "errors": len(self.add.problems)}
+
+
+@dataclass(frozen=True)
+class Given:
+    """What a caller knows of a file beyond its path: a page fetched from the web is
+    the page at its address (``location``) and was served in ``charset``; a user
+    may choose a document's id (``docs add --id``)."""
+
+    location: str | None = None
+    doc_id: str | None = None
+    charset: str | None = None
+
+
+Progress = Callable[[Sequence[Any], str], Iterable[Any]]
+_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,59}")
+
+
+def _no_progress(items: Sequence[Any], what: str) -> Iterable[Any]:
+    return items
+
+
 class Catalog:
     """The index of one CARBON_HOME, opened fresh or rebuilt as needed."""
 
@@ -298,7 +332,7 @@ class Catalog:
     def _in_memory(self, reason: str) -> ix.Index:
         self.warn(f"{reason}; searching an index built in memory")
         conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
-        self._fill(conn, self.home.manifest_bytes())
+        self._fill(conn, self.home.library_key())
         return ix.Index(conn)
 
     # -- building -----------------------------------------------------------------
@@ -314,17 +348,23 @@ class Catalog:
                 records.append(record)
         return records
 
-    def _fill(self, conn: sqlite3.Connection, manifest: bytes) -> None:
+    def _fill(self, conn: sqlite3.Connection, library_key: str) -> None:
         ix.create(conn, self.build_key)
         seed = seed_record()
         conn.execute("BEGIN")
         self._index_records(conn, [seed, *self._records()], builtin=seed)
-        conn.execute("UPDATE meta SET v = ? WHERE k = 'library'", (hashlib.sha256(manifest).hexdigest()[:16],))
+        conn.execute("UPDATE meta SET v = ? WHERE k = 'library'", (library_key,))
         conn.execute("COMMIT")
+
+    def _seed_changed(self, conn: sqlite3.Connection) -> bool:
+        """Whether the shipped documents indexed are not those this library shows
+        (``docs hide`` / ``unhide`` since): the seed is small, so it is then indexed
+        again whole."""
+        shown = {doc for (doc,) in conn.execute("SELECT id FROM documents WHERE builtin = 1")}
+        return shown != {doc.id for doc in parse_record(seed_record())} - self.home.hidden()
 
     def _rebuild(self, library_key: str) -> None:
         """Build a new index beside the old one and swap it in."""
-        manifest = self.home.manifest_bytes()
         tmp = self.home.index_path.with_name(f".index.{os.getpid()}.tmp")
         try:
             create_private(tmp)  # SQLite would create it with the umask's mode: the index holds every text
@@ -332,7 +372,7 @@ class Catalog:
             try:
                 conn.execute("PRAGMA journal_mode = OFF")
                 conn.execute("PRAGMA synchronous = OFF")
-                self._fill(conn, manifest)
+                self._fill(conn, library_key)
             finally:
                 conn.close()
             _fsync(tmp)
@@ -358,7 +398,10 @@ class Catalog:
                     self.warn(f"library record {origin} is missing or damaged; skipped")
                     continue
                 records.append(record)
-            self._index_records(conn, records)
+            seed = seed_record() if self._seed_changed(conn) else None
+            if seed is not None:
+                ix.remove_origin(conn, SEED_DOC)
+            self._index_records(conn, [seed, *records] if seed is not None else records, builtin=seed)
             conn.execute("UPDATE meta SET v = ? WHERE k = 'library'", (library_key,))
             conn.execute("COMMIT")
         except BaseException:
@@ -366,11 +409,14 @@ class Catalog:
             raise
 
     def _index_records(self, conn: sqlite3.Connection, records: list[Record], builtin: Record | None = None) -> None:
-        """Write the records' documents to the index (``builtin``, the seed, marked as shipped)."""
+        """Write the records' documents to the index (``builtin``, the seed, marked as
+        shipped, without the documents this library hides)."""
         writer = ix.Writer(conn, self.pipeline)
+        hidden = self.home.hidden() if builtin is not None else set()
         for record, prepared in self._prepared(records, worker_count(sum(len(r.text) for r in records))):
             info = document_info(record, builtin=record is builtin)
-            writer.add([(doc, info) for doc in prepared.documents], counts=prepared.counts)
+            kept = [(doc, counts) for doc, counts in zip(prepared.documents, prepared.counts) if doc.id not in hidden]
+            writer.add([(doc, info) for doc, _ in kept], counts=[counts for _, counts in kept])
         writer.finish()
 
     def _prepared(
@@ -387,6 +433,83 @@ class Catalog:
 
     # -- the library --------------------------------------------------------------
 
+    def add(
+        self,
+        targets: Sequence[str],
+        *,
+        include: Sequence[str] = (),
+        exclude: Sequence[str] = (),
+        doc_id: str | None = None,
+        progress: Progress = _no_progress,
+    ) -> AddReport:
+        """``docs add``: files, folders (``include``/``exclude`` globs, ``readers.discover``)
+        and web addresses (``fetch.py``), in one transaction; ``doc_id`` names the one
+        document given. What cannot be found, fetched or read is in ``problems``."""
+        import tempfile
+
+        from .fetch import fetch, is_url
+        from .readers import discover, display_path
+
+        paths = [Path(target) for target in targets if not is_url(target)]
+        files, found = discover(paths, include, exclude)
+        problems = [(path, f"{display_path(path)}: {message}") for path, message in found]
+        given: dict[Path, Given] = {}
+        with tempfile.TemporaryDirectory(prefix="carbon-fetch-") as folder:
+            for n, url in enumerate(target for target in targets if is_url(target)):
+                try:
+                    page = fetch(url)
+                except CarbonError as error:
+                    problems.append((Path(url), str(error)))
+                    continue
+                path = Path(folder) / str(n) / page.name  # the page's own name: it becomes the id
+                path.parent.mkdir()
+                path.write_bytes(page.data)
+                files.append(path)
+                given[path] = Given(location=url, charset=page.charset)
+            if doc_id is not None:
+                if len(files) != 1:
+                    raise CarbonError(f"--id names one document; {len(files)} were given")
+                given[files[0]] = replace(given.get(files[0], Given()), doc_id=doc_id)
+            report = self.add_files(files, progress, given)
+        report.problems[:0] = problems
+        return report
+
+    def sync(
+        self,
+        folder: Path,
+        *,
+        include: Sequence[str] = (),
+        exclude: Sequence[str] = (),
+        progress: Progress = _no_progress,
+    ) -> SyncReport:
+        """``docs sync``: the library holds what ``folder`` holds now. A file new or
+        changed (by its text's hash) is added, an unchanged one skipped, and a document
+        whose file under the folder is gone is removed. A file left out by
+        ``include``/``exclude`` is not removed for that: only what disappeared is."""
+        from .readers import discover
+
+        if not folder.is_dir():
+            raise CarbonError(f"{folder}: not a folder")
+        files, found = discover([folder], include, exclude)
+        added = self.add_files(files, progress)
+        root = _location(folder).rstrip("/") + "/"
+        gone = [doc for doc, entry in self.home.manifest().items()
+                if entry["source"].startswith(root) and not Path(entry["source"]).exists()]
+        self.remove_many(gone)
+        added.problems[:0] = [(path, f"{path}: {message}") for path, message in found]
+        return SyncReport(added, gone)
+
+    def remove_many(self, doc_ids: Sequence[str]) -> None:
+        """Remove documents of the library (exact ids) under one lock, the index
+        reconciled once."""
+        if not doc_ids:
+            return
+        with self._writing("removing documents"):
+            self.home.tidy(self.warn)
+            for doc_id in doc_ids:
+                self.home.delete_record(doc_id)
+            self._refresh(self.home.library_key()).conn.close()
+
     def add_file(self, path: Path) -> Added:
         """Read, parse and index one file; the index is updated before this returns."""
         report = self.add_files([path])
@@ -395,7 +518,7 @@ class Catalog:
         return report.added[0]
 
     def add_files(
-        self, paths: Sequence[Path], progress: Callable[[Sequence[Record]], Iterable[Record]] = iter
+        self, paths: Sequence[Path], progress: Progress = _no_progress, given: Mapping[Path, Given] | None = None
     ) -> AddReport:
         """Read, parse and index files, in one transaction under the writers' lock.
 
@@ -405,7 +528,9 @@ class Catalog:
         SIGKILL, swept by the next writer) and the next open takes the documents out
         of the index again (``_reconcile``). Files that cannot be read, or hold no
         text, are reported and the others still added. Ctrl-C or SIGTERM before the
-        commit raise ``Interrupted`` ("nothing was added").
+        commit raise ``Interrupted`` ("nothing was added"). ``progress`` is shown the
+        files as they are read, then the records as they are indexed; ``given`` says
+        what is known of a file beyond its path (``Given``).
         """
         from .readers import display_path
 
@@ -417,7 +542,7 @@ class Catalog:
             )
             return report
         try:
-            self._add_locked(paths, report, progress)
+            self._add_locked(paths, report, progress, given or {})
         except KeyboardInterrupt:
             raise Interrupted("interrupted; nothing was added") from None
         report.added = [a for _, a in sorted(zip(report.positions, report.added), key=lambda pair: pair[0])]
@@ -426,16 +551,21 @@ class Catalog:
         return report
 
     def _add_locked(
-        self, paths: Sequence[Path], report: AddReport, progress: Callable[[Sequence[Record]], Iterable[Record]]
+        self, paths: Sequence[Path], report: AddReport, progress: Progress, given: Mapping[Path, Given]
     ) -> None:
-        from .readers import display_path, read_file
+        from .readers import ReadError, display_path, read_file
 
         with self._writing(f"adding to {self.home.root}"):
             manifest = self.home.manifest()
             records, shown, taken = [], {}, dict(manifest)
-            for position, path in enumerate(paths):
+            for position, path in enumerate(progress(paths, "reading")):
+                known_of = given.get(path, Given())
+                name = known_of.location or display_path(path)
                 try:
-                    source = read_file(path)
+                    source = read_file(path, charset=known_of.charset)
+                except ReadError as error:
+                    report.problems.append((path, f"{name}: {error.reason}"))
+                    continue
                 except CarbonError as error:
                     report.problems.append((path, str(error)))
                     continue
@@ -449,15 +579,19 @@ class Catalog:
                 sha = sha256_text(source.text)
                 known = next((doc_id for doc_id, entry in taken.items() if entry["sha256"] == sha), None)
                 if known is not None:
-                    unchanged = Added(known, display_path(path), "unchanged", 0, source.encoding, source.format)
+                    unchanged = Added(known, name, "unchanged", 0, source.encoding, source.format)
                     report.added.append(unchanged)
                     report.positions.append(position)
                     continue
-                location = _location(path)
-                doc_id = self._new_id(path, location, taken)
+                location = known_of.location or _location(path)
+                try:
+                    doc_id = self._chosen_id(known_of.doc_id, location, taken) or self._new_id(path, location, taken)
+                except CarbonError as error:
+                    report.problems.append((path, f"{name}: {error}"))
+                    continue
                 taken[doc_id] = {"sha256": sha, "source": location}
                 records.append(Record(doc_id, source.text, location, source.encoding, source.format, sha, now()))
-                shown[doc_id] = (position, path, display_path(path))
+                shown[doc_id] = (position, path, name)
             if records:
                 self._index_new(records, manifest, shown, report, progress)
 
@@ -467,7 +601,7 @@ class Catalog:
         manifest: dict[str, dict[str, str]],
         shown: dict[str, tuple[int, Path, str]],
         report: AddReport,
-        progress: Callable[[Sequence[Record]], Iterable[Record]],
+        progress: Progress,
     ) -> None:
         """Index the records and write them to the library: all of it, or, when stopped
         (an error, Ctrl-C, SIGTERM) before the manifest names them, nothing: the records
@@ -488,7 +622,7 @@ class Catalog:
                 writes = []
                 files: ThreadPoolExecutor | None = None
                 writer = ix.Writer(conn, self.pipeline)
-                prepared_all = self._prepared(records, report.workers, progress(records))
+                prepared_all = self._prepared(records, report.workers, progress(records, "indexing"))
                 stack.callback(prepared_all.close)  # a pool stopped early is shut down, its work cancelled
                 for record, prepared in prepared_all:
                     position, path, name = shown[record.id]
@@ -521,7 +655,7 @@ class Catalog:
             # the keys differ and takes the documents out again.
             data = self.home.manifest_data(manifest) if report.documents else self.home.manifest_bytes()
             with deferred_interrupts() as signals:
-                conn.execute("UPDATE meta SET v = ? WHERE k = 'library'", (hashlib.sha256(data).hexdigest()[:16],))
+                conn.execute("UPDATE meta SET v = ? WHERE k = 'library'", (self.home.library_key(data),))
                 conn.execute("COMMIT")
                 if report.documents:
                     self.home.write_manifest_data(data)
@@ -550,6 +684,20 @@ class Catalog:
         except (OSError, sqlite3.OperationalError) as error:
             raise CarbonError(f"{what}: {write_failure(error, self.home.root)}") from error
 
+    def _chosen_id(self, doc_id: str | None, location: str, manifest: dict[str, dict[str, str]]) -> str | None:
+        """The id a user chose (``docs add --id``), once it can be one: a slug of at
+        most 60 characters, no built-in document's, and no other source's."""
+        if doc_id is None:
+            return None
+        if not _ID.fullmatch(doc_id):
+            raise CarbonError(f"--id {doc_id[:60]!r}: lower-case letters, digits and -, at most 60")
+        if doc_id in self.builtin_ids() or doc_id.startswith(SEED_TEASERS + "-"):
+            raise CarbonError(f"--id {doc_id!r} is the name of a built-in document")
+        entry = manifest.get(doc_id)
+        if entry is not None and entry["source"] != location:
+            raise CarbonError(f"--id {doc_id!r} is taken by {entry['source'][:80]} (carbon docs remove {doc_id} first)")
+        return doc_id
+
     def _new_id(self, path: Path, location: str, manifest: dict[str, dict[str, str]]) -> str:
         """A readable id from the file name; a file added again keeps its id."""
         for doc_id, entry in manifest.items():
@@ -564,9 +712,13 @@ class Catalog:
 
     def remove(self, doc_id: str) -> str:
         """Remove a document of the library, named by its id or a short form of it
-        (``ids.resolve``); the id removed."""
+        (``ids.resolve``); the id removed. A built-in document is hidden instead: it is
+        part of the installation, and ``docs unhide`` shows it again."""
         from .ids import matches
 
+        if doc_id in self.builtin_ids():
+            self.hide([doc_id])
+            return doc_id
         with self._writing(doc_id):
             manifest = self.home.manifest()
             found = matches(doc_id, manifest)
@@ -578,11 +730,36 @@ class Catalog:
             self._refresh(self.home.library_key()).conn.close()
             return doc_id
 
+    # -- the built-in documents -----------------------------------------------------------
+
+    @staticmethod
+    def builtin_ids() -> list[str]:
+        """The shipped documents, hidden or not, in reading order."""
+        return [doc.id for doc in parse_record(seed_record())]
+
+    def hide(self, names: Sequence[str]) -> list[str]:
+        """Hide built-in documents from this library, so that they answer no query and
+        list no items (the seed's ten news teasers, say); the ids newly hidden. Names
+        are ids, short forms of them or globs (``news-*``)."""
+        return self._set_hidden(names, hide=True)
+
+    def unhide(self, names: Sequence[str]) -> list[str]:
+        """Show hidden built-in documents again; the ids shown again."""
+        return self._set_hidden(names, hide=False)
+
+    def _set_hidden(self, names: Sequence[str], *, hide: bool) -> list[str]:
+        chosen = builtin_matches(names, self.builtin_ids())
+        with self._writing("hiding built-in documents" if hide else "showing built-in documents"):
+            hidden = self.home.hidden()
+            changed = [doc for doc in chosen if (doc in hidden) != hide]
+            if changed:
+                self.home.write_hidden(hidden | set(changed) if hide else hidden - set(changed))
+                self._refresh(self.home.library_key()).conn.close()
+            return changed
+
     def _not_in_library(self, doc_id: str, manifest: dict) -> str:
         from .ids import resolve
 
-        if doc_id == SEED_DOC or doc_id.startswith(SEED_TEASERS + "-"):
-            return f"{doc_id} is part of the shipped document and cannot be removed"
         for origin in manifest:
             if doc_id.startswith(origin + "-news-"):
                 return f"{doc_id} was read from {origin}: remove {origin}"
@@ -601,6 +778,24 @@ class Added:
     passages: int
     encoding: str
     format: str
+
+
+def builtin_matches(names: Sequence[str], builtin: Sequence[str]) -> list[str]:
+    """The built-in ids that ``names`` (ids, short forms, globs) stand for, in order."""
+    import fnmatch
+
+    from .ids import matches
+
+    chosen: list[str] = []
+    for name in names:
+        found = fnmatch.filter(builtin, name) if any(char in name for char in "*?[") else matches(name, builtin)
+        if len(found) > 1 and not any(char in name for char in "*?["):
+            raise CarbonError(f"{name[:60]!r} fits several built-in documents: {', '.join(found)} (news-* names all)")
+        if not found:
+            raise CarbonError(f"{name[:60]!r} is not a built-in document; they are {', '.join(builtin)}"
+                              " (documents you added: carbon docs remove)")
+        chosen.extend(doc for doc in found if doc not in chosen)
+    return chosen
 
 
 def slug(name: str) -> str:

@@ -470,7 +470,7 @@ class Index:
         rows = self.conn.execute(
             "SELECT d.id, d.origin, d.title, d.truncated, d.builtin, d.source, d.encoding, d.format, d.sha256, d.chars,"
             " d.added, d.meta, (SELECT count(*) FROM passages p WHERE p.doc = d.id), d.record FROM documents d"
-            " ORDER BY d.seq"
+            " ORDER BY d.builtin DESC, d.seq"  # the shipped documents first, hidden or shown again
         )
         keys = (
             "id", "origin", "title", "truncated", "builtin", "source", "encoding", "format", "sha256", "chars", "added",

@@ -141,12 +141,21 @@ def _os_reason(exc: OSError) -> str:
 
 def discover(
     paths: Sequence[Path | str | bytes],
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
 ) -> tuple[list[Path], list[tuple[Path, str]]]:
     """Expand ``paths`` into the files to read and the problems met.
 
     * A folder is walked recursively in sorted name order; hidden files and
       folders (name starting with ".") inside it are skipped, and so are files
-      whose suffix is not in :data:`SUPPORTED_SUFFIXES`, silently.  Symlinks
+      whose suffix is not in :data:`SUPPORTED_SUFFIXES`, silently. So are a
+      folder's notes about itself (``README``, ``SOURCES``, ``LICENSE`` and
+      ``CHANGELOG``, any suffix): they describe the documents, they are none.
+    * ``include`` and ``exclude`` are glob patterns (``*.html``, ``2021/*``,
+      ``**/附件*``) matched against a file's path inside the folder given and
+      against its name: with ``include``, only files that match one are kept,
+      hidden files and notes included; a file that matches ``exclude`` is left
+      out, also when named explicitly.  Symlinks
       inside the folder are followed once (a set of resolved folders stops
       loops); one whose target lies outside the folder is a problem, not
       followed (a link to ``/`` would crawl the whole disk, one to
@@ -204,6 +213,14 @@ def discover(
 
     top_given: list[Path] = []
 
+    def wanted(child: Path) -> bool:
+        """Whether a file met inside the folder given is one of the documents asked for."""
+        inside = child.relative_to(top_given[0]).as_posix()
+        if include:
+            return _matches(inside, include) and not _matches(inside, exclude)
+        hidden = any(part.startswith(".") for part in inside.split("/"))
+        return not hidden and not _is_note(child.name) and not _matches(inside, exclude)
+
     def walk(top: Path) -> None:
         # Depth first in sorted name order, without recursion.
         top_given[:] = [top]
@@ -219,9 +236,9 @@ def discover(
             if entry is None:
                 stack.pop()
                 continue
-            if entry.name.startswith("."):
-                continue
             child = folder / entry.name
+            if entry.name.startswith(".") and not (include and _matches(child.relative_to(top).as_posix(), include)):
+                continue
             if entry.is_symlink() and outside(child, real_top):
                 continue
             try:
@@ -233,7 +250,7 @@ def discover(
                 sub = listing(child)
                 if sub is not None:
                     stack.append((child, sub))
-            elif is_file and child.suffix.lower() in SUPPORTED_SUFFIXES:
+            elif is_file and child.suffix.lower() in SUPPORTED_SUFFIXES and wanted(child):
                 add_file(child)
 
     for raw in paths:
@@ -252,11 +269,34 @@ def discover(
             suffix = path.suffix.lower()
             if suffix and suffix not in SUPPORTED_SUFFIXES:
                 problems.append((path, f"unsupported file type {display_path(suffix)}"))
-            else:
+            elif not _matches(path.name, exclude):
                 add_file(path)
         else:
             problems.append((path, "not a regular file"))
     return files, problems
+
+
+_NOTES = frozenset({"readme", "sources", "license", "licence", "changelog"})
+
+
+def _is_note(name: str) -> bool:
+    """A folder's notes about itself: README.md, SOURCES-2.md, LICENSE …"""
+    stem = name.split(".", 1)[0].lower()
+    return stem in _NOTES or stem.split("-", 1)[0].split("_", 1)[0] in _NOTES
+
+
+def _matches(inside: str, patterns: Sequence[str]) -> bool:
+    """Whether a path inside a folder (``a/b.txt``) matches a glob, by path or by name;
+    ``**/`` also matches no folder at all."""
+    from fnmatch import fnmatchcase
+
+    name = inside.rsplit("/", 1)[-1]
+    for pattern in patterns:
+        if fnmatchcase(inside, pattern) or fnmatchcase(name, pattern):
+            return True
+        if pattern.startswith("**/") and fnmatchcase(inside, pattern[3:]):
+            return True
+    return False
 
 
 # --------------------------------------------------------------------------
@@ -271,8 +311,12 @@ def _size(n: int) -> str:
     return f"{n} bytes"
 
 
-def read_file(path: Path | str | bytes, *, max_bytes: int = MAX_BYTES) -> SourceText:
+def read_file(path: Path | str | bytes, *, max_bytes: int = MAX_BYTES, charset: str | None = None) -> SourceText:
     """Read ``path`` and return its text, how it was decoded and its format.
+
+    ``charset`` is the encoding a web server declared for the bytes (``fetch.py``):
+    for text and HTML it comes before the page's own ``<meta>``, as in a browser,
+    when it is a WHATWG label and the bytes decode with it.
 
     The format comes from the suffix (see :data:`SUPPORTED_SUFFIXES`; no
     suffix means plain text).  ``SourceText.encoding`` is the byte encoding
@@ -300,9 +344,9 @@ def read_file(path: Path | str | bytes, *, max_bytes: int = MAX_BYTES) -> Source
     else:
         _refuse_binary_magic(path, data)
         if fmt == "html":
-            text, encoding = _read_html(path, data)
+            text, encoding = _read_html(path, data, charset)
         else:
-            text, encoding = _decode_text(path, data)
+            text, encoding = _served(data, charset) or _decode_text(path, data)
             _refuse_control_heavy(path, text)
 
     text = _clean(text)
@@ -613,11 +657,24 @@ def _whatwg_codecs() -> dict[str, str]:
     return table
 
 
-def _read_html(path: Path, data: bytes) -> tuple[str, str]:
+def _served(data: bytes, charset: str | None) -> tuple[str, str] | None:
+    """The bytes decoded with the charset a server declared, when it is a WHATWG
+    label, no byte-order mark says otherwise, and they decode with it."""
+    if not charset or data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None
+    codec = _whatwg_codecs().get(charset.strip().lower())
+    if codec is None:
+        return None
+    try:
+        return data.decode(codec), _codec_name(codec)
+    except UnicodeDecodeError:
+        return None
+
+
+def _read_html(path: Path, data: bytes, charset: str | None = None) -> tuple[str, str]:
     has_bom = data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
-    declared = None if has_bom else _html_encoding(data)
-    markup: str | None = None
-    encoding = ""
+    markup, encoding = _served(data, charset) or (None, "")
+    declared = None if has_bom or markup is not None else _html_encoding(data)
     if declared:
         try:
             markup, encoding = data.decode(declared), _codec_name(declared)

@@ -200,16 +200,24 @@ def print_outline(documents: Sequence[dict], passages: Sequence[Passage]) -> Non
     for p in children.get(None, []):
         by_doc.setdefault(p.doc, []).append(p)
 
-    def grow(node: Tree, items: list[Passage]) -> None:
-        for p in items:
-            branch = node.add(_outline_label(p))
-            grow(branch, children.get(p.id, []))
+    widest = [0]  # cells the deepest id needs, guides included
+    trees: list[Tree] = []
+
+    def grow(node: Tree, items: list[Passage], depth: int) -> None:
+        for p in items:  # rich draws four cells of guide a level
+            branch = node.add(_outline_label(p, out.width - OUTLINE_GUIDE * depth))
+            widest[0] = max(widest[0], OUTLINE_GUIDE * depth + len(p.id))
+            grow(branch, children.get(p.id, []), depth + 1)
 
     for doc in documents:
         flag = "  (truncated)" if doc["truncated"] else ""
-        known = record_line(doc.get("record"))
-        tree = Tree(f"{doc['id']}  {doc['title']}{flag}" + (f"\n{known}" if known else ""))
-        grow(tree, by_doc.get(doc["id"], []))
+        known = fit_cells(record_line(doc.get("record")), out.width)
+        title = fit_cells(doc["title"] + flag, max(out.width - len(doc["id"]) - 2, OUTLINE_TITLE // 2))
+        tree = Tree(f"{doc['id']}  {title}" + (f"\n{known}" if known else ""))
+        grow(tree, by_doc.get(doc["id"], []), 1)
+        trees.append(tree)
+    out.width = max(out.width, widest[0])  # a deep id runs past the terminal's edge, which wraps it whole
+    for tree in trees:
         out.print(tree)
 
 
@@ -227,16 +235,39 @@ def print_no_items(kind: str, docs: Sequence[str]) -> None:
     sys.stderr.write(f"carbon: no {kind} in {where}\n")
 
 
-def _outline_label(p: Passage) -> Text:
+OUTLINE_GUIDE = 4  # cells of tree guide (│   ├── ) per level of the outline
+OUTLINE_TITLE = 40  # cells of a passage without a title shown by its first words
+
+
+def _outline_label(p: Passage, room: int) -> Text:
+    """``kind number  title  id`` in ``room`` cells: the title is cut first; on a
+    terminal too narrow for the id beside it, the id goes on a line of its own, whole."""
+    from rich.cells import cell_len
     from rich.text import Text
 
     label = Text(f"{p.kind}", style="dim")
     if p.number is not None:
         label.append(f" {p.number}", style="dim")
     label.append("  ")
-    label.append(heading(p) if p.title else _clip(p.text, 40))
-    label.append(f"  {p.id}", style="cyan")
+    title = heading(p) if p.title else _clip(p.text, OUTLINE_TITLE)
+    left = room - cell_len(label.plain) - cell_len(p.id) - 2
+    if left >= 8 or cell_len(title) <= left:
+        label.append(fit_cells(title, left))
+        label.append(f"  {p.id}", style="cyan")
+    else:
+        label.append(fit_cells(title, room - cell_len(label.plain)))
+        label.append("\n")
+        label.append(p.id, style="cyan")
     return label
+
+
+def fit_cells(text: str, cells: int) -> str:
+    """``text`` in at most ``cells`` terminal cells, an ellipsis marking a cut."""
+    from rich.cells import cell_len, set_cell_size
+
+    if cell_len(text) <= cells:
+        return text
+    return set_cell_size(text, max(cells - 1, 0)).rstrip() + ELLIPSIS
 
 
 def _clip(text: str, width: int) -> str:
@@ -244,20 +275,32 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + ELLIPSIS
 
 
-def print_documents(documents: Sequence[dict]) -> None:
-    from rich.table import Table
+def document_note(doc: dict) -> str:
+    """What a user should know of a document beyond its record: built in, cut short."""
+    notes = (["built-in"] if doc.get("builtin") else []) + (["truncated"] if doc.get("truncated") else [])
+    return ", ".join(notes)
 
 
-    table = Table(box=None, pad_edge=False)
-    for column in ("id", "title", "issuers", "number", "date", "type", "passages", "chars", "format", "encoding",
-                   "source"):
-        table.add_column(column, overflow="fold")
-    for doc in documents:
-        table.add_row(
-            doc["id"], _clip(doc["title"], 40), *record_cells(doc.get("record")), str(doc["passages"]),
-            str(doc["chars"]), doc["format"], doc["encoding"], doc["source"],
-        )
-    console().print(table)
+def print_documents(documents: Sequence[dict], hidden: Sequence[str] = ()) -> None:
+    """One row a document, fitted to the terminal (``render_fit``); the built-in
+    documents the library hides are named on stderr."""
+    from .render_fit import Column, fitted_table
+
+    columns = (  # as docs list shows them; ``drop``: the order a narrow terminal drops them in
+        Column("id"), Column("title", least=12), Column("issuers", drop=5), Column("number", drop=4),
+        Column("date", drop=7), Column("type", drop=6), Column("note", drop=8),
+        Column("passages", drop=10, right=True), Column("chars", drop=9, right=True),
+        Column("format", drop=3), Column("encoding", drop=2), Column("source", drop=1),
+    )
+    rows = [
+        [doc["id"], " ".join(doc["title"].split()), *record_cells(doc.get("record")), document_note(doc),
+         str(doc["passages"]), str(doc["chars"]), doc["format"], doc["encoding"], doc["source"]]
+        for doc in documents
+    ]
+    out = console()
+    out.print(fitted_table(columns, rows, out.width))
+    if hidden:
+        sys.stderr.write(f"carbon: hidden: {', '.join(hidden)} (carbon docs unhide ID… shows them)\n")
 
 
 def outline_json(documents: Sequence[dict], passages: Sequence[Passage]) -> list[dict[str, Any]]:
@@ -292,14 +335,18 @@ def print_added(added: Sequence[Any]) -> None:
 
 
 def progress(items: Sequence[Any], what: str) -> Iterable[Any]:
-    """Yield the items, with a progress bar on stderr when it is a terminal and there are many."""
+    """Yield the items, with a progress bar on stderr when it is a terminal and there
+    are many: ``reading ━━━━━━━  120/480  0:00:03``, drawn before the first item, so it
+    moves from the start."""
     if len(items) < 5 or not sys.stderr.isatty():
         yield from items
         return
-    from rich.progress import Progress
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    with Progress(console=console(stderr=True), transient=True) as bar:
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console(stderr=True), transient=True) as bar:
         task = bar.add_task(what, total=len(items))
+        bar.refresh()
         for item in items:
             yield item
             bar.advance(task)
@@ -315,8 +362,27 @@ def print_indexed(report: AddReport) -> None:
     )
 
 
+def print_synced(report: Any) -> None:
+    """What ``docs sync`` did: each file added or replaced, each document removed, then
+    the counts (unchanged files are counted, not listed)."""
+    print_added([a for a in report.add.added if a.status != "unchanged"])
+    for doc_id in report.removed:
+        print_removed(doc_id)
+    counts = report.counts()
+    sys.stderr.write("carbon: " + ", ".join(f"{n:,} {what}" for what, n in counts.items() if what != "errors") + "\n")
+
+
 def print_removed(doc_id: str) -> None:
     sys.stdout.write(f"removed {terminal_safe(doc_id)}\n")
+
+
+def print_hidden(doc_ids: Sequence[str], *, hidden: bool) -> None:
+    """What ``docs hide`` / ``unhide`` changed; what was already so is not repeated."""
+    what = "hidden" if hidden else "shown"
+    for doc_id in doc_ids:
+        sys.stdout.write(f"{what} {terminal_safe(doc_id)}\n")
+    if not doc_ids:
+        sys.stderr.write(f"carbon: nothing to change: already {what}\n")
 
 
 def print_errors(messages: Sequence[str]) -> None:

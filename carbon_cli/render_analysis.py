@@ -176,26 +176,43 @@ def print_term_chart(term: str, scope: dict[str, Any], rows: Sequence[tuple[Pass
         f"{term} in {described(scope)}: {plural(total, 'occurrence')} in {plural(len(rows), 'passage')}",
         style="bold",
     ))
+    fixed = [[p.doc for p, _ in rows]] if with_doc else []
+    fixed += [[p.kind for p, _ in rows]] if with_kind else []
+    fixed += [["" if p.number is None else str(p.number) for p, _ in rows], [str(n) for _, n in rows]]
+    titles = [heading(p) for p, _ in rows]
+    bar, title = chart_widths(out.width, fixed, titles)
     table = Table(box=None, pad_edge=False, show_header=False)
     if with_doc:
         table.add_column(style="cyan", no_wrap=True)
     if with_kind:
         table.add_column(style="dim", no_wrap=True)
     table.add_column(justify="right", no_wrap=True)
-    table.add_column(overflow="ellipsis", no_wrap=True)
-    table.add_column(width=BAR_WIDTH, no_wrap=True)
+    table.add_column(overflow="ellipsis", no_wrap=True, max_width=title)
+    table.add_column(width=bar, no_wrap=True)
     table.add_column(justify="right", no_wrap=True)
     most = max(n for _, n in rows) or 1
-    for p, n in rows:
+    for (p, n), name in zip(rows, titles):
         cells: list[Any] = ([p.doc] if with_doc else []) + ([p.kind] if with_kind else [])
-        cells += [
-            "" if p.number is None else str(p.number),
-            heading(p),
-            Bar(size=most, begin=0, end=n, width=BAR_WIDTH),
-            str(n),
-        ]
+        cells += ["" if p.number is None else str(p.number), name, Bar(size=most, begin=0, end=n, width=bar), str(n)]
         table.add_row(*cells)
     out.print(table)
+
+
+MIN_BAR = 10  # cells: a bar shorter than this no longer shows a difference
+MIN_TITLE = 8
+
+
+def chart_widths(width: int, fixed: Sequence[Sequence[str]], titles: Sequence[str]) -> tuple[int, int]:
+    """The bar's and the title's width in a terminal ``width`` wide: the other columns
+    (ids, numbers, counts) whole, then the bar shrinks to ``MIN_BAR``, then the titles
+    are cut, so that a row stays one line on a narrow terminal."""
+    from rich.cells import cell_len
+
+    gaps = 2 * (len(fixed) + 1)
+    room = width - gaps - sum(max(map(cell_len, column), default=0) for column in fixed)
+    natural = max(map(cell_len, titles), default=0)
+    bar = max(MIN_BAR, min(BAR_WIDTH, room - natural))
+    return bar, max(MIN_TITLE, min(natural, room - bar))
 
 
 # -- export -------------------------------------------------------------------------

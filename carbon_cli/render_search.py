@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .model import passage_row
-from .render import ELLIPSIS, clip_value, console, heading, highlighted
+from .render import ELLIPSIS, clip_value, console, fit_cells, heading, highlighted
 from .scoring import Term
 from .search import Hit, SearchResult
+
+if TYPE_CHECKING:
+    from rich.text import Text
 
 
 def hit_json(hit: Hit, explain: bool = False) -> dict[str, Any]:
@@ -45,12 +48,8 @@ def print_search(result: SearchResult) -> None:
     out = console()
     for hit in result.hits:
         p = hit.passage
-        line = Text()
-        line.append(f"{hit.rank:>2}. ", style="bold")
-        line.append(heading(p), style="bold")
-        line.append(f"  {p.id}", style="cyan")
-        line.append(f"  {hit.score:.2f}", style="dim")
-        out.print(line)
+        for line in hit_header(hit, out.width):
+            out.print(line)
         place = " › ".join(p.section)
         if place:
             out.print(Text("    " + place, style="dim"))
@@ -66,6 +65,32 @@ def print_search(result: SearchResult) -> None:
                 arithmetic = f"idf {c.idf:.3f} × tf {c.tf} × weight {c.weight:g} → {c.score:.3f}"
                 out.print(Text(f"      {c.term}: {arithmetic}", style="dim"))
         out.print()
+
+
+MIN_TITLE = 8  # cells of a hit's title kept on a narrow terminal before its id moves down
+
+
+def hit_header(hit: Hit, width: int) -> list[Text]:
+    """``rank. title  id  score`` on one line when it fits the terminal; else the title
+    is cut, and on a terminal too narrow for even that, the id and score go on a line
+    of their own: an id is never broken, so it can be read and copied."""
+    from rich.cells import cell_len
+    from rich.text import Text
+
+    rank, title = f"{hit.rank:>2}. ", heading(hit.passage)
+    tail = f"  {hit.passage.id}  {hit.score:.2f}"
+    room = width - cell_len(rank) - cell_len(tail)
+    first = Text(rank, style="bold")
+    if cell_len(title) <= room or room >= MIN_TITLE:
+        first.append(fit_cells(title, room), style="bold")
+        first.append(f"  {hit.passage.id}", style="cyan")
+        first.append(f"  {hit.score:.2f}", style="dim")
+        return [first]
+    first.append(fit_cells(title, width - cell_len(rank)), style="bold")
+    second = Text("    ")
+    second.append(hit.passage.id, style="cyan")
+    second.append(f"  {hit.score:.2f}", style="dim")
+    return [first, second]
 
 
 def print_explain_terms(result: SearchResult) -> None:

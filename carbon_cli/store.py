@@ -13,6 +13,9 @@ Layout::
                               moves it: it depends only on the installed packages, so
                               several homes can share one)
       lock                    serialises writers; holds the pid of the one writing
+      hidden.json             ["news-01", …]: built-in documents this library hides
+      userdict.txt, synonyms.tsv, glossary_en.tsv
+                              the user's own vocabulary (``user_vocab.py``)
 
 The manifest is the only record of what the user added: a document is in the library
 when the manifest names it, and a record file no entry names is left over from an
@@ -48,6 +51,7 @@ from .fsio import atomic_write
 from .model import CarbonError
 
 MANIFEST = "manifest.json"
+HIDDEN = "hidden.json"
 RECORDS = "docs"
 ORPHANS = "orphans"
 # How long a writer waits for another one (CARBON_LOCK_TIMEOUT, in seconds), and how
@@ -346,8 +350,28 @@ class Home:
         ordered = sorted(found.items(), key=lambda item: (item[1].pop("added"), item[0]))
         return dict(ordered)
 
-    def library_key(self) -> str:
-        return hashlib.sha256(self.manifest_bytes()).hexdigest()[:16]
+    def library_key(self, manifest: bytes | None = None) -> str:
+        """Changes whenever the library does: its manifest (this one, about to be
+        written, or the one on disk), or the built-in documents it hides."""
+        digest = hashlib.sha256(self.manifest_bytes() if manifest is None else manifest)
+        hidden = self.hidden()
+        if hidden:
+            digest.update(b"\0hidden:" + "\0".join(sorted(hidden)).encode())
+        return digest.hexdigest()[:16]
+
+    def hidden(self) -> set[str]:
+        """The built-in documents this library does not show (``docs hide``)."""
+        try:
+            data = json.loads((self.root / HIDDEN).read_bytes())
+        except FileNotFoundError:
+            return set()
+        except (OSError, ValueError):  # unreadable or damaged: hide nothing, lose nothing
+            return set()
+        return {str(doc) for doc in data} if isinstance(data, list) else set()
+
+    def write_hidden(self, hidden: set[str]) -> None:
+        """Call under ``lock``."""
+        atomic_write(self.root / HIDDEN, json.dumps(sorted(hidden), ensure_ascii=False).encode())
 
     def record_path(self, doc_id: str, sha256: str) -> Path:
         if not safe_id(doc_id) or not _SHA.fullmatch(sha256[:16]):

@@ -7,6 +7,7 @@ No test reaches the internet.
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Iterator
@@ -66,9 +67,14 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(404, b"not here", "text/html")
 
 
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # a client that stops reading (a body over the limit) is what the tests want
+
+
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    httpd = _Server(("127.0.0.1", 0), _Handler)
     httpd.daemon_threads = True
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -120,3 +126,32 @@ def test_a_refused_connection_is_one_line(server: str):
     port = int(server.rsplit(":", 1)[1])
     with pytest.raises(CarbonError, match="cannot be fetched"):
         fetch(f"http://127.0.0.1:{port + 1 if port < 65535 else port - 1}/x", timeout=2.0)
+
+
+def test_docs_add_url_reads_the_page_and_keeps_its_address(server: str, cli):
+    url = f"{server}/gov/page.html"
+    added = cli("docs", "add", url, "--json")
+    assert added.code == 0, added
+    entry = json.loads(added.stdout)["added"][0]
+    assert entry["status"] == "added" and entry["path"] == url and entry["format"] == "html"
+    docs = {doc["id"]: doc for doc in json.loads(cli("docs", "list", "--json").stdout)}
+    assert docs[entry["id"]]["source"] == url and docs[entry["id"]]["title"] == PAGE_TITLE
+    again = json.loads(cli("docs", "add", url, "--json").stdout)["added"][0]
+    assert again["status"] == "unchanged" and again["id"] == entry["id"]
+
+
+def test_the_servers_charset_decides_the_text(server: str, cli):
+    added = cli("docs", "add", f"{server}/gbk", "--id", "gbk-notice", "--json")
+    assert added.code == 0, added
+    # WHATWG decodes the label GBK with the gb18030 decoder (data/whatwg_encodings.tsv)
+    assert json.loads(added.stdout)["added"][0]["encoding"] == "gb18030"
+    assert "关于推进碳达峰的通知" in cli("show", "gbk-notice").stdout
+
+
+def test_a_failed_fetch_is_one_line_and_the_rest_is_added(server: str, cli):
+    from conftest import OPINIONS
+
+    result = cli("docs", "add", f"{server}/missing", str(OPINIONS))
+    assert result.code == 2
+    assert result.stderr.strip().splitlines() == [f"carbon: error: {server}/missing: HTTP 404 Not Found"]
+    assert "cpc-sc-dual-carbon-opinions-2021" in cli("docs", "list").stdout

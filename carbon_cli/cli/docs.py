@@ -17,20 +17,32 @@ docs_app = typer.Typer(no_args_is_help=True, help="Add, list, show and remove yo
 app.add_typer(docs_app, name="docs")
 
 
+INCLUDE = typer.Option(
+    None, "--include", metavar="GLOB", help="In folders, only files matching this (repeatable): *.html, 2021/*."
+)
+EXCLUDE = typer.Option(None, "--exclude", metavar="GLOB", help="Leave out files matching this (repeatable).")
+
+
 @docs_app.command("add", cls=Command)
 def docs_add(
-    paths: list[Path] = typer.Argument(..., help="Files or folders (searched recursively)."),
+    paths: list[str] = typer.Argument(
+        ..., metavar="PATH|URL...", help="Files, folders (searched recursively) or web pages (http, https)."
+    ),
+    doc_id: Optional[str] = typer.Option(None, "--id", metavar="ID", help="The id of the one document given."),
+    include: Optional[list[str]] = INCLUDE,
+    exclude: Optional[list[str]] = EXCLUDE,
     json_out: bool = JSON,
 ) -> None:
-    """Add documents: text, Markdown, HTML, DOCX or PDF."""
-    from ..readers import discover, display_path
+    """Add documents: text, Markdown, HTML, DOCX or PDF, from disk or the web.
 
-    catalog = open_catalog()
-    files, found = discover(paths)
-    problems = [(path, f"{display_path(path)}: {message}") for path, message in found]  # name the file, as readers do
-    report = catalog.add_files(files, progress=lambda records: render.progress(records, "adding"))
-    problems.extend(report.problems)
-    errors = [{"path": display_path(path), "error": message} for path, message in problems]
+    A folder's README, SOURCES, LICENSE and hidden files are not documents unless
+    --include names them."""
+    from ..readers import display_path
+
+    report = open_catalog().add(
+        paths, include=include or (), exclude=exclude or (), doc_id=doc_id, progress=render.progress
+    )
+    errors = [{"path": display_path(path), "error": message} for path, message in report.problems]
     if json_out:
         render.emit_json({"added": [render.added_json(a) for a in report.added], "errors": errors,
                           "indexed": report.summary()})
@@ -43,6 +55,28 @@ def docs_add(
         from ..interrupts import Interrupted
 
         raise Interrupted(f"interrupted; {report.documents:,} added, as listed")
+    raise typer.Exit(2 if errors else 0)
+
+
+@docs_app.command("sync", cls=Command)
+def docs_sync(
+    folder: Path = typer.Argument(..., metavar="DIR", help="The folder the library should mirror."),
+    include: Optional[list[str]] = INCLUDE,
+    exclude: Optional[list[str]] = EXCLUDE,
+    json_out: bool = JSON,
+) -> None:
+    """Bring the library in line with a folder: add what is new, re-add what changed,
+    remove what disappeared, skip what is unchanged (by content hash)."""
+    from ..readers import display_path
+
+    report = open_catalog().sync(folder, include=include or (), exclude=exclude or (), progress=render.progress)
+    errors = [{"path": display_path(path), "error": message} for path, message in report.add.problems]
+    if json_out:
+        render.emit_json({"added": [render.added_json(a) for a in report.add.added], "removed": report.removed,
+                          "counts": report.counts(), "errors": errors})
+    else:
+        render.print_synced(report)
+    render.print_errors([error["error"] for error in errors])
     raise typer.Exit(2 if errors else 0)
 
 
@@ -66,7 +100,8 @@ def docs_list(
     if json_out:
         render.emit_json(documents)
     else:
-        render.print_documents(documents)
+        hidden = catalog.home.hidden()
+        render.print_documents(documents, [doc for doc in catalog.builtin_ids() if doc in hidden])
     if not documents:
         raise typer.Exit(1)
 
@@ -75,12 +110,39 @@ def docs_list(
 def docs_remove(
     doc_id: str = typer.Argument(..., metavar="ID", autocompletion=complete_doc), json_out: bool = JSON
 ) -> None:
-    """Remove a document you added (its id, or a unique prefix of it)."""
-    doc_id = open_catalog().remove(doc_id)
+    """Remove a document you added (its id, or a unique prefix of it); a built-in one is hidden."""
+    catalog = open_catalog()
+    builtin = doc_id in catalog.builtin_ids()
+    doc_id = catalog.remove(doc_id)
     if json_out:
-        render.emit_json({"removed": doc_id})
+        render.emit_json({"hidden": [doc_id]} if builtin else {"removed": doc_id})
+    elif builtin:
+        render.print_hidden([doc_id], hidden=True)
     else:
         render.print_removed(doc_id)
+
+
+NAMES = typer.Argument(..., metavar="ID...", help="Built-in document ids, short forms or globs (news-*).")
+
+
+@docs_app.command("hide", cls=Command)
+def docs_hide(names: list[str] = NAMES, json_out: bool = JSON) -> None:
+    """Hide built-in documents (the shipped Q&A, its news teasers) from your library."""
+    changed = open_catalog().hide(names)
+    if json_out:
+        render.emit_json({"hidden": changed})
+    else:
+        render.print_hidden(changed, hidden=True)
+
+
+@docs_app.command("unhide", cls=Command)
+def docs_unhide(names: list[str] = NAMES, json_out: bool = JSON) -> None:
+    """Show hidden built-in documents again."""
+    changed = open_catalog().unhide(names)
+    if json_out:
+        render.emit_json({"shown": changed})
+    else:
+        render.print_hidden(changed, hidden=False)
 
 
 @docs_app.command("show", cls=Command)
