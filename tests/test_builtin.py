@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import OPINIONS
+from helpers import OPINIONS
 
 TEASERS = [f"news-{n:02d}" for n in range(1, 11)]
 

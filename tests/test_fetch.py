@@ -149,7 +149,7 @@ def test_the_servers_charset_decides_the_text(server: str, cli):
 
 
 def test_a_failed_fetch_is_one_line_and_the_rest_is_added(server: str, cli):
-    from conftest import OPINIONS
+    from helpers import OPINIONS
 
     result = cli("docs", "add", f"{server}/missing", str(OPINIONS))
     assert result.code == 2

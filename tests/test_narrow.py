@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from rich.cells import cell_len
 
-from conftest import OPINIONS, STORAGE
+from helpers import OPINIONS, STORAGE
 
 WIDTH = 60
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, OPINIONS, STORAGE
+from helpers import FIXTURES, OPINIONS, STORAGE
 
 SHANGHAI = FIXTURES / "real" / "shanghai_carbon_peak_implementation_plan_2022.txt"
 
