@@ -1193,3 +1193,29 @@ def test_an_empty_metadata_cell_takes_nothing_from_the_next_line():
     (d,) = parse_documents(text, "ek")
     assert d.title == "某某局关于某某的通知"
     assert [p.kind for p in d.passages] == ["title", "heading", "paragraph"]
+
+
+def test_a_table_of_contents_is_page_furniture():
+    """目录 and its entries (with dot leaders or without) are no headings; the body's chapters are."""
+    text = ("某某条例\n目录\n第一章 总 则\n第二章 管理制度\n第三章 附 则\n第一章 总 则\n第一条 为了规范管理，制定本条例。\n"
+            "第二章 管理制度\n第二条 国家建立制度。\n第三章 附 则\n第三条 本条例自公布之日起施行。\n")
+    (d,) = parse_documents(text, "toc")
+    assert [p.text for p in d.passages if p.kind == "heading"] == ["第一章 总 则", "第二章 管理制度", "第三章 附 则"]
+    assert d.title == "某某条例"
+    text = "某某规划\n目\n录\n第一章 发展环境.......... 1\n一、形势.......... 2\n第一章 发展环境\n一、形势\n当前形势复杂。\n"
+    (d,) = parse_documents(text, "toc2")
+    assert [p.id for p in d.passages if p.kind == "heading"] == ["toc2/s1", "toc2/s1.1"]
+
+
+def test_a_chapter_heading_glued_to_the_sentence_before_it_is_a_heading():
+    text = "某某条例\n第一章 总则\n第一条 各方应当履行责任。第二章 附 则\n第二条 本条例自公布之日起施行。\n"
+    (d,) = parse_documents(text, "gl")
+    assert [p.title for p in d.passages if p.kind == "heading"] == ["总则", "附 则"]
+    check_invariants(text, [d])
+
+
+def test_markdown_comments_and_front_matter_are_dropped():
+    text = "---\ntitle: 某某法\ntags: 法律\n---\n# 某某法\n<!-- INFO END -->\n## 第一章 总则\n第一条 为了规范管理，制定本法。\n"
+    (d,) = parse_documents(text, "md")
+    assert d.title == "某某法"
+    assert [p.kind for p in d.passages] == ["title", "heading", "item"]

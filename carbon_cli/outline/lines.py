@@ -13,10 +13,15 @@ from .state import Line
 
 _LINE_RX = re.compile(r"[^\r\n]+")
 _TEASER_RX = re.compile(r"(?:\.{3,}|…+|。{3,})$")
+# A chapter or section heading a text layer glued to the end of the sentence before it
+# (``…责任。第八章 附 则``).
+_GLUED_HEADING_RX = re.compile(r"(?<=[。；;！!])第[一二三四五六七八九十百零〇0-9]{1,5}[章节][ \t\u3000]*"
+                               r"[^\s。，,；;：:、．.！!？?“”《》（）()]{1,24}(?:[ \t\u3000][^\s。，,；;：:]{1,8})?$")
 
 
 def lines_of(text: str) -> list[Line]:
-    """The non-blank lines of ``text``, each trimmed of whitespace."""
+    """The non-blank lines of ``text``, each trimmed of whitespace; a heading glued to
+    the sentence before it is a line of its own."""
     out: list[Line] = []
     for m in _LINE_RX.finditer(text):
         raw = m.group(0)
@@ -25,6 +30,10 @@ def lines_of(text: str) -> list[Line]:
             continue
         s = ls.rstrip(WS)
         start = m.start() + (len(raw) - len(ls))
+        glued = _GLUED_HEADING_RX.search(s)
+        if glued:
+            out.append(Line(len(out), start, start + glued.start(), s[: glued.start()]))
+            start, s = start + glued.start(), glued.group(0)
         out.append(Line(len(out), start, start + len(s), s))
     return out
 
