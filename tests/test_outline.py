@@ -433,8 +433,9 @@ def test_regulation_chapters_articles():
     (d,) = parse_documents(text, "reg")
     ps = passages(d)
     assert ps["reg/s1"].label == "第一章" and ps["reg/s1"].title == "总则"
-    assert ps["reg/s2.3"].label == "第三条" and ps["reg/s2.3"].kind == "heading"
-    assert ps["reg/s2.3.2"].label == "（二）" and ps["reg/s2.3.2"].parent == "reg/s2.3"
+    # an article is one unit with its clause list, named by its number
+    assert (ps["reg/s2.3"].label, ps["reg/s2.3"].kind, ps["reg/s2.3"].title) == ("第三条", "item", "第三条")
+    assert "（二）" in ps["reg/s2.3"].text and not any(p.parent == "reg/s2.3" for p in d.passages)
     assert ps["reg/s3.5"].text.endswith("起施行。")
 
 
@@ -845,25 +846,25 @@ def test_order_front_signed_by_a_minister():
 def test_order_articles_and_no_semantic_items():
     d = parse_one(ORDER, "o")
     ps = passages(d)
-    assert (ps["o/s2.8"].label, ps["o/s2.8"].kind) == ("第八条", "heading")
-    assert ps["o/s2.8.2"].parent == "o/s2.8" and ps["o/s2.8.2"].label == "（二）"
+    assert (ps["o/s2.8"].label, ps["o/s2.8"].kind) == ("第八条", "item")
+    assert "（二）" in ps["o/s2.8"].text and "o/s2.8.2" not in ps
     assert (ps["o/s4.42"].label, ps["o/s4.42"].kind) == ("第四十二条", "item")
     # an article that names 原则 in passing has no principles under it
     assert titles(d, "principle") == titles(d, "guarantee") == titles(d, "action") == []
 
 
-def test_inline_article_clauses_and_di_enumeration():
+def test_an_article_keeps_its_clauses_and_under_safeguards_is_a_safeguard():
     text = ("某某条例\n第一章　总则\n第五条　县级以上人民政府应当履行下列职责：（一）组织编制节能规划；"
             "（二）督促检查节能工作。\n第六条　前款第（一）项所列情形除外。\n第二章　保障措施\n"
             "第七条　各地要做好以下工作。第一，加强组织领导，明确责任分工。第二，强化资金保障。\n")
     (d,) = parse_documents(text, "in")
     check_invariants(text, [d])
     ps = passages(d)
-    assert [ps["in/s1.5.1"].label, ps["in/s1.5.2"].label] == ["（一）", "（二）"]
-    assert ps["in/s1.5"].text == "第五条　县级以上人民政府应当履行下列职责："
-    assert ps["in/s1.6"].kind == "item"  # a reference to 第（一）项 is no clause
-    assert titles(d, "guarantee") == ["各地要做好以下工作"]
-    assert [p.label for p in d.passages if p.parent == "in/guarantee/1"] == ["第一，", "第二，"]
+    assert ps["in/s1.5"].text.endswith("（二）督促检查节能工作。") and "in/s1.5.1" not in ps
+    assert ps["in/s1.6"].kind == "item"
+    # an article under a safeguards chapter is a safeguard, whole
+    assert titles(d, "guarantee") == ["第七条"]
+    assert [p.text.endswith("强化资金保障。") for p in d.passages if p.kind == "guarantee"] == [True]
 
 
 # ------------------------------------------------------------------- a gov.cn page read as HTML
@@ -1046,14 +1047,14 @@ def test_question_about_putting_the_plan_into_effect_holds_safeguards():
     assert titles(d, "guarantee") == ["加强统筹协调", "强化督促检查"]
 
 
-def test_paragraph_after_a_clause_list_continues_the_article():
+def test_paragraph_after_a_clause_list_is_part_of_the_article():
     text = ("某某办法\n第一章　总则\n第八条　符合下列条件的，应当列入名录：\n（一）属于覆盖行业；\n（二）排放量达到标准。\n"
             "前款规定的名录由生态环境部公布。\n第九条　本办法自公布之日起施行。\n")
     (d,) = parse_documents(text, "cl")
     check_invariants(text, [d])
     ps = passages(d)
-    assert ps["cl/s1.8.p1"].text.startswith("前款") and ps["cl/s1.8.p1"].parent == "cl/s1.8"
-    assert ps["cl/s1.8.2"].kind == "item"
+    assert ps["cl/s1.8"].text.endswith("前款规定的名录由生态环境部公布。") and ps["cl/s1.8"].kind == "item"
+    assert ps["cl/s1.9"].text == "第九条　本办法自公布之日起施行。"
 
 
 def test_steps_of_a_safeguard_are_not_safeguards_of_their_own():
@@ -1219,3 +1220,46 @@ def test_markdown_comments_and_front_matter_are_dropped():
     (d,) = parse_documents(text, "md")
     assert d.title == "某某法"
     assert [p.kind for p in d.passages] == ["title", "heading", "item"]
+
+
+@pytest.mark.parametrize(("line", "number"), [("（国发〔2021〕23 号）", "国发〔2021〕23 号"), ("（第八十二号）", "第八十二号"),
+                                              ("发改能源规〔2021〕1051號", "发改能源规〔2021〕1051號"), ("第 19 号", "第 19 号")])
+def test_document_numbers_in_brackets_chinese_numerals_and_traditional_characters(line, number):
+    (d,) = parse_documents(f"某某部关于某某工作的通知\n{line}\n各有关单位：\n一、总体要求\n推进工作。\n", "no")
+    assert d.meta["文号"] == number
+    assert [p.kind for p in d.passages[:3]] == ["title", "number", "addressee"]
+
+
+def test_a_law_s_front_matter_adoption_notes_and_promulgating_notice():
+    text = ("# 某某法\n\n2024年11月8日 第十四届全国人民代表大会常务委员会第十二次会议通过\n\n## 第一章 总 则\n\n"
+            "第一条 为了规范管理，制定本法。\n")
+    (d,) = parse_documents(text, "law")
+    assert d.title == "某某法"
+    assert [p.kind for p in d.passages] == ["title", "paragraph", "heading", "item"]
+    text = ("某某市促进条例\n某某市人民代表大会常务委员会公告\n（第八十二号）\n《某某市促进条例》已由某某市人民代表大会常务委员会通过，现予公布。\n"
+            "某某市人民代表大会常务委员会\n2021 年 9 月 27 日\n某某市促进条例\n（2021 年 9 月 27 日某某市第十七届人民代表大会常务委员会\n"
+            "第二十九次会议通过）\n第一章 总 则\n第一条 为了促进发展，制定本条例。\n")
+    (d,) = parse_documents(text, "reg")
+    assert d.meta["文号"] == "第八十二号"
+    kinds = {p.text.split("\n")[0]: p.kind for p in d.passages}
+    assert kinds["（2021 年 9 月 27 日某某市第十七届人民代表大会常务委员会"] == "paragraph"
+    assert [p.title for p in d.passages if p.kind == "title"] == ["某某市促进条例", "某某市促进条例"]
+
+
+def test_a_title_never_stops_inside_open_brackets_nor_keeps_a_number_or_an_editorial_note():
+    text = "科技部等九部门关于印发《某某实施方案（2022-2030 年）\n》的通知\n（国科发社〔2022〕157 号）\n各有关单位：\n现印发给你们。\n"
+    (d,) = parse_documents(text, "br")
+    assert d.title == "科技部等九部门关于印发《某某实施方案（2022-2030 年）》的通知"
+    (d,) = parse_documents("某某局关于某某工作的通知 某能〔2021〕108号\n各有关单位：\n一、工作目标\n推进工作。\n", "nb")
+    assert d.title == "某某局关于某某工作的通知"
+    (d,) = parse_documents("国务院关于印发某某方案的通知\n国务院\n2021 年 10 月 24 日\n（本文有删减）\n某某方案\n一、总体要求\n推进。\n", "ed")
+    assert "（本文有删减）" in [p.text for p in d.passages if p.kind == "paragraph" and p.id == "ed/note"]
+
+
+def test_signers_one_per_line_are_the_signature_with_letter_spaced_names_collapsed():
+    text = ("关于印发某某方案的通知\n某环〔2022〕42 号\n各省、自治区、直辖市生态环境厅（局）、发展改革委、\n工业和信息化主管部门、\n"
+            "能源局:\n现印发给你们，请认真贯彻落实。\n生态环境部\n国家发展和改革委员会\n工业和信息化部\n住房和城乡建设部\n"
+            "交 通 运 输 部\n农业农村部\n国家能源局\n2022 年 6 月 10 日\n")
+    (d,) = parse_documents(text, "sg")
+    assert [p.kind for p in d.passages] == ["title", "number", "addressee", "paragraph", "signature", "date"]
+    assert d.passages[4].title == "生态环境部 国家发展和改革委员会 工业和信息化部 住房和城乡建设部 交通运输部 农业农村部 国家能源局"

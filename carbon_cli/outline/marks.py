@@ -33,8 +33,14 @@ DIG = "0-9０-９"
 # Markdown marks before a heading or a bold lead (``## 一、``, ``**（一）``).
 MD_PREFIX_RX = re.compile(r"(?:#{1,6}[ \t]+|\*\*|__|>[ \t]*|[-*+][ \t]+)*")
 
-DOCNO_RX = re.compile(r"^(?:.{0,24}?[〔\[［【(（][ ]*[0-9０-９]{4}[ ]*[〕\]］】)）][ ]*[0-9０-９]{1,5}[ ]*号|"
-                      r"(?:.{0,20}令[ \t\u3000]*)?第[ \t\u3000]*[0-9０-９]{1,4}[ \t\u3000]*号)$")
+# A document number, possibly in brackets: 发改能源规〔2021〕1051号, （国发〔2021〕23 号）,
+# 第19号, （第八十二号）, 1051號 in traditional characters. The agency's abbreviation
+# before the year holds no space and no 关于: a title followed by its number is a title.
+DOCNO_RX = re.compile(r"^[（(]?(?P<no>(?:(?!关于)[^\s]){0,24}?[ ]?"
+                      r"[〔\[［【(（][ ]*[0-9０-９]{4}[ ]*[〕\]］】)）][ ]*[0-9０-９]{1,5}[ ]*[号號]|"
+                      r"(?:.{0,20}令[ \t\u3000]*)?"
+                      r"第[ \t\u3000]*[0-9０-９一二三四五六七八九十百零〇]{1,6}[ \t\u3000]*[号號])"
+                      r"[）)]?$")
 DATE_RX = re.compile(
     rf"^[（(]?[ \t\u3000]*[{DIG}〇零一二三四五六七八九]{{4}}[ \t\u3000]*年[ \t\u3000]*"
     rf"[{DIG}〇一二三四五六七八九十]{{1,3}}[ \t\u3000]*月[ \t\u3000]*"

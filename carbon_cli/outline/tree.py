@@ -267,7 +267,35 @@ def _nest(state: State, nodes: list[Node]) -> None:
         stack.append(nd)
 
 
+ARTICLE = "art"
+
+
+def _last_descendant(nd: Node) -> Node:
+    while nd.children:
+        nd = nd.children[-1]
+    return nd
+
+
+def _whole_articles(state: State) -> None:
+    """An article (第X条) is one unit of the text: its paragraphs and clause list are in it.
+
+    So an article's own words (…的原则：, 组织实施) never make it a section of its own,
+    and a regulation without chapters is a flat list of articles. An article is named by
+    its number, as a law's articles are cited.
+    """
+    for nd in walk(state.root):
+        if nd.style != ARTICLE:
+            continue
+        nd.end = max(nd.end, _last_descendant(nd).end)
+        nd.last_line = max(nd.last_line, _last_descendant(nd).last_line)
+        nd.text = state.text[nd.start:nd.end]
+        nd.children = []
+        nd.heading_only = False
+        nd.title = _SPACE_RX.sub("", nd.label)
+
+
 def build_tree(state: State) -> None:
     """The body's nodes, nested under ``state.root``; ``state.nodes`` in reading order."""
     _nest(state, _nodes(state))
+    _whole_articles(state)
     state.nodes = [n for n in walk(state.root) if n is not state.root]
