@@ -1263,3 +1263,22 @@ def test_signers_one_per_line_are_the_signature_with_letter_spaced_names_collaps
     (d,) = parse_documents(text, "sg")
     assert [p.kind for p in d.passages] == ["title", "number", "addressee", "paragraph", "signature", "date"]
     assert d.passages[4].title == "生态环境部 国家发展和改革委员会 工业和信息化部 住房和城乡建设部 交通运输部 农业农村部 国家能源局"
+
+
+def test_a_text_wrapped_at_two_page_widths_joins_in_both_parts():
+    """A notice and its attachment set at different widths: each part's lines join."""
+    notice = ["现将《某某方案》印发给你们，请结合本地区、本部门实际，认真", "贯彻落实。"]
+    plan = ["一、总体要求", "以习近平新时代中国特色社会主义思想为指导，全面贯彻党的十九大精神，认真落", "实党中央、国务院决策部署，推动绿色低碳发展，确保如期实现碳达峰目标任务，推", "动经济社会发展全面绿色转型。",
+            "二、主要任务", "各地区要加快调整优化产业结构、能源结构、交通运输结构和用地结构，加快推", "进工业领域绿色低碳转型，大力发展绿色低碳产业，坚决遏制高耗能高排放项目，推", "动钢铁、有色、建材、石化等行业节能降碳。"]
+    text = "某某方案\n" + "\n".join(notice * 3 + plan * 2) + "\n"
+    (d,) = parse_documents(text, "ww")
+    check_invariants(text, [d])
+    assert sum(p.text.endswith("推动绿色低碳发展，确保如期实现碳达峰目标任务，推\n动经济社会发展全面绿色转型。") for p in d.passages) == 2
+
+
+def test_a_web_page_with_one_paragraph_a_line_is_not_unwrapped():
+    heads = ["（一）丰富赛事活动，完善赛事体系", "（二）壮大市场主体，优化市场环境", "（三）优化产业布局，加强平台建设"]
+    body = "推动各类赛事活动有序发展，培育一批具有自主知识产权的品牌赛事（体育总局、发展改革委按职责分工负责）"
+    text = "某某意见\n" + "\n".join(f"{h}\n{body * (k + 1)}" for k, h in enumerate(heads * 2)) + "\n"
+    (d,) = parse_documents(text, "wp")
+    assert sum(p.kind == "paragraph" for p in d.passages) == 6

@@ -7,12 +7,15 @@ full lines end mid-sentence, and they are joined back into paragraphs.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from .marks import FINAL_PUNCT, WS, is_cell_row, ordinal, width
 from .state import Line
 
 _LINE_RX = re.compile(r"[^\r\n]+")
 _TEASER_RX = re.compile(r"(?:\.{3,}|…+|。{3,})$")
+_WRAP_MIN = 30  # a page narrower than this is a list, not a wrapped text
+_WRAP_SLACK = 6  # a wrapped line may stop this much short of the page (a word that did not fit)
 # A chapter or section heading a text layer glued to the end of the sentence before it
 # (``…责任。第八章 附 则``).
 _GLUED_HEADING_RX = re.compile(r"(?<=[。；;！!])第[一二三四五六七八九十百零〇0-9]{1,5}[章节][ \t\u3000]*"
@@ -58,19 +61,38 @@ def split_teasers(lines: list[Line]) -> tuple[list[Line], list[Line]]:
     return main, lines[k:]
 
 
+def _ends_sentence(s: str) -> bool:
+    """A line that ends a sentence, or a note in brackets after one (``…（发展改革委负责）``)."""
+    return s.endswith(FINAL_PUNCT) or s[-1:] in "）)" and ("（" in s or "(" in s)
+
+
 def _wrap_width(lines: list[Line]) -> int | None:
     """The page width of a text hard-wrapped by a PDF export, or None for one line a paragraph.
 
     In such a text many lines stop at nearly the same width without ending a
-    sentence; in a text with one paragraph a line the long lines end in 。.
+    sentence: the most common width of such lines is the page's (an attachment set at
+    a wider page still has its lines past it); in a text with one paragraph a line,
+    the long lines end in 。.
     """
-    widths = sorted(width(ln.text) for ln in lines)
-    if len(widths) < 6:
+    if len(lines) < 6:
         return None
-    top = widths[int(len(widths) * 0.9)]
-    cut = [ln for ln in lines if width(ln.text) >= top - 6 and not ln.text.endswith(FINAL_PUNCT)
-           and not is_cell_row(ln.text)]
-    return top - 6 if top >= 30 and len(cut) >= 3 and len(cut) * 5 >= len(lines) else None
+    open_ends = Counter(width(ln.text) for ln in lines
+                        if width(ln.text) >= _WRAP_MIN and not _ends_sentence(ln.text) and not is_cell_row(ln.text))
+    if not open_ends:
+        return None
+    page, count = max(open_ends.items(), key=lambda item: (item[1], -item[0]))
+    cut = sum(n for w, n in open_ends.items() if w >= page - _WRAP_SLACK)
+    long = sum(width(ln.text) >= page - _WRAP_SLACK for ln in lines)
+    wider = [ln for ln in lines if width(ln.text) > page + _WRAP_SLACK]
+    ending = sum(_ends_sentence(ln.text) for ln in wider)
+    # most lines that reach the page stop mid-sentence, and so do most lines past it (a
+    # part set at a wider page): in a text with one paragraph a line, the lines that run
+    # past a heading's width end a sentence
+    near = sum(n for w, n in open_ends.items() if abs(w - page) <= _WRAP_SLACK)
+    # and the lines cut mid-sentence are cut at the page: headings' widths are spread
+    wrapped = count >= 3 and cut * 5 >= len(lines) and cut * 2 >= long and ending * 2 <= len(wider) \
+        and near * 3 >= sum(open_ends.values())
+    return page - _WRAP_SLACK if wrapped else None
 
 
 def _last_line(text: str, ln: Line) -> str:
@@ -92,7 +114,7 @@ def unwrap(lines: list[Line], every: list[Line], text: str) -> list[Line]:
         prev = out[-1] if out else None
         if prev is not None and all(x.cls == "meta" for x in every[prev.last_idx + 1:ln.idx]) \
                 and ordinal(ln.text) is None and not is_cell_row(ln.text) and not is_cell_row(prev.text) \
-                and width(_last_line(text, prev)) >= page and not prev.text.endswith(FINAL_PUNCT):
+                and width(_last_line(text, prev)) >= page and not _ends_sentence(prev.text):
             out[-1] = Line(prev.idx, prev.start, ln.end, text[prev.start:ln.end], prev.cls, ln.idx)
         else:
             out.append(ln)
