@@ -507,20 +507,22 @@ def test_huge_single_line_is_fast():
 
 
 def test_100_kb_of_dash_lines_under_two_seconds():
-    """Each child looks at its earlier siblings once: one forward pass per parent."""
+    """Each child looks at its earlier siblings once: one forward pass per parent.
+
+    Timed in this process's CPU time: other processes on a shared machine do not count."""
     text = "——\n" * (100_000 // 3)
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     (d,) = parse_documents(text, "dash")
-    assert time.perf_counter() - t0 < 2
+    assert time.process_time() - t0 < 2
     assert len(d.passages) == 100_000 // 3
     check_invariants(text, [d])
 
 
 def test_64000_repeated_section_lines_are_fast():
     text = "一、\n" * 64_000
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     (d,) = parse_documents(text, "yi")
-    assert time.perf_counter() - t0 < 6
+    assert time.process_time() - t0 < 6
     assert [p.id for p in d.passages[:3]] == ["yi/s1", "yi/s1-2", "yi/s1-3"]
     check_invariants(text, [d])
 
@@ -1282,3 +1284,33 @@ def test_a_web_page_with_one_paragraph_a_line_is_not_unwrapped():
     text = "某某意见\n" + "\n".join(f"{h}\n{body * (k + 1)}" for k, h in enumerate(heads * 2)) + "\n"
     (d,) = parse_documents(text, "wp")
     assert sum(p.kind == "paragraph" for p in d.passages) == 6
+
+
+@pytest.mark.parametrize(("heading", "safeguards"), [
+    ("五、强化部门协调保障", True), ("五、加强组织保障", True), ("五、强化实施保障", True), ("五、保障机制", True),
+    ("五、强化工作落实", True), ("第九章 加强规划实施与管理", True),
+    ("五、健全规划实施的协同推进机制", False), ("五、加强能源安全保障", False),
+])
+def test_safeguards_headings_in_other_words(heading, safeguards):
+    text = f"某某规划\n一、总体要求\n推进工作。\n{heading}\n（一）加强统筹协调。明确责任。\n（二）强化监测评估。定期调度。\n"
+    (d,) = parse_documents(text, "sw")
+    assert titles(d, "guarantee") == (["加强统筹协调", "强化监测评估"] if safeguards else [])
+
+
+def test_an_item_named_xingdong_under_safeguards_is_a_safeguard():
+    text = "某某方案\n一、重点任务\n（一）实施节能改造工程。推进改造。\n五、强化工作落实\n（一）加强组织领导。明确责任。\n（二）开展全民行动。倡导节约。\n"
+    (d,) = parse_documents(text, "xg")
+    assert titles(d, "guarantee") == ["加强组织领导", "开展全民行动"] and titles(d, "action") == []
+
+
+def test_a_titled_task_paragraph_named_xingdong_among_other_tasks_is_no_action():
+    text = ("某某规划\n一、强化节能降碳\n实施能效提升工程。推进改造。\n提升电气化水平。推进替代。\n实施全民节约行动。倡导节约。\n"
+            "二、重大行动\n实施工业降碳行动。推进降碳。\n实施交通降碳行动。推进替代。\n")
+    (d,) = parse_documents(text, "ta")
+    assert titles(d, "action") == ["实施工业降碳行动", "实施交通降碳行动"]
+
+
+def test_a_run_of_jianchi_items_states_principles_without_a_principles_heading():
+    text = "某某意见\n一、总体要求\n以某某为指导，推进工作。\n坚持全面覆盖。覆盖所有领域。\n坚持规范透明。规范工作机制。\n二、主要任务\n（一）坚持创新驱动。推进创新。\n"
+    (d,) = parse_documents(text, "jc")
+    assert titles(d, "principle") == ["坚持全面覆盖", "坚持规范透明"]

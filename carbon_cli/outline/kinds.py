@@ -19,7 +19,7 @@ import re
 from carbon_cli.section_words import KINDS
 
 from .marks import ASK_RX, BREAK_RX, WS, title_of
-from .sections import fold, is_lead, is_section_name, names_section, plain_items_count
+from .sections import fold, is_lead, is_section_name, names_section, opens_item_title, plain_items_count
 from .state import Node, State, walk
 from .tree import inline_nodes
 
@@ -175,18 +175,58 @@ def _mark_questions(state: State) -> None:
     state.qa = qa
 
 
-def _semantic_kind(state: State, nd: Node, leads: dict[tuple[int, str], list[bool]]) -> str:
-    """action, principle, guarantee or "" for an item ``nd``."""
-    if _is_action_title(nd.title) and not _has_action_child(nd):
-        return "action"
+def _is_item(nd: Node) -> bool:
+    return not nd.question and nd.style != "box" and (nd.kind in ("ord", "inline") or nd.titled_item)
+
+
+def _item_runs(par: Node, kind: str) -> list[bool]:
+    """For each child of ``par``: whether it is in a run of two or more sibling items
+    whose titles open as the table's ``items`` words say (坚持…, 坚持…)."""
+    marks = [_is_item(c) and not c.children and opens_item_title(kind, c.title) for c in par.children]
+    out = [False] * len(marks)
+    k = 0
+    while k < len(marks):
+        j = k
+        while j < len(marks) and marks[j]:
+            j += 1
+        if j - k >= 2:
+            out[k:j] = [True] * (j - k)
+        k = j + 1
+    return out
+
+
+def _is_action(nd: Node) -> bool:
+    """An item titled …行动 that groups no actions; a titled paragraph only among siblings
+    most of which are actions (a plan's tasks written as paragraphs may name one 行动)."""
+    if not _is_action_title(nd.title) or _has_action_child(nd):
+        return False
+    if nd.kind != "para" or nd.parent is None:
+        return True
+    titled = [c for c in nd.parent.children if c.kind == "para" and c.titled_item]
+    return 2 * sum(_is_action_title(c.title) for c in titled) >= len(titled)
+
+
+def _semantic_kind(state: State, nd: Node, memo: dict[tuple[int, str, str], list[bool]]) -> str:
+    """action, principle, guarantee or "" for an item ``nd``.
+
+    A section of principles or safeguards decides first (…开展全民行动 under 强化工作落实
+    is a safeguard); then an item's own title (…行动); then a lead paragraph (…原则：)
+    or a run of items the table names (坚持…).
+    """
     par = nd.parent
     for kind in KINDS:
         if _section(state, par, kind):
             return kind
-        if par is not None:
-            if (id(par), kind) not in leads:
-                leads[(id(par), kind)] = _leads(par, kind)
-            if leads[(id(par), kind)][nd.ci]:
+    if _is_action(nd):
+        return "action"
+    if par is None:
+        return ""
+    for kind in KINDS:
+        for rule, marks in (("lead", _leads), ("items", _item_runs)):
+            key = (id(par), kind, rule)
+            if key not in memo:
+                memo[key] = marks(par, kind)
+            if memo[key][nd.ci]:
                 return kind
     return ""
 
@@ -194,11 +234,11 @@ def _semantic_kind(state: State, nd: Node, leads: dict[tuple[int, str], list[boo
 def _mark_semantic(state: State) -> None:
     """Actions, principles and guarantees, numbered 1..n each in reading order."""
     counters = {"action": 0, "principle": 0, "guarantee": 0}
-    leads: dict[tuple[int, str], list[bool]] = {}
+    memo: dict[tuple[int, str, str], list[bool]] = {}  # per parent, kind and rule: each child
     for nd in state.nodes:
-        if nd.question or nd.style == "box" or not (nd.kind in ("ord", "inline") or nd.titled_item):
+        if not _is_item(nd):
             continue
-        sem = _semantic_kind(state, nd, leads)
+        sem = _semantic_kind(state, nd, memo)
         if sem:
             counters[sem] += 1
             nd.pkind, nd.number = sem, counters[sem]

@@ -64,18 +64,20 @@ class SectionRules:
     plain: re.Pattern[str] | None  # ...whose plain paragraphs are items
     name: re.Pattern[str] | None  # a title that is the section's own name
     lead: re.Pattern[str] | None  # a paragraph's end that opens items of the kind
+    items: re.Pattern[str] | None  # the start of the titles of a run of items of the kind
 
 
 @lru_cache(maxsize=4)
 def rules(kind: str) -> SectionRules:
     rows = [row for row in section_words() if row.kind == kind]
     nots = [fold(row.word) for row in rows if row.match == "not"]
-    placed = [(row, _placed(row, nots)) for row in rows if row.match != "not"]
+    placed = [(row, _placed(row, nots)) for row in rows if row.match not in ("not", "items")]
     return SectionRules(
         heading=_union([p for _, p in placed]),
         plain=_union([p for row, p in placed if "plain" in row.flags]),
         name=_union([f"^{_NAME_PREFIX}{_word_pattern(row.word)}$" for row, _ in placed if "name" in row.flags]),
         lead=_union([_word_pattern(row.word) + "[：:]$" for row, _ in placed if "lead" in row.flags]),
+        items=_union(["^" + _word_pattern(row.word) for row in rows if row.match == "items"]),
     )
 
 
@@ -95,6 +97,12 @@ def plain_items_count(kind: str, title: str) -> bool:
     """Whether the plain paragraphs under a heading titled ``title`` are items of ``kind``."""
     rx = rules(kind).plain
     return bool(rx and rx.search(fold(title)))
+
+
+def opens_item_title(kind: str, title: str) -> bool:
+    """Whether an item titled ``title`` (坚持全面覆盖) reads as one of a run of ``kind``."""
+    rx = rules(kind).items
+    return bool(rx and rx.match(fold(title)))
 
 
 def is_lead(kind: str, paragraph: str) -> bool:
