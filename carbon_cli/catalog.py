@@ -116,8 +116,8 @@ def source_files(package: Path = Path(__file__).parent) -> list[Path]:
     return out
 
 
-def _build_key(package: Path = Path(__file__).parent) -> str:
-    digest = hashlib.sha256(f"{ix.SCHEMA_VERSION}:{pipeline_key()}".encode())
+def _build_key(user_dir: Path | None = None, package: Path = Path(__file__).parent) -> str:
+    digest = hashlib.sha256(f"{ix.SCHEMA_VERSION}:{pipeline_key(user_dir)}".encode())
     for path in source_files(package):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     for name in _DATA:
@@ -147,9 +147,9 @@ def prepare(record: Record, pipeline: Pipeline, *, bulk: bool) -> Prepared:
 _worker_pipeline: Pipeline | None = None
 
 
-def _start_worker(cache_dir: Path) -> None:
+def _start_worker(cache_dir: Path, user_dir: Path | None) -> None:
     global _worker_pipeline
-    _worker_pipeline = Pipeline(cache_dir)
+    _worker_pipeline = Pipeline(cache_dir, user_dir)
 
 
 def _prepare_in_worker(record: Record) -> Prepared:
@@ -177,7 +177,8 @@ def prepare_all(records: Sequence[Record], pipeline: Pipeline, workers: int) -> 
         return
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(pipeline.cache_dir,)) as pool:
+    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(pipeline.cache_dir, pipeline.user_dir)
+    ) as pool:
         queue = iter(records)
         pending: deque[Future[Prepared]] = deque()
         for record in queue:
@@ -222,11 +223,11 @@ class Catalog:
 
     @cached_property
     def pipeline(self) -> Pipeline:
-        return Pipeline(self.home.cache)
+        return Pipeline(self.home.cache, self.home.root)
 
     @cached_property
     def build_key(self) -> str:
-        return _build_key()
+        return _build_key(self.home.root)
 
     # -- opening ------------------------------------------------------------------
 

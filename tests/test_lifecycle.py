@@ -314,11 +314,11 @@ def test_editing_any_outline_module_changes_the_build_key(tmp_path):
     modules = sorted((package / "outline").glob("*.py"))
     assert {p.name for p in modules} >= {"__init__.py", "tree.py", "kinds.py", "passages.py"}
     assert set(modules) <= set(catalog.source_files(package))
-    keys = {catalog._build_key(package)}
+    keys = {catalog._build_key(package=package)}
     for module in modules:
         with module.open("a", encoding="utf-8") as handle:
             handle.write("\n# edited\n")
-        keys.add(catalog._build_key(package))
+        keys.add(catalog._build_key(package=package))
     assert len(keys) == len(modules) + 1
 
 

@@ -16,6 +16,7 @@ from .. import __version__
 
 app = typer.Typer(
     add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -37,6 +38,9 @@ MODULES = {
     "stats": "analysis",
     "export": "analysis",
     "eval": "eval",
+    "vocab": "vocab",
+    "analyze": "vocab",
+    "completion": "shell",
 }
 
 
