@@ -126,7 +126,7 @@ def test_seed_documents(seed_docs):
         assert [p.id for p in d.passages] == [f"{d.id}/news"]
         assert d.passages[0].kind == "news"
         assert d.passages[0].text.endswith("......")
-        assert d.title and len(d.title) <= 30
+        assert d.title and len(d.title) <= 30 + 30  # up to 30, and on to a closing bracket
     assert docs[1].passages[0].text.startswith("一、出台《若干措施》")
     assert docs[1].title == "出台《若干措施》有哪些考虑"
     assert not docs[0].truncated
@@ -1314,3 +1314,12 @@ def test_a_run_of_jianchi_items_states_principles_without_a_principles_heading()
     text = "某某意见\n一、总体要求\n以某某为指导，推进工作。\n坚持全面覆盖。覆盖所有领域。\n坚持规范透明。规范工作机制。\n二、主要任务\n（一）坚持创新驱动。推进创新。\n"
     (d,) = parse_documents(text, "jc")
     assert titles(d, "principle") == ["坚持全面覆盖", "坚持规范透明"]
+
+
+def test_teaser_titles_end_before_the_story_and_close_their_brackets(seed_docs):
+    teasers = {d.id: d.title for d in seed_docs[1] if d.truncated}
+    assert teasers["news-10"] == "国家卫健委印发4项2024年版食养指南"
+    assert teasers["news-02"].startswith("8月16日")  # a dateline that opens the teaser stays
+    for title in teasers.values():
+        for opening, closing in ("《》", "()", "“”"):
+            assert title.count(opening) == title.count(closing), title

@@ -103,7 +103,9 @@ question mark. The document title is the first title run; else ``meta["标题"]`
 ``《X》答记者问`` with X the first 《…》 of the intro (so the shipped seed gets
 ``《科技支撑碳达峰碳中和实施方案(2022—2030年)》答记者问``); else the first clause
 of the first passage, shortened. A teaser's title is its first clause (ordinal
-dropped), at most 30 characters.
+dropped), at most 30 characters, ending before a dateline glued to the headline
+(``…食养指南2月8日,…``) and never inside open brackets (it runs on to the closing one
+when that is near).
 """
 
 from __future__ import annotations
