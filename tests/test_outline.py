@@ -1323,3 +1323,14 @@ def test_teaser_titles_end_before_the_story_and_close_their_brackets(seed_docs):
     for title in teasers.values():
         for opening, closing in ("《》", "()", "“”"):
             assert title.count(opening) == title.count(closing), title
+
+
+def test_a_heading_cut_over_three_lines_and_a_book_title_cut_across_lines_join():
+    text = ("某某方案\n一、重点任务\n2．\n因地制宜推进\n绿色低碳发展。\n各地要结合实际推进。\n"
+            "二、总体要求\n依据《中共中央 国务院关于完整准确全面贯彻新发展理念做好碳达峰\n碳中和工作的意见》，制定本方案。\n")
+    (d,) = parse_documents(text, "cut")
+    ps = passages(d)
+    assert ps["cut/s1.2"].title == "因地制宜推进绿色低碳发展" and ps["cut/s1.2"].kind == "heading"
+    assert [p.text.startswith("依据《") for p in d.passages if p.parent == "cut/s2"] == [True]
+    (d,) = parse_documents("某某方案\n一、\n总体要求\n推进工作。\n", "short")
+    assert [p.kind for p in d.passages] == ["title", "heading", "paragraph"]

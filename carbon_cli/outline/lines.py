@@ -100,21 +100,35 @@ def _last_line(text: str, ln: Line) -> str:
     return text[ln.start:ln.end].rsplit("\n", 1)[-1].strip(WS)
 
 
+def _open_book_title(s: str) -> bool:
+    """A line that leaves a 《…》 title open: the title goes on on the next line."""
+    return s.count("《") > s.count("》")
+
+
+def _continues(prev: Line, ln: Line, every: list[Line], text: str, page: int | None) -> bool:
+    """Whether ``ln`` goes on with the paragraph of ``prev``: cut at the page width, or
+    inside a 《…》 title; never when ``ln`` opens with an ordinal or either is a table row."""
+    if not all(x.cls == "meta" for x in every[prev.last_idx + 1:ln.idx]) or ordinal(ln.text) is not None \
+            or is_cell_row(ln.text) or is_cell_row(prev.text):
+        return False
+    if _open_book_title(prev.text) and "》" in ln.text:
+        return True
+    return page is not None and width(_last_line(text, prev)) >= page and not _ends_sentence(prev.text)
+
+
 def unwrap(lines: list[Line], every: list[Line], text: str) -> list[Line]:
     """Join the lines of a hard-wrapped text back into paragraphs.
 
     A full-width line that does not end a sentence continues on the next line,
     unless that line opens with an ordinal; a page number between them is skipped.
+    In any text, a line that leaves a 《…》 title open continues up to the line that
+    closes it, so the title's pieces never stand as paragraphs of their own.
     """
     page = _wrap_width(lines)
-    if page is None:
-        return lines
     out: list[Line] = []
     for ln in lines:
         prev = out[-1] if out else None
-        if prev is not None and all(x.cls == "meta" for x in every[prev.last_idx + 1:ln.idx]) \
-                and ordinal(ln.text) is None and not is_cell_row(ln.text) and not is_cell_row(prev.text) \
-                and width(_last_line(text, prev)) >= page and not _ends_sentence(prev.text):
+        if prev is not None and _continues(prev, ln, every, text, page):
             out[-1] = Line(prev.idx, prev.start, ln.end, text[prev.start:ln.end], prev.cls, ln.idx)
         else:
             out.append(ln)
