@@ -1334,3 +1334,13 @@ def test_a_heading_cut_over_three_lines_and_a_book_title_cut_across_lines_join()
     assert [p.text.startswith("依据《") for p in d.passages if p.parent == "cut/s2"] == [True]
     (d,) = parse_documents("某某方案\n一、\n总体要求\n推进工作。\n", "short")
     assert [p.kind for p in d.passages] == ["title", "heading", "paragraph"]
+
+
+def test_markdown_soft_wrapped_lines_join_into_one_paragraph():
+    text = ("# 某某方案\n\n## 一、重点任务\n\n**推动 CCUS\ntechnology 示范。**加快推进碳捕集利用\n与封存技术示范，\n"
+            "推动规模化应用。\n\n每段一行的文字。\n第二段一行。\n\n- 列表项一\n- 列表项二\n")
+    (d,) = parse_documents(text, "sw")
+    check_invariants(text, [d])
+    paras = [p for p in d.passages if p.parent == "sw/s1"]
+    assert paras[0].text.endswith("推动规模化应用。") and title_of(paras[0].text) == "推动 CCUS technology 示范"
+    assert [p.text for p in paras[1:3]] == ["每段一行的文字。", "第二段一行。"]

@@ -14,6 +14,8 @@ from .state import Line
 
 _LINE_RX = re.compile(r"[^\r\n]+")
 _TEASER_RX = re.compile(r"(?:\.{3,}|…+|。{3,})$")
+_MD_HEADING_RX = re.compile(r"^#{1,6}[ \t]")
+_MD_BLOCK_RX = re.compile(r"^(?:#{1,6}[ \t]|[-*+][ \t]|>|\||[0-9]{1,3}[.)][ \t]|```|<!--|-{3,}$|\*{3,}$)")
 _WRAP_MIN = 30  # a page narrower than this is a list, not a wrapped text
 _WRAP_SLACK = 6  # a wrapped line may stop this much short of the page (a word that did not fit)
 # A chapter or section heading a text layer glued to the end of the sentence before it
@@ -105,13 +107,31 @@ def _open_book_title(s: str) -> bool:
     return s.count("《") > s.count("》")
 
 
-def _continues(prev: Line, ln: Line, every: list[Line], text: str, page: int | None) -> bool:
-    """Whether ``ln`` goes on with the paragraph of ``prev``: cut at the page width, or
-    inside a 《…》 title; never when ``ln`` opens with an ordinal or either is a table row."""
+def is_markdown(lines: list[Line]) -> bool:
+    """A Markdown text: it has ``#`` headings."""
+    return any(_MD_HEADING_RX.match(ln.text) for ln in lines)
+
+
+def _soft_wrapped(prev: Line, ln: Line, text: str) -> bool:
+    """In Markdown, a line right under another (no blank line between) goes on with its
+    paragraph, unless it starts a block (heading, list item, quote, table, rule) or the
+    line above ends a sentence (a text written one paragraph a line)."""
+    gap = text[prev.end:ln.start].replace("\r\n", "\n")
+    if gap.count("\n") + gap.count("\r") != 1 or _ends_sentence(prev.text):
+        return False
+    return not _MD_BLOCK_RX.match(ln.text) and not _MD_BLOCK_RX.match(prev.text)
+
+
+def _continues(prev: Line, ln: Line, every: list[Line], text: str, page: int | None, markdown: bool) -> bool:
+    """Whether ``ln`` goes on with the paragraph of ``prev``: cut at the page width, inside
+    a 《…》 title, or soft-wrapped in Markdown; never when ``ln`` opens with an ordinal or
+    either is a table row."""
     if not all(x.cls == "meta" for x in every[prev.last_idx + 1:ln.idx]) or ordinal(ln.text) is not None \
             or is_cell_row(ln.text) or is_cell_row(prev.text):
         return False
     if _open_book_title(prev.text) and "》" in ln.text:
+        return True
+    if markdown and ln.idx == prev.last_idx + 1 and _soft_wrapped(prev, ln, text):
         return True
     return page is not None and width(_last_line(text, prev)) >= page and not _ends_sentence(prev.text)
 
@@ -122,13 +142,15 @@ def unwrap(lines: list[Line], every: list[Line], text: str) -> list[Line]:
     A full-width line that does not end a sentence continues on the next line,
     unless that line opens with an ordinal; a page number between them is skipped.
     In any text, a line that leaves a 《…》 title open continues up to the line that
-    closes it, so the title's pieces never stand as paragraphs of their own.
+    closes it, so the title's pieces never stand as paragraphs of their own. In
+    Markdown, a paragraph's soft-wrapped lines join.
     """
     page = _wrap_width(lines)
+    markdown = is_markdown(every)
     out: list[Line] = []
     for ln in lines:
         prev = out[-1] if out else None
-        if prev is not None and _continues(prev, ln, every, text, page):
+        if prev is not None and _continues(prev, ln, every, text, page, markdown):
             out[-1] = Line(prev.idx, prev.start, ln.end, text[prev.start:ln.end], prev.cls, ln.idx)
         else:
             out.append(ln)

@@ -77,13 +77,20 @@ def cn_number(s: str) -> int | None:
     return total + (cur or 0)
 
 
+def _joined(m: re.Match[str]) -> str:
+    """A line break inside a title: nothing between Chinese characters, a space between Latin words."""
+    s = m.string
+    before, after = s[m.start() - 1: m.start()], s[m.end(): m.end() + 1]
+    return " " if before.isascii() and before.isalnum() and after.isascii() and after.isalnum() else ""
+
+
 def title_of(text_after_ordinal: str, limit: int = 60) -> str:
     """Short title: the text up to the first sentence or clause punctuation.
 
     Line breaks inside are dropped: a line wrapped by a PDF's page width can cut a
     title in two, and a title never spans a real paragraph break.
     """
-    s = BREAK_RX.sub("", text_after_ordinal.lstrip(WS))
+    s = BREAK_RX.sub(_joined, text_after_ordinal.lstrip(WS))
     s = s[md_skip(s):]
     cut = len(s)
     for i, ch in enumerate(s):
