@@ -1344,3 +1344,13 @@ def test_markdown_soft_wrapped_lines_join_into_one_paragraph():
     paras = [p for p in d.passages if p.parent == "sw/s1"]
     assert paras[0].text.endswith("推动规模化应用。") and title_of(paras[0].text) == "推动 CCUS technology 示范"
     assert [p.text for p in paras[1:3]] == ["每段一行的文字。", "第二段一行。"]
+
+
+def test_the_closing_paragraph_after_the_last_section_is_no_part_of_it():
+    text = ("某某意见\n各有关单位：\n一、总体要求\n推进工作。\n二、保障措施\n（一）加强组织领导。明确责任。\n（二）强化监督考核。定期评估。\n"
+            "实现碳达峰、碳中和目标，意义重大、使命光荣。各地区各部门要认真贯彻落实。\n某某部\n2021年9月22日\n")
+    (d,) = parse_documents(text, "cw")
+    closing = next(p for p in d.passages if p.text.startswith("实现碳达峰"))
+    assert closing.parent is None and closing.kind == "paragraph"
+    assert titles(d, "guarantee") == ["加强组织领导", "强化监督考核"]
+    assert [p.kind for p in d.passages[-2:]] == ["signature", "date"]

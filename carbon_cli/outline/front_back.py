@@ -42,6 +42,12 @@ _FRONT_NOTE_RX = re.compile(
     r"^新华社.{0,16}电|^[（(]?(?:记者|作者)[ \t\u3000：:][^。]{0,30}[）)]?$")
 # The first line of such a note in brackets that a text layer cut: it runs to the ）.
 _FRONT_NOTE_OPEN_RX = re.compile(rf"^[（(][ \t\u3000]*{_CN_DATE}[^）)]*$")
+# The closing words of a notice or an opinion after its last section: they belong to the
+# whole document, not to the last section's last item.
+_CLOSING_RX = re.compile(
+    r"意义重大|使命光荣|请(?:各地区?、?各部门)?(?:结合实际)?(?:认真)?(?:贯彻落实|贯彻执行|遵照执行|抓好落实)|"
+    r"执行中(?:遇到|发现)?的(?:重大)?问题|重大(?:事项|问题)(?:要|请)?及时(?:报告|请示)")
+_CLOSING_LINES = 3  # plain lines at the end of the body searched for the closing words
 _SIGNERS = 4  # signing lines above a date: a name and a title, or a few agencies
 _AGENCY_SIGNERS = 16  # agencies of a joint notice, one per line
 _ADDRESSEE_LINES = 4  # an addressee wrapped by a page width takes at most this many lines
@@ -311,6 +317,22 @@ def _mark_attachments(content: list[Line]) -> None:
         i += 1
 
 
+def _mark_closing_words(content: list[Line]) -> None:
+    """The closing paragraph after the last section (…意义重大、使命光荣。 / 请认真贯彻落实。)."""
+    k = len(content)
+    while k > 0 and content[k - 1].cls != "body":
+        k -= 1
+    start = k
+    while start > 0 and k - start < _CLOSING_LINES and content[start - 1].cls == "body" \
+            and ordinal(content[start - 1].text) is None:
+        start -= 1
+    if start == 0 or not any(ln.cls == "body" and ordinal(ln.text) for ln in content[:start]):
+        return  # no section before it to be kept out of
+    first = next((i for i in range(start, k) if _CLOSING_RX.search(content[i].text)), None)
+    for ln in content[first:k] if first is not None else []:
+        ln.cls = "note"
+
+
 def mark_front_back(state: State) -> None:
     """Mark front matter, closing notes, closings and attachments; the rest stays body."""
     content = state.content()
@@ -318,3 +340,4 @@ def mark_front_back(state: State) -> None:
     _mark_notes(content)
     _mark_closings(content)
     _mark_attachments(content)
+    _mark_closing_words(content)
