@@ -19,7 +19,7 @@ import re
 from carbon_cli.section_words import KINDS
 
 from .marks import ASK_RX, BREAK_RX, WS, title_of
-from .sections import fold, is_lead, is_section_name, names_section, opens_item_title, plain_items_count
+from .sections import fits, fold
 from .state import Node, State, walk
 from .tree import inline_nodes
 
@@ -45,14 +45,14 @@ def _section_about(par: Node | None, kind: str) -> bool:
     Under 保障措施, the item ``（一）加强组织领导`` names a safeguard; its own steps
     (1. 2. …) are parts of it, not safeguards of their own.
     """
-    if par is None or par.kind == "root" or not names_section(kind, par.title):
+    if par is None or par.kind == "root" or not fits(kind, "heading", par.title):
         return False
-    if any(c.kind == "ord" and is_section_name(kind, c.title) for c in par.children):
+    if any(c.kind == "ord" and fits(kind, "name", c.title) for c in par.children):
         return False  # 二、基本原则和主要目标 holds the section （一）基本原则, not principles
-    if is_section_name(kind, par.title):
+    if fits(kind, "name", par.title):
         return True  # （一）基本原则 under 二、基本原则和主要目标 is a section of its own
     up = par.parent
-    return up is None or up.kind == "root" or not names_section(kind, up.title)
+    return up is None or up.kind == "root" or not fits(kind, "heading", up.title)
 
 
 def _section(state: State, par: Node | None, kind: str) -> bool:
@@ -65,7 +65,7 @@ def _section(state: State, par: Node | None, kind: str) -> bool:
 
 def _opens_items(nd: Node) -> bool:
     """A paragraph ending in ``…原则：``: the items after it are principles wherever they sit."""
-    return any(is_lead(kind, nd.text) for kind in KINDS)
+    return any(fits(kind, "lead", nd.text[-12:]) for kind in KINDS)
 
 
 def _leads(par: Node, kind: str) -> list[bool]:
@@ -76,7 +76,7 @@ def _leads(par: Node, kind: str) -> list[bool]:
     for c in par.children:
         out.append(lead)
         if c.kind == "para" and not c.titled_item:
-            lead = is_lead(kind, c.text)
+            lead = fits(kind, "lead", c.text[-12:])
     return out
 
 
@@ -113,7 +113,7 @@ def _split_held_principles(state: State) -> None:
     for nd in state.nodes:
         if nd.kind != "ord" or nd.style == "dash" or len(nd.text) < 6:
             continue
-        if any(c.owner is nd for c in nd.children) or not names_section("principle", nd.title):
+        if any(c.owner is nd for c in nd.children) or not fits("principle", "heading", nd.title):
             continue  # already split into its own enumeration
         seq = [(m.start(), k, 0) for k, m in enumerate(_HOLD_RX.finditer(nd.text), start=1)]
         if len(seq) < 2:
@@ -153,7 +153,7 @@ def _mark_titled_runs(state: State) -> None:
                 if kids[i].kind == "para":
                     lead = _opens_items(kids[i])
                 i += 1
-        if any(_section(state, par, kind) and plain_items_count(kind, par.title) for kind in KINDS):
+        if any(_section(state, par, kind) and fits(kind, "plain", par.title) for kind in KINDS):
             _plain_items(par)
 
 
@@ -182,7 +182,7 @@ def _is_item(nd: Node) -> bool:
 def _item_runs(par: Node, kind: str) -> list[bool]:
     """For each child of ``par``: whether it is in a run of two or more sibling items
     whose titles open as the table's ``items`` words say (坚持…, 坚持…)."""
-    marks = [_is_item(c) and not c.children and opens_item_title(kind, c.title) for c in par.children]
+    marks = [_is_item(c) and not c.children and fits(kind, "items", c.title) for c in par.children]
     out = [False] * len(marks)
     k = 0
     while k < len(marks):
