@@ -1354,3 +1354,15 @@ def test_the_closing_paragraph_after_the_last_section_is_no_part_of_it():
     assert closing.parent is None and closing.kind == "paragraph"
     assert titles(d, "guarantee") == ["加强组织领导", "强化监督考核"]
     assert [p.kind for p in d.passages[-2:]] == ["signature", "date"]
+
+
+REAL = sorted((FIX / "real").glob("*"))
+
+
+@pytest.mark.parametrize("path", REAL, ids=lambda p: p.name)
+def test_invariants_on_every_real_document(path):
+    """Offsets exact, reading order, unique ids, parents that are headings: on the real documents too."""
+    from carbon_cli.readers import read_file
+
+    text = read_file(path).text
+    check_invariants(text, parse_documents(text, "real"))
