@@ -92,7 +92,8 @@ def _wrap_width(lines: list[Line]) -> int | None:
     # past a heading's width end a sentence
     near = sum(n for w, n in open_ends.items() if abs(w - page) <= _WRAP_SLACK)
     # and the lines cut mid-sentence are cut at the page: headings' widths are spread
-    wrapped = count >= 3 and cut * 5 >= len(lines) and cut * 2 >= long and ending * 2 <= len(wider) \
+    past_page = ending * 2 <= len(wider) or len(wider) * 10 <= len(lines)  # a few lines past it say nothing
+    wrapped = count >= 3 and cut * 5 >= len(lines) and cut * 2 >= long and past_page \
         and near * 3 >= sum(open_ends.values())
     return page - _WRAP_SLACK if wrapped else None
 
