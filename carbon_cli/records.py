@@ -34,7 +34,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from .model import Document
+from .model import Document, Passage
 from .resources import data_file
 
 Normalise = Callable[[str], str]
@@ -370,11 +370,16 @@ def record_of(document: Document, table: Issuers | None = None) -> DocRecord:
 FRONT_KINDS = ("title", "preamble", "number", "intro")
 
 
+def _is_note(passage: Passage) -> bool:
+    """A front or closing note of the outline (a law's adoption lines, ``（本文有删减）``)."""
+    return passage.kind == "paragraph" and passage.id.rsplit("/", 1)[-1].split("-")[0] == "note"
+
+
 def _front(document: Document) -> list[str]:
-    """The passages before the body (title, preamble, 文号 lines), as the parser cut them."""
+    """The passages before the body (title, preamble, 文号 lines, front notes), as the parser cut them."""
     texts = []
     for passage in document.passages:
-        if passage.kind not in FRONT_KINDS:
+        if passage.kind not in FRONT_KINDS and not _is_note(passage):
             break
         texts.append(passage.text)
     return texts

@@ -15,7 +15,7 @@ from .resources import data_file
 
 FILE = "section_words.tsv"
 KINDS = ("principle", "guarantee")
-MATCHES = ("in", "end", "whole", "not")
+MATCHES = ("in", "end", "whole", "not", "items")
 FLAGS = frozenset({"plain", "name", "lead", "query"})
 GAP = "…"  # up to 30 other characters, or a book title between 《 and 》
 EITHER = "/"

@@ -93,7 +93,7 @@ def test_seed_documents(seed_docs):
         assert [p.id for p in d.passages] == [f"{d.id}/news"]
         assert d.passages[0].kind == "news"
         assert d.passages[0].text.endswith("......")
-        assert d.title and len(d.title) <= 30
+        assert d.title and len(d.title) <= 30 + 30  # up to 30, and on to a closing bracket
     assert docs[1].passages[0].text.startswith("一、出台《若干措施》")
     assert docs[1].title == "出台《若干措施》有哪些考虑"
     assert not docs[0].truncated
@@ -400,8 +400,9 @@ def test_regulation_chapters_articles():
     (d,) = parse_documents(text, "reg")
     ps = passages(d)
     assert ps["reg/s1"].label == "第一章" and ps["reg/s1"].title == "总则"
-    assert ps["reg/s2.3"].label == "第三条" and ps["reg/s2.3"].kind == "heading"
-    assert ps["reg/s2.3.2"].label == "（二）" and ps["reg/s2.3.2"].parent == "reg/s2.3"
+    # an article is one unit with its clause list, named by its number
+    assert (ps["reg/s2.3"].label, ps["reg/s2.3"].kind, ps["reg/s2.3"].title) == ("第三条", "item", "第三条")
+    assert "（二）" in ps["reg/s2.3"].text and not any(p.parent == "reg/s2.3" for p in d.passages)
     assert ps["reg/s3.5"].text.endswith("起施行。")
 
 
@@ -473,20 +474,22 @@ def test_huge_single_line_is_fast():
 
 
 def test_100_kb_of_dash_lines_under_two_seconds():
-    """Each child looks at its earlier siblings once: one forward pass per parent."""
+    """Each child looks at its earlier siblings once: one forward pass per parent.
+
+    Timed in this process's CPU time: other processes on a shared machine do not count."""
     text = "——\n" * (100_000 // 3)
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     (d,) = parse_documents(text, "dash")
-    assert time.perf_counter() - t0 < 2
+    assert time.process_time() - t0 < 2
     assert len(d.passages) == 100_000 // 3
     check_invariants(text, [d])
 
 
 def test_64000_repeated_section_lines_are_fast():
     text = "一、\n" * 64_000
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     (d,) = parse_documents(text, "yi")
-    assert time.perf_counter() - t0 < 6
+    assert time.process_time() - t0 < 6
     assert [p.id for p in d.passages[:3]] == ["yi/s1", "yi/s1-2", "yi/s1-3"]
     check_invariants(text, [d])
 
@@ -812,25 +815,25 @@ def test_order_front_signed_by_a_minister():
 def test_order_articles_and_no_semantic_items():
     d = parse_one(ORDER, "o")
     ps = passages(d)
-    assert (ps["o/s2.8"].label, ps["o/s2.8"].kind) == ("第八条", "heading")
-    assert ps["o/s2.8.2"].parent == "o/s2.8" and ps["o/s2.8.2"].label == "（二）"
+    assert (ps["o/s2.8"].label, ps["o/s2.8"].kind) == ("第八条", "item")
+    assert "（二）" in ps["o/s2.8"].text and "o/s2.8.2" not in ps
     assert (ps["o/s4.42"].label, ps["o/s4.42"].kind) == ("第四十二条", "item")
     # an article that names 原则 in passing has no principles under it
     assert titles(d, "principle") == titles(d, "guarantee") == titles(d, "action") == []
 
 
-def test_inline_article_clauses_and_di_enumeration():
+def test_an_article_keeps_its_clauses_and_under_safeguards_is_a_safeguard():
     text = ("某某条例\n第一章　总则\n第五条　县级以上人民政府应当履行下列职责：（一）组织编制节能规划；"
             "（二）督促检查节能工作。\n第六条　前款第（一）项所列情形除外。\n第二章　保障措施\n"
             "第七条　各地要做好以下工作。第一，加强组织领导，明确责任分工。第二，强化资金保障。\n")
     (d,) = parse_documents(text, "in")
     check_invariants(text, [d])
     ps = passages(d)
-    assert [ps["in/s1.5.1"].label, ps["in/s1.5.2"].label] == ["（一）", "（二）"]
-    assert ps["in/s1.5"].text == "第五条　县级以上人民政府应当履行下列职责："
-    assert ps["in/s1.6"].kind == "item"  # a reference to 第（一）项 is no clause
-    assert titles(d, "guarantee") == ["各地要做好以下工作"]
-    assert [p.label for p in d.passages if p.parent == "in/guarantee/1"] == ["第一，", "第二，"]
+    assert ps["in/s1.5"].text.endswith("（二）督促检查节能工作。") and "in/s1.5.1" not in ps
+    assert ps["in/s1.6"].kind == "item"
+    # an article under a safeguards chapter is a safeguard, whole
+    assert titles(d, "guarantee") == ["第七条"]
+    assert [p.text.endswith("强化资金保障。") for p in d.passages if p.kind == "guarantee"] == [True]
 
 
 # ------------------------------------------------------------------- a gov.cn page read as HTML
@@ -1013,14 +1016,14 @@ def test_question_about_putting_the_plan_into_effect_holds_safeguards():
     assert titles(d, "guarantee") == ["加强统筹协调", "强化督促检查"]
 
 
-def test_paragraph_after_a_clause_list_continues_the_article():
+def test_paragraph_after_a_clause_list_is_part_of_the_article():
     text = ("某某办法\n第一章　总则\n第八条　符合下列条件的，应当列入名录：\n（一）属于覆盖行业；\n（二）排放量达到标准。\n"
             "前款规定的名录由生态环境部公布。\n第九条　本办法自公布之日起施行。\n")
     (d,) = parse_documents(text, "cl")
     check_invariants(text, [d])
     ps = passages(d)
-    assert ps["cl/s1.8.p1"].text.startswith("前款") and ps["cl/s1.8.p1"].parent == "cl/s1.8"
-    assert ps["cl/s1.8.2"].kind == "item"
+    assert ps["cl/s1.8"].text.endswith("前款规定的名录由生态环境部公布。") and ps["cl/s1.8"].kind == "item"
+    assert ps["cl/s1.9"].text == "第九条　本办法自公布之日起施行。"
 
 
 def test_steps_of_a_safeguard_are_not_safeguards_of_their_own():
@@ -1160,3 +1163,173 @@ def test_an_empty_metadata_cell_takes_nothing_from_the_next_line():
     (d,) = parse_documents(text, "ek")
     assert d.title == "某某局关于某某的通知"
     assert [p.kind for p in d.passages] == ["title", "heading", "paragraph"]
+
+
+def test_a_table_of_contents_is_page_furniture():
+    """目录 and its entries (with dot leaders or without) are no headings; the body's chapters are."""
+    text = ("某某条例\n目录\n第一章 总 则\n第二章 管理制度\n第三章 附 则\n第一章 总 则\n第一条 为了规范管理，制定本条例。\n"
+            "第二章 管理制度\n第二条 国家建立制度。\n第三章 附 则\n第三条 本条例自公布之日起施行。\n")
+    (d,) = parse_documents(text, "toc")
+    assert [p.text for p in d.passages if p.kind == "heading"] == ["第一章 总 则", "第二章 管理制度", "第三章 附 则"]
+    assert d.title == "某某条例"
+    text = "某某规划\n目\n录\n第一章 发展环境.......... 1\n一、形势.......... 2\n第一章 发展环境\n一、形势\n当前形势复杂。\n"
+    (d,) = parse_documents(text, "toc2")
+    assert [p.id for p in d.passages if p.kind == "heading"] == ["toc2/s1", "toc2/s1.1"]
+
+
+def test_a_chapter_heading_glued_to_the_sentence_before_it_is_a_heading():
+    text = "某某条例\n第一章 总则\n第一条 各方应当履行责任。第二章 附 则\n第二条 本条例自公布之日起施行。\n"
+    (d,) = parse_documents(text, "gl")
+    assert [p.title for p in d.passages if p.kind == "heading"] == ["总则", "附 则"]
+    check_invariants(text, [d])
+
+
+def test_markdown_comments_and_front_matter_are_dropped():
+    text = "---\ntitle: 某某法\ntags: 法律\n---\n# 某某法\n<!-- INFO END -->\n## 第一章 总则\n第一条 为了规范管理，制定本法。\n"
+    (d,) = parse_documents(text, "md")
+    assert d.title == "某某法"
+    assert [p.kind for p in d.passages] == ["title", "heading", "item"]
+
+
+@pytest.mark.parametrize(("line", "number"), [("（国发〔2021〕23 号）", "国发〔2021〕23 号"), ("（第八十二号）", "第八十二号"),
+                                              ("发改能源规〔2021〕1051號", "发改能源规〔2021〕1051號"), ("第 19 号", "第 19 号")])
+def test_document_numbers_in_brackets_chinese_numerals_and_traditional_characters(line, number):
+    (d,) = parse_documents(f"某某部关于某某工作的通知\n{line}\n各有关单位：\n一、总体要求\n推进工作。\n", "no")
+    assert d.meta["文号"] == number
+    assert [p.kind for p in d.passages[:3]] == ["title", "number", "addressee"]
+
+
+def test_a_law_s_front_matter_adoption_notes_and_promulgating_notice():
+    text = ("# 某某法\n\n2024年11月8日 第十四届全国人民代表大会常务委员会第十二次会议通过\n\n## 第一章 总 则\n\n"
+            "第一条 为了规范管理，制定本法。\n")
+    (d,) = parse_documents(text, "law")
+    assert d.title == "某某法"
+    assert [p.kind for p in d.passages] == ["title", "paragraph", "heading", "item"]
+    text = ("某某市促进条例\n某某市人民代表大会常务委员会公告\n（第八十二号）\n《某某市促进条例》已由某某市人民代表大会常务委员会通过，现予公布。\n"
+            "某某市人民代表大会常务委员会\n2021 年 9 月 27 日\n某某市促进条例\n（2021 年 9 月 27 日某某市第十七届人民代表大会常务委员会\n"
+            "第二十九次会议通过）\n第一章 总 则\n第一条 为了促进发展，制定本条例。\n")
+    (d,) = parse_documents(text, "reg")
+    assert d.meta["文号"] == "第八十二号"
+    kinds = {p.text.split("\n")[0]: p.kind for p in d.passages}
+    assert kinds["（2021 年 9 月 27 日某某市第十七届人民代表大会常务委员会"] == "paragraph"
+    assert [p.title for p in d.passages if p.kind == "title"] == ["某某市促进条例", "某某市促进条例"]
+
+
+def test_a_title_never_stops_inside_open_brackets_nor_keeps_a_number_or_an_editorial_note():
+    text = "科技部等九部门关于印发《某某实施方案（2022-2030 年）\n》的通知\n（国科发社〔2022〕157 号）\n各有关单位：\n现印发给你们。\n"
+    (d,) = parse_documents(text, "br")
+    assert d.title == "科技部等九部门关于印发《某某实施方案（2022-2030 年）》的通知"
+    (d,) = parse_documents("某某局关于某某工作的通知 某能〔2021〕108号\n各有关单位：\n一、工作目标\n推进工作。\n", "nb")
+    assert d.title == "某某局关于某某工作的通知"
+    (d,) = parse_documents("国务院关于印发某某方案的通知\n国务院\n2021 年 10 月 24 日\n（本文有删减）\n某某方案\n一、总体要求\n推进。\n", "ed")
+    assert "（本文有删减）" in [p.text for p in d.passages if p.kind == "paragraph" and p.id == "ed/note"]
+
+
+def test_signers_one_per_line_are_the_signature_with_letter_spaced_names_collapsed():
+    text = ("关于印发某某方案的通知\n某环〔2022〕42 号\n各省、自治区、直辖市生态环境厅（局）、发展改革委、\n工业和信息化主管部门、\n"
+            "能源局:\n现印发给你们，请认真贯彻落实。\n生态环境部\n国家发展和改革委员会\n工业和信息化部\n住房和城乡建设部\n"
+            "交 通 运 输 部\n农业农村部\n国家能源局\n2022 年 6 月 10 日\n")
+    (d,) = parse_documents(text, "sg")
+    assert [p.kind for p in d.passages] == ["title", "number", "addressee", "paragraph", "signature", "date"]
+    assert d.passages[4].title == "生态环境部 国家发展和改革委员会 工业和信息化部 住房和城乡建设部 交通运输部 农业农村部 国家能源局"
+
+
+def test_a_text_wrapped_at_two_page_widths_joins_in_both_parts():
+    """A notice and its attachment set at different widths: each part's lines join."""
+    notice = ["现将《某某方案》印发给你们，请结合本地区、本部门实际，认真", "贯彻落实。"]
+    plan = ["一、总体要求", "以习近平新时代中国特色社会主义思想为指导，全面贯彻党的十九大精神，认真落", "实党中央、国务院决策部署，推动绿色低碳发展，确保如期实现碳达峰目标任务，推", "动经济社会发展全面绿色转型。",
+            "二、主要任务", "各地区要加快调整优化产业结构、能源结构、交通运输结构和用地结构，加快推", "进工业领域绿色低碳转型，大力发展绿色低碳产业，坚决遏制高耗能高排放项目，推", "动钢铁、有色、建材、石化等行业节能降碳。"]
+    text = "某某方案\n" + "\n".join(notice * 3 + plan * 2) + "\n"
+    (d,) = parse_documents(text, "ww")
+    check_invariants(text, [d])
+    assert sum(p.text.endswith("推动绿色低碳发展，确保如期实现碳达峰目标任务，推\n动经济社会发展全面绿色转型。") for p in d.passages) == 2
+
+
+def test_a_web_page_with_one_paragraph_a_line_is_not_unwrapped():
+    heads = ["（一）丰富赛事活动，完善赛事体系", "（二）壮大市场主体，优化市场环境", "（三）优化产业布局，加强平台建设"]
+    body = "推动各类赛事活动有序发展，培育一批具有自主知识产权的品牌赛事（体育总局、发展改革委按职责分工负责）"
+    text = "某某意见\n" + "\n".join(f"{h}\n{body * (k + 1)}" for k, h in enumerate(heads * 2)) + "\n"
+    (d,) = parse_documents(text, "wp")
+    assert sum(p.kind == "paragraph" for p in d.passages) == 6
+
+
+@pytest.mark.parametrize(("heading", "safeguards"), [
+    ("五、强化部门协调保障", True), ("五、加强组织保障", True), ("五、强化实施保障", True), ("五、保障机制", True),
+    ("五、强化工作落实", True), ("第九章 加强规划实施与管理", True),
+    ("五、健全规划实施的协同推进机制", False), ("五、加强能源安全保障", False),
+])
+def test_safeguards_headings_in_other_words(heading, safeguards):
+    text = f"某某规划\n一、总体要求\n推进工作。\n{heading}\n（一）加强统筹协调。明确责任。\n（二）强化监测评估。定期调度。\n"
+    (d,) = parse_documents(text, "sw")
+    assert titles(d, "guarantee") == (["加强统筹协调", "强化监测评估"] if safeguards else [])
+
+
+def test_an_item_named_xingdong_under_safeguards_is_a_safeguard():
+    text = "某某方案\n一、重点任务\n（一）实施节能改造工程。推进改造。\n五、强化工作落实\n（一）加强组织领导。明确责任。\n（二）开展全民行动。倡导节约。\n"
+    (d,) = parse_documents(text, "xg")
+    assert titles(d, "guarantee") == ["加强组织领导", "开展全民行动"] and titles(d, "action") == []
+
+
+def test_a_titled_task_paragraph_named_xingdong_among_other_tasks_is_no_action():
+    text = ("某某规划\n一、强化节能降碳\n实施能效提升工程。推进改造。\n提升电气化水平。推进替代。\n实施全民节约行动。倡导节约。\n"
+            "二、重大行动\n实施工业降碳行动。推进降碳。\n实施交通降碳行动。推进替代。\n")
+    (d,) = parse_documents(text, "ta")
+    assert titles(d, "action") == ["实施工业降碳行动", "实施交通降碳行动"]
+
+
+def test_a_run_of_jianchi_items_states_principles_without_a_principles_heading():
+    text = "某某意见\n一、总体要求\n以某某为指导，推进工作。\n坚持全面覆盖。覆盖所有领域。\n坚持规范透明。规范工作机制。\n二、主要任务\n（一）坚持创新驱动。推进创新。\n"
+    (d,) = parse_documents(text, "jc")
+    assert titles(d, "principle") == ["坚持全面覆盖", "坚持规范透明"]
+
+
+def test_teaser_titles_end_before_the_story_and_close_their_brackets(seed_docs):
+    teasers = {d.id: d.title for d in seed_docs[1] if d.truncated}
+    assert teasers["news-10"] == "国家卫健委印发4项2024年版食养指南"
+    assert teasers["news-02"].startswith("8月16日")  # a dateline that opens the teaser stays
+    for title in teasers.values():
+        for opening, closing in ("《》", "()", "“”"):
+            assert title.count(opening) == title.count(closing), title
+
+
+def test_a_heading_cut_over_three_lines_and_a_book_title_cut_across_lines_join():
+    text = ("某某方案\n一、重点任务\n2．\n因地制宜推进\n绿色低碳发展。\n各地要结合实际推进。\n"
+            "二、总体要求\n依据《中共中央 国务院关于完整准确全面贯彻新发展理念做好碳达峰\n碳中和工作的意见》，制定本方案。\n")
+    (d,) = parse_documents(text, "cut")
+    ps = passages(d)
+    assert ps["cut/s1.2"].title == "因地制宜推进绿色低碳发展" and ps["cut/s1.2"].kind == "heading"
+    assert [p.text.startswith("依据《") for p in d.passages if p.parent == "cut/s2"] == [True]
+    (d,) = parse_documents("某某方案\n一、\n总体要求\n推进工作。\n", "short")
+    assert [p.kind for p in d.passages] == ["title", "heading", "paragraph"]
+
+
+def test_markdown_soft_wrapped_lines_join_into_one_paragraph():
+    text = ("# 某某方案\n\n## 一、重点任务\n\n**推动 CCUS\ntechnology 示范。**加快推进碳捕集利用\n与封存技术示范，\n"
+            "推动规模化应用。\n\n每段一行的文字。\n第二段一行。\n\n- 列表项一\n- 列表项二\n")
+    (d,) = parse_documents(text, "sw")
+    check_invariants(text, [d])
+    paras = [p for p in d.passages if p.parent == "sw/s1"]
+    assert paras[0].text.endswith("推动规模化应用。") and title_of(paras[0].text) == "推动 CCUS technology 示范"
+    assert [p.text for p in paras[1:3]] == ["每段一行的文字。", "第二段一行。"]
+
+
+def test_the_closing_paragraph_after_the_last_section_is_no_part_of_it():
+    text = ("某某意见\n各有关单位：\n一、总体要求\n推进工作。\n二、保障措施\n（一）加强组织领导。明确责任。\n（二）强化监督考核。定期评估。\n"
+            "实现碳达峰、碳中和目标，意义重大、使命光荣。各地区各部门要认真贯彻落实。\n某某部\n2021年9月22日\n")
+    (d,) = parse_documents(text, "cw")
+    closing = next(p for p in d.passages if p.text.startswith("实现碳达峰"))
+    assert closing.parent is None and closing.kind == "paragraph"
+    assert titles(d, "guarantee") == ["加强组织领导", "强化监督考核"]
+    assert [p.kind for p in d.passages[-2:]] == ["signature", "date"]
+
+
+REAL = sorted((FIX / "real").glob("*"))
+
+
+@pytest.mark.parametrize("path", REAL, ids=lambda p: p.name)
+def test_invariants_on_every_real_document(path):
+    """Offsets exact, reading order, unique ids, parents that are headings: on the real documents too."""
+    from carbon_cli.readers import read_file
+
+    text = read_file(path).text
+    check_invariants(text, parse_documents(text, "real"))

@@ -9,30 +9,42 @@ What is recognised
 ------------------
 * One paragraph per line (``\\n``, ``\\r\\n`` or ``\\r``), blank lines or not;
   surrounding whitespace (incl. U+3000 and zero-width characters) is trimmed from
-  every span. A text hard-wrapped at a PDF's page width (many full lines that
-  end mid-sentence) is joined back into paragraphs, across page numbers.
-  Markdown marks (``## 一、``, ``**（一）…。**``, ``- ``, ``> ``, ``---``) are
-  looked through; text in traditional characters is read alike for the
-  semantic kinds and interview questions.
-* Front matter: a title line (up to three wrapped title lines are joined; an
-  agency header such as ``国家能源局文件`` above the number gives way to the real
-  title below it and becomes a ``note``), a document number line
-  (``发改能源规〔2021〕1051号``, ``第19号``, also stored as ``meta["文号"]``), a date
-  line right under the title (``（2021年9月22日）``) and an addressee line, possibly
-  wrapped over two (``各省、自治区、直辖市…：``).
+  every span. A text hard-wrapped at a PDF's page width (many lines that end
+  mid-sentence at the most common width; a part set at another width too) is
+  joined back into paragraphs, across page numbers; a line that leaves a 《…》
+  title open goes on to the line that closes it, in any text. Markdown marks
+  (``## 一、``, ``**（一）…。**``, ``- ``, ``> ``, ``---``) are looked through, a
+  Markdown paragraph's soft-wrapped lines join, its comments (``<!-- … -->``) and
+  front-matter block are dropped; headings are read in the matching form of every
+  text (``carbon_cli/text.py``: NFKC, OpenCC), so traditional characters read alike.
+* Front matter: a title line (up to three wrapped title lines are joined, never
+  stopping inside open brackets; a Markdown ``#`` title is one line; an agency
+  header such as ``国家能源局文件`` above the number gives way to the real title
+  below it and becomes a ``note``; a line repeating the title is a ``note``), a
+  document number line (``发改能源规〔2021〕1051号``, ``（国发〔2021〕23 号）``,
+  ``第19号``, ``（第八十二号）``, ``…號``; stored without brackets as
+  ``meta["文号"]``, also when it follows the addressee, up to the first heading), a
+  date line right under the title (``（2021年9月22日）``), front notes (a law's
+  ``…会议通过`` / ``修正`` notes, also cut over lines in brackets, a ``新华社…电``
+  dateline, a byline) and an addressee line, possibly wrapped over up to four.
 * Closings: date line (``2021年7月15日``, ``二〇二一年七月十五日``) with the
-  signature lines just above it (agency names, ``部长 某某``), at the end or where a
+  signature lines just above it (agency names, as many as sign a joint notice one
+  per line, or ``部长 某某``), at the end or where a
   印发 notice closes before the document it issues; that document's title is a
   second ``title``. Notes: ``（此件公开发布）``, contact lines (``联系人：``), the
-  printing block (``抄送：…``, ``…日印发``). Attachments: a block (``附件：`` /
+  printing block (``抄送：…``, ``…日印发``), ``（本文有删减）``, and the closing words
+  after the last section (``…意义重大、使命光荣``, ``请认真贯彻落实``). Attachments: a block (``附件：`` /
   ``附件下载:`` followed by file names or a numbered list), and ``附件1`` labels
   that open an attached text with its own title (its headings nest afresh).
 * Page metadata left by web reprints goes into ``Document.meta`` and into no
   passage: table lines (``| 索 引 号： | … |``), ``key：value`` lines such as
   ``来源：新华社``, ``发布时间：…``, ``访问次数：…`` (several on one line, or led
   by a time stamp or a site name), a key alone on its line with its value on the
-  next, breadcrumbs, page numbers and page furniture (``字号 大 中 小``,
-  ``【打印】``, ``分享到`` and its buttons, ``上一篇：``, ``关闭窗口`` …).
+  next (unless the table's rows hold their values beside their keys: then a key
+  alone is an empty cell), breadcrumbs, page numbers, a table of contents
+  (``目录`` or ``目`` / ``录`` and its entries, with or without dot leaders) and page
+  furniture (``字号 大 中 小``, ``【打印】``, ``分享到`` and its buttons, ``上一篇：``,
+  ``关闭窗口`` …).
 * Ordinals, by family (the first seen family is the outer level; a family that is
   already open closes back to its level; a family ranked shallower than the open
   one closes the deeper ones):
@@ -40,9 +52,14 @@ What is recognised
   ``1) 1）``, ``（1） (1)``, ``① …``, boxes ``专栏1`` (headings, never semantic
   items), and the list markers ``——``, ``一是``, ``第一，`` which are always
   leaves. An ordinal alone on its line (``一、`` / ``（三）``) is joined with the
-  next line into one heading.
+  next line into one heading (and with a third when the title was cut once more);
+  a long title cut once joins its rest. A chapter heading a text layer glued to the
+  sentence before it is a line of its own.
+* An article (``第一条``) is one item with its paragraphs and clause list, titled by
+  its number: a regulation without chapters is a flat list of articles, and an
+  article's own words never make it a section.
 * Inline enumerations ``一是…二是…三是…`` and ``第一，…第二，…`` inside one
-  paragraph, and an article's or heading's ``…：（一）…；（二）…``, are split into
+  paragraph, and a heading's ``…：（一）…；（二）…``, are split into
   one passage each (exact sub-spans of the paragraph); the text before the first
   stays a paragraph (or the heading it belongs to).
 * Titled paragraphs: runs of at least two sibling paragraphs whose first sentence
@@ -62,17 +79,22 @@ enumerated or titled paragraph without children), paragraph, signature, date,
 attachment; for the Q&A form intro, question, answer; news for teasers; and the
 semantic kinds:
 
+* A section of principles or safeguards decides an item's kind before its title.
+  The words that name such a section are ``data/section_words.tsv`` (see its
+  header); the query's kind words for principles and guarantees come from it too.
 * ``action``: enumerated (or titled) items whose title ends in 行动, except a
-  heading that groups two or more of them (``三、碳达峰十大行动``);
+  heading that groups two or more of them (``三、碳达峰十大行动``) and a titled
+  paragraph among sibling paragraphs most of which are not actions;
 * ``principle``: items directly under a heading whose title names principles
   (工作原则 / 基本原则 / 编制原则 …; plain paragraphs count there when it has no
   items, and so do the ``坚持…`` sentences of an item ``（二）工作原则。坚持…。坚持…``
   written as one paragraph), or after a lead paragraph ending in ``…原则：`` up to
-  the next plain paragraph;
+  the next plain paragraph, or a run of two or more sibling items ``坚持…``;
 * ``guarantee``: items directly under a heading whose title is about safeguards
-  and implementation (保障措施, 政策保障, 组织实施, 组织保障, 规划实施, 工作要求,
-  确保…落实 …; plain paragraphs count there when it has no items and its title names
-  the section: 保障措施, 组织实施, 工作要求 …).
+  and implementation (保障措施, 政策保障, 组织实施, 组织保障, …规划实施, 工作要求,
+  强化工作落实, 确保…落实 …; plain paragraphs count there when it has no items and
+  its title names the section: 保障措施, 组织实施, 工作要求 …); an article under
+  such a chapter is one.
 
 Semantic items are numbered 1..n in reading order within the document and
 ``number`` is that n; other enumerated passages carry the ordinal's value.
@@ -103,7 +125,9 @@ question mark. The document title is the first title run; else ``meta["标题"]`
 ``《X》答记者问`` with X the first 《…》 of the intro (so the shipped seed gets
 ``《科技支撑碳达峰碳中和实施方案(2022—2030年)》答记者问``); else the first clause
 of the first passage, shortened. A teaser's title is its first clause (ordinal
-dropped), at most 30 characters.
+dropped), at most 30 characters, ending before a dateline glued to the headline
+(``…食养指南2月8日,…``) and never inside open brackets (it runs on to the closing one
+when that is near).
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ import re
 from carbon_cli.section_words import KINDS
 
 from .marks import ASK_RX, BREAK_RX, WS, title_of
-from .sections import fold, is_lead, is_section_name, names_section, plain_items_count
+from .sections import fits, fold
 from .state import Node, State, walk
 from .tree import inline_nodes
 
@@ -45,14 +45,14 @@ def _section_about(par: Node | None, kind: str) -> bool:
     Under 保障措施, the item ``（一）加强组织领导`` names a safeguard; its own steps
     (1. 2. …) are parts of it, not safeguards of their own.
     """
-    if par is None or par.kind == "root" or not names_section(kind, par.title):
+    if par is None or par.kind == "root" or not fits(kind, "heading", par.title):
         return False
-    if any(c.kind == "ord" and is_section_name(kind, c.title) for c in par.children):
+    if any(c.kind == "ord" and fits(kind, "name", c.title) for c in par.children):
         return False  # 二、基本原则和主要目标 holds the section （一）基本原则, not principles
-    if is_section_name(kind, par.title):
+    if fits(kind, "name", par.title):
         return True  # （一）基本原则 under 二、基本原则和主要目标 is a section of its own
     up = par.parent
-    return up is None or up.kind == "root" or not names_section(kind, up.title)
+    return up is None or up.kind == "root" or not fits(kind, "heading", up.title)
 
 
 def _section(state: State, par: Node | None, kind: str) -> bool:
@@ -65,7 +65,7 @@ def _section(state: State, par: Node | None, kind: str) -> bool:
 
 def _opens_items(nd: Node) -> bool:
     """A paragraph ending in ``…原则：``: the items after it are principles wherever they sit."""
-    return any(is_lead(kind, nd.text) for kind in KINDS)
+    return any(fits(kind, "lead", nd.text[-12:]) for kind in KINDS)
 
 
 def _leads(par: Node, kind: str) -> list[bool]:
@@ -76,7 +76,7 @@ def _leads(par: Node, kind: str) -> list[bool]:
     for c in par.children:
         out.append(lead)
         if c.kind == "para" and not c.titled_item:
-            lead = is_lead(kind, c.text)
+            lead = fits(kind, "lead", c.text[-12:])
     return out
 
 
@@ -113,7 +113,7 @@ def _split_held_principles(state: State) -> None:
     for nd in state.nodes:
         if nd.kind != "ord" or nd.style == "dash" or len(nd.text) < 6:
             continue
-        if any(c.owner is nd for c in nd.children) or not names_section("principle", nd.title):
+        if any(c.owner is nd for c in nd.children) or not fits("principle", "heading", nd.title):
             continue  # already split into its own enumeration
         seq = [(m.start(), k, 0) for k, m in enumerate(_HOLD_RX.finditer(nd.text), start=1)]
         if len(seq) < 2:
@@ -153,7 +153,7 @@ def _mark_titled_runs(state: State) -> None:
                 if kids[i].kind == "para":
                     lead = _opens_items(kids[i])
                 i += 1
-        if any(_section(state, par, kind) and plain_items_count(kind, par.title) for kind in KINDS):
+        if any(_section(state, par, kind) and fits(kind, "plain", par.title) for kind in KINDS):
             _plain_items(par)
 
 
@@ -175,18 +175,58 @@ def _mark_questions(state: State) -> None:
     state.qa = qa
 
 
-def _semantic_kind(state: State, nd: Node, leads: dict[tuple[int, str], list[bool]]) -> str:
-    """action, principle, guarantee or "" for an item ``nd``."""
-    if _is_action_title(nd.title) and not _has_action_child(nd):
-        return "action"
+def _is_item(nd: Node) -> bool:
+    return not nd.question and nd.style != "box" and (nd.kind in ("ord", "inline") or nd.titled_item)
+
+
+def _item_runs(par: Node, kind: str) -> list[bool]:
+    """For each child of ``par``: whether it is in a run of two or more sibling items
+    whose titles open as the table's ``items`` words say (坚持…, 坚持…)."""
+    marks = [_is_item(c) and not c.children and fits(kind, "items", c.title) for c in par.children]
+    out = [False] * len(marks)
+    k = 0
+    while k < len(marks):
+        j = k
+        while j < len(marks) and marks[j]:
+            j += 1
+        if j - k >= 2:
+            out[k:j] = [True] * (j - k)
+        k = j + 1
+    return out
+
+
+def _is_action(nd: Node) -> bool:
+    """An item titled …行动 that groups no actions; a titled paragraph only among siblings
+    most of which are actions (a plan's tasks written as paragraphs may name one 行动)."""
+    if not _is_action_title(nd.title) or _has_action_child(nd):
+        return False
+    if nd.kind != "para" or nd.parent is None:
+        return True
+    titled = [c for c in nd.parent.children if c.kind == "para" and c.titled_item]
+    return 2 * sum(_is_action_title(c.title) for c in titled) >= len(titled)
+
+
+def _semantic_kind(state: State, nd: Node, memo: dict[tuple[int, str, str], list[bool]]) -> str:
+    """action, principle, guarantee or "" for an item ``nd``.
+
+    A section of principles or safeguards decides first (…开展全民行动 under 强化工作落实
+    is a safeguard); then an item's own title (…行动); then a lead paragraph (…原则：)
+    or a run of items the table names (坚持…).
+    """
     par = nd.parent
     for kind in KINDS:
         if _section(state, par, kind):
             return kind
-        if par is not None:
-            if (id(par), kind) not in leads:
-                leads[(id(par), kind)] = _leads(par, kind)
-            if leads[(id(par), kind)][nd.ci]:
+    if _is_action(nd):
+        return "action"
+    if par is None:
+        return ""
+    for kind in KINDS:
+        for rule, marks in (("lead", _leads), ("items", _item_runs)):
+            key = (id(par), kind, rule)
+            if key not in memo:
+                memo[key] = marks(par, kind)
+            if memo[key][nd.ci]:
                 return kind
     return ""
 
@@ -194,11 +234,11 @@ def _semantic_kind(state: State, nd: Node, leads: dict[tuple[int, str], list[boo
 def _mark_semantic(state: State) -> None:
     """Actions, principles and guarantees, numbered 1..n each in reading order."""
     counters = {"action": 0, "principle": 0, "guarantee": 0}
-    leads: dict[tuple[int, str], list[bool]] = {}
+    memo: dict[tuple[int, str, str], list[bool]] = {}  # per parent, kind and rule: each child
     for nd in state.nodes:
-        if nd.question or nd.style == "box" or not (nd.kind in ("ord", "inline") or nd.titled_item):
+        if not _is_item(nd):
             continue
-        sem = _semantic_kind(state, nd, leads)
+        sem = _semantic_kind(state, nd, memo)
         if sem:
             counters[sem] += 1
             nd.pkind, nd.number = sem, counters[sem]

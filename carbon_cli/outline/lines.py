@@ -7,16 +7,26 @@ full lines end mid-sentence, and they are joined back into paragraphs.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from .marks import FINAL_PUNCT, WS, is_cell_row, ordinal, width
 from .state import Line
 
 _LINE_RX = re.compile(r"[^\r\n]+")
 _TEASER_RX = re.compile(r"(?:\.{3,}|…+|。{3,})$")
+_MD_HEADING_RX = re.compile(r"^#{1,6}[ \t]")
+_MD_BLOCK_RX = re.compile(r"^(?:#{1,6}[ \t]|[-*+][ \t]|>|\||[0-9]{1,3}[.)][ \t]|```|<!--|-{3,}$|\*{3,}$)")
+_WRAP_MIN = 30  # a page narrower than this is a list, not a wrapped text
+_WRAP_SLACK = 6  # a wrapped line may stop this much short of the page (a word that did not fit)
+# A chapter or section heading a text layer glued to the end of the sentence before it
+# (``…责任。第八章 附 则``).
+_GLUED_HEADING_RX = re.compile(r"(?<=[。；;！!])第[一二三四五六七八九十百零〇0-9]{1,5}[章节][ \t\u3000]*"
+                               r"[^\s。，,；;：:、．.！!？?“”《》（）()]{1,24}(?:[ \t\u3000][^\s。，,；;：:]{1,8})?$")
 
 
 def lines_of(text: str) -> list[Line]:
-    """The non-blank lines of ``text``, each trimmed of whitespace."""
+    """The non-blank lines of ``text``, each trimmed of whitespace; a heading glued to
+    the sentence before it is a line of its own."""
     out: list[Line] = []
     for m in _LINE_RX.finditer(text):
         raw = m.group(0)
@@ -25,6 +35,10 @@ def lines_of(text: str) -> list[Line]:
             continue
         s = ls.rstrip(WS)
         start = m.start() + (len(raw) - len(ls))
+        glued = _GLUED_HEADING_RX.search(s)
+        if glued:
+            out.append(Line(len(out), start, start + glued.start(), s[: glued.start()]))
+            start, s = start + glued.start(), glued.group(0)
         out.append(Line(len(out), start, start + len(s), s))
     return out
 
@@ -49,19 +63,39 @@ def split_teasers(lines: list[Line]) -> tuple[list[Line], list[Line]]:
     return main, lines[k:]
 
 
+def _ends_sentence(s: str) -> bool:
+    """A line that ends a sentence, or a note in brackets after one (``…（发展改革委负责）``)."""
+    return s.endswith(FINAL_PUNCT) or s[-1:] in "）)" and ("（" in s or "(" in s)
+
+
 def _wrap_width(lines: list[Line]) -> int | None:
     """The page width of a text hard-wrapped by a PDF export, or None for one line a paragraph.
 
     In such a text many lines stop at nearly the same width without ending a
-    sentence; in a text with one paragraph a line the long lines end in 。.
+    sentence: the most common width of such lines is the page's (an attachment set at
+    a wider page still has its lines past it); in a text with one paragraph a line,
+    the long lines end in 。.
     """
-    widths = sorted(width(ln.text) for ln in lines)
-    if len(widths) < 6:
+    if len(lines) < 6:
         return None
-    top = widths[int(len(widths) * 0.9)]
-    cut = [ln for ln in lines if width(ln.text) >= top - 6 and not ln.text.endswith(FINAL_PUNCT)
-           and not is_cell_row(ln.text)]
-    return top - 6 if top >= 30 and len(cut) >= 3 and len(cut) * 5 >= len(lines) else None
+    open_ends = Counter(width(ln.text) for ln in lines
+                        if width(ln.text) >= _WRAP_MIN and not _ends_sentence(ln.text) and not is_cell_row(ln.text))
+    if not open_ends:
+        return None
+    page, count = max(open_ends.items(), key=lambda item: (item[1], -item[0]))
+    cut = sum(n for w, n in open_ends.items() if w >= page - _WRAP_SLACK)
+    long = sum(width(ln.text) >= page - _WRAP_SLACK for ln in lines)
+    wider = [ln for ln in lines if width(ln.text) > page + _WRAP_SLACK]
+    ending = sum(_ends_sentence(ln.text) for ln in wider)
+    # most lines that reach the page stop mid-sentence, and so do most lines past it (a
+    # part set at a wider page): in a text with one paragraph a line, the lines that run
+    # past a heading's width end a sentence
+    near = sum(n for w, n in open_ends.items() if abs(w - page) <= _WRAP_SLACK)
+    # and the lines cut mid-sentence are cut at the page: headings' widths are spread
+    past_page = ending * 2 <= len(wider) or len(wider) * 10 <= len(lines)  # a few lines past it say nothing
+    wrapped = count >= 3 and cut * 5 >= len(lines) and cut * 2 >= long and past_page \
+        and near * 3 >= sum(open_ends.values())
+    return page - _WRAP_SLACK if wrapped else None
 
 
 def _last_line(text: str, ln: Line) -> str:
@@ -69,21 +103,55 @@ def _last_line(text: str, ln: Line) -> str:
     return text[ln.start:ln.end].rsplit("\n", 1)[-1].strip(WS)
 
 
+def _open_book_title(s: str) -> bool:
+    """A line that leaves a 《…》 title open: the title goes on on the next line."""
+    return s.count("《") > s.count("》")
+
+
+def is_markdown(lines: list[Line]) -> bool:
+    """A Markdown text: it has ``#`` headings."""
+    return any(_MD_HEADING_RX.match(ln.text) for ln in lines)
+
+
+def _soft_wrapped(prev: Line, ln: Line, text: str) -> bool:
+    """In Markdown, a line right under another (no blank line between) goes on with its
+    paragraph, unless it starts a block (heading, list item, quote, table, rule) or the
+    line above ends a sentence (a text written one paragraph a line)."""
+    gap = text[prev.end:ln.start].replace("\r\n", "\n")
+    if gap.count("\n") + gap.count("\r") != 1 or _ends_sentence(prev.text):
+        return False
+    return not _MD_BLOCK_RX.match(ln.text) and not _MD_BLOCK_RX.match(prev.text)
+
+
+def _continues(prev: Line, ln: Line, every: list[Line], text: str, page: int | None, markdown: bool) -> bool:
+    """Whether ``ln`` goes on with the paragraph of ``prev``: cut at the page width, inside
+    a 《…》 title, or soft-wrapped in Markdown; never when ``ln`` opens with an ordinal or
+    either is a table row."""
+    if not all(x.cls == "meta" for x in every[prev.last_idx + 1:ln.idx]) or ordinal(ln.text) is not None \
+            or is_cell_row(ln.text) or is_cell_row(prev.text):
+        return False
+    if _open_book_title(prev.text) and "》" in ln.text:
+        return True
+    if markdown and ln.idx == prev.last_idx + 1 and _soft_wrapped(prev, ln, text):
+        return True
+    return page is not None and width(_last_line(text, prev)) >= page and not _ends_sentence(prev.text)
+
+
 def unwrap(lines: list[Line], every: list[Line], text: str) -> list[Line]:
     """Join the lines of a hard-wrapped text back into paragraphs.
 
     A full-width line that does not end a sentence continues on the next line,
     unless that line opens with an ordinal; a page number between them is skipped.
+    In any text, a line that leaves a 《…》 title open continues up to the line that
+    closes it, so the title's pieces never stand as paragraphs of their own. In
+    Markdown, a paragraph's soft-wrapped lines join.
     """
     page = _wrap_width(lines)
-    if page is None:
-        return lines
+    markdown = is_markdown(every)
     out: list[Line] = []
     for ln in lines:
         prev = out[-1] if out else None
-        if prev is not None and all(x.cls == "meta" for x in every[prev.last_idx + 1:ln.idx]) \
-                and ordinal(ln.text) is None and not is_cell_row(ln.text) and not is_cell_row(prev.text) \
-                and width(_last_line(text, prev)) >= page and not prev.text.endswith(FINAL_PUNCT):
+        if prev is not None and _continues(prev, ln, every, text, page, markdown):
             out[-1] = Line(prev.idx, prev.start, ln.end, text[prev.start:ln.end], prev.cls, ln.idx)
         else:
             out.append(ln)

@@ -33,8 +33,14 @@ DIG = "0-9０-９"
 # Markdown marks before a heading or a bold lead (``## 一、``, ``**（一）``).
 MD_PREFIX_RX = re.compile(r"(?:#{1,6}[ \t]+|\*\*|__|>[ \t]*|[-*+][ \t]+)*")
 
-DOCNO_RX = re.compile(r"^(?:.{0,24}?[〔\[［【(（][ ]*[0-9０-９]{4}[ ]*[〕\]］】)）][ ]*[0-9０-９]{1,5}[ ]*号|"
-                      r"(?:.{0,20}令[ \t\u3000]*)?第[ \t\u3000]*[0-9０-９]{1,4}[ \t\u3000]*号)$")
+# A document number, possibly in brackets: 发改能源规〔2021〕1051号, （国发〔2021〕23 号）,
+# 第19号, （第八十二号）, 1051號 in traditional characters. The agency's abbreviation
+# before the year holds no space and no 关于: a title followed by its number is a title.
+DOCNO_RX = re.compile(r"^[（(]?(?P<no>(?:(?!关于)[^\s]){0,24}?[ ]?"
+                      r"[〔\[［【(（][ ]*[0-9０-９]{4}[ ]*[〕\]］】)）][ ]*[0-9０-９]{1,5}[ ]*[号號]|"
+                      r"(?:.{0,20}令[ \t\u3000]*)?"
+                      r"第[ \t\u3000]*[0-9０-９一二三四五六七八九十百零〇]{1,6}[ \t\u3000]*[号號])"
+                      r"[）)]?$")
 DATE_RX = re.compile(
     rf"^[（(]?[ \t\u3000]*[{DIG}〇零一二三四五六七八九]{{4}}[ \t\u3000]*年[ \t\u3000]*"
     rf"[{DIG}〇一二三四五六七八九十]{{1,3}}[ \t\u3000]*月[ \t\u3000]*"
@@ -71,13 +77,20 @@ def cn_number(s: str) -> int | None:
     return total + (cur or 0)
 
 
+def _joined(m: re.Match[str]) -> str:
+    """A line break inside a title: nothing between Chinese characters, a space between Latin words."""
+    s = m.string
+    before, after = s[m.start() - 1: m.start()], s[m.end(): m.end() + 1]
+    return " " if before.isascii() and before.isalnum() and after.isascii() and after.isalnum() else ""
+
+
 def title_of(text_after_ordinal: str, limit: int = 60) -> str:
     """Short title: the text up to the first sentence or clause punctuation.
 
     Line breaks inside are dropped: a line wrapped by a PDF's page width can cut a
     title in two, and a title never spans a real paragraph break.
     """
-    s = BREAK_RX.sub("", text_after_ordinal.lstrip(WS))
+    s = BREAK_RX.sub(_joined, text_after_ordinal.lstrip(WS))
     s = s[md_skip(s):]
     cut = len(s)
     for i, ch in enumerate(s):

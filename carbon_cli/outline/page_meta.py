@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from .marks import PIPES, SENTENCE_PUNCT, WS, is_cell_row, md_skip, ordinal
-from .state import State
+from .state import Line, State
 
 META_KEYS = ["索引号", "主题分类", "发文机关", "成文日期", "标题", "发文字号", "文号",
              "发布日期", "发布时间", "来源", "信息来源", "文章来源", "主题词", "访问次数",
@@ -47,6 +47,15 @@ _SIBLING_RX = re.compile(r"^(?:上一篇|下一篇|上一条|下一条)[：:]|^(
 _SHARE_RX = re.compile(r"^(?:微信|微博|QQ空间|QQ|朋友圈|收藏|纠错|返回|关闭|分享)$")
 _DANGLING_RX = re.compile(rf"^[【\[]?[ \t\u3000]*(?P<k>{_KEY_ALT})[ \t\u3000]*[】\]]?[ \t\u3000]*[：:]$")
 _FONT_SIZES_RX = re.compile(r"^[【\[]?[ \t\u3000]*大[ \t\u3000]*中[ \t\u3000]*小")
+# A table of contents: its heading (目录, or 目 / 录 on two lines), then its entries,
+# often with dot leaders and page numbers (``第一章 发展环境与形势……… 1``).
+_CONTENTS_RX = re.compile(r"^(?:#{1,6}[ \t]+)?目[ \t\u3000]*录$")
+_LEADER_RX = re.compile(r"[ \t\u3000]*(?:\.{3,}|…{2,}|·{3,}|-{4,}|_{4,})[ \t\u3000]*[0-9]{0,4}$")
+_CONTENTS_ENTRY_LEN = 60
+_SPACE_RX = re.compile(r"[\s\u3000]+")
+# Markdown's HTML comments (``<!-- INFO END -->``) and a front-matter block at the top.
+_COMMENT_OPEN, _COMMENT_CLOSE = "<!--", "-->"
+_FRONT_FENCE = "---"
 
 
 def _strip_key(k: str) -> str:
@@ -120,6 +129,59 @@ def meta_of(line: str) -> dict[str, str] | None:
     return None
 
 
+def _entry(line: str) -> str:
+    """A contents entry as its heading reads: Markdown marks, leader and spaces dropped."""
+    return _SPACE_RX.sub("", _LEADER_RX.sub("", line[md_skip(line):]))
+
+
+def _contents_end(lines: list[Line], first: int) -> int:
+    """Where the entries of a table of contents starting at ``first`` end.
+
+    The body starts where the first entry comes again as a heading; without that, the
+    entries are the run of short lines without a sentence in them.
+    """
+    head = _entry(lines[first].text)
+    k = first
+    while k < len(lines):
+        text = _LEADER_RX.sub("", lines[k].text)
+        if k > first and _entry(text) == head:
+            return k
+        if len(text) > _CONTENTS_ENTRY_LEN or any(ch in SENTENCE_PUNCT for ch in text):
+            break
+        k += 1
+    return k
+
+
+def _mark_contents(lines: list[Line]) -> None:
+    """A table of contents before the body is page furniture, not a run of empty chapters."""
+    for i, ln in enumerate(lines):
+        two = ln.text + (lines[i + 1].text if i + 1 < len(lines) else "")
+        if _CONTENTS_RX.match(ln.text):
+            first = i + 1
+        elif ln.text == "目" and _CONTENTS_RX.match(two):
+            first = i + 2
+        else:
+            continue
+        if first >= len(lines):
+            return
+        for x in lines[i:_contents_end(lines, first)]:
+            x.cls = "meta"
+        return
+
+
+def _mark_comments(lines: list[Line]) -> None:
+    """HTML comments of a Markdown file, and its front-matter block (``---`` … ``---`` at the top)."""
+    inside = False
+    for ln in lines:
+        if ln.text.startswith(_COMMENT_OPEN) or inside:
+            ln.cls = "meta"
+            inside = not ln.text.endswith(_COMMENT_CLOSE)
+    if lines and lines[0].text == _FRONT_FENCE:
+        close = next((k for k in range(1, min(len(lines), 60)) if lines[k].text == _FRONT_FENCE), None)
+        for ln in lines[: (close or -1) + 1]:
+            ln.cls = "meta"
+
+
 def mark_meta(state: State) -> None:
     """Page metadata; a key alone on its line (``索 引 号：``) takes the next line as value.
 
@@ -147,3 +209,5 @@ def mark_meta(state: State) -> None:
                 state.meta.setdefault(key, lines[i + 1].text)
                 i += 1
         i += 1
+    _mark_comments(lines)
+    _mark_contents(lines)

@@ -16,18 +16,30 @@ from functools import partial
 
 from carbon_cli.model import Passage
 
-from .marks import WS, md_skip, title_of
+from .marks import DOCNO_RX, WS, md_skip, title_of
 from .state import Line, Node, State, walk
 
 # Line classes whose consecutive lines form one passage (a wrapped title or addressee,
 # several signing agencies, an attachment list).
 _JOINED_CLASSES = frozenset({"title", "addressee", "signature", "attachment"})
 _BOOK_RX = re.compile(r"《[^《》]{1,80}》")
+_LETTER_SPACED_RX = re.compile(r"^(?:[^\s][ \t\u3000]){2,}[^\s]$")
+_SPACE_RX = re.compile(r"[ \t\u3000]+")
+_EDITORIAL_RX = re.compile(r"[ \t\u3000]*[（(](?:本文有删减|有删减|略有删减|节选|摘编)[）)]$")
 
 
 def title_text(run: list[Line]) -> str:
-    """A title run as one line, without Markdown marks (``# 标题``, ``**标题**``)."""
-    return "".join(ln.text[md_skip(ln.text):].strip(WS + "*") for ln in run)
+    """A title run as one line, without Markdown marks (``# 标题``, ``**标题**``), an
+    editorial note (``（本文有删减）``) or a document number set beside it on its line."""
+    text = _EDITORIAL_RX.sub("", "".join(ln.text[md_skip(ln.text):].strip(WS + "*") for ln in run))
+    head, _, last = text.rpartition(" ")
+    return head.rstrip(WS) if head and DOCNO_RX.match(last) else text
+
+
+def signers(run: list[Line]) -> str:
+    """The signing agencies or names, one per line, as one line; letter-spaced names
+    (``交 通 运 输 部``, set so on a printed page) collapsed."""
+    return " ".join(_SPACE_RX.sub("", ln.text) if _LETTER_SPACED_RX.match(ln.text) else ln.text for ln in run)
 
 
 def _uid(state: State, local: str) -> str:
@@ -104,7 +116,7 @@ def _emit_special(state: State, run: list[Line]) -> None:
         kind = "paragraph"
     local = {"paragraph": "note"}.get(kind, kind)
     a, b = run[0].start, run[-1].end
-    title = title_text(run) if kind == "title" else ""
+    title = title_text(run) if kind == "title" else signers(run) if kind == "signature" else ""
     state.passages.append(Passage(_uid(state, local), state.doc, kind, None, "", title, None, (), a, b,
                                   state.text[a:b]))
 

@@ -8,7 +8,6 @@ name their sections as ``组织实施`` and ``原则`` do.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
 from carbon_cli.section_words import EITHER, GAP, SectionWord, section_words
@@ -56,48 +55,31 @@ def _union(patterns: list[str]) -> re.Pattern[str] | None:
     return re.compile("|".join(patterns)) if patterns else None
 
 
-@dataclass(frozen=True)
-class SectionRules:
-    """What the table says of one kind, as patterns on a folded title or paragraph."""
-
-    heading: re.Pattern[str] | None  # a title that names such a section
-    plain: re.Pattern[str] | None  # ...whose plain paragraphs are items
-    name: re.Pattern[str] | None  # a title that is the section's own name
-    lead: re.Pattern[str] | None  # a paragraph's end that opens items of the kind
+# What the table says of a kind, as patterns on a folded title or paragraph:
+#   heading  a title that names such a section
+#   plain    ...whose plain paragraphs are items
+#   name     a title that is the section's own name
+#   lead     a paragraph's end that opens items of the kind (坚持以下原则：)
+#   items    the start of the titles of a run of items of the kind (坚持…)
+RULES = ("heading", "plain", "name", "lead", "items")
 
 
 @lru_cache(maxsize=4)
-def rules(kind: str) -> SectionRules:
+def rules(kind: str) -> dict[str, re.Pattern[str] | None]:
     rows = [row for row in section_words() if row.kind == kind]
     nots = [fold(row.word) for row in rows if row.match == "not"]
-    placed = [(row, _placed(row, nots)) for row in rows if row.match != "not"]
-    return SectionRules(
-        heading=_union([p for _, p in placed]),
-        plain=_union([p for row, p in placed if "plain" in row.flags]),
-        name=_union([f"^{_NAME_PREFIX}{_word_pattern(row.word)}$" for row, _ in placed if "name" in row.flags]),
-        lead=_union([_word_pattern(row.word) + "[：:]$" for row, _ in placed if "lead" in row.flags]),
-    )
+    placed = [(row, _placed(row, nots)) for row in rows if row.match not in ("not", "items")]
+    return {
+        "heading": _union([p for _, p in placed]),
+        "plain": _union([p for row, p in placed if "plain" in row.flags]),
+        "name": _union([f"^{_NAME_PREFIX}{_word_pattern(row.word)}$" for row, _ in placed if "name" in row.flags]),
+        "lead": _union([_word_pattern(row.word) + "[：:]$" for row, _ in placed if "lead" in row.flags]),
+        "items": _union(["^" + _word_pattern(row.word) for row in rows if row.match == "items"]),
+    }
 
 
-def names_section(kind: str, title: str) -> bool:
-    """Whether a heading titled ``title`` names a section of ``kind``."""
-    rx = rules(kind).heading
-    return bool(rx and rx.search(fold(title)))
-
-
-def is_section_name(kind: str, title: str) -> bool:
-    """Whether ``title`` is a section's own name (（一）基本原则, 五、保障措施)."""
-    rx = rules(kind).name
-    return bool(rx and rx.match(fold(title)))
-
-
-def plain_items_count(kind: str, title: str) -> bool:
-    """Whether the plain paragraphs under a heading titled ``title`` are items of ``kind``."""
-    rx = rules(kind).plain
-    return bool(rx and rx.search(fold(title)))
-
-
-def is_lead(kind: str, paragraph: str) -> bool:
-    """Whether a paragraph ending this way (``坚持以下原则：``) opens items of ``kind``."""
-    rx = rules(kind).lead
-    return bool(rx and rx.search(fold(paragraph[-12:])))
+def fits(kind: str, rule: str, text: str) -> bool:
+    """Whether ``text``, folded, fits the table's ``rule`` (one of ``RULES``) for ``kind``:
+    ``fits("guarantee", "heading", "五、保障措施")``."""
+    rx = rules(kind)[rule]
+    return bool(rx and rx.search(fold(text)))

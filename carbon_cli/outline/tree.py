@@ -43,6 +43,7 @@ _INLINE: list[tuple[str, re.Pattern[str], str]] = [
     ("pcn", re.compile(r"[（(]([一二三四五六七八九十]{1,3})[）)]"), "：:；;。"),
 ]
 _SPACE_RX = re.compile(r"\s")
+_CUT_PIECE = 5  # a title cut once more after its number is long: its first piece has this much
 
 
 def is_titled(s: str) -> bool:
@@ -88,23 +89,28 @@ def _question_lines(body: list[Line]) -> dict[int, int]:
     return bare if len(bare) >= 2 else {}
 
 
-def _continues_heading(rest: str, following: str) -> bool:
+def _continues_heading(rest: str, following: str, label_alone: bool) -> bool:
     """Whether the next line is the rest of a heading broken by a careless copy.
 
     The number alone on its line (``一、`` then ``工作目标``), or a long title cut in
     the middle (``（三）加快构建清洁低碳安全`` then ``高效能源体系``): a short line with
     no punctuation, no spaces (a table row) and no ordinal of its own, after a heading
-    line that has none either.
+    line that has none either. A number alone may be followed by a title cut once more
+    (``2．`` / ``因地制宜推进`` / ``绿色低碳发展。``): its last piece may end the sentence.
     """
     words = rest.strip(WS)
     if not words:
         return True
     nxt = following.strip(WS)
+    if not 0 < len(nxt) <= 15 or _SPACE_RX.search(nxt) or is_cell_row(nxt):
+        return False
+    if label_alone:  # a long title's second piece, after a number alone on its line
+        return len(words) >= _CUT_PIECE and not any(ch in ANY_PUNCT for ch in words + nxt[:-1]) \
+            and len(words) + len(nxt) <= 40
     unpunctuated = not any(ch in ANY_PUNCT for ch in words + nxt)
     # a title is cut where the line ran out, so its first part is long; a short heading
     # (总体要求) followed by a short line is two lines
-    return unpunctuated and len(words) >= 8 and 0 < len(nxt) <= 15 and len(words) + len(nxt) <= 40 \
-        and not _SPACE_RX.search(nxt) and not is_cell_row(nxt)
+    return unpunctuated and len(words) >= 8 and len(words) + len(nxt) <= 40
 
 
 def _inline_sequence(s: str, rx: re.Pattern[str], before: str) -> list[tuple[int, int, int]]:
@@ -203,8 +209,9 @@ def _nodes(state: State) -> list[Node]:
             style, label, value, n = o
             rest = ln.text[n:]
             start, end, last = ln.start, ln.end, ln.last_idx
-            if i + 1 < len(body) and body[i + 1].idx == ln.idx + 1 and ordinal(body[i + 1].text) is None \
-                    and body[i + 1].idx not in asks and _continues_heading(rest, body[i + 1].text):
+            label_alone = not rest.strip(WS)
+            while i + 1 < len(body) and body[i + 1].idx == last + 1 and ordinal(body[i + 1].text) is None \
+                    and body[i + 1].idx not in asks and _continues_heading(rest, body[i + 1].text, label_alone):
                 nxt = body[i + 1]
                 end, last = nxt.end, nxt.last_idx
                 rest = nxt.text if not rest.strip(WS) else text[ln.start + n : nxt.end]
@@ -267,7 +274,35 @@ def _nest(state: State, nodes: list[Node]) -> None:
         stack.append(nd)
 
 
+ARTICLE = "art"
+
+
+def _last_descendant(nd: Node) -> Node:
+    while nd.children:
+        nd = nd.children[-1]
+    return nd
+
+
+def _whole_articles(state: State) -> None:
+    """An article (第X条) is one unit of the text: its paragraphs and clause list are in it.
+
+    So an article's own words (…的原则：, 组织实施) never make it a section of its own,
+    and a regulation without chapters is a flat list of articles. An article is named by
+    its number, as a law's articles are cited.
+    """
+    for nd in walk(state.root):
+        if nd.style != ARTICLE:
+            continue
+        nd.end = max(nd.end, _last_descendant(nd).end)
+        nd.last_line = max(nd.last_line, _last_descendant(nd).last_line)
+        nd.text = state.text[nd.start:nd.end]
+        nd.children = []
+        nd.heading_only = False
+        nd.title = _SPACE_RX.sub("", nd.label)
+
+
 def build_tree(state: State) -> None:
     """The body's nodes, nested under ``state.root``; ``state.nodes`` in reading order."""
     _nest(state, _nodes(state))
+    _whole_articles(state)
     state.nodes = [n for n in walk(state.root) if n is not state.root]
