@@ -123,7 +123,7 @@ def _row(path: Path, number: int, line: str) -> JudgedTarget:
             passage=row["passage"], year=_optional_int(row["year"]), indicator=row["indicator"],
             direction=row["direction"], value=_optional_float(row["value"]), upper=_optional_float(row["upper"]),
             unit=row["unit"], modifiers=tuple(row["modifier"].split()), base_year=_optional_int(row["base_year"]),
-            start=int(row["start"]), span=row["span"],
+            start=int(row["start"]), span=row["span"].replace("\\n", "\n"),
         )
     except ValueError as error:
         raise CarbonError(f"{path}:{number}: {error}") from error
