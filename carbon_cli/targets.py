@@ -31,6 +31,7 @@ numbers and past achievements have none, or no verb before them.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -41,6 +42,7 @@ from .text import Normaliser
 
 WORDS_FILE = "target_words.tsv"
 _CLAUSE_END = ",;。:!?"  # the normal forms of ，；。：！？ (and themselves)
+_SENTENCE_END = ";。!?"
 _NUMBER = r"\d+(?:\.\d+)?"
 _MULTIPLIER = "[万亿千百]"
 
@@ -129,6 +131,8 @@ class Patterns:
 
     year: re.Pattern[str]
     target: re.Pattern[str]
+    count_before: re.Pattern[str]  # 新增水电装机容量4000万千瓦: the indicator between verb and number
+    count_after: re.Pattern[str]  # 培育100个智能建造产业基地: the indicator after the number
     more_value: re.Pattern[str]
     lead: re.Pattern[str]
     qualitative: re.Pattern[str]
@@ -138,24 +142,31 @@ class Patterns:
 def patterns() -> Patterns:
     w = words()
     unit = f"(?:{_MULTIPLIER}*(?:{w.alternation('unit')})|{_MULTIPLIER}+)"
-    value = f"(?P<v1>{_NUMBER})(?P<u1>{unit})?(?:(?:{w.alternation('range')})(?P<v2>{_NUMBER})(?P<u2>{unit})?)?"
+    after = f"(?P<after>{w.alternation('after')})?"
+    value = f"(?P<v1>{_NUMBER})(?P<u1>{unit})?(?:(?:{w.alternation('range')})(?P<v2>{_NUMBER})(?P<u2>{unit})?)?{after}"
     adverbs = "|".join(filter(None, (w.alternation(r) for r in ("list", "skip", "before"))))
     periods = "|".join(re.escape(p) for p in w.periods)
     year = (
         rf"(?<![比较与自从—\-~～－\d])(?:到|至|在|于)?(?P<year>(?:19|20)\d\d)年(?:底前|末前|前|底|末)?(?![\d月上下])"
         rf"|[“\"]?(?P<period>{periods})[”\"]?(?:期间|时期|末|期末)?"
     )
+    clause_text = f"[^{re.escape(_CLAUSE_END)}]"
     target = (
         rf"(?P<base>(?:比|较)(?P<base_year>(?:19|20)\d\d)年(?:底|末)?(?:水平)?)?"
-        rf"(?P<adverbs>(?:{adverbs})*)"
-        rf"(?P<verb>{w.alternation('direction')})"
-        rf"(?P<pre>(?:{w.alternation('before')})?)"
-        rf"{value}(?P<after>{w.alternation('after')})?"
+        rf"(?P<adverbs>(?:{adverbs})*)(?P<verb>{w.alternation('direction')})(?P<pre>(?:{w.alternation('before')})?){value}"
     )
-    more_value = rf"(?:{w.alternation('joiner')})(?P<v1>{_NUMBER})(?P<u1>{unit})?(?P<after>{w.alternation('after')})?"
+    count_before = (
+        rf"(?P<adverbs>(?:{adverbs})*)(?P<verb>{w.alternation('count')})"
+        rf"(?P<indicator>[^\d、{re.escape(_CLAUSE_END)}]{{2,12}}?)(?P<v1>{_NUMBER})(?P<u1>{unit}){after}"
+    )
+    count_after = (
+        rf"(?P<adverbs>(?:{adverbs})*)(?P<verb>{w.alternation('count')})"
+        rf"(?P<v1>{_NUMBER})(?P<u1>{unit}){after}(?P<indicator>{clause_text}+)"
+    )
+    more_value = rf"(?:{w.alternation('joiner')})(?P<v1>{_NUMBER})(?P<u1>{unit})?{after}"
     lead = rf"(?:(?:{w.alternation('lead')})|(?:{year}))+"
     qualitative = rf"(?P<adverbs>{w.alternation('qualitative')})(?P<verb>{w.alternation('change')})"
-    return Patterns(re.compile(year), re.compile(target), re.compile(more_value), re.compile(lead), re.compile(qualitative))
+    return Patterns(*(re.compile(x) for x in (year, target, count_before, count_after, more_value, lead, qualitative)))
 
 
 # -- reading a passage ----------------------------------------------------------------
@@ -163,40 +174,78 @@ def patterns() -> Patterns:
 
 @dataclass(frozen=True)
 class _Text:
-    """A passage's text, its normal form, and the map from one to the other."""
+    """A passage's text in its matching form: normalised and without whitespace (a PDF's
+    line breaks fall inside words and numbers), with each character's original offset."""
 
     passage: Passage
     norm: str
-    offsets: list[int] | None
+    origin: list[int]
+
+    @classmethod
+    def of(cls, passage: Passage, normaliser: Normaliser) -> _Text:
+        folded, offsets = normaliser.normalise_with_offsets(passage.text)
+        keep = [i for i, char in enumerate(folded) if not char.isspace()]
+        origin = [offsets[i] for i in keep] if offsets is not None else keep
+        return cls(passage, "".join(folded[i] for i in keep), origin)
 
     def original(self, start: int, end: int) -> tuple[int, int]:
-        """Offsets in the passage text of the normalised ``[start, end)``."""
-        if self.offsets is None:
-            return start, end
-        return self.offsets[start], self.offsets[end - 1] + 1
+        """Offsets in the passage text of the matching form's ``[start, end)``."""
+        return self.origin[start], self.origin[end - 1] + 1
 
-    def written(self, start: int, end: int) -> str:
+    def words(self, start: int, end: int) -> str:
+        """The original text of ``[start, end)`` without its whitespace: an indicator."""
         a, b = self.original(start, end)
-        return self.passage.text[a:b]
+        return "".join(char for char in self.passage.text[a:b] if not char.isspace())
 
 
-def _years(text: _Text) -> list[tuple[int, int]]:
-    """(position after the marker, year) of each year marker, in reading order."""
-    found = []
-    periods = words().periods
-    for m in patterns().year.finditer(text.norm):
-        year = int(m.group("year")) if m.group("year") else periods[m.group("period")]
-        found.append((m.end(), year))
-    return found
+@dataclass(frozen=True)
+class _Year:
+    start: int
+    end: int
+    year: int
+    sentence: int  # the index of the sentence it is in
+    opens: bool  # it opens its sentence: it holds for the sentences after it too
 
 
-def _year_at(years: Sequence[tuple[int, int]], position: int) -> int | None:
-    current = None
-    for end, year in years:
-        if end > position:
-            break
-        current = year
-    return current
+class _Years:
+    """Which year a position of the passage is in the scope of.
+
+    A marker that opens a sentence (到2025年，…) holds until the next one that does; a
+    marker inside a sentence (…，到2030年达到5.1亿吨) holds to the end of its sentence.
+    """
+
+    def __init__(self, text: _Text) -> None:
+        self.sentence_starts = [0] + [i + 1 for i, char in enumerate(text.norm) if char in _SENTENCE_END]
+        periods = words().periods
+        self.markers: list[_Year] = []
+        for m in patterns().year.finditer(text.norm):
+            year = int(m.group("year")) if m.group("year") else periods[m.group("period")]
+            sentence = self.sentence_of(m.start())
+            before = text.norm[self.sentence_starts[sentence] : m.start()]
+            opens = not before or patterns().lead.fullmatch(before) is not None
+            self.markers.append(_Year(m.start(), m.end(), year, sentence, opens))
+
+    def sentence_of(self, position: int) -> int:
+        return bisect_right(self.sentence_starts, position) - 1
+
+    def at(self, position: int) -> int | None:
+        sentence = self.sentence_of(position)
+        local = [m for m in self.markers if m.end <= position and m.sentence == sentence]
+        if local:
+            return local[-1].year
+        held = [m for m in self.markers if m.end <= position and m.opens]
+        return held[-1].year if held else None
+
+    def listed(self, start: int, end: int, norm: str) -> list[int]:
+        """The years of markers listed with 、 in ``[start, end)`` (“十四五”、“十五五”期间)."""
+        inside = [m for m in self.markers if start <= m.start and m.end <= end]
+        run: list[_Year] = inside[:1]
+        for m in inside[1:]:
+            if norm[run[-1].end : m.start] == "、":
+                run.append(m)
+            else:
+                run = [m]
+        return [m.year for m in run] if len(run) > 1 else []
 
 
 def _clauses(norm: str) -> Iterator[tuple[int, int]]:
@@ -210,13 +259,13 @@ def _clauses(norm: str) -> Iterator[tuple[int, int]]:
         yield start, len(norm)
 
 
-def _indicator(norm: str, start: int, end: int) -> tuple[int, int, list[str]]:
-    """The indicator's bounds in ``norm[start:end]``, leading words and years dropped,
+def _strip_lead(norm: str, start: int, end: int) -> tuple[int, list[str]]:
+    """Where an indicator begins in ``norm[start:end]``, past leading words and years,
     and the modifiers among those words (力争, 确保)."""
     lead = patterns().lead.match(norm, start, end)
     if not lead:
-        return start, end, []
-    return lead.end(), end, _split_words(lead.group(), words()["before"])
+        return start, []
+    return lead.end(), _split_words(lead.group(), words()["before"])
 
 
 def _number(text: str | None) -> float | None:
@@ -228,94 +277,8 @@ def _list_size(indicator: str) -> int:
     return len([part for part in re.split("[、和及与]", indicator) if part])
 
 
-def extract(passage: Passage, normaliser: Normaliser, *, qualitative: bool = False) -> list[Target]:
-    """Every target of one passage, in reading order."""
-    norm, offsets = normaliser.normalise_with_offsets(passage.text)
-    text = _Text(passage, norm, offsets)
-    years = _years(text)
-    found: list[Target] = []
-    for start, end in _clauses(norm):
-        found.extend(_clause_targets(text, years, start, end, qualitative))
-    return found
-
-
-def _clause_targets(text: _Text, years: Sequence[tuple[int, int]], start: int, end: int, qualitative: bool) -> list[Target]:
-    found: list[Target] = []
-    cursor = start
-    for m in patterns().target.finditer(text.norm, start, end):
-        if m.group("u1") is None and m.group("u2") is None:
-            continue
-        year = _year_at(years, m.start())
-        ind_start, ind_end, leading = _indicator(text.norm, cursor, m.start())
-        cursor = _after_list(text.norm, m, end)
-        if year is None or ind_start >= ind_end:
-            continue
-        found.extend(_targets_of(text, m, year, (ind_start, ind_end), leading, end))
-    if qualitative and not found:
-        found.extend(_qualitative(text, years, start, end))
-    return found
-
-
-def _after_list(norm: str, m: re.Match[str], end: int) -> int:
-    """Where the next indicator of the clause may begin: after this target's values."""
-    position = m.end()
-    while True:
-        more = patterns().more_value.match(norm, position, end)
-        if not more or not more.group("u1") and not m.group("u1"):
-            break
-        position = more.end()
-    return position + 1 if position < end and norm[position] in "、和及与" else position
-
-
-def _targets_of(
-    text: _Text, m: re.Match[str], year: int, bounds: tuple[int, int], leading: list[str], clause_end: int
-) -> list[Target]:
-    """The target or targets (a 分别 or 均 list) of one verb's match."""
-    ind_start, ind_end = bounds
-    adverbs = m.group("adverbs") or ""
-    modifiers = leading + _split_words(adverbs, words()["before"])
-    if m.group("pre"):
-        modifiers.append(m.group("pre"))
-    indicator = text.written(ind_start, ind_end)
-    base_year = int(m.group("base_year")) if m.group("base_year") else None
-    direction = m.group("verb")
-    unit = m.group("u2") or m.group("u1") or ""
-    values = [(m.group("v1"), m.group("v2"), unit, m.group("after"), m.start("v1"), m.end())]
-    if "分别" in adverbs:
-        values[0] = (m.group("v1"), None, m.group("u1") or "", m.group("after"), m.start("v1"), m.end())
-        position = m.end()
-        while more := patterns().more_value.match(text.norm, position, clause_end):
-            values.append((more.group("v1"), None, more.group("u1") or "", more.group("after"), more.start("v1"), more.end()))
-            position = more.end()
-        last_unit = values[-1][2]
-        values = [(v, u2, unit or last_unit, after, a, b) for v, u2, unit, after, a, b in values]
-    copies = _list_size(indicator) if "均" in adverbs else 1
-    targets = []
-    for v1, v2, unit, after, v_start, v_end in values:
-        span_start = v_start if len(values) > 1 else ind_start
-        start, end = text.original(span_start, v_end)
-        mods = tuple(modifiers + ([after] if after else []))
-        target = Target(
-            doc=text.passage.doc,
-            passage=text.passage.id,
-            year=year,
-            indicator=indicator,
-            direction=direction,
-            value=_number(v1),
-            upper=_number(v2),
-            unit=unit,
-            modifiers=mods,
-            base_year=base_year,
-            start=start,
-            end=end,
-            span=text.passage.text[start:end],
-        )
-        targets.extend([target] * copies)
-    return targets
-
-
 def _split_words(text: str, vocabulary: Sequence[str]) -> list[str]:
-    """The words of ``vocabulary`` that ``text`` (a run of adverbs) is made of, in order."""
+    """The words of ``vocabulary`` in ``text`` (a run of adverbs), in reading order."""
     found = []
     i = 0
     while i < len(text):
@@ -328,31 +291,165 @@ def _split_words(text: str, vocabulary: Sequence[str]) -> list[str]:
     return found
 
 
-def _qualitative(text: _Text, years: Sequence[tuple[int, int]], start: int, end: int) -> list[Target]:
+@dataclass
+class _Reading:
+    """The state of reading one passage: its text, years, and the last indicator of
+    the current sentence (…达到0.4亿吨，到2030年达到0.8亿吨 shares it)."""
+
+    text: _Text
+    years: _Years
+    qualitative: bool
+    last_indicator: tuple[int, str] | None = None  # (sentence, indicator)
+
+    def shared_indicator(self, position: int) -> str | None:
+        if self.last_indicator and self.last_indicator[0] == self.years.sentence_of(position):
+            return self.last_indicator[1]
+        return None
+
+
+@dataclass(frozen=True)
+class _Value:
+    value: str
+    upper: str | None
+    unit: str
+    after: str | None
+    start: int
+    end: int
+
+
+def extract(passage: Passage, normaliser: Normaliser, *, qualitative: bool = False) -> list[Target]:
+    """Every target of one passage, in reading order."""
+    text = _Text.of(passage, normaliser)
+    reading = _Reading(text, _Years(text), qualitative)
+    found: list[Target] = []
+    for start, end in _clauses(text.norm):
+        found.extend(_clause_targets(reading, start, end))
+    return found
+
+
+def _clause_targets(reading: _Reading, start: int, end: int) -> list[Target]:
+    norm = reading.text.norm
+    found: list[Target] = []
+    cursor = start
+    taken: list[tuple[int, int]] = []
+    for m in patterns().target.finditer(norm, start, end):
+        if m.group("u1") is None and m.group("u2") is None:
+            continue
+        ind_start, leading = _strip_lead(norm, cursor, m.start())
+        values = _values(norm, m, end)
+        cursor = _next_indicator(norm, values[-1].end, end)
+        found.extend(_targets(reading, m, (ind_start, m.start()), leading, values, (start, end)))
+        taken.append((m.start(), values[-1].end))
+    for pattern in (patterns().count_before, patterns().count_after):
+        for m in pattern.finditer(norm, start, end):
+            if not any(a < m.end() and m.start() < b for a, b in taken):
+                found.extend(_count_targets(reading, m, (start, end)))
+                taken.append((m.start(), m.end()))
+    if reading.qualitative and not found:
+        found.extend(_qualitative(reading, start, end))
+    return sorted(found, key=lambda t: t.start)
+
+
+def _values(norm: str, m: re.Match[str], clause_end: int) -> list[_Value]:
+    """The value or values a verb's match states: one, a range, or a 分别 list."""
+    first = _Value(m.group("v1"), m.group("v2"), m.group("u2") or m.group("u1") or "", m.group("after"),
+                   m.start("v1"), m.end())
+    if "分别" not in (m.group("adverbs") or ""):
+        return [first]
+    values = [first]
+    position = m.end()
+    while more := patterns().more_value.match(norm, position, clause_end):
+        values.append(_Value(more.group("v1"), None, more.group("u1") or "", more.group("after"), more.start("v1"), more.end()))
+        position = more.end()
+    unit = values[-1].unit
+    after = values[-1].after  # 分别在7%、2%以下: the last value's bound is every value's
+    return [_Value(v.value, None, v.unit or unit, v.after or after, v.start, v.end) for v in values]
+
+
+def _next_indicator(norm: str, position: int, end: int) -> int:
+    """Where the next indicator of a clause may begin: past the joiner after a value."""
+    return position + 1 if position < end and norm[position] in "、和及与" else position
+
+
+def _targets(
+    reading: _Reading,
+    m: re.Match[str],
+    bounds: tuple[int, int],
+    leading: list[str],
+    values: list[_Value],
+    clause: tuple[int, int],
+) -> list[Target]:
+    """The target or targets (a 分别 or 均 list) of one verb's match."""
+    text = reading.text
+    year = reading.years.at(m.start())
+    if year is None:
+        return []
+    ind_start, ind_end = bounds
+    adverbs = m.group("adverbs") or ""
+    modifiers = leading + _split_words(adverbs, words()["before"]) + ([m.group("pre")] if m.group("pre") else [])
+    indicator = text.words(ind_start, ind_end) if ind_start < ind_end else reading.shared_indicator(m.start())
+    if not indicator:
+        return []
+    if ind_start >= ind_end:  # the indicator is a previous target's: the span begins at the modifiers or verb
+        ind_start = m.start() - sum(len(word) for word in leading)
+    reading.last_indicator = (reading.years.sentence_of(m.start()), indicator)
+    copies = _list_size(indicator) if "均" in adverbs else 1
+    found = []
+    for value in values:
+        start, end = text.original(value.start if len(values) > 1 else ind_start, value.end)
+        target = Target(
+            doc=text.passage.doc, passage=text.passage.id, year=year, indicator=indicator,
+            direction=m.group("verb"), value=_number(value.value), upper=_number(value.upper), unit=value.unit,
+            modifiers=tuple(modifiers + ([value.after] if value.after else [])),
+            base_year=int(m.group("base_year")) if m.group("base_year") else None,
+            start=start, end=end, span=text.passage.text[start:end],
+        )
+        found.extend([target] * copies)
+    return found
+
+
+def _count_targets(reading: _Reading, m: re.Match[str], clause: tuple[int, int]) -> list[Target]:
+    """新增水电装机容量4000万千瓦左右, 培育100个智能建造产业基地: a count of things."""
+    text = reading.text
+    adverbs = m.group("adverbs") or ""
+    years = reading.years.listed(clause[0], m.start(), text.norm) if "分别" in adverbs else []
+    years = years or [y for y in [reading.years.at(m.start())] if y is not None]
+    subject_start, leading = _strip_lead(text.norm, clause[0], m.start())
+    ind_start, ind_end = m.span("indicator")
+    if m.re is patterns().count_after:
+        ind_start = max(ind_start, text.norm.rfind("的", ind_start, ind_end) + 1)
+        start = subject_start if subject_start < m.start() else m.start() - sum(len(w) for w in leading)
+        end = ind_end
+    else:
+        start, end = m.start("verb") - len("".join(_split_words(adverbs, words()["before"]))), m.end()
+    a, b = text.original(start, end)
+    modifiers = leading + _split_words(adverbs, words()["before"]) + ([m.group("after")] if m.group("after") else [])
+    return [
+        Target(
+            doc=text.passage.doc, passage=text.passage.id, year=year, indicator=text.words(ind_start, ind_end),
+            direction=m.group("verb"), value=_number(m.group("v1")), upper=None, unit=m.group("u1"),
+            modifiers=tuple(modifiers), base_year=None, start=a, end=b, span=text.passage.text[a:b],
+        )
+        for year in years
+    ]
+
+
+def _qualitative(reading: _Reading, start: int, end: int) -> list[Target]:
+    """A change stated without a number (单位国内生产总值能耗大幅下降), in a year's scope."""
+    text = reading.text
     m = patterns().qualitative.search(text.norm, start, end)
     if m is None:
         return []
-    year = _year_at(years, m.start())
-    ind_start, ind_end, _ = _indicator(text.norm, start, m.start())
-    if year is None or ind_start >= ind_end:
+    year = reading.years.at(m.start())
+    ind_start, _ = _strip_lead(text.norm, start, m.start())
+    if year is None or ind_start >= m.start():
         return []
     a, b = text.original(ind_start, m.end())
     return [
         Target(
-            doc=text.passage.doc,
-            passage=text.passage.id,
-            year=year,
-            indicator=text.written(ind_start, ind_end),
-            direction=m.group("verb"),
-            value=None,
-            upper=None,
-            unit="",
-            modifiers=(),
-            base_year=None,
-            start=a,
-            end=b,
-            span=text.passage.text[a:b],
-            qualitative=True,
+            doc=text.passage.doc, passage=text.passage.id, year=year, indicator=text.words(ind_start, m.start()),
+            direction=m.group("verb"), value=None, upper=None, unit="", modifiers=(), base_year=None,
+            start=a, end=b, span=text.passage.text[a:b], qualitative=True,
         )
     ]
 
