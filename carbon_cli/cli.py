@@ -282,8 +282,9 @@ COMMANDS_HERE = frozenset({"search", "actions", "principles", "guarantees", "sho
 
 
 def load_commands(args: Sequence[str]) -> None:
-    """Register the commands of ``cli_analysis`` (keywords, kwic, stats, export) and
-    ``cli_eval`` (eval), unless ``args`` runs a command of this module."""
+    """Register the commands of ``cli_analysis`` (keywords, kwic, stats, export),
+    ``cli_eval`` (eval) and ``cli_targets`` (targets), unless ``args`` runs a command of
+    this module."""
     command = next((arg for arg in args if not arg.startswith("-")), None)
     if command not in COMMANDS_HERE:
-        from . import cli_analysis, cli_eval  # noqa: F401  (they register on ``app``)
+        from . import cli_analysis, cli_eval, cli_targets  # noqa: F401  (they register on ``app``)

@@ -30,6 +30,9 @@ numbers and past achievements have none, or no verb before them.
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
@@ -38,7 +41,7 @@ from functools import lru_cache
 
 from .model import Passage
 from .resources import data_file
-from .text import Normaliser
+from .text import Normaliser, Pipeline
 
 WORDS_FILE = "target_words.tsv"
 _CLAUSE_END = ",;。:!?"  # the normal forms of ，；。：！？ (and themselves)
@@ -457,3 +460,66 @@ def _qualitative(reading: _Reading, start: int, end: int) -> list[Target]:
 def extract_all(passages: Iterable[Passage], normaliser: Normaliser, *, qualitative: bool = False) -> list[Target]:
     """The targets of many passages, in their order."""
     return [t for p in passages for t in extract(p, normaliser, qualitative=qualitative)]
+
+
+# -- choosing and exporting -------------------------------------------------------------
+
+
+def indicator_forms(pipeline: Pipeline, indicator: str) -> list[str]:
+    """The normalised forms an ``--indicator`` is looked for in: itself, its synonyms
+    (``data/synonyms.tsv``, as search expands them) and itself with each part that has
+    synonyms replaced by them (单位GDP能耗 → 单位国内生产总值能耗)."""
+    from .vocabulary import Vocabulary
+
+    wanted = pipeline.normaliser.normalise(indicator).strip()
+    forms = {wanted}
+    for group in Vocabulary(pipeline).synonym_groups:
+        if wanted in group:
+            forms.update(group)
+        for term in group:
+            if term and term in wanted:
+                forms.update(wanted.replace(term, other) for other in group)
+    return sorted(f for f in forms if f)
+
+
+def select_targets(
+    passages: Iterable[Passage],
+    pipeline: Pipeline,
+    *,
+    indicator: str | None = None,
+    year: int | None = None,
+    qualitative: bool = False,
+) -> list[Target]:
+    """The targets of ``passages`` whose indicator holds ``indicator`` (through its
+    synonyms) and whose year is ``year``; with ``qualitative``, statements without a
+    number too."""
+    normaliser = pipeline.normaliser
+    found = extract_all(passages, normaliser, qualitative=qualitative)
+    if year is not None:
+        found = [t for t in found if t.year == year]
+    if indicator:
+        forms = indicator_forms(pipeline, indicator)
+        found = [t for t in found if any(f in normaliser.normalise(t.indicator) for f in forms)]
+    return found
+
+
+EXPORT_FIELDS = ("doc", "passage", "year", "indicator", "direction", "value", "upper", "unit", "modifiers",
+                 "base_year", "start", "end", "span", "qualitative")
+
+
+def to_jsonl(targets: Iterable[Target]) -> str:
+    """One JSON object per line, one line per target."""
+    return "".join(json.dumps(t.to_json(), ensure_ascii=False) + "\n" for t in targets)
+
+
+def to_csv(targets: Iterable[Target]) -> str:
+    """A header and one row per target, for a spreadsheet: modifiers joined with a space,
+    no value left empty, lines ending in CRLF (as ``analysis.to_csv``)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(EXPORT_FIELDS)
+    for target in targets:
+        row = target.to_json()
+        row["modifiers"] = " ".join(target.modifiers)
+        writer.writerow(["" if row[key] is None else row[key] for key in EXPORT_FIELDS])
+    return out.getvalue()
