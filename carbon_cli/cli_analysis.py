@@ -304,31 +304,44 @@ def export(
     json_out: bool = typer.Option(
         False, "--json", help="Without --output: JSON Lines (as --format jsonl). With it: a JSON summary on stdout."
     ),
+    targets: bool = typer.Option(False, "--targets", help="The quantified targets of the passages (carbon targets), one row each."),
 ) -> None:
-    """The structured passages (ids, kinds, numbers, titles, sections, text) for other tools."""
+    """The structured passages (ids, kinds, numbers, titles, sections, text) for other tools;
+    with --targets, the targets they state."""
     from .analysis import encode, to_csv, to_jsonl, to_markdown, write_atomically
 
     to_file = output is not None and str(output) != "-"
     if json_out and not to_file and fmt not in (None, Format.jsonl):
         raise CarbonError(f"--json without --output writes JSON Lines, not {fmt.value}: drop --json or add --output")
+    if targets and fmt is Format.markdown:
+        raise CarbonError("--targets exports as jsonl or csv, not markdown")
     fmt = fmt or Format.jsonl
-    _, index, passages, scope = _scope(target, doc, kind, nested=False)
-    if fmt is Format.csv:
+    catalog, index, passages, scope = _scope(target, doc, kind, nested=False)
+    rows: list[Any] = passages
+    if targets:
+        from . import targets as target_rows
+
+        rows = target_rows.extract_all(passages, catalog.pipeline.normaliser)
+        data = encode(target_rows.to_csv(rows), bom=bom) if fmt is Format.csv else encode(target_rows.to_jsonl(rows))
+    elif fmt is Format.csv:
         data = encode(to_csv(passages), bom=bom)
     elif fmt is Format.markdown:
         data = encode(to_markdown(passages, index.documents()))
     else:
         data = encode(to_jsonl(passages))
+    what = "target" if targets else "passage"
     if to_file:
         assert output is not None
         write_atomically(output, data)
         if json_out:
-            render.emit_json({"output": str(output), "format": fmt.value, "passages": len(passages), "bytes": len(data)})
+            render.emit_json({"output": str(output), "format": fmt.value, f"{what}s": len(rows), "bytes": len(data)})
         else:
-            sys.stderr.write(f"carbon: wrote {_plural(len(passages), 'passage')} to {output} ({fmt.value})\n")
+            sys.stderr.write(f"carbon: wrote {_plural(len(rows), what)} to {output} ({fmt.value})\n")
     else:
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
     if not passages:
         raise _empty(f"no passage in {_described(scope)}")
+    if not rows:
+        raise _empty(f"no targets in {_described(scope)}")

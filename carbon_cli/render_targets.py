@@ -48,6 +48,12 @@ def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
     return left, right
 
 
+def one_line(text: str) -> str:
+    """``text`` on one line: line breaks dropped (a PDF's fall inside words), other
+    whitespace and control characters a space."""
+    return flatten(text.replace("\r", "").replace("\n", ""))
+
+
 def _context(target: Target, text: str) -> Text:
     """The target's sentence, its line breaks dropped (a PDF's fall inside words), the
     span highlighted."""
@@ -55,7 +61,7 @@ def _context(target: Target, text: str) -> Text:
 
     left, right = sentence_around(text, target.start, target.end)
     before, span, after = (
-        flatten(text[a:b].replace("\r", "").replace("\n", ""))
+        one_line(text[a:b])
         for a, b in ((left, target.start), (target.start, target.end), (target.end, right))
     )
     out = Text(before)
@@ -126,17 +132,17 @@ def print_target_report(report: TargetReport) -> None:
     out.print(table)
     overall = report.parts["overall"]
     for row in overall.missed:
-        out.print(Text(f"missed  {row.passage}  {row.year}  {row.indicator}  {flatten(row.span)}"))
+        out.print(Text(f"missed  {row.passage}  {row.year}  {row.indicator}  {one_line(row.span)}"))
     for target in overall.wrong:
-        out.print(Text(f"wrong   {target.passage}  {target.year}  {target.indicator}  {flatten(target.span)}"))
+        out.print(Text(f"wrong   {target.passage}  {target.year}  {target.indicator}  {one_line(target.span)}"))
     for match in overall.matches:
         if match.wrong_fields:
             found = match.predicted
             wrong = ", ".join(f"{f}: {getattr(found, 'modifiers' if f == 'modifier' else f)!r}" for f in match.wrong_fields if f != "span")
-            spans = f"span {flatten(found.span)!r} for {flatten(match.judged.span)!r}" if "span" in match.wrong_fields else ""
+            spans = f"span {one_line(found.span)!r} for {one_line(match.judged.span)!r}" if "span" in match.wrong_fields else ""
             out.print(Text(f"fields  {match.judged.passage}  {match.judged.indicator}  {'; '.join(filter(None, [wrong, spans]))}"))
     for row in overall.negatives_hit:
-        out.print(Text(f"negative {row.passage}  {flatten(row.span)}"))
+        out.print(Text(f"negative {row.passage}  {one_line(row.span)}"))
     for row in report.unresolved:
-        out.print(Text(f"unresolved line {row.line}: {row.passage} has no {flatten(row.span)!r} at {row.start}"))
+        out.print(Text(f"unresolved line {row.line}: {row.passage} has no {one_line(row.span)!r} at {row.start}"))
     sys.stderr.write(f"carbon: targets of {len(report.documents)} judged documents\n")

@@ -514,12 +514,13 @@ def to_jsonl(targets: Iterable[Target]) -> str:
 
 def to_csv(targets: Iterable[Target]) -> str:
     """A header and one row per target, for a spreadsheet: modifiers joined with a space,
-    no value left empty, lines ending in CRLF (as ``analysis.to_csv``)."""
+    a missing value an empty cell, lines ending in CRLF (as ``analysis.to_csv``)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(EXPORT_FIELDS)
     for target in targets:
         row = target.to_json()
         row["modifiers"] = " ".join(target.modifiers)
+        row["qualitative"] = "true" if target.qualitative else "false"
         writer.writerow(["" if row[key] is None else row[key] for key in EXPORT_FIELDS])
     return out.getvalue()
