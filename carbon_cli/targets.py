@@ -39,7 +39,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .model import Passage
+from .model import CarbonError, Passage
 from .resources import data_file
 from .text import Normaliser, Pipeline
 
@@ -524,3 +524,14 @@ def to_csv(targets: Iterable[Target]) -> str:
         row["qualitative"] = "true" if target.qualitative else "false"
         writer.writerow(["" if row[key] is None else row[key] for key in EXPORT_FIELDS])
     return out.getvalue()
+
+
+def exported_targets(targets: Sequence[Target], fmt: str, bom: bool = True) -> bytes:
+    """The bytes ``carbon export --targets`` writes: jsonl, or csv (``bom`` for spreadsheets)."""
+    from .analysis import encode
+
+    if fmt == "csv":
+        return encode(to_csv(targets), bom=bom)
+    if fmt == "jsonl":
+        return encode(to_jsonl(targets))
+    raise CarbonError(f"--targets exports as jsonl or csv, not {fmt}")

@@ -1,17 +1,17 @@
 """``carbon targets``: the quantified targets of the documents in scope (``targets.py``).
 
-Registered on the main app when imported, by ``cli.load_commands``. Exit codes follow the
-rest of the CLI: 0 when targets are shown, 1 when there are none, 2 on errors.
+Exit codes follow the rest of the CLI: 0 when targets are shown, 1 when there are none,
+2 on errors.
 """
 
-import sys
 from typing import Optional
 
 import typer
 
-from . import render
-from .cli import DOC, JSON, app
-from .cli_analysis import TARGET, _described, _scope
+from .. import render
+from .analysis import TARGET, _empty, _scope
+from .app import app
+from .options import DOC, JSON
 
 
 @app.command()
@@ -23,13 +23,14 @@ def targets(
     ),
     year: Optional[int] = typer.Option(None, "--year", "-y", help="Only targets for this year (2025, 2030 …)."),
     all_statements: bool = typer.Option(
-        False, "--all", "-a", help="Also statements without a number (大幅下降, 基本建立), marked qualitative."
+        False, "--all", "-a", help="Also statements of change without a number (大幅下降, 基本建立), marked qualitative."
     ),
     json_out: bool = JSON,
 ) -> None:
     """The quantified targets a plan commits to: year, indicator, direction, value, unit, modifiers."""
-    from . import render_targets
-    from .targets import select_targets
+    from .. import render_targets
+    from ..render_analysis import described
+    from ..targets import select_targets
 
     catalog, index, passages, scope = _scope(target, doc, None)
     found = select_targets(passages, catalog.pipeline, indicator=indicator, year=year, qualitative=all_statements)
@@ -40,5 +41,4 @@ def targets(
         render_targets.print_targets(render_targets.grouped(found), titles, {p.id: p.text for p in passages})
     if not found:
         wanted = " ".join(filter(None, [f"for {indicator!r}" if indicator else "", f"in {year}" if year else ""]))
-        sys.stderr.write(f"carbon: no targets {wanted + ' ' if wanted else ''}in {_described(scope)}\n")
-        raise typer.Exit(1)
+        raise _empty(f"no targets {wanted + ' ' if wanted else ''}in {described(scope)}")
