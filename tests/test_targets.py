@@ -15,10 +15,12 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from carbon_cli.model import CarbonError
+from carbon_cli.model import CarbonError, Passage
 from carbon_cli.target_eval import FIELDS, PARTS, evaluate_targets, load_judged, match, targets_index
-from carbon_cli.targets import extract, select_targets
+from carbon_cli.targets import extract, select_targets, words
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -142,6 +144,24 @@ def test_an_indicator_is_found_through_its_synonyms(corpus):
         (PEAK_ID, "单位国内生产总值能源消耗"),
     }
     assert all(t.year == 2025 for t in found)
+
+
+PIECES = st.sampled_from(
+    sorted({w for role in ("direction", "before", "after", "list", "unit", "count", "lead", "qualitative", "change")
+            for w in words()[role]})
+    + ["到2025年", "“十四五”期间", "比2020年", "2030年前", "，", "。", "；", "、", "\n", " ", "　", "１３．５", "％", "12", "3.5",
+       "~", "—", "的", "A", "ß", "﷽", "\x1b", "単位國內", "非化石能源消费比重"]
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(PIECES, st.text(max_size=3)), max_size=40).map("".join))
+def test_any_text_gives_targets_whose_spans_are_its_slices(corpus, text):
+    passage = Passage("d/p", "d", "paragraph", None, "", "", None, (), 0, len(text), text)
+    for qualitative in (False, True):
+        for t in extract(passage, corpus[1].normaliser, qualitative=qualitative):
+            assert 0 <= t.start < t.end <= len(text) and text[t.start : t.end] == t.span
+            assert t.qualitative or t.value is not None
 
 
 # -- the judged set and the floor ---------------------------------------------------------
