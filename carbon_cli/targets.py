@@ -271,6 +271,13 @@ def _strip_lead(norm: str, start: int, end: int) -> tuple[int, list[str]]:
     return lead.end(), _split_words(lead.group(), words()["before"])
 
 
+def _trim_year(norm: str, start: int, end: int) -> int:
+    """Where an indicator ends: before a year written between it and its verb
+    (非化石能源消费比重在2030年达到25%)."""
+    last = [m for m in patterns().year.finditer(norm, start, end) if m.end() == end]
+    return last[-1].start() if last and last[-1].start() > start else end
+
+
 def _number(text: str | None) -> float | None:
     return None if text is None else float(text)
 
@@ -387,7 +394,7 @@ def _targets(
     year = reading.years.at(m.start())
     if year is None:
         return []
-    ind_start, ind_end = bounds
+    ind_start, ind_end = bounds[0], _trim_year(text.norm, *bounds)
     adverbs = m.group("adverbs") or ""
     modifiers = leading + _split_words(adverbs, words()["before"]) + ([m.group("pre")] if m.group("pre") else [])
     indicator = text.words(ind_start, ind_end) if ind_start < ind_end else reading.shared_indicator(m.start())
