@@ -26,6 +26,12 @@ FALLBACK_WEIGHT = 0.5  # a fragment unknown to the index, matched inside longer 
 SUBWORD_WEIGHT = 0.3  # a dictionary word inside a longer query word
 COMMON_PART = 0.2  # share of the passages above which such a word is not looked for
 LOOSE_WEIGHT = 0.5  # one word of a multi-word translation, found without the others
+# A query naming a year (单位国内生产总值能耗 2025): the best hits are looked at for a
+# quantified target of that year whose indicator holds the query's words, and those
+# that state one rank up by TARGET_PRIOR (docs/ranking.md, "Targets").
+TARGET_POOL = 20
+TARGET_PRIOR = 1.5
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
 @dataclass
@@ -93,9 +99,14 @@ class Searcher:
             candidates = [
                 pid for pid in candidates if all((needle in norms[pid][0]) == wanted for needle, wanted in conditions)
             ]
-        shown, priors = _top(scoring, self.scorer.priors, candidates, max(limit, 0))
+        typed = self.pipeline.normaliser.normalise(" ".join(c.text for c in parsed.positive))
+        years = [int(y) for y in _YEAR.findall(typed)] if limit > 0 else []
+        depth = max(limit, TARGET_POOL) if years else max(limit, 0)
+        shown, priors = _top(scoring, self.scorer.priors, candidates, depth)
         scores = {pid: scoring.values[pid] * priors.get(pid, 1.0) for pid in shown}
         passages = self.index.passages_by_pid(shown)
+        if years:
+            shown = self._by_targets(shown, scores, passages, years[0], terms)[:limit]
         explained = self.scorer.score(terms, stats, among=set(shown), explain=True).explained if explain else {}
         hits = []
         for rank, pid in enumerate(shown, start=1):
@@ -104,6 +115,23 @@ class Searcher:
             hit.excerpt_start, hit.excerpt = excerpt(hit.passage.text, hit.highlights)
             hits.append(hit)
         return SearchResult(raw, parsed, tokens, terms, hits, len(candidates), notes)
+
+    def _by_targets(
+        self, shown: list[int], scores: dict[int, float], passages: dict[int, Passage], year: int, terms: Sequence[Term]
+    ) -> list[int]:
+        """``shown`` re-ordered after raising the hits that state a target of ``year``
+        whose indicator holds every word of the query (but the year), or one of its
+        synonyms whole."""
+        from .targets import states_target
+
+        words = tuple(t.highlight for t in terms if t.source in ("query", "phrase") and not t.part
+                      and not _YEAR.fullmatch(t.highlight))
+        synonyms = {(t.highlight,) for t in terms if t.source.startswith("synonym")}
+        wordings = [w for w in (words, *synonyms) if w]
+        for pid in shown:
+            if wordings and states_target(passages[pid], self.pipeline.normaliser, year, wordings):
+                scores[pid] *= TARGET_PRIOR
+        return sorted(shown, key=lambda pid: (-scores[pid], pid))
 
     # -- the terms of a query -----------------------------------------------------
 

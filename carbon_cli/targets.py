@@ -35,7 +35,7 @@ import io
 import json
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -508,6 +508,17 @@ def select_targets(
         forms = indicator_forms(pipeline, indicator)
         found = [t for t in found if any(f in normaliser.normalise(t.indicator) for f in forms)]
     return found
+
+
+def states_target(passage: Passage, normaliser: Normaliser, year: int, wordings: Collection[Sequence[str]]) -> bool:
+    """Whether ``passage`` states a quantified target for ``year`` whose indicator holds
+    every word of one of ``wordings`` (normalised words of a query, or a synonym): search
+    ranks such a passage up."""
+    for target in extract(passage, normaliser):
+        indicator = normaliser.normalise(target.indicator)
+        if target.year == year and any(all(word in indicator for word in wording) for wording in wordings):
+            return True
+    return False
 
 
 EXPORT_FIELDS = ("doc", "passage", "year", "indicator", "direction", "value", "upper", "unit", "modifiers",

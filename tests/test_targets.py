@@ -295,3 +295,31 @@ def test_targets_as_a_program_writes_json_without_colour(run_carbon):
     result = run_carbon("targets", "--json", "--year", "2060")
     assert result.code == 0 and "\x1b" not in result.stdout
     assert [r["span"] for r in json.loads(result.stdout)] == ["非化石能源消费比重达到80%以上"]
+
+
+# -- search -------------------------------------------------------------------------------
+
+REAL = FIXTURES / "real"
+SEARCHED = [REAL / f"{name}.txt" for name in (
+    "jiangxi_carbon_peak_implementation_plan_2022", "miit_industry_carbon_peak_plan_2022",
+    "sc_peak_action_plan_2030_2021", "mohurd_ndrc_urban_rural_carbon_peak_plan_2022",
+)]
+
+
+@pytest.mark.parametrize("query, indicator, year", [
+    # mohurd's 到 2030 年城市生活垃圾资源化利用率达到 65% ranked above Jiangxi's 城镇… 提升至 70%
+    ("城镇生活垃圾资源化利用率 2030", "城镇生活垃圾资源化利用率", 2030),
+    ("非化石能源消费比重 2030", "非化石能源消费比重", 2030),
+    ("新型储能装机容量 2025", "新型储能装机容量", 2025),
+    ("单位GDP能耗 2025", "单位GDP能耗", 2025),
+])
+def test_a_query_of_an_indicator_and_a_year_ranks_a_passage_stating_that_target_first(cli, corpus, query, indicator, year):
+    assert cli("docs", "add", *map(str, SEARCHED)).code == 0
+    _, pipeline = corpus
+    hits = json.loads(cli("search", query, "--json").stdout)["results"]
+    first = hits[0]
+    passage = Passage(first["id"], first["doc"], first["kind"], first["number"], first["label"], first["title"],
+                      first["parent"], tuple(first["section"]), first["start"], first["end"], first["text"])
+    assert select_targets([passage], pipeline, indicator=indicator, year=year), first["id"]
+    one = json.loads(cli("search", query, "-n", "1", "--json").stdout)["results"]
+    assert [h["id"] for h in one] == [first["id"]]
