@@ -45,7 +45,7 @@ from .text import Normaliser, Pipeline
 
 WORDS_FILE = "target_words.tsv"
 _CLAUSE_END = ",;。:!?"  # the normal forms of ，；。：！？ (and themselves)
-_SENTENCE_END = ";。!?"
+_SENTENCE_END = "。!?"
 _NUMBER = r"\d+(?:\.\d+)?"
 _MULTIPLIER = "[万亿千百]"
 
@@ -136,6 +136,7 @@ class Patterns:
     target: re.Pattern[str]
     count_before: re.Pattern[str]  # 新增水电装机容量4000万千瓦: the indicator between verb and number
     count_after: re.Pattern[str]  # 培育100个智能建造产业基地: the indicator after the number
+    count_more: re.Pattern[str]  # …和5个绿色技术创新中心: one more count for the same verb
     more_value: re.Pattern[str]
     lead: re.Pattern[str]
     qualitative: re.Pattern[str]
@@ -144,18 +145,23 @@ class Patterns:
 @lru_cache(maxsize=1)
 def patterns() -> Patterns:
     w = words()
-    unit = f"(?:{_MULTIPLIER}*(?:{w.alternation('unit')})|{_MULTIPLIER}+)"
+    unit = (
+        f"(?:{_MULTIPLIER}*(?:{w.alternation('unit')})|{_MULTIPLIER}+)"
+        f"(?:/{_MULTIPLIER}*(?:{w.alternation('per')}))?"
+    )
     after = f"(?P<after>{w.alternation('after')})?"
     value = f"(?P<v1>{_NUMBER})(?P<u1>{unit})?(?:(?:{w.alternation('range')})(?P<v2>{_NUMBER})(?P<u2>{unit})?)?{after}"
     adverbs = "|".join(filter(None, (w.alternation(r) for r in ("list", "skip", "before"))))
     periods = "|".join(re.escape(p) for p in w.periods)
     year = (
-        rf"(?<![比较与自从—\-~～－\d])(?:到|至|在|于)?(?P<year>(?:19|20)\d\d)年(?:底前|末前|前|底|末)?(?![\d月上下])"
+        rf"(?<![比较与自从—\-~～－\d])(?:到|至|在|于)?(?P<year>(?:19|20)\d\d)年(?:底前|末前|前|底|末|起)?"
+        rf"(?![\d月上下]|的?基础上)"
         rf"|[“\"]?(?P<period>{periods})[”\"]?(?:期间|时期|末|期末)?"
     )
     clause_text = f"[^{re.escape(_CLAUSE_END)}]"
     target = (
-        rf"(?P<base>(?:比|较)(?P<base_year>(?:19|20)\d\d)年(?:底|末)?(?:水平)?)?"
+        rf"(?P<base>(?:比|较)(?P<base_year>(?:19|20)\d\d)年(?:底|末)?(?:水平)?"
+        rf"|在(?P<base_from>(?:19|20)\d\d)年的?基础上)?"
         rf"(?P<adverbs>(?:{adverbs})*)(?P<verb>{w.alternation('direction')})(?P<pre>(?:{w.alternation('before')})?){value}"
     )
     count_before = (
@@ -164,12 +170,15 @@ def patterns() -> Patterns:
     )
     count_after = (
         rf"(?P<adverbs>(?:{adverbs})*)(?P<verb>{w.alternation('count')})"
-        rf"(?P<v1>{_NUMBER})(?P<u1>{unit}){after}(?P<indicator>{clause_text}+)"
+        rf"(?P<v1>{_NUMBER})(?P<u1>{unit}){after}(?P<indicator>(?:(?!和\d){clause_text})+)"
+    )
+    count_more = (
+        rf"和(?P<adverbs>)(?P<verb>)(?P<v1>{_NUMBER})(?P<u1>{unit}){after}(?P<indicator>(?:(?!和\d){clause_text})+)"
     )
     more_value = rf"(?:{w.alternation('joiner')})(?P<v1>{_NUMBER})(?P<u1>{unit})?{after}"
     lead = rf"(?:(?:{w.alternation('lead')})|(?:{year}))+"
     qualitative = rf"(?P<adverbs>{w.alternation('qualitative')})(?P<verb>{w.alternation('change')})"
-    return Patterns(*(re.compile(x) for x in (year, target, count_before, count_after, more_value, lead, qualitative)))
+    return Patterns(*(re.compile(x) for x in (year, target, count_before, count_after, count_more, more_value, lead, qualitative)))
 
 
 # -- reading a passage ----------------------------------------------------------------
@@ -278,6 +287,12 @@ def _trim_year(norm: str, start: int, end: int) -> int:
     return last[-1].start() if last and last[-1].start() > start else end
 
 
+def _base_year(m: re.Match[str]) -> int | None:
+    """比2020年 or 在2020年基础上: the year a change is measured from."""
+    year = m.group("base_year") or m.group("base_from")
+    return int(year) if year else None
+
+
 def _number(text: str | None) -> float | None:
     return None if text is None else float(text)
 
@@ -355,6 +370,10 @@ def _clause_targets(reading: _Reading, start: int, end: int) -> list[Target]:
             if not any(a < m.end() and m.start() < b for a, b in taken):
                 found.extend(_count_targets(reading, m, (start, end)))
                 taken.append((m.start(), m.end()))
+                verb, more = m.group("verb"), m
+                while pattern is patterns().count_after and (more := patterns().count_more.match(norm, more.end(), end)):
+                    found.extend(_count_targets(reading, more, (start, end), verb))
+                    taken.append((more.start(), more.end()))
     if reading.qualitative and not found:
         found.extend(_qualitative(reading, start, end))
     return sorted(found, key=lambda t: t.start)
@@ -411,25 +430,26 @@ def _targets(
             doc=text.passage.doc, passage=text.passage.id, year=year, indicator=indicator,
             direction=m.group("verb"), value=_number(value.value), upper=_number(value.upper), unit=value.unit,
             modifiers=tuple(modifiers + ([value.after] if value.after else [])),
-            base_year=int(m.group("base_year")) if m.group("base_year") else None,
+            base_year=_base_year(m),
             start=start, end=end, span=text.passage.text[start:end],
         )
         found.extend([target] * copies)
     return found
 
 
-def _count_targets(reading: _Reading, m: re.Match[str], clause: tuple[int, int]) -> list[Target]:
-    """新增水电装机容量4000万千瓦左右, 培育100个智能建造产业基地: a count of things."""
+def _count_targets(reading: _Reading, m: re.Match[str], clause: tuple[int, int], verb: str = "") -> list[Target]:
+    """新增水电装机容量4000万千瓦左右, 培育100个智能建造产业基地: a count of things;
+    ``verb`` that of the count before, for one more written …和5个绿色技术创新中心."""
     text = reading.text
     adverbs = m.group("adverbs") or ""
     years = reading.years.listed(clause[0], m.start(), text.norm) if "分别" in adverbs else []
     years = years or [y for y in [reading.years.at(m.start())] if y is not None]
     subject_start, leading = _strip_lead(text.norm, clause[0], m.start())
     ind_start, ind_end = m.span("indicator")
-    if m.re is patterns().count_after:
+    if m.re is not patterns().count_before:
         ind_start = max(ind_start, text.norm.rfind("的", ind_start, ind_end) + 1)
         start = subject_start if subject_start < m.start() else m.start() - sum(len(w) for w in leading)
-        end = ind_end
+        start, end = (m.start("v1") if verb else start), ind_end
     else:
         start, end = m.start("verb") - len("".join(_split_words(adverbs, words()["before"]))), m.end()
     a, b = text.original(start, end)
@@ -437,7 +457,7 @@ def _count_targets(reading: _Reading, m: re.Match[str], clause: tuple[int, int])
     return [
         Target(
             doc=text.passage.doc, passage=text.passage.id, year=year, indicator=text.words(ind_start, ind_end),
-            direction=m.group("verb"), value=_number(m.group("v1")), upper=None, unit=m.group("u1"),
+            direction=verb or m.group("verb"), value=_number(m.group("v1")), upper=None, unit=m.group("u1"),
             modifiers=tuple(modifiers), base_year=None, start=a, end=b, span=text.passage.text[a:b],
         )
         for year in years
