@@ -6,26 +6,31 @@ the direction 下降, the value 13.5 in %, the base year 2020. The words of a ta
 verbs, units, modifiers, the adverbs of a list) are in ``data/target_words.tsv``.
 
 How a passage is read, on its normalised text (width, case and traditional forms folded,
-``text.py``), with every offset mapped back to the original:
+``text.py``) without whitespace (a PDF's line breaks fall inside words and numbers), with
+every offset mapped back to the original:
 
-1. Years in scope. 到2025年, 2030年前, 2025年底, “十四五”期间/末 (→ 2025) set the year of
-   what follows them in the passage, until the next one. 比2020年 is a base year, and a
-   date (2019年6月底前) sets nothing.
+1. Years in scope. 到2025年, 2030年前, 2025年底, 2022年起, “十四五”期间/末 (→ 2025) set the
+   year. A marker that opens a sentence holds until the next one that does; one inside a
+   sentence holds to its full stop. 比2020年 and 在2020年基础上 are base years; a date
+   (2019年6月底前) sets nothing.
 2. Clauses. The text is cut at ，；。：！？; a target never crosses a clause.
 3. In a clause, each ``direction`` verb followed by a number with a unit is a target;
    its indicator is the clause's words before it (after the previous target of the same
-   clause), without leading words such as 其中, 并, 力争; 比2005年 between indicator and
-   verb is its base year; 力争, 确保, 累计 before the verb and 左右, 以上, 以内 after the
-   value are its modifiers. 60%~65% is one target with a lower and an upper value.
+   clause), without leading words such as 其中, 并, 力争, nor a year before the verb;
+   力争, 确保, 累计 before the verb and 左右, 以上, 以内 after the value are its
+   modifiers. 60%~65% is one target with a lower and an upper value. A verb and number
+   with no words before them share the sentence's last indicator (…，到2030年达到5.1亿吨).
 4. Lists. A、B分别达到x和y gives one target per value, each spanning its value; A、B均达到x
    gives one target per listed indicator, sharing the span. The indicator is the list as
-   written.
-5. With ``qualitative=True``, clauses in a year's scope that state a change without a
+   written. “十四五”、“十五五”期间分别新增… gives one target per period.
+5. Counts. A ``count`` verb with the thing counted before the number (新增水电装机容量
+   4000万千瓦) or after it (培育100个智能建造产业基地, …和5个绿色技术创新中心).
+6. With ``qualitative=True``, clauses in a year's scope that state a change without a
    number (单位国内生产总值能耗大幅下降, 体系基本建立) are returned as well, marked
    qualitative, with no value.
 
-A number with no year in scope is not a target: counts (10项行动), dates, document
-numbers and past achievements have none, or no verb before them.
+A number with no year in scope is not a target: undated rules (原则上不低于50%), counts
+(10项行动), dates, document numbers and past achievements have none, or no verb before them.
 """
 
 from __future__ import annotations
@@ -353,6 +358,7 @@ def extract(passage: Passage, normaliser: Normaliser, *, qualitative: bool = Fal
 
 
 def _clause_targets(reading: _Reading, start: int, end: int) -> list[Target]:
+    """The targets of one clause: each verb's, then the counts no verb's target covers."""
     norm = reading.text.norm
     found: list[Target] = []
     cursor = start
@@ -363,20 +369,36 @@ def _clause_targets(reading: _Reading, start: int, end: int) -> list[Target]:
         ind_start, leading = _strip_lead(norm, cursor, m.start())
         values = _values(norm, m, end)
         cursor = _next_indicator(norm, values[-1].end, end)
-        found.extend(_targets(reading, m, (ind_start, m.start()), leading, values, (start, end)))
+        found.extend(_targets(reading, m, (ind_start, m.start()), leading, values))
         taken.append((m.start(), values[-1].end))
-    for pattern in (patterns().count_before, patterns().count_after):
-        for m in pattern.finditer(norm, start, end):
-            if not any(a < m.end() and m.start() < b for a, b in taken):
-                found.extend(_count_targets(reading, m, (start, end)))
-                taken.append((m.start(), m.end()))
-                verb, more = m.group("verb"), m
-                while pattern is patterns().count_after and (more := patterns().count_more.match(norm, more.end(), end)):
-                    found.extend(_count_targets(reading, more, (start, end), verb))
-                    taken.append((more.start(), more.end()))
+    found.extend(_counts(reading, (start, end), taken))
     if reading.qualitative and not found:
         found.extend(_qualitative(reading, start, end))
     return sorted(found, key=lambda t: t.start)
+
+
+def _counts(reading: _Reading, clause: tuple[int, int], taken: list[tuple[int, int]]) -> list[Target]:
+    """The counts of a clause (新增…4000万千瓦, 培育100个…) that no verb's target covers."""
+    found: list[Target] = []
+    for pattern in (patterns().count_before, patterns().count_after):
+        for m in pattern.finditer(reading.text.norm, *clause):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            more = _more_counts(reading.text.norm, m, clause[1]) if pattern is patterns().count_after else []
+            for i, match in enumerate([m, *more]):
+                found.extend(_count_targets(reading, match, clause, m.group("verb") if i else ""))
+                taken.append(match.span())
+    return found
+
+
+def _more_counts(norm: str, m: re.Match[str], end: int) -> list[re.Match[str]]:
+    """…和5个绿色技术创新中心 after a count: more counts of the same verb."""
+    found = []
+    position = m.end()
+    while (more := patterns().count_more.match(norm, position, end)) is not None:
+        found.append(more)
+        position = more.end()
+    return found
 
 
 def _values(norm: str, m: re.Match[str], clause_end: int) -> list[_Value]:
@@ -406,7 +428,6 @@ def _targets(
     bounds: tuple[int, int],
     leading: list[str],
     values: list[_Value],
-    clause: tuple[int, int],
 ) -> list[Target]:
     """The target or targets (a 分别 or 均 list) of one verb's match."""
     text = reading.text
