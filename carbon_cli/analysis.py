@@ -224,10 +224,17 @@ class StopWords(frozenset):
         return super().__contains__(word) or not (isinstance(word, str) and any(c.isalpha() for c in word))
 
 
-def stop_words(pipeline: Pipeline) -> StopWords:
+def stop_words(pipeline: Pipeline, *, boilerplate: bool = False) -> StopWords:
+    """What the statistics leave out: the pipeline's stop words and question words;
+    with ``boilerplate`` (for keywords), also the verbs and adverbs every official text
+    is written with (``data/boilerplate_words.txt``, measured by ``bench/boilerplate.py``),
+    which say nothing of what a text is about. Word counts keep them: how often a text
+    says 推进 is a fact about it."""
+    from .text import boilerplate_words
     from .vocabulary import Vocabulary
 
-    return StopWords(pipeline.stop_words | Vocabulary(pipeline).question_words)
+    words = pipeline.stop_words | Vocabulary(pipeline).question_words
+    return StopWords(words | boilerplate_words() if boilerplate else words)
 
 
 class _Recorder:
@@ -269,7 +276,7 @@ def keywords(
     if not normalised.strip():
         return []
     tokenizer = pipeline.full_tokenizer if len(normalised) > BULK_CHARS else pipeline.lexicon_tokenizer
-    stops = stop_words(pipeline)
+    stops = stop_words(pipeline, boilerplate=True)
     if method == "tfidf":
         recorder = _Recorder(tokenizer)
         extractor = _tfidf(recorder, stops, CorpusIdf(index))

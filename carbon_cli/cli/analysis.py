@@ -19,15 +19,20 @@ from ..index import Index
 from ..model import CarbonError, Passage
 from ..scope import check_docs, check_kinds, select_passages
 from .app import app
-from .options import DOC, JSON, open_index
+from .options import DOC, JSON, complete_id, complete_kind, open_index
 
 TARGET = typer.Argument(
-    None, metavar="[ID]", help="A passage id (it and the passages under it: qa/question/3) or a document id (qa)."
+    None, metavar="[ID]", help="A passage id (it and the passages under it: qa/question/3) or a document id (qa).",
+    autocompletion=complete_id,
 )
 KIND = typer.Option(
-    None, "--kind", "-k", help="Only passages of this kind, with what is nested under them (repeatable): action …"
+    None, "--kind", "-k", help="Only passages of this kind, with what is nested under them (repeatable): action …",
+    autocompletion=complete_kind,
 )
-EXPORT_KIND = typer.Option(None, "--kind", "-k", help="Only passages of this kind (repeatable): action, principle …")
+EXPORT_KIND = typer.Option(
+    None, "--kind", "-k", help="Only passages of this kind (repeatable): action, principle …",
+    autocompletion=complete_kind,
+)
 TOP = typer.Option(20, "--top", "-n", min=1, help="How many terms.")
 
 

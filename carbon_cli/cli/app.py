@@ -16,6 +16,7 @@ from .. import __version__
 
 app = typer.Typer(
     add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -38,6 +39,9 @@ MODULES = {
     "export": "analysis",
     "eval": "eval",
     "targets": "targets",
+    "vocab": "vocab",
+    "analyze": "vocab",
+    "completion": "shell",
 }
 
 

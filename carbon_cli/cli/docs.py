@@ -7,7 +7,7 @@ import typer
 
 from .. import render, scope
 from .app import app
-from .options import JSON, open_catalog, open_index
+from .options import JSON, complete_doc, open_catalog, open_index
 
 docs_app = typer.Typer(no_args_is_help=True, help="Add, list, show and remove your own documents.")
 app.add_typer(docs_app, name="docs")
@@ -50,7 +50,9 @@ def docs_list(json_out: bool = JSON) -> None:
 
 
 @docs_app.command("remove")
-def docs_remove(doc_id: str = typer.Argument(..., metavar="ID"), json_out: bool = JSON) -> None:
+def docs_remove(
+    doc_id: str = typer.Argument(..., metavar="ID", autocompletion=complete_doc), json_out: bool = JSON
+) -> None:
     """Remove a document you added."""
     open_catalog().remove(doc_id)
     if json_out:
@@ -60,7 +62,9 @@ def docs_remove(doc_id: str = typer.Argument(..., metavar="ID"), json_out: bool 
 
 
 @docs_app.command("show")
-def docs_show(doc_id: str = typer.Argument(..., metavar="ID"), json_out: bool = JSON) -> None:
+def docs_show(
+    doc_id: str = typer.Argument(..., metavar="ID", autocompletion=complete_doc), json_out: bool = JSON
+) -> None:
     """The outline of one document."""
     _, index = open_index()
     render.outline(*scope.outline(index, scope.check_docs(index, [doc_id])), json_out=json_out)

@@ -9,7 +9,28 @@ from ..index import Index
 from ..store import Home
 
 JSON = typer.Option(False, "--json", help="Write JSON to stdout.")
-DOC = typer.Option(None, "--doc", "-d", help="Only this document (repeatable).")
+
+
+def complete_doc(incomplete: str) -> list[str]:
+    """Document ids for a shell's completion (``completion.py``)."""
+    from ..completion import document_ids
+
+    return document_ids(incomplete)
+
+
+def complete_kind(incomplete: str) -> list[str]:
+    from ..completion import kinds
+
+    return kinds(incomplete)
+
+
+def complete_id(incomplete: str) -> list[str]:
+    from ..completion import passage_ids
+
+    return passage_ids(incomplete)
+
+
+DOC = typer.Option(None, "--doc", "-d", help="Only this document (repeatable).", autocompletion=complete_doc)
 
 
 def warn(message: str) -> None:

@@ -8,7 +8,7 @@ import typer
 from .. import render, scope
 from ..model import Passage
 from .app import app
-from .options import DOC, JSON, open_index
+from .options import DOC, JSON, complete_id, open_index
 
 NUMBER = typer.Argument(None, help="Show this one in full.", min=1)
 LIST = typer.Option(False, "--list", "-l", help="List them, numbered, with titles.")
@@ -65,7 +65,9 @@ def guarantees(
 
 @app.command()
 def show(
-    passage_id: str = typer.Argument(..., metavar="ID", help="A passage id (qa/action/4) or a document id."),
+    passage_id: str = typer.Argument(
+        ..., metavar="ID", help="A passage id (qa/action/4) or a document id.", autocompletion=complete_id
+    ),
     json_out: bool = JSON,
 ) -> None:
     """Print one passage, or every passage of a document, in full."""
