@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import render
 from .analysis import flatten
-from .targets import Target, plain_number
+from .targets import Target, plain_number, words
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -35,7 +35,7 @@ def value_text(target: Target) -> str:
     number = f"{plain_number(target.value)}"
     if target.upper is not None:
         number += f"~{plain_number(target.upper)}"
-    before = [m for m in target.modifiers if m in ("力争", "确保", "累计", "争取")]
+    before = [m for m in target.modifiers if m in words()["before"]]
     after = [m for m in target.modifiers if m not in before]
     return " ".join([*before, f"{number}{target.unit}{''.join(after)}"])
 
@@ -88,16 +88,15 @@ def print_targets(targets: Sequence[Target], titles: dict[str, str], texts: dict
     from rich.text import Text
 
     out = render.console()
-    current: tuple[str, int | None] | None = None
+    shown: tuple[str, int | None] | None = None
     for target in targets:
-        if current is None or target.doc != current[0]:
-            if current is not None:
+        if shown is None or target.doc != shown[0]:
+            if shown is not None:
                 out.print()
             out.print(Text(f"{target.doc}  {titles.get(target.doc, '')}".rstrip(), style="bold"))
-            current = (target.doc, None)
-        if target.year != current[1] or current[1] is None:
-            out.print(Text(f" {target.year if target.year is not None else 'no year'}", style="bold magenta"))
-            current = (target.doc, target.year)
+        if shown != (target.doc, target.year):
+            out.print(Text(f" {target.year}", style="bold magenta"))
+            shown = (target.doc, target.year)
         out.print(_head(target))
         context = Text("    ")
         context.append_text(_context(target, texts[target.passage]))
@@ -130,19 +129,26 @@ def print_target_report(report: TargetReport) -> None:
             f"{part.precision:.3f}", f"{part.recall:.3f}", *(f"{fields[f]:.3f}" for f in FIELDS),
         )
     out.print(table)
-    overall = report.parts["overall"]
-    for row in overall.missed:
-        out.print(Text(f"missed  {row.passage}  {row.year}  {row.indicator}  {one_line(row.span)}"))
-    for target in overall.wrong:
-        out.print(Text(f"wrong   {target.passage}  {target.year}  {target.indicator}  {one_line(target.span)}"))
-    for match in overall.matches:
-        if match.wrong_fields:
-            found = match.predicted
-            wrong = ", ".join(f"{f}: {getattr(found, 'modifiers' if f == 'modifier' else f)!r}" for f in match.wrong_fields if f != "span")
-            spans = f"span {one_line(found.span)!r} for {one_line(match.judged.span)!r}" if "span" in match.wrong_fields else ""
-            out.print(Text(f"fields  {match.judged.passage}  {match.judged.indicator}  {'; '.join(filter(None, [wrong, spans]))}"))
-    for row in overall.negatives_hit:
-        out.print(Text(f"negative {row.passage}  {one_line(row.span)}"))
-    for row in report.unresolved:
-        out.print(Text(f"unresolved line {row.line}: {row.passage} has no {one_line(row.span)!r} at {row.start}"))
+    for line in report_lines(report):
+        out.print(Text(line))
     sys.stderr.write(f"carbon: targets of {len(report.documents)} judged documents\n")
+
+
+def report_lines(report: TargetReport) -> list[str]:
+    """One line per miss: judged targets not found, wrong targets, wrong fields,
+    negative clauses a target was found in, judged rows whose span is not in its passage."""
+    from .target_eval import target_fields
+
+    overall = report.parts["overall"]
+    lines = [f"missed  {r.passage}  {r.year}  {r.indicator}  {one_line(r.span)}" for r in overall.missed]
+    lines += [f"wrong   {t.passage}  {t.year}  {t.indicator}  {one_line(t.span)}" for t in overall.wrong]
+    for match in overall.matches:
+        found = target_fields(match.predicted)
+        wrong = [f"{name}: {found[name]!r}" for name in match.wrong_fields if name != "span"]
+        if "span" in match.wrong_fields:
+            wrong.append(f"span {one_line(match.predicted.span)!r} for {one_line(match.judged.span)!r}")
+        if wrong:
+            lines.append(f"fields  {match.judged.passage}  {match.judged.indicator}  {'; '.join(wrong)}")
+    lines += [f"negative {r.passage}  {one_line(r.span)}" for r in overall.negatives_hit]
+    lines += [f"unresolved line {r.line}: {r.passage} has no {one_line(r.span)!r} at {r.start}" for r in report.unresolved]
+    return lines

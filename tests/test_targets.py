@@ -323,3 +323,12 @@ def test_a_query_of_an_indicator_and_a_year_ranks_a_passage_stating_that_target_
     assert select_targets([passage], pipeline, indicator=indicator, year=year), first["id"]
     one = json.loads(cli("search", query, "-n", "1", "--json").stdout)["results"]
     assert [h["id"] for h in one] == [first["id"]]
+
+
+def test_eval_targets_on_a_terminal_lists_every_miss(cli):
+    table = cli("eval", "--targets")
+    data = json.loads(cli("eval", "--targets", "--json").stdout)
+    assert table.code == 0 and "judged documents" in table.stderr
+    lines = table.stdout.splitlines()
+    assert sum(line.startswith("missed ") for line in lines) == len(data["missed"])
+    assert sum(line.startswith("fields ") for line in lines) == len(data["wrong_fields"])
