@@ -150,5 +150,7 @@ def report_lines(report: TargetReport) -> list[str]:
         if wrong:
             lines.append(f"fields  {match.judged.passage}  {match.judged.indicator}  {'; '.join(wrong)}")
     lines += [f"negative {r.passage}  {one_line(r.span)}" for r in overall.negatives_hit]
-    lines += [f"unresolved line {r.line}: {r.passage} has no {one_line(r.span)!r} at {r.start}" for r in report.unresolved]
+    lines += [
+        f"unresolved line {r.line}: {r.passage} has no {one_line(r.span)!r} at {r.start}" for r in report.unresolved
+    ]
     return lines

@@ -98,7 +98,8 @@ def load_judged(path: Path | None = None) -> list[JudgedTarget]:
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as error:
-        raise CarbonError(f"cannot read the judged targets {path}: {getattr(error, 'strerror', None) or error}") from error
+        reason = getattr(error, "strerror", None) or error
+        raise CarbonError(f"cannot read the judged targets {path}: {reason}") from error
     rows = [(n, line) for n, line in enumerate(lines, start=1) if line.strip() and not line.startswith("#")]
     if not rows or tuple(rows[0][1].split("\t")) != COLUMNS:
         raise CarbonError(f"{path}: the first line after the comments must be the columns {' TAB '.join(COLUMNS)}")
@@ -147,7 +148,9 @@ def _overlap(target: Target, row: JudgedTarget) -> bool:
     return target.passage == row.passage and target.start < row.end and row.start < target.end
 
 
-def match(judged: Sequence[JudgedTarget], predicted: Sequence[Target]) -> tuple[list[Match], list[JudgedTarget], list[Target]]:
+def match(
+    judged: Sequence[JudgedTarget], predicted: Sequence[Target]
+) -> tuple[list[Match], list[JudgedTarget], list[Target]]:
     """(matches, judged targets missed, predictions matching none): exact spans first."""
     left = [row for row in judged if not row.negative]
     unmatched = list(predicted)
@@ -241,7 +244,8 @@ class TargetReport:
             "missed": [judged_json(r) for r in overall.missed],
             "wrong": [t.to_json() for t in overall.wrong],
             "wrong_fields": [
-                {"line": m.judged.line, "fields": m.wrong_fields, "expected": judged_json(m.judged), "found": m.predicted.to_json()}
+                {"line": m.judged.line, "fields": m.wrong_fields, "expected": judged_json(m.judged),
+                 "found": m.predicted.to_json()}
                 for m in overall.matches if m.wrong_fields
             ],
             "negatives_hit": [judged_json(r) for r in overall.negatives_hit],

@@ -183,7 +183,8 @@ def patterns() -> Patterns:
     more_value = rf"(?:{w.alternation('joiner')})(?P<v1>{_NUMBER})(?P<u1>{unit})?{after}"
     lead = rf"(?:(?:{w.alternation('lead')})|(?:{year}))+"
     qualitative = rf"(?P<adverbs>{w.alternation('qualitative')})(?P<verb>{w.alternation('change')})"
-    return Patterns(*(re.compile(x) for x in (year, target, count_before, count_after, count_more, more_value, lead, qualitative)))
+    sources = (year, target, count_before, count_after, count_more, more_value, lead, qualitative)
+    return Patterns(*(re.compile(x) for x in sources))
 
 
 # -- reading a passage ----------------------------------------------------------------
@@ -410,7 +411,9 @@ def _values(norm: str, m: re.Match[str], clause_end: int) -> list[_Value]:
     values = [first]
     position = m.end()
     while more := patterns().more_value.match(norm, position, clause_end):
-        values.append(_Value(more.group("v1"), None, more.group("u1") or "", more.group("after"), more.start("v1"), more.end()))
+        values.append(
+            _Value(more.group("v1"), None, more.group("u1") or "", more.group("after"), more.start("v1"), more.end())
+        )
         position = more.end()
     unit = values[-1].unit
     after = values[-1].after  # 分别在7%、2%以下: the last value's bound is every value's

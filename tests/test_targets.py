@@ -182,7 +182,7 @@ def test_every_judged_span_is_at_its_offset_in_its_passage(report):
 
 def test_a_document_belongs_to_one_part(tmp_path):
     text = (ROOT / "data" / "targets_judged.tsv").read_text(encoding="utf-8")
-    line = next(l for l in text.splitlines() if l.startswith("tuned\ttarget\tcpc-"))
+    line = next(row for row in text.splitlines() if row.startswith("tuned\ttarget\tcpc-"))
     path = tmp_path / "judged.tsv"
     path.write_text(text + line.replace("tuned", "heldout", 1) + "\n", encoding="utf-8")
     with pytest.raises(CarbonError, match="in both parts"):

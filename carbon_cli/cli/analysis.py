@@ -181,7 +181,9 @@ def export(
     json_out: bool = typer.Option(
         False, "--json", help="Without --output: JSON Lines (as --format jsonl). With it: a JSON summary on stdout."
     ),
-    targets: bool = typer.Option(False, "--targets", help="The quantified targets the passages state (carbon targets), one row each."),
+    targets: bool = typer.Option(
+        False, "--targets", help="The quantified targets the passages state (carbon targets), one row each."
+    ),
 ) -> None:
     """The structured passages (ids, kinds, numbers, titles, sections, text) for other tools;
     with --targets, the targets they state."""

@@ -16,7 +16,7 @@ def eval_command(
         None, help="A judged query set (qid, category, query, passage_id:grade items); the shipped one by default."
     ),
     targets: bool = typer.Option(
-        False, "--targets", help="Measure target extraction instead (data/targets_judged.tsv, or QUERIES as such a set)."
+        False, "--targets", help="Measure target extraction instead (data/targets_judged.tsv, or QUERIES as one)."
     ),
     json_out: bool = JSON,
 ) -> None:
