@@ -273,11 +273,19 @@ def score(judged: Sequence[JudgedTarget], predicted: Sequence[Target]) -> PartRe
 def evaluate_targets(
     path: Path | None = None, *, cache: Path | None = None, warn: Callable[[str], None] | None = None
 ) -> TargetReport:
-    """Extract the targets of the judged documents and score them against the judged set."""
+    """Extract the targets of the judged documents and score them against the judged set.
+
+    A judged document missing from the evaluation index (an installed copy has only
+    ``data/eval_corpus/``, not a checkout's real fixtures) is left out, with a warning."""
     judged = load_judged(path)
     with targets_index(cache, warn) as (catalog, index):
         passages: dict[str, Passage] = {p.id: p for p in index.passages()}
         normaliser = catalog.pipeline.normaliser
+        available = {p.doc for p in passages.values()}
+        missing = sorted({r.doc for r in judged} - available)
+        if missing and warn:
+            warn(f"{len(missing)} judged documents are not in the evaluation index: {', '.join(missing)}")
+        judged = [r for r in judged if r.doc in available]
         documents = sorted({r.doc for r in judged})
         predicted = extract_all([p for p in passages.values() if p.doc in documents], normaliser)
     unresolved = [r for r in judged if r.passage not in passages or passages[r.passage].text[r.start : r.end] != r.span]
@@ -285,4 +293,4 @@ def evaluate_targets(
     parts = {"overall": score(judged, predicted)}
     for part in PARTS:
         parts[part] = score([r for r in judged if r.part == part], [t for t in predicted if part_of[t.doc] == part])
-    return TargetReport(parts, [d for d in documents if any(p.doc == d for p in passages.values())], unresolved)
+    return TargetReport(parts, documents, unresolved)

@@ -332,3 +332,15 @@ def test_eval_targets_on_a_terminal_lists_every_miss(cli):
     lines = table.stdout.splitlines()
     assert sum(line.startswith("missed ") for line in lines) == len(data["missed"])
     assert sum(line.startswith("fields ") for line in lines) == len(data["wrong_fields"])
+
+
+def test_a_judged_document_missing_from_the_index_is_left_out_with_a_warning(tmp_path, shared_cache):
+    text = (ROOT / "data" / "targets_judged.tsv").read_text(encoding="utf-8")
+    rows = [row for row in text.splitlines() if row.startswith(("part\t", f"tuned\ttarget\t{OPINIONS_ID}\t"))]
+    ghost = rows[1].replace(OPINIONS_ID, "no-such-plan")
+    path = tmp_path / "judged.tsv"
+    path.write_text("\n".join([*rows, ghost]) + "\n", encoding="utf-8")
+    warnings: list[str] = []
+    report = evaluate_targets(path, cache=shared_cache, warn=warnings.append)
+    assert report.documents == [OPINIONS_ID] and report.parts["overall"].judged == len(rows) - 1
+    assert any("no-such-plan" in w for w in warnings)
