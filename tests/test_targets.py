@@ -11,6 +11,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -344,3 +346,18 @@ def test_a_judged_document_missing_from_the_index_is_left_out_with_a_warning(tmp
     report = evaluate_targets(path, cache=shared_cache, warn=warnings.append)
     assert report.documents == [OPINIONS_ID] and report.parts["overall"].judged == len(rows) - 1
     assert any("no-such-plan" in w for w in warnings)
+
+
+_WARM = """
+import sys
+from carbon_cli.__main__ import run
+code = run(["targets", "--indicator", "单位GDP能耗", "--json"])
+loaded = {name.split(".")[0] for name in sys.modules} & {"rich", "jieba", "numpy", "rank_bm25"}
+print(code, sorted(loaded), file=sys.stderr)
+"""
+
+
+def test_targets_json_loads_neither_rich_nor_jieba(run_carbon, home):
+    assert run_carbon("docs", "add", str(OPINIONS)).code == 0
+    proc = subprocess.run([sys.executable, "-c", _WARM], capture_output=True, text=True, timeout=60)
+    assert proc.stderr.strip().splitlines()[-1] == "0 []", proc.stderr
