@@ -18,7 +18,7 @@ from ..catalog import Catalog
 from ..index import Index
 from ..model import CarbonError, Passage
 from ..scope import check_docs, check_kinds, select_passages
-from .app import app
+from .app import Command, app
 from .options import DOC, JSON, complete_id, complete_kind, open_index
 
 TARGET = typer.Argument(
@@ -26,14 +26,15 @@ TARGET = typer.Argument(
     autocompletion=complete_id,
 )
 KIND = typer.Option(
-    None, "--kind", "-k", help="Only passages of this kind, with what is nested under them (repeatable): action …",
+    None, "--kind", "-k", metavar="KIND",
+    help="Only passages of this kind, with what is nested under them (repeatable): action …",
     autocompletion=complete_kind,
 )
 EXPORT_KIND = typer.Option(
-    None, "--kind", "-k", help="Only passages of this kind (repeatable): action, principle …",
+    None, "--kind", "-k", metavar="KIND", help="Only passages of this kind (repeatable): action, principle …",
     autocompletion=complete_kind,
 )
-TOP = typer.Option(20, "--top", "-n", min=1, help="How many terms.")
+TOP = typer.Option(20, "--top", "-n", min=1, metavar="N", help="How many terms.")
 
 
 class Method(str, Enum):
@@ -70,10 +71,12 @@ def _no_passage(scope: dict[str, Any]) -> typer.Exit:
     return _empty(f"no passage in {described(scope)}")
 
 
-@app.command()
+@app.command(cls=Command)
 def keywords(
     target: Optional[str] = TARGET,
-    method: Method = typer.Option(Method.tfidf, "--method", "-m", help="tfidf (idf from the index) or textrank."),
+    method: Method = typer.Option(
+        Method.tfidf, "--method", "-m", metavar="METHOD", help="tfidf (idf from the index) or textrank."
+    ),
     top: int = TOP,
     kind: Optional[list[str]] = KIND,
     doc: Optional[list[str]] = DOC,
@@ -95,14 +98,15 @@ def keywords(
         raise _empty(f"no key terms in {described(scope)}")
 
 
-@app.command()
+@app.command(cls=Command)
 def kwic(
     term: str = typer.Argument(
         ..., metavar="TERM", help="The word or phrase (matched ignoring width, case and traditional forms)."
     ),
     target: Optional[str] = TARGET,
     width: int = typer.Option(
-        30, "--width", "-w", min=1, help="Context on each side, in terminal cells (a Chinese character is 2)."
+        30, "--width", "-w", min=1, metavar="CELLS",
+        help="Context on each side, in terminal cells (a Chinese character is 2).",
     ),
     kind: Optional[list[str]] = KIND,
     doc: Optional[list[str]] = DOC,
@@ -124,11 +128,12 @@ def kwic(
         raise _empty(f"{term!r} does not occur in {described(scope)}")
 
 
-@app.command()
+@app.command(cls=Command)
 def stats(
     target: Optional[str] = TARGET,
     term: Optional[str] = typer.Option(
-        None, "--term", "-t", help="Chart this term's frequency in each passage of --kind (default: action)."
+        None, "--term", "-t", metavar="TERM",
+        help="Chart this term's frequency in each passage of --kind (default: action).",
     ),
     top: int = TOP,
     kind: Optional[list[str]] = KIND,
@@ -166,12 +171,14 @@ def _term_chart(term: str, target: Optional[str], doc: Optional[list[str]], kind
         raise _no_passage(scope)
 
 
-@app.command()
+@app.command(cls=Command)
 def export(
     target: Optional[str] = TARGET,
-    fmt: Optional[Format] = typer.Option(None, "--format", "-f", help="jsonl (the default), csv or markdown."),
+    fmt: Optional[Format] = typer.Option(
+        None, "--format", "-f", metavar="FORMAT", help="jsonl (the default), csv or markdown."
+    ),
     output: Optional[Path] = typer.Option(
-        None, "--output", "-o", help="Write to this file (atomically) instead of stdout; - is stdout."
+        None, "--output", "-o", metavar="PATH", help="Write to this file (atomically) instead of stdout; - is stdout."
     ),
     bom: bool = typer.Option(
         True, "--bom/--no-bom", help="CSV: start with a UTF-8 byte-order mark, so spreadsheets read Chinese right."

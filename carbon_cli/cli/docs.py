@@ -6,14 +6,14 @@ from pathlib import Path
 import typer
 
 from .. import render, scope
-from .app import app
+from .app import Command, app
 from .options import JSON, complete_doc, open_catalog, open_index
 
 docs_app = typer.Typer(no_args_is_help=True, help="Add, list, show and remove your own documents.")
 app.add_typer(docs_app, name="docs")
 
 
-@docs_app.command("add")
+@docs_app.command("add", cls=Command)
 def docs_add(
     paths: list[Path] = typer.Argument(..., help="Files or folders (searched recursively)."),
     json_out: bool = JSON,
@@ -38,7 +38,7 @@ def docs_add(
     raise typer.Exit(2 if errors else 0)
 
 
-@docs_app.command("list")
+@docs_app.command("list", cls=Command)
 def docs_list(json_out: bool = JSON) -> None:
     """Every document in the index, with where it came from."""
     _, index = open_index()
@@ -49,19 +49,19 @@ def docs_list(json_out: bool = JSON) -> None:
         render.print_documents(documents)
 
 
-@docs_app.command("remove")
+@docs_app.command("remove", cls=Command)
 def docs_remove(
     doc_id: str = typer.Argument(..., metavar="ID", autocompletion=complete_doc), json_out: bool = JSON
 ) -> None:
-    """Remove a document you added."""
-    open_catalog().remove(doc_id)
+    """Remove a document you added (its id, or a unique prefix of it)."""
+    doc_id = open_catalog().remove(doc_id)
     if json_out:
         render.emit_json({"removed": doc_id})
     else:
         render.print_removed(doc_id)
 
 
-@docs_app.command("show")
+@docs_app.command("show", cls=Command)
 def docs_show(
     doc_id: str = typer.Argument(..., metavar="ID", autocompletion=complete_doc), json_out: bool = JSON
 ) -> None:

@@ -30,7 +30,9 @@ def complete_id(incomplete: str) -> list[str]:
     return passage_ids(incomplete)
 
 
-DOC = typer.Option(None, "--doc", "-d", help="Only this document (repeatable).", autocompletion=complete_doc)
+DOC = typer.Option(
+    None, "--doc", "-d", metavar="ID", help="Only this document (repeatable).", autocompletion=complete_doc
+)
 
 
 def warn(message: str) -> None:

@@ -7,10 +7,10 @@ import typer
 
 from .. import render, scope
 from ..model import Passage
-from .app import app
+from .app import Command, app
 from .options import DOC, JSON, complete_id, open_index
 
-NUMBER = typer.Argument(None, help="Show this one in full.", min=1)
+NUMBER = typer.Argument(None, metavar="[N]", help="Show this one in full.", min=1)
 LIST = typer.Option(False, "--list", "-l", help="List them, numbered, with titles.")
 
 
@@ -39,7 +39,7 @@ def _passages(passages: Sequence[Passage], json_out: bool) -> None:
             render.print_passage(p)
 
 
-@app.command()
+@app.command(cls=Command)
 def actions(
     number: Optional[int] = NUMBER, list_all: bool = LIST, doc: Optional[list[str]] = DOC, json_out: bool = JSON
 ) -> None:
@@ -47,7 +47,7 @@ def actions(
     _items("action", number, list_all, doc, json_out)
 
 
-@app.command()
+@app.command(cls=Command)
 def principles(
     number: Optional[int] = NUMBER, list_all: bool = LIST, doc: Optional[list[str]] = DOC, json_out: bool = JSON
 ) -> None:
@@ -55,7 +55,7 @@ def principles(
     _items("principle", number, list_all, doc, json_out)
 
 
-@app.command()
+@app.command(cls=Command)
 def guarantees(
     number: Optional[int] = NUMBER, list_all: bool = LIST, doc: Optional[list[str]] = DOC, json_out: bool = JSON
 ) -> None:
@@ -63,7 +63,7 @@ def guarantees(
     _items("guarantee", number, list_all, doc, json_out)
 
 
-@app.command()
+@app.command(cls=Command)
 def show(
     passage_id: str = typer.Argument(
         ..., metavar="ID", help="A passage id (qa/action/4) or a document id.", autocompletion=complete_id
@@ -79,7 +79,7 @@ def show(
     _passages(passages, json_out)
 
 
-@app.command()
+@app.command(cls=Command)
 def outline(doc: Optional[list[str]] = DOC, json_out: bool = JSON) -> None:
     """The tree of documents, sections and passages."""
     _, index = open_index()

@@ -6,16 +6,17 @@ import typer
 
 from .. import render
 from ..scope import check_docs, check_kinds
-from .app import app
+from .app import Command, app
 from .options import DOC, JSON, complete_kind, open_index
 
 
-@app.command()
+@app.command(cls=Command)
 def search(
     query: list[str] = typer.Argument(..., help="Words to look for; quotes, +required, -excluded, kind:, doc:."),
-    limit: int = typer.Option(10, "--limit", "-n", min=1, help="How many results."),
+    limit: int = typer.Option(10, "--limit", "-n", min=1, metavar="N", help="How many results."),
     kind: Optional[list[str]] = typer.Option(
-        None, "--kind", "-k", help="Only passages of this kind (repeatable).", autocompletion=complete_kind
+        None, "--kind", "-k", metavar="KIND", help="Only passages of this kind (repeatable).",
+        autocompletion=complete_kind,
     ),
     doc: Optional[list[str]] = DOC,
     explain: bool = typer.Option(False, "--explain", help="Show the query terms and each hit's scoring."),
