@@ -19,9 +19,12 @@ def targets(
     target: Optional[str] = TARGET,
     doc: Optional[list[str]] = DOC,
     indicator: Optional[str] = typer.Option(
-        None, "--indicator", "-i", help="Only indicators holding this or a synonym (单位GDP能耗: 单位国内生产总值能耗)."
+        None, "--indicator", "-i", metavar="TEXT",
+        help="Only indicators holding this or a synonym (单位GDP能耗: 单位国内生产总值能耗).",
     ),
-    year: Optional[int] = typer.Option(None, "--year", "-y", help="Only targets for this year (2025, 2030 …)."),
+    year: Optional[int] = typer.Option(
+        None, "--year", "-y", metavar="YEAR", help="Only targets for this year (2025, 2030 …)."
+    ),
     all_statements: bool = typer.Option(
         False, "--all", "-a", help="Also changes stated without a number (大幅下降, 基本建立), marked qualitative."
     ),
