@@ -139,6 +139,7 @@ class Patterns:
 
     year: re.Pattern[str]
     target: re.Pattern[str]
+    base_lead: re.Pattern[str]  # 在2020年的基础上 opening a clause: every target's base year in it
     count_before: re.Pattern[str]  # 新增水电装机容量4000万千瓦: the indicator between verb and number
     count_after: re.Pattern[str]  # 培育100个智能建造产业基地: the indicator after the number
     count_more: re.Pattern[str]  # …和5个绿色技术创新中心: one more count for the same verb
@@ -164,9 +165,10 @@ def patterns() -> Patterns:
         rf"|[“\"]?(?P<period>{periods})[”\"]?(?:期间|时期|末|期末)?"
     )
     clause_text = f"[^{re.escape(_CLAUSE_END)}]"
+    base_from = r"在(?P<base_from>(?:19|20)\d\d)年的?基础上"
     target = (
         rf"(?P<base>(?:比|较)(?P<base_year>(?:19|20)\d\d)年(?:底|末)?(?:水平)?"
-        rf"|在(?P<base_from>(?:19|20)\d\d)年的?基础上)?"
+        rf"|{base_from})?"
         rf"(?P<adverbs>(?:{adverbs})*)(?P<verb>{w.alternation('direction')})(?P<pre>(?:{w.alternation('before')})?){value}"
     )
     count_before = (
@@ -183,7 +185,7 @@ def patterns() -> Patterns:
     more_value = rf"(?:{w.alternation('joiner')})(?P<v1>{_NUMBER})(?P<u1>{unit})?{after}"
     lead = rf"(?:(?:{w.alternation('lead')})|(?:{year}))+"
     qualitative = rf"(?P<adverbs>{w.alternation('qualitative')})(?P<verb>{w.alternation('change')})"
-    sources = (year, target, count_before, count_after, count_more, more_value, lead, qualitative)
+    sources = (year, target, base_from, count_before, count_after, count_more, more_value, lead, qualitative)
     return Patterns(*(re.compile(x) for x in sources))
 
 
@@ -254,12 +256,14 @@ class _Years:
         held = [m for m in self.markers if m.end <= position and m.opens]
         return held[-1].year if held else None
 
-    def listed(self, start: int, end: int, norm: str) -> list[int]:
-        """The years of markers listed with 、 in ``[start, end)`` (“十四五”、“十五五”期间)."""
-        inside = [m for m in self.markers if start <= m.start and m.end <= end]
+    def listed(self, position: int, norm: str) -> list[int]:
+        """The years of the last markers listed with 、 or 和 in the sentence before
+        ``position`` (“十四五”、“十五五”期间分别…, 2025年和2030年，…分别…)."""
+        start = self.sentence_starts[self.sentence_of(position)]
+        inside = [m for m in self.markers if start <= m.start and m.end <= position]
         run: list[_Year] = inside[:1]
         for m in inside[1:]:
-            if norm[run[-1].end : m.start] == "、":
+            if norm[run[-1].end : m.start] in ("、", "和", "及"):
                 run.append(m)
             else:
                 run = [m]
@@ -364,13 +368,16 @@ def _clause_targets(reading: _Reading, start: int, end: int) -> list[Target]:
     found: list[Target] = []
     cursor = start
     taken: list[tuple[int, int]] = []
+    base: int | None = None
     for m in patterns().target.finditer(norm, start, end):
         if m.group("u1") is None and m.group("u2") is None:
             continue
         ind_start, leading = _strip_lead(norm, cursor, m.start())
+        if based := patterns().base_lead.match(norm, ind_start, m.start()):
+            ind_start, base = based.end(), int(based.group("base_from"))
         values = _values(norm, m, end)
         cursor = _next_indicator(norm, values[-1].end, end)
-        found.extend(_targets(reading, m, (ind_start, m.start()), leading, values))
+        found.extend(_targets(reading, m, (ind_start, m.start()), leading, values, base))
         taken.append((m.start(), values[-1].end))
     found.extend(_counts(reading, (start, end), taken))
     if reading.qualitative and not found:
@@ -431,8 +438,10 @@ def _targets(
     bounds: tuple[int, int],
     leading: list[str],
     values: list[_Value],
+    base: int | None,
 ) -> list[Target]:
-    """The target or targets (a 分别 or 均 list) of one verb's match."""
+    """The target or targets (a 分别 or 均 list) of one verb's match; ``base`` the base
+    year the clause opened with (在2020年的基础上…)."""
     text = reading.text
     year = reading.years.at(m.start())
     if year is None:
@@ -447,14 +456,16 @@ def _targets(
         ind_start = m.start() - sum(len(word) for word in leading)
     reading.last_indicator = (reading.years.sentence_of(m.start()), indicator)
     copies = _list_size(indicator) if "均" in adverbs else 1
+    listed = reading.years.listed(m.start(), text.norm) if "分别" in adverbs else []
+    years = listed if len(listed) == len(values) > 1 else [year] * len(values)
     found = []
-    for value in values:
+    for value, value_year in zip(values, years):
         start, end = text.original(value.start if len(values) > 1 else ind_start, value.end)
         target = Target(
-            doc=text.passage.doc, passage=text.passage.id, year=year, indicator=indicator,
+            doc=text.passage.doc, passage=text.passage.id, year=value_year, indicator=indicator,
             direction=m.group("verb"), value=_number(value.value), upper=_number(value.upper), unit=value.unit,
             modifiers=tuple(modifiers + ([value.after] if value.after else [])),
-            base_year=_base_year(m),
+            base_year=_base_year(m) or base,
             start=start, end=end, span=text.passage.text[start:end],
         )
         found.extend([target] * copies)
@@ -466,7 +477,7 @@ def _count_targets(reading: _Reading, m: re.Match[str], clause: tuple[int, int],
     ``verb`` that of the count before, for one more written …和5个绿色技术创新中心."""
     text = reading.text
     adverbs = m.group("adverbs") or ""
-    years = reading.years.listed(clause[0], m.start(), text.norm) if "分别" in adverbs else []
+    years = reading.years.listed(m.start(), text.norm) if "分别" in adverbs else []
     years = years or [y for y in [reading.years.at(m.start())] if y is not None]
     subject_start, leading = _strip_lead(text.norm, clause[0], m.start())
     ind_start, ind_end = m.span("indicator")

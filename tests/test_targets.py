@@ -132,6 +132,22 @@ def test_two_periods_with_fenbie_give_a_target_for_each(corpus):
     ]
 
 
+def test_years_listed_with_fenbie_pair_with_the_values(corpus):
+    # 2025 年和 2030 年，全国短流程炼钢占比分别提升至 15%、20%以上。
+    found = targets_of(corpus, "mee-pollution-carbon-synergy-plan-2022/s4.8")
+    steel = [(t.year, t.value) for t in found if t.indicator == "全国短流程炼钢占比"]
+    assert steel == [(2025, 15.0), (2030, 20.0)]
+
+
+def test_a_clause_opened_by_a_base_year_gives_it_to_each_of_its_targets(corpus):
+    # 在 2020 年的基础上单位建筑面积能耗下降5%、碳排放下降 7%
+    found = targets_of(corpus, "ggj-public-institutions-low-carbon-lead-plan-2021/s1.3")
+    assert [(t.indicator, t.value, t.base_year) for t in found if t.base_year] == [
+        ("单位建筑面积能耗", 5.0, 2020),
+        ("碳排放", 7.0, 2020),
+    ]
+
+
 def test_document_numbers_dates_and_counts_give_nothing(corpus):
     for local in ("number", "date"):
         assert targets_of(corpus, f"{FARM_ID}/{local}") == []
