@@ -57,8 +57,9 @@ PARALLEL_CHARS = 1_000_000
 MAX_WORKERS = 4
 
 # The code that decides what is indexed; a package counts with every module in it.
-_SOURCES = ("outline", "section_words.py", "text.py", "index.py")
-_DATA = ("section_words.tsv",)  # the outline's vocabulary (the pipeline's own is in pipeline_key)
+_SOURCES = ("outline", "section_words.py", "text.py", "index.py", "records.py", "references.py")
+# the outline's vocabulary and the records' issuer names (the pipeline's own is in pipeline_key)
+_DATA = ("section_words.tsv", "issuers.tsv")
 
 
 def _quiet(_: str) -> None:

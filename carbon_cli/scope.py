@@ -16,18 +16,30 @@ means, how an item is shown in full) are written once:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .ids import resolve, resolve_passage
 from .index import Index
 from .model import CarbonError, Passage
 
+if TYPE_CHECKING:
+    from .records import Normalise, RecordFilter
 
-def check_docs(index: Index, docs: Sequence[str] | None) -> list[str]:
-    """``docs`` as a list of document ids, each given as an id or a short form of one
-    (``ids.resolve``: a unique prefix, the start of its words)."""
+
+def check_docs(
+    index: Index, docs: Sequence[str] | None, where: RecordFilter | None = None, normalise: Normalise | None = None
+) -> list[str]:
+    """``docs`` as a list of document ids (each given as an id or a short form of one),
+    narrowed by the
+    record filters ``where`` (issuer names matched through ``records.Issuers`` with
+    ``normalise``): ``[records.NO_DOCUMENT]`` when they leave no document."""
     known = index.document_ids() if docs else set()
-    return list(dict.fromkeys(resolve(doc, known) for doc in docs or []))
+    docs = list(dict.fromkeys(resolve(doc, known) for doc in docs or []))  # ids.resolve: short forms
+    if where is None or not where.active:
+        return docs
+    from .records import issuers_table, scope
+
+    return scope(docs or [], index.records(), where, issuers_table(normalise) if normalise else issuers_table())
 
 
 def check_kinds(index: Index, kinds: Sequence[str] | None) -> list[str]:

@@ -9,7 +9,7 @@ there is something to show, 1 when the scope or the result is empty, 2 on errors
 from collections.abc import Sequence
 from enum import Enum
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import typer
 
@@ -19,7 +19,10 @@ from ..index import Index
 from ..model import CarbonError, Passage
 from ..scope import check_docs, check_kinds, select_passages
 from .app import Command, app
-from .options import DOC, JSON, complete_id, complete_kind, open_index
+from .options import DOC, JSON, complete_id, complete_kind, open_index, record_docs, record_filtered
+
+if TYPE_CHECKING:
+    from ..records import RecordFilter
 
 TARGET = typer.Argument(
     None, metavar="[ID]", help="A passage id (it and the passages under it: qa/question/3) or a document id (qa).",
@@ -42,6 +45,13 @@ class Method(str, Enum):
     textrank = "textrank"
 
 
+class By(str, Enum):
+    issuer = "issuer"
+    year = "year"
+    doc = "doc"
+    type = "type"
+
+
 class Format(str, Enum):
     jsonl = "jsonl"
     csv = "csv"
@@ -49,11 +59,13 @@ class Format(str, Enum):
 
 
 def _scope(
-    target: Optional[str], doc: Optional[list[str]], kind: Optional[list[str]], nested: bool = True
+    target: Optional[str], doc: Optional[list[str]], kind: Optional[list[str]], nested: bool = True,
+    filters: Optional["RecordFilter"] = None,
 ) -> tuple[Catalog, Index, list[Passage], dict[str, Any]]:
     """The catalog, the index, the passages in scope and a description of the scope."""
     catalog, index = open_index()
-    docs, kinds = check_docs(index, doc), check_kinds(index, kind)
+    docs = check_docs(index, doc) if filters is None else record_docs(catalog, index, doc, filters)
+    kinds = check_kinds(index, kind)
     passages = select_passages(index, target, docs, kinds, nested=nested)
     return catalog, index, passages, {"id": target, "docs": docs, "kinds": kinds}
 
@@ -138,9 +150,15 @@ def stats(
     top: int = TOP,
     kind: Optional[list[str]] = KIND,
     doc: Optional[list[str]] = DOC,
+    by: Optional[By] = typer.Option(
+        None, "--by", help="Count the frequent terms (or --term) by issuer, year, doc or type."
+    ),
     json_out: bool = JSON,
 ) -> None:
     """Sizes, vocabulary and frequent terms; or one term across passages, as a bar chart."""
+    if by is not None:
+        _grouped(by.value, term, target, doc, kind, top, json_out)
+        return
     if term is not None:
         _term_chart(term, target, doc, kind or ["action"], json_out)
         return
@@ -153,6 +171,25 @@ def stats(
         render.emit_json(stats_json(scope, result))
     elif passages:
         print_stats(scope, result)
+    if not passages:
+        raise _no_passage(scope)
+
+
+def _grouped(
+    by: str, term: Optional[str], target: Optional[str], doc: Optional[list[str]], kind: Optional[list[str]], top: int,
+    json_out: bool,
+) -> None:
+    from ..analysis import statistics_by
+    from ..records import groups_of
+    from ..render_analysis import described
+    from ..render_records import grouped_json, print_grouped
+
+    catalog, index, passages, scope = _scope(target, doc, kind)
+    result = statistics_by(catalog.pipeline, passages, by, groups_of(index.records(), by), top, [term] if term else [])
+    if json_out:
+        render.emit_json({"scope": scope, **grouped_json(result)})
+    elif passages:
+        print_grouped(result, described(scope))
     if not passages:
         raise _no_passage(scope)
 
@@ -172,6 +209,7 @@ def _term_chart(term: str, target: Optional[str], doc: Optional[list[str]], kind
 
 
 @app.command(cls=Command)
+@record_filtered
 def export(
     target: Optional[str] = TARGET,
     fmt: Optional[Format] = typer.Option(
@@ -191,6 +229,7 @@ def export(
     targets: bool = typer.Option(
         False, "--targets", help="The quantified targets the passages state (carbon targets), one row each."
     ),
+    filters: Optional["RecordFilter"] = None,
 ) -> None:
     """The structured passages (ids, kinds, numbers, titles, sections, text) for other tools;
     with --targets, the targets they state."""
@@ -201,7 +240,7 @@ def export(
     if json_out and not to_file and fmt is not None and fmt is not Format.jsonl:
         raise CarbonError(f"--json without --output writes JSON Lines, not {fmt.value}: drop --json or add --output")
     chosen = (fmt or Format.jsonl).value
-    catalog, index, passages, scope = _scope(target, doc, kind, nested=False)
+    catalog, index, passages, scope = _scope(target, doc, kind, nested=False, filters=filters)
     rows: Sequence[Any] = passages
     if targets:
         from ..targets import exported_targets, extract_all

@@ -44,6 +44,10 @@ MODULES = {
     "vocab": "vocab",
     "analyze": "vocab",
     "completion": "shell",
+    "refs": "records",
+    "cited-by": "records",
+    "similar": "records",
+    "diff": "records",
 }
 
 

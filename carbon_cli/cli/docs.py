@@ -2,12 +2,16 @@
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
 from .. import render, scope
 from .app import Command, app
-from .options import JSON, complete_doc, open_catalog, open_index
+from .options import JSON, Sort, complete_doc, open_catalog, open_index, record_docs, record_filtered
+
+if TYPE_CHECKING:
+    from ..records import RecordFilter
 
 docs_app = typer.Typer(no_args_is_help=True, help="Add, list, show and remove your own documents.")
 app.add_typer(docs_app, name="docs")
@@ -39,14 +43,28 @@ def docs_add(
 
 
 @docs_app.command("list", cls=Command)
-def docs_list(json_out: bool = JSON) -> None:
-    """Every document in the index, with where it came from."""
-    _, index = open_index()
-    documents = index.documents()
+@record_filtered
+def docs_list(
+    sort: Sort = typer.Option(
+        Sort.relevance, "--sort", metavar="ORDER", help="date: newest first (else in library order)."
+    ),
+    json_out: bool = JSON,
+    filters: Optional["RecordFilter"] = None,
+) -> None:
+    """Every document in the index, with its record and where it came from."""
+    from ..records import sort_by_date
+
+    catalog, index = open_index()
+    kept = set(record_docs(catalog, index, None, filters))
+    documents = [d for d in index.documents() if filters is None or not filters.active or d["id"] in kept]
+    if sort is Sort.date:
+        documents = sort_by_date(documents)
     if json_out:
         render.emit_json(documents)
     else:
         render.print_documents(documents)
+    if not documents:
+        raise typer.Exit(1)
 
 
 @docs_app.command("remove", cls=Command)

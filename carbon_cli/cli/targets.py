@@ -10,11 +10,11 @@ import typer
 
 from .. import render
 from .analysis import TARGET, _empty, _scope
-from .app import app
+from .app import Command, app
 from .options import DOC, JSON
 
 
-@app.command()
+@app.command(cls=Command)
 def targets(
     target: Optional[str] = TARGET,
     doc: Optional[list[str]] = DOC,
