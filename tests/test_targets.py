@@ -285,6 +285,14 @@ def test_all_marks_qualitative_statements(library):
     assert [r["span"] for r in rows if not r["qualitative"]] == ["装机规模达3000万千瓦以上"]
 
 
+def test_the_record_filters_choose_the_documents_whose_targets_are_listed(library):
+    # the opinions are issued by 中共中央 and 国务院, the action plan by 国务院, the storage
+    # guidance by 国家发展改革委 and 国家能源局
+    for issuer, docs in (("国务院", {OPINIONS_ID, PEAK_ID}), ("国家能源局", {STORAGE.stem.replace("_", "-")})):
+        result = library("targets", "--issuer", issuer, "--year", "2025", "--json")
+        assert result.code == 0 and {r["doc"] for r in json.loads(result.stdout)} == docs, (issuer, result)
+
+
 def test_no_targets_is_exit_1_and_a_bad_document_exit_2(library):
     result = library("targets", "--indicator", "森林覆盖率", "--year", "2040")
     assert result.code == 1 and result.stdout == "" and "no targets" in result.stderr

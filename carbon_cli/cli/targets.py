@@ -4,17 +4,21 @@ Exit codes follow the rest of the CLI: 0 when targets are shown, 1 when there ar
 2 on errors.
 """
 
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
 from .. import render
 from .analysis import TARGET, _empty, _scope
 from .app import Command, app
-from .options import DOC, JSON
+from .options import DOC, JSON, record_filtered
+
+if TYPE_CHECKING:
+    from ..records import RecordFilter
 
 
 @app.command(cls=Command)
+@record_filtered
 def targets(
     target: Optional[str] = TARGET,
     doc: Optional[list[str]] = DOC,
@@ -29,13 +33,14 @@ def targets(
         False, "--all", "-a", help="Also changes stated without a number (大幅下降, 基本建立), marked qualitative."
     ),
     json_out: bool = JSON,
+    filters: Optional["RecordFilter"] = None,
 ) -> None:
     """The quantified targets a plan commits to: year, indicator, direction, value, unit, modifiers."""
     from .. import render_targets
     from ..render_analysis import described
     from ..targets import select_targets
 
-    catalog, index, passages, scope = _scope(target, doc, None)
+    catalog, index, passages, scope = _scope(target, doc, None, filters=filters)
     found = select_targets(passages, catalog.pipeline, indicator=indicator, year=year, qualitative=all_statements)
     titles = {d["id"]: d["title"] for d in index.documents()}
     if json_out:
