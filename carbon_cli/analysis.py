@@ -482,13 +482,22 @@ def to_csv(passages: Iterable[Passage], raw: bool = False) -> str:
     starting with = + - @ TAB or CR, which a spreadsheet would run as a formula, is
     neutralised by a leading apostrophe (OWASP's rule for CSV injection), unless ``raw``.
     """
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(PASSAGE_FIELDS)
+    rows = []
     for p in passages:
         row = passage_row(p)
         row["section"] = SECTION_SEPARATOR.join(row["section"])
-        cells = ["" if row[key] is None else row[key] for key in PASSAGE_FIELDS]
+        rows.append(row)
+    return csv_text(PASSAGE_FIELDS, rows, raw=raw)
+
+
+def csv_text(fields: Sequence[str], rows: Iterable[Mapping[str, object]], raw: bool = False) -> str:
+    """The CSV of ``rows`` (dicts), ``fields`` as the header: a missing value an empty cell,
+    CRLF line ends, formula cells neutralised unless ``raw`` (``to_csv``)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(fields)
+    for row in rows:
+        cells = ["" if row[key] is None else row[key] for key in fields]
         writer.writerow(cells if raw else [neutralise_cell(cell) for cell in cells])
     return out.getvalue()
 

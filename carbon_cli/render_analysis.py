@@ -218,13 +218,14 @@ def chart_widths(width: int, fixed: Sequence[Sequence[str]], titles: Sequence[st
 # -- export -------------------------------------------------------------------------
 
 
-def export_json(output: str, fmt: str, passages: Sequence[Passage], data: bytes) -> dict[str, Any]:
-    return {"output": output, "format": fmt, "passages": len(passages), "bytes": len(data)}
+def export_json(output: str, fmt: str, rows: Sequence[Any], data: bytes, what: str = "passage") -> dict[str, Any]:
+    """The summary of an export to a file; ``what`` its rows are (passage, target)."""
+    return {"output": output, "format": fmt, f"{what}s": len(rows), "bytes": len(data)}
 
 
-def print_exported(output: str, fmt: str, passages: Sequence[Passage]) -> None:
+def print_exported(output: str, fmt: str, rows: Sequence[Any], what: str = "passage") -> None:
     """On stderr: what went to the file (stdout stays empty for the pipe)."""
-    sys.stderr.write(f"carbon: wrote {plural(len(passages), 'passage')} to {terminal_safe(output)} ({fmt})\n")
+    sys.stderr.write(f"carbon: wrote {plural(len(rows), what)} to {terminal_safe(output)} ({fmt})\n")
 
 
 def write_bytes(data: bytes) -> None:

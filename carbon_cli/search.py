@@ -24,6 +24,7 @@ from .tuning import DEFAULT, Tuning
 from .vocabulary import Vocabulary
 
 MAX_QUERY_CHARS = 2000
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")  # a year a query names (the target prior, tuning.py)
 
 
 @dataclass
@@ -100,13 +101,18 @@ class Searcher:
             candidates = [
                 pid for pid in candidates if all((needle in norms[pid][0]) == wanted for needle, wanted in conditions)
             ]
+        typed = self.pipeline.normaliser.normalise(" ".join(c.text for c in parsed.positive))
+        years = [int(y) for y in _YEAR.findall(typed)] if limit > 0 and sort != "date" else []
+        depth = max(limit, self.tuning.target_pool) if years else max(limit, 0)
         places = self.index.places_by_pid(candidates) if facets or sort == "date" else {}
         if sort == "date":
             shown, priors = self._newest(scoring, candidates, places, max(limit, 0))
         else:
-            shown, priors = _top(scoring, self.scorer.priors, candidates, max(limit, 0))
+            shown, priors = _top(scoring, self.scorer.priors, candidates, depth)
         scores = {pid: scoring.values[pid] * priors.get(pid, 1.0) for pid in shown}
         passages = self.index.passages_by_pid(shown)
+        if years:
+            shown = self._by_targets(shown, scores, passages, years[0], terms)[:limit]
         explained = self.scorer.score(terms, stats, among=set(shown), explain=True).explained if explain else {}
         hits = []
         for rank, pid in enumerate(shown, start=1):
@@ -149,6 +155,23 @@ class Searcher:
             shown.extend(top)
             priors.update(known)
         return shown, priors
+
+    def _by_targets(
+        self, shown: list[int], scores: dict[int, float], passages: dict[int, Passage], year: int, terms: Sequence[Term]
+    ) -> list[int]:
+        """``shown`` re-ordered after raising the hits that state a target of ``year``
+        whose indicator holds every word of the query (but the year), or one of its
+        synonyms whole."""
+        from .targets import states_target
+
+        words = tuple(t.highlight for t in terms if t.source in ("query", "phrase") and not t.part
+                      and not _YEAR.fullmatch(t.highlight))
+        synonyms = {(t.highlight,) for t in terms if t.source.startswith("synonym")}
+        wordings = [w for w in (words, *synonyms) if w]
+        for pid in shown:
+            if wordings and states_target(passages[pid], self.pipeline.normaliser, year, wordings):
+                scores[pid] *= self.tuning.target_prior
+        return sorted(shown, key=lambda pid: (-scores[pid], pid))
 
     # -- the terms of a query -----------------------------------------------------
 

@@ -39,6 +39,11 @@ class Tuning(NamedTuple):
     # it like a heading, and that paragraph carries the item's title and kind as index terms.
     title_line_prior: float = 0.6
     coordination: bool = True  # scale a score by the share of the query's concepts it covers
+    # -- targets (search.py): a query naming a year (单位国内生产总值能耗 2025) looks at its
+    # best ``target_pool`` hits for a quantified target of that year whose indicator holds
+    # the query's words; those that state one rank up by ``target_prior`` (docs/ranking.md, "Targets")
+    target_pool: int = 20
+    target_prior: float = 1.5
 
 
 DEFAULT = Tuning()

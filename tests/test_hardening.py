@@ -129,7 +129,8 @@ def test_the_installed_program_takes_any_bytes_as_a_query(run_carbon, carbon_exe
     [[b"show", b"\xff"], [b"stats", b"qa\xff"], [b"keywords", b"\xff"], [b"kwic", "知識".encode() + b"\xff"],
      [b"search", "kind:\xff 碳".encode("utf-8", "surrogateescape")], [b"search", b"\xff\xfe", b"--doc", b"\xff"],
      [b"docs", b"show", b"\xff"], [b"docs", b"remove", b"\xff"], [b"outline", b"--doc", b"\xff"],
-     [b"actions", b"--doc", b"\xff"], [b"export", b"--kind", b"\xff"], [b"stats", b"--term", b"\xff"]],
+     [b"actions", b"--doc", b"\xff"], [b"export", b"--kind", b"\xff"], [b"stats", b"--term", b"\xff"],
+     [b"targets", b"\xff"], [b"targets", b"--indicator", b"\xff"]],
     ids=lambda args: b" ".join(args).decode("utf-8", "backslashreplace"),
 )
 def test_every_command_takes_undecodable_arguments(run_carbon, carbon_exe, args):

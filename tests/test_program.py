@@ -99,7 +99,8 @@ def test_help_reads_plainly(cli):
     Typer's internals ({query}..., <int range>, <str>)."""
     import re
 
-    for command in (["search"], ["actions"], ["show"], ["docs", "add"], ["kwic"], ["export"], ["eval"], ["vocab", "add"]):
+    for command in (["search"], ["actions"], ["show"], ["docs", "add"], ["kwic"], ["export"], ["eval"], ["vocab", "add"],
+                    ["targets"]):
         result = cli(*command, "-h")
         assert result.code == 0 and result.stdout.startswith("Usage: carbon " + " ".join(command)), (command, result)
         assert not re.search(r"\{\w+\}|<[a-z ]+>", result.stdout), (command, result.stdout)

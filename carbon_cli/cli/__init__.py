@@ -8,7 +8,7 @@ Exit codes follow ripgrep: 0 results, 1 no results, 2 usage errors and failures.
   imported: ``search.py`` (search), ``items.py`` (actions, principles, guarantees,
   show, outline), ``docs.py`` (docs add/list/show/remove), ``analysis.py``
   (keywords, kwic, stats, export), ``eval.py`` (eval), ``records.py`` (refs, cited-by,
-  similar, diff).
+  similar, diff), ``targets.py`` (targets).
 
 The command modules do not use ``from __future__ import annotations``: Typer reads
 every command's signature on every call, and string annotations would make it

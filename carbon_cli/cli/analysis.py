@@ -6,6 +6,7 @@ the result with ``render_analysis.py``. Exit codes follow the rest of the CLI: 0
 there is something to show, 1 when the scope or the result is empty, 2 on errors.
 """
 
+from collections.abc import Sequence
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
@@ -230,9 +231,13 @@ def export(
     json_out: bool = typer.Option(
         False, "--json", help="Without --output: JSON Lines (as --format jsonl). With it: a JSON summary on stdout."
     ),
+    targets: bool = typer.Option(
+        False, "--targets", help="The quantified targets the passages state (carbon targets), one row each."
+    ),
     filters: Optional["RecordFilter"] = None,
 ) -> None:
-    """The structured passages (ids, kinds, numbers, titles, sections, text) for other tools."""
+    """The structured passages (ids, kinds, numbers, titles, sections, text) for other tools;
+    with --targets, the targets they state."""
     from ..analysis import exported
     from ..fsio import write_output
     from ..render_analysis import export_json, print_exported, write_bytes
@@ -241,15 +246,27 @@ def export(
     if json_out and not to_file and fmt is not None and fmt is not Format.jsonl:
         raise CarbonError(f"--json without --output writes JSON Lines, not {fmt.value}: drop --json or add --output")
     chosen = (fmt or Format.jsonl).value
-    _, index, passages, scope = _scope(target, doc, kind, nested=False, filters=filters)
-    data = exported(passages, chosen, index.documents(), bom=bom, raw=raw)
+    catalog, index, passages, scope = _scope(target, doc, kind, nested=False, filters=filters)
+    rows: Sequence[Any] = passages
+    if targets:
+        from ..targets import exported_targets, extract_all
+
+        rows = extract_all(passages, catalog.pipeline.normaliser)
+        data = exported_targets(rows, chosen, bom=bom, raw=raw)
+    else:
+        data = exported(passages, chosen, index.documents(), bom=bom, raw=raw)
+    what = "target" if targets else "passage"
     if output is not None and to_file:
         write_output(output, data)
         if json_out:
-            render.emit_json(export_json(str(output), chosen, passages, data))
+            render.emit_json(export_json(str(output), chosen, rows, data, what))
         else:
-            print_exported(str(output), chosen, passages)
+            print_exported(str(output), chosen, rows, what)
     else:
         write_bytes(data)
     if not passages:
         raise _no_passage(scope)
+    if not rows:
+        from ..render_analysis import described
+
+        raise _empty(f"no targets in {described(scope)}")

@@ -40,6 +40,7 @@ MODULES = {
     "stats": "analysis",
     "export": "analysis",
     "eval": "eval",
+    "targets": "targets",
     "vocab": "vocab",
     "analyze": "vocab",
     "completion": "shell",

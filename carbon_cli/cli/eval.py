@@ -16,9 +16,17 @@ def eval_command(
         None, metavar="[QUERIES]",
         help="A judged query set (qid, category, query, passage_id:grade items); the shipped one by default.",
     ),
+    targets: bool = typer.Option(
+        False, "--targets", help="Measure target extraction instead (data/targets_judged.tsv, or QUERIES as one)."
+    ),
     json_out: bool = JSON,
 ) -> None:
-    """Measure ranking quality: MRR@10, nDCG@10, recall@5 and top-1, overall and per category."""
+    """Measure ranking quality: MRR@10, nDCG@10, recall@5 and top-1, overall and per category.
+    With --targets: target extraction's precision, recall and per-field accuracy, overall and
+    for the tuned and held-out parts."""
+    if targets:
+        _eval_targets(queries, json_out)
+        return
     from ..evaluate import evaluate
     from ..render_eval import print_report, report_json
 
@@ -27,3 +35,14 @@ def eval_command(
         render.emit_json(report_json(report))
     else:
         print_report(report)
+
+
+def _eval_targets(judged: Optional[Path], json_out: bool) -> None:
+    from ..render_targets import print_target_report
+    from ..target_eval import evaluate_targets
+
+    report = evaluate_targets(judged, warn=warn)
+    if json_out:
+        render.emit_json(report.to_json())
+    else:
+        print_target_report(report)

@@ -1,0 +1,608 @@
+"""The quantified targets a plan commits to, read from its passages.
+
+A target is a number a document promises for a year: 到2025年，单位国内生产总值能耗比
+2020年下降13.5% is the target year 2025, the indicator 单位国内生产总值能耗 (as written),
+the direction 下降, the value 13.5 in %, the base year 2020. The words of a target (its
+verbs, units, modifiers, the adverbs of a list) are in ``data/target_words.tsv``.
+
+How a passage is read, on its normalised text (width, case and traditional forms folded,
+``text.py``) without whitespace (a PDF's line breaks fall inside words and numbers), with
+every offset mapped back to the original:
+
+1. Years in scope. 到2025年, 2030年前, 2025年底, 2022年起, “十四五”期间/末 (→ 2025) set the
+   year. A marker that opens a sentence holds until the next one that does; one inside a
+   sentence holds to its full stop. 比2020年 and 在2020年基础上 are base years; a date
+   (2019年6月底前) sets nothing.
+2. Clauses. The text is cut at ，；。：！？; a target never crosses a clause.
+3. In a clause, each ``direction`` verb followed by a number with a unit is a target;
+   its indicator is the clause's words before it (after the previous target of the same
+   clause), without leading words such as 其中, 并, 力争, nor a year before the verb;
+   力争, 确保, 累计 before the verb and 左右, 以上, 以内 after the value are its
+   modifiers. 60%~65% is one target with a lower and an upper value. A verb and number
+   with no words before them share the sentence's last indicator (…，到2030年达到5.1亿吨).
+4. Lists. A、B分别达到x和y gives one target per value, each spanning its value; A、B均达到x
+   gives one target per listed indicator, sharing the span. The indicator is the list as
+   written. “十四五”、“十五五”期间分别新增… gives one target per period.
+5. Counts. A ``count`` verb with the thing counted before the number (新增水电装机容量
+   4000万千瓦) or after it (培育100个智能建造产业基地, …和5个绿色技术创新中心).
+6. With ``qualitative=True``, clauses in a year's scope that state a change without a
+   number (单位国内生产总值能耗大幅下降, 体系基本建立) are returned as well, marked
+   qualitative, with no value.
+
+A number with no year in scope is not a target: undated rules (原则上不低于50%), counts
+(10项行动), dates, document numbers and past achievements have none, or no verb before them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from bisect import bisect_right
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .model import CarbonError, Passage
+from .resources import data_file
+from .text import Normaliser, Pipeline
+
+WORDS_FILE = "target_words.tsv"
+_CLAUSE_END = ",;。:!?"  # the normal forms of ，；。：！？ (and themselves)
+_SENTENCE_END = "。!?"
+_NUMBER = r"\d+(?:\.\d+)?"
+_MULTIPLIER = "[万亿千百]"
+
+
+@dataclass(frozen=True)
+class Target:
+    """One target of one passage; ``passage.text[start:end]`` is its span."""
+
+    doc: str
+    passage: str
+    year: int | None
+    indicator: str
+    direction: str
+    value: float | None  # None for a qualitative statement
+    upper: float | None  # the upper end of a range, else None
+    unit: str
+    modifiers: tuple[str, ...]
+    base_year: int | None
+    start: int
+    end: int
+    span: str
+    qualitative: bool = False
+
+    def to_json(self) -> dict[str, object]:
+        """The target as plain data: numbers as written (13.5, 18), modifiers a list."""
+        return {
+            "doc": self.doc,
+            "passage": self.passage,
+            "year": self.year,
+            "indicator": self.indicator,
+            "direction": self.direction,
+            "value": plain_number(self.value),
+            "upper": plain_number(self.upper),
+            "unit": self.unit,
+            "modifiers": list(self.modifiers),
+            "base_year": self.base_year,
+            "start": self.start,
+            "end": self.end,
+            "span": self.span,
+            "qualitative": self.qualitative,
+        }
+
+
+def plain_number(value: float | None) -> int | float | None:
+    """18.0 as 18, 13.5 as 13.5: a value as the document writes it."""
+    if value is None:
+        return None
+    return int(value) if value == int(value) else value
+
+
+# -- the words --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Words:
+    """``target_words.tsv``, by role, each role's words longest first."""
+
+    roles: dict[str, tuple[str, ...]]
+    periods: dict[str, int]
+
+    def __getitem__(self, role: str) -> tuple[str, ...]:
+        return self.roles.get(role, ())
+
+    def alternation(self, role: str) -> str:
+        return "|".join(re.escape(word) for word in self[role])
+
+
+@lru_cache(maxsize=1)
+def words() -> Words:
+    roles: dict[str, list[str]] = {}
+    periods: dict[str, int] = {}
+    for line in data_file(WORDS_FILE).read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        role, *cells = [cell for cell in line.split("\t") if cell]
+        if role == "period":
+            periods[cells[0]] = int(cells[1])
+        else:
+            roles.setdefault(role, []).extend(cells)
+    return Words({role: tuple(sorted(ws, key=len, reverse=True)) for role, ws in roles.items()}, periods)
+
+
+@dataclass(frozen=True)
+class Patterns:
+    """The regular expressions built from the words, compiled once."""
+
+    year: re.Pattern[str]
+    target: re.Pattern[str]
+    base_lead: re.Pattern[str]  # 在2020年的基础上 opening a clause: every target's base year in it
+    count_before: re.Pattern[str]  # 新增水电装机容量4000万千瓦: the indicator between verb and number
+    count_after: re.Pattern[str]  # 培育100个智能建造产业基地: the indicator after the number
+    count_more: re.Pattern[str]  # …和5个绿色技术创新中心: one more count for the same verb
+    more_value: re.Pattern[str]
+    lead: re.Pattern[str]
+    qualitative: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def patterns() -> Patterns:
+    w = words()
+    unit = (
+        f"(?:{_MULTIPLIER}*(?:{w.alternation('unit')})|{_MULTIPLIER}+)"
+        f"(?:/{_MULTIPLIER}*(?:{w.alternation('per')}))?"
+    )
+    after = f"(?P<after>{w.alternation('after')})?"
+    value = f"(?P<v1>{_NUMBER})(?P<u1>{unit})?(?:(?:{w.alternation('range')})(?P<v2>{_NUMBER})(?P<u2>{unit})?)?{after}"
+    adverbs = "|".join(filter(None, (w.alternation(r) for r in ("list", "skip", "before"))))
+    periods = "|".join(re.escape(p) for p in w.periods)
+    year = (
+        rf"(?<![比较与自从—\-~～－\d])(?:到|至|在|于)?(?P<year>(?:19|20)\d\d)年(?:底前|末前|前|底|末|起)?"
+        rf"(?![\d月上下]|的?基础上)"
+        rf"|[“\"]?(?P<period>{periods})[”\"]?(?:期间|时期|末|期末)?"
+    )
+    clause_text = f"[^{re.escape(_CLAUSE_END)}]"
+    base_from = r"在(?P<base_from>(?:19|20)\d\d)年的?基础上"
+    target = (
+        rf"(?P<base>(?:比|较)(?P<base_year>(?:19|20)\d\d)年(?:底|末)?(?:水平)?"
+        rf"|{base_from})?"
+        rf"(?P<adverbs>(?:{adverbs})*)(?P<verb>{w.alternation('direction')})(?P<pre>(?:{w.alternation('before')})?){value}"
+    )
+    count_before = (
+        rf"(?P<adverbs>(?:{adverbs})*)(?P<verb>{w.alternation('count')})"
+        rf"(?P<indicator>[^\d、{re.escape(_CLAUSE_END)}]{{2,12}}?)(?P<v1>{_NUMBER})(?P<u1>{unit}){after}"
+    )
+    count_after = (
+        rf"(?P<adverbs>(?:{adverbs})*)(?P<verb>{w.alternation('count')})"
+        rf"(?P<v1>{_NUMBER})(?P<u1>{unit}){after}(?P<indicator>(?:(?!和\d){clause_text})+)"
+    )
+    count_more = (
+        rf"和(?P<adverbs>)(?P<verb>)(?P<v1>{_NUMBER})(?P<u1>{unit}){after}(?P<indicator>(?:(?!和\d){clause_text})+)"
+    )
+    more_value = rf"(?:{w.alternation('joiner')})(?P<v1>{_NUMBER})(?P<u1>{unit})?{after}"
+    lead = rf"(?:(?:{w.alternation('lead')})|(?:{year}))+"
+    qualitative = rf"(?P<adverbs>{w.alternation('qualitative')})(?P<verb>{w.alternation('change')})"
+    sources = (year, target, base_from, count_before, count_after, count_more, more_value, lead, qualitative)
+    return Patterns(*(re.compile(x) for x in sources))
+
+
+# -- reading a passage ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Text:
+    """A passage's text in its matching form: normalised and without whitespace (a PDF's
+    line breaks fall inside words and numbers), with each character's original offset."""
+
+    passage: Passage
+    norm: str
+    origin: list[int]
+
+    @classmethod
+    def of(cls, passage: Passage, normaliser: Normaliser) -> _Text:
+        folded, offsets = normaliser.normalise_with_offsets(passage.text)
+        keep = [i for i, char in enumerate(folded) if not char.isspace()]
+        origin = [offsets[i] for i in keep] if offsets is not None else keep
+        return cls(passage, "".join(folded[i] for i in keep), origin)
+
+    def original(self, start: int, end: int) -> tuple[int, int]:
+        """Offsets in the passage text of the matching form's ``[start, end)``."""
+        return self.origin[start], self.origin[end - 1] + 1
+
+    def words(self, start: int, end: int) -> str:
+        """The original text of ``[start, end)`` without its whitespace: an indicator."""
+        a, b = self.original(start, end)
+        return "".join(char for char in self.passage.text[a:b] if not char.isspace())
+
+
+@dataclass(frozen=True)
+class _Year:
+    start: int
+    end: int
+    year: int
+    sentence: int  # the index of the sentence it is in
+    opens: bool  # it opens its sentence: it holds for the sentences after it too
+
+
+class _Years:
+    """Which year a position of the passage is in the scope of.
+
+    A marker that opens a sentence (到2025年，…) holds until the next one that does; a
+    marker inside a sentence (…，到2030年达到5.1亿吨) holds to the end of its sentence.
+    """
+
+    def __init__(self, text: _Text) -> None:
+        self.sentence_starts = [0] + [i + 1 for i, char in enumerate(text.norm) if char in _SENTENCE_END]
+        periods = words().periods
+        self.markers: list[_Year] = []
+        for m in patterns().year.finditer(text.norm):
+            year = int(m.group("year")) if m.group("year") else periods[m.group("period")]
+            sentence = self.sentence_of(m.start())
+            before = text.norm[self.sentence_starts[sentence] : m.start()]
+            opens = not before or patterns().lead.fullmatch(before) is not None
+            self.markers.append(_Year(m.start(), m.end(), year, sentence, opens))
+
+    def sentence_of(self, position: int) -> int:
+        return bisect_right(self.sentence_starts, position) - 1
+
+    def at(self, position: int) -> int | None:
+        sentence = self.sentence_of(position)
+        local = [m for m in self.markers if m.end <= position and m.sentence == sentence]
+        if local:
+            return local[-1].year
+        held = [m for m in self.markers if m.end <= position and m.opens]
+        return held[-1].year if held else None
+
+    def listed(self, position: int, norm: str) -> list[int]:
+        """The years of the last markers listed with 、 or 和 in the sentence before
+        ``position`` (“十四五”、“十五五”期间分别…, 2025年和2030年，…分别…)."""
+        start = self.sentence_starts[self.sentence_of(position)]
+        inside = [m for m in self.markers if start <= m.start and m.end <= position]
+        run: list[_Year] = inside[:1]
+        for m in inside[1:]:
+            if norm[run[-1].end : m.start] in ("、", "和", "及"):
+                run.append(m)
+            else:
+                run = [m]
+        return [m.year for m in run] if len(run) > 1 else []
+
+
+def _clauses(norm: str) -> Iterator[tuple[int, int]]:
+    start = 0
+    for i, char in enumerate(norm):
+        if char in _CLAUSE_END:
+            if i > start:
+                yield start, i
+            start = i + 1
+    if start < len(norm):
+        yield start, len(norm)
+
+
+def _strip_lead(norm: str, start: int, end: int) -> tuple[int, list[str]]:
+    """Where an indicator begins in ``norm[start:end]``, past leading words and years,
+    and the modifiers among those words (力争, 确保)."""
+    lead = patterns().lead.match(norm, start, end)
+    if not lead:
+        return start, []
+    return lead.end(), _split_words(lead.group(), words()["before"])
+
+
+def _trim_year(norm: str, start: int, end: int) -> int:
+    """Where an indicator ends: before a year written between it and its verb
+    (非化石能源消费比重在2030年达到25%)."""
+    last = [m for m in patterns().year.finditer(norm, start, end) if m.end() == end]
+    return last[-1].start() if last and last[-1].start() > start else end
+
+
+def _base_year(m: re.Match[str]) -> int | None:
+    """比2020年 or 在2020年基础上: the year a change is measured from."""
+    year = m.group("base_year") or m.group("base_from")
+    return int(year) if year else None
+
+
+def _number(text: str | None) -> float | None:
+    return None if text is None else float(text)
+
+
+def _list_size(indicator: str) -> int:
+    """How many indicators a list written 马铃薯种植、收获机械化率 names."""
+    return len([part for part in re.split("[、和及与]", indicator) if part])
+
+
+def _split_words(text: str, vocabulary: Sequence[str]) -> list[str]:
+    """The words of ``vocabulary`` in ``text`` (a run of adverbs), in reading order."""
+    found = []
+    i = 0
+    while i < len(text):
+        word = next((v for v in vocabulary if text.startswith(v, i)), None)
+        if word:
+            found.append(word)
+            i += len(word)
+        else:
+            i += 1
+    return found
+
+
+@dataclass
+class _Reading:
+    """The state of reading one passage: its text, years, and the last indicator of
+    the current sentence (…达到0.4亿吨，到2030年达到0.8亿吨 shares it)."""
+
+    text: _Text
+    years: _Years
+    qualitative: bool
+    last_indicator: tuple[int, str] | None = None  # (sentence, indicator)
+
+    def shared_indicator(self, position: int) -> str | None:
+        if self.last_indicator and self.last_indicator[0] == self.years.sentence_of(position):
+            return self.last_indicator[1]
+        return None
+
+
+@dataclass(frozen=True)
+class _Value:
+    value: str
+    upper: str | None
+    unit: str
+    after: str | None
+    start: int
+    end: int
+
+
+def extract(passage: Passage, normaliser: Normaliser, *, qualitative: bool = False) -> list[Target]:
+    """Every target of one passage, in reading order."""
+    text = _Text.of(passage, normaliser)
+    reading = _Reading(text, _Years(text), qualitative)
+    found: list[Target] = []
+    for start, end in _clauses(text.norm):
+        found.extend(_clause_targets(reading, start, end))
+    return found
+
+
+def _clause_targets(reading: _Reading, start: int, end: int) -> list[Target]:
+    """The targets of one clause: each verb's, then the counts no verb's target covers."""
+    norm = reading.text.norm
+    found: list[Target] = []
+    cursor = start
+    taken: list[tuple[int, int]] = []
+    base: int | None = None
+    for m in patterns().target.finditer(norm, start, end):
+        if m.group("u1") is None and m.group("u2") is None:
+            continue
+        ind_start, leading = _strip_lead(norm, cursor, m.start())
+        if based := patterns().base_lead.match(norm, ind_start, m.start()):
+            ind_start, base = based.end(), int(based.group("base_from"))
+        values = _values(norm, m, end)
+        cursor = _next_indicator(norm, values[-1].end, end)
+        found.extend(_targets(reading, m, (ind_start, m.start()), leading, values, base))
+        taken.append((m.start(), values[-1].end))
+    found.extend(_counts(reading, (start, end), taken))
+    if reading.qualitative and not found:
+        found.extend(_qualitative(reading, start, end))
+    return sorted(found, key=lambda t: t.start)
+
+
+def _counts(reading: _Reading, clause: tuple[int, int], taken: list[tuple[int, int]]) -> list[Target]:
+    """The counts of a clause (新增…4000万千瓦, 培育100个…) that no verb's target covers."""
+    found: list[Target] = []
+    for pattern in (patterns().count_before, patterns().count_after):
+        for m in pattern.finditer(reading.text.norm, *clause):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            more = _more_counts(reading.text.norm, m, clause[1]) if pattern is patterns().count_after else []
+            for i, match in enumerate([m, *more]):
+                found.extend(_count_targets(reading, match, clause, m.group("verb") if i else ""))
+                taken.append(match.span())
+    return found
+
+
+def _more_counts(norm: str, m: re.Match[str], end: int) -> list[re.Match[str]]:
+    """…和5个绿色技术创新中心 after a count: more counts of the same verb."""
+    found = []
+    position = m.end()
+    while (more := patterns().count_more.match(norm, position, end)) is not None:
+        found.append(more)
+        position = more.end()
+    return found
+
+
+def _values(norm: str, m: re.Match[str], clause_end: int) -> list[_Value]:
+    """The value or values a verb's match states: one, a range, or a 分别 list."""
+    first = _Value(m.group("v1"), m.group("v2"), m.group("u2") or m.group("u1") or "", m.group("after"),
+                   m.start("v1"), m.end())
+    if "分别" not in (m.group("adverbs") or ""):
+        return [first]
+    values = [first]
+    position = m.end()
+    while more := patterns().more_value.match(norm, position, clause_end):
+        values.append(
+            _Value(more.group("v1"), None, more.group("u1") or "", more.group("after"), more.start("v1"), more.end())
+        )
+        position = more.end()
+    unit = values[-1].unit
+    after = values[-1].after  # 分别在7%、2%以下: the last value's bound is every value's
+    return [_Value(v.value, None, v.unit or unit, v.after or after, v.start, v.end) for v in values]
+
+
+def _next_indicator(norm: str, position: int, end: int) -> int:
+    """Where the next indicator of a clause may begin: past the joiner after a value."""
+    return position + 1 if position < end and norm[position] in "、和及与" else position
+
+
+def _targets(
+    reading: _Reading,
+    m: re.Match[str],
+    bounds: tuple[int, int],
+    leading: list[str],
+    values: list[_Value],
+    base: int | None,
+) -> list[Target]:
+    """The target or targets (a 分别 or 均 list) of one verb's match; ``base`` the base
+    year the clause opened with (在2020年的基础上…)."""
+    text = reading.text
+    year = reading.years.at(m.start())
+    if year is None:
+        return []
+    ind_start, ind_end = bounds[0], _trim_year(text.norm, *bounds)
+    adverbs = m.group("adverbs") or ""
+    modifiers = leading + _split_words(adverbs, words()["before"]) + ([m.group("pre")] if m.group("pre") else [])
+    indicator = text.words(ind_start, ind_end) if ind_start < ind_end else reading.shared_indicator(m.start())
+    if not indicator:
+        return []
+    if ind_start >= ind_end:  # the indicator is a previous target's: the span begins at the modifiers or verb
+        ind_start = m.start() - sum(len(word) for word in leading)
+    reading.last_indicator = (reading.years.sentence_of(m.start()), indicator)
+    copies = _list_size(indicator) if "均" in adverbs else 1
+    listed = reading.years.listed(m.start(), text.norm) if "分别" in adverbs else []
+    years = listed if len(listed) == len(values) > 1 else [year] * len(values)
+    found = []
+    for value, value_year in zip(values, years):
+        start, end = text.original(value.start if len(values) > 1 else ind_start, value.end)
+        target = Target(
+            doc=text.passage.doc, passage=text.passage.id, year=value_year, indicator=indicator,
+            direction=m.group("verb"), value=_number(value.value), upper=_number(value.upper), unit=value.unit,
+            modifiers=tuple(modifiers + ([value.after] if value.after else [])),
+            base_year=_base_year(m) or base,
+            start=start, end=end, span=text.passage.text[start:end],
+        )
+        found.extend([target] * copies)
+    return found
+
+
+def _count_targets(reading: _Reading, m: re.Match[str], clause: tuple[int, int], verb: str = "") -> list[Target]:
+    """新增水电装机容量4000万千瓦左右, 培育100个智能建造产业基地: a count of things;
+    ``verb`` that of the count before, for one more written …和5个绿色技术创新中心."""
+    text = reading.text
+    adverbs = m.group("adverbs") or ""
+    years = reading.years.listed(m.start(), text.norm) if "分别" in adverbs else []
+    years = years or [y for y in [reading.years.at(m.start())] if y is not None]
+    subject_start, leading = _strip_lead(text.norm, clause[0], m.start())
+    ind_start, ind_end = m.span("indicator")
+    if m.re is not patterns().count_before:
+        ind_start = max(ind_start, text.norm.rfind("的", ind_start, ind_end) + 1)
+        start = subject_start if subject_start < m.start() else m.start() - sum(len(w) for w in leading)
+        start, end = (m.start("v1") if verb else start), ind_end
+    else:
+        start, end = m.start("verb") - len("".join(_split_words(adverbs, words()["before"]))), m.end()
+    a, b = text.original(start, end)
+    modifiers = leading + _split_words(adverbs, words()["before"]) + ([m.group("after")] if m.group("after") else [])
+    return [
+        Target(
+            doc=text.passage.doc, passage=text.passage.id, year=year, indicator=text.words(ind_start, ind_end),
+            direction=verb or m.group("verb"), value=_number(m.group("v1")), upper=None, unit=m.group("u1"),
+            modifiers=tuple(modifiers), base_year=None, start=a, end=b, span=text.passage.text[a:b],
+        )
+        for year in years
+    ]
+
+
+def _qualitative(reading: _Reading, start: int, end: int) -> list[Target]:
+    """A change stated without a number (单位国内生产总值能耗大幅下降), in a year's scope."""
+    text = reading.text
+    m = patterns().qualitative.search(text.norm, start, end)
+    if m is None:
+        return []
+    year = reading.years.at(m.start())
+    ind_start, _ = _strip_lead(text.norm, start, m.start())
+    if year is None or ind_start >= m.start():
+        return []
+    a, b = text.original(ind_start, m.end())
+    return [
+        Target(
+            doc=text.passage.doc, passage=text.passage.id, year=year, indicator=text.words(ind_start, m.start()),
+            direction=m.group("verb"), value=None, upper=None, unit="", modifiers=(), base_year=None,
+            start=a, end=b, span=text.passage.text[a:b], qualitative=True,
+        )
+    ]
+
+
+def extract_all(passages: Iterable[Passage], normaliser: Normaliser, *, qualitative: bool = False) -> list[Target]:
+    """The targets of many passages, in their order."""
+    return [t for p in passages for t in extract(p, normaliser, qualitative=qualitative)]
+
+
+# -- choosing and exporting -------------------------------------------------------------
+
+
+def indicator_forms(pipeline: Pipeline, indicator: str) -> list[str]:
+    """The normalised forms an ``--indicator`` is looked for in: itself, its synonyms
+    (``data/synonyms.tsv``, as search expands them) and itself with each part that has
+    synonyms replaced by them (单位GDP能耗 → 单位国内生产总值能耗)."""
+    from .vocabulary import Vocabulary
+
+    wanted = pipeline.normaliser.normalise(indicator).strip()
+    forms = {wanted}
+    for group in Vocabulary(pipeline).synonym_groups:
+        if wanted in group:
+            forms.update(group)
+        for term in group:
+            if term and term in wanted:
+                forms.update(wanted.replace(term, other) for other in group)
+    return sorted(f for f in forms if f)
+
+
+def select_targets(
+    passages: Iterable[Passage],
+    pipeline: Pipeline,
+    *,
+    indicator: str | None = None,
+    year: int | None = None,
+    qualitative: bool = False,
+) -> list[Target]:
+    """The targets of ``passages`` whose indicator holds ``indicator`` (through its
+    synonyms) and whose year is ``year``; with ``qualitative``, statements without a
+    number too."""
+    normaliser = pipeline.normaliser
+    found = extract_all(passages, normaliser, qualitative=qualitative)
+    if year is not None:
+        found = [t for t in found if t.year == year]
+    if indicator:
+        forms = indicator_forms(pipeline, indicator)
+        found = [t for t in found if any(f in normaliser.normalise(t.indicator) for f in forms)]
+    return found
+
+
+def states_target(passage: Passage, normaliser: Normaliser, year: int, wordings: Collection[Sequence[str]]) -> bool:
+    """Whether ``passage`` states a quantified target for ``year`` whose indicator holds
+    every word of one of ``wordings`` (normalised words of a query, or a synonym): search
+    ranks such a passage up."""
+    for target in extract(passage, normaliser):
+        indicator = normaliser.normalise(target.indicator)
+        if target.year == year and any(all(word in indicator for word in wording) for wording in wordings):
+            return True
+    return False
+
+
+EXPORT_FIELDS = ("doc", "passage", "year", "indicator", "direction", "value", "upper", "unit", "modifiers",
+                 "base_year", "start", "end", "span", "qualitative")
+
+
+def to_jsonl(targets: Iterable[Target]) -> str:
+    """One JSON object per line, one line per target."""
+    return "".join(json.dumps(t.to_json(), ensure_ascii=False) + "\n" for t in targets)
+
+
+def to_csv(targets: Iterable[Target], raw: bool = False) -> str:
+    """A header and one row per target, for a spreadsheet: modifiers joined with a space,
+    written as ``analysis.csv_text`` writes every CSV (formula cells neutralised unless ``raw``)."""
+    from .analysis import csv_text
+
+    rows = []
+    for target in targets:
+        row = target.to_json()
+        row["modifiers"] = " ".join(target.modifiers)
+        row["qualitative"] = "true" if target.qualitative else "false"
+        rows.append(row)
+    return csv_text(EXPORT_FIELDS, rows, raw=raw)
+
+
+def exported_targets(targets: Sequence[Target], fmt: str, bom: bool = True, raw: bool = False) -> bytes:
+    """The bytes ``carbon export --targets`` writes: jsonl, or csv (``bom`` for spreadsheets)."""
+    from .analysis import encode
+
+    if fmt == "csv":
+        return encode(to_csv(targets, raw=raw), bom=bom)
+    if fmt == "jsonl":
+        return encode(to_jsonl(targets))
+    raise CarbonError(f"--targets exports as jsonl or csv, not {fmt}")

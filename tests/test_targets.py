@@ -1,0 +1,387 @@
+"""carbon targets on real documents: the dual-carbon opinions and the storage guidance of
+tests/fixtures, the 2030 peak action plan, Jiangxi's plan and the farm machinery opinion
+of tests/fixtures/real; the judged set and the floor its figures must stay above.
+
+Expected targets are read off the documents (the sentences are quoted in the tests);
+the floor holds what ``carbon eval --targets`` measured when it was last raised.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from carbon_cli.model import CarbonError, Passage
+from carbon_cli.target_eval import FIELDS, PARTS, evaluate_targets, load_judged, match, targets_index
+from carbon_cli.targets import extract, select_targets, words
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+OPINIONS = FIXTURES / "cpc_sc_dual_carbon_opinions_2021.txt"
+STORAGE = FIXTURES / "ndrc_nea_new_energy_storage_guidance_2021.txt"
+PEAK_PLAN = FIXTURES / "real" / "sc_peak_action_plan_2030_2021.txt"
+FARM = FIXTURES / "real" / "gov_cn_page_farm_machinery_2018.html"
+FLOOR = json.loads((ROOT / "data" / "targets_floor.json").read_text(encoding="utf-8"))
+OPINIONS_ID = "cpc-sc-dual-carbon-opinions-2021"
+PEAK_ID = "sc-peak-action-plan-2030-2021"
+FARM_ID = "gov-cn-page-farm-machinery-2018"
+
+
+@pytest.fixture(scope="module")
+def corpus(shared_cache: Path):
+    """The judged documents' passages and the normaliser, indexed once for the module."""
+    with targets_index(shared_cache) as (catalog, index):
+        yield {p.id: p for p in index.passages()}, catalog.pipeline
+
+
+@pytest.fixture(scope="module")
+def report(shared_cache: Path):
+    return evaluate_targets(cache=shared_cache)
+
+
+def targets_of(corpus, passage_id: str, **kwargs):
+    passages, pipeline = corpus
+    return extract(passages[passage_id], pipeline.normaliser, **kwargs)
+
+
+def fields(target) -> tuple:
+    return (target.year, target.indicator, target.direction, target.value, target.unit, target.modifiers, target.base_year)
+
+
+# -- the extractor, on sentences of the documents -------------------------------------
+
+
+def test_a_main_targets_paragraph_gives_each_target_with_its_base_year_and_modifier(corpus):
+    # 到2025年，…单位国内生产总值能耗比2020年下降13.5%；单位国内生产总值二氧化碳排放比2020年
+    # 下降18%；非化石能源消费比重达到20%左右；森林覆盖率达到24.1%，森林蓄积量达到180亿立方米
+    found = targets_of(corpus, f"{OPINIONS_ID}/s2.p1")
+    assert [fields(t) for t in found] == [
+        (2025, "单位国内生产总值能耗", "下降", 13.5, "%", (), 2020),
+        (2025, "单位国内生产总值二氧化碳排放", "下降", 18.0, "%", (), 2020),
+        (2025, "非化石能源消费比重", "达到", 20.0, "%", ("左右",), None),
+        (2025, "森林覆盖率", "达到", 24.1, "%", (), None),
+        (2025, "森林蓄积量", "达到", 180.0, "亿立方米", (), None),
+    ]
+
+
+def test_every_span_is_the_passage_text_between_its_offsets(corpus):
+    passages, pipeline = corpus
+    found = [t for p in passages.values() for t in extract(p, pipeline.normaliser, qualitative=True)]
+    assert len(found) > 150
+    for t in found:
+        assert passages[t.passage].text[t.start : t.end] == t.span
+
+
+def test_a_wrapped_pdf_text_reads_numbers_and_words_across_its_line_breaks(corpus):
+    # 单位国内生产总值能源消耗比 2020\n年下降 13.5%
+    found = targets_of(corpus, f"{PEAK_ID}/s2.p1")
+    energy = next(t for t in found if t.indicator == "单位国内生产总值能源消耗")
+    assert (energy.year, energy.value, energy.base_year) == (2025, 13.5, 2020)
+    assert "\n" in energy.span and energy.span.startswith("单位国内生产总值能源消耗比 2020")
+
+
+def test_qualitative_statements_are_left_out_or_marked_with_all(corpus):
+    # 到2030年，…单位国内生产总值能耗大幅下降；…二氧化碳排放量达到峰值并实现稳中有降。
+    quantified = targets_of(corpus, f"{OPINIONS_ID}/s2.p2")
+    assert "单位国内生产总值能耗" not in {t.indicator for t in quantified}
+    marked = [t for t in targets_of(corpus, f"{OPINIONS_ID}/s2.p2", qualitative=True) if t.qualitative]
+    assert [(t.year, t.indicator, t.direction, t.value, t.span) for t in marked] == [
+        (2030, "单位国内生产总值能耗", "下降", None, "单位国内生产总值能耗大幅下降"),
+    ]
+
+
+def test_a_list_with_fenbie_gives_one_target_per_value_and_jun_one_per_indicator(corpus):
+    # 其中马铃薯种植、收获机械化率均达到45%，…花生种植、收获机械化率分别达到65%和55%
+    found = targets_of(corpus, f"{FARM_ID}/s1.2.p2")
+    potato = [t for t in found if t.indicator == "马铃薯种植、收获机械化率"]
+    assert [t.value for t in potato] == [45.0, 45.0]
+    peanut = [t for t in found if t.indicator == "花生种植、收获机械化率"]
+    assert [(t.value, t.span) for t in peanut] == [(65.0, "65%"), (55.0, "55%")]
+
+
+def test_a_year_inside_a_sentence_holds_to_its_end_and_shares_the_indicator(corpus):
+    # 到 2025 年，废钢铁、…9 种主要再生资源循环利用量达到 4.5 亿吨，到 2030 年达到 5.1 亿吨。
+    found = targets_of(corpus, f"{PEAK_ID}/s3.6.3")
+    assert [(t.year, t.value, t.span) for t in found] == [
+        (2025, 4.5, found[0].span),
+        (2030, 5.1, "达到 5.1 亿吨"),
+    ]
+    assert found[0].indicator == found[1].indicator and found[0].indicator.endswith("主要再生资源循环利用量")
+
+
+def test_a_rule_with_no_year_in_scope_is_not_a_target(corpus):
+    # “十四五”时期严格合理控制煤炭消费增长，“十五五”时期逐步减少。…新建通道可再生能源电量比例原则上不低于 50%。
+    assert targets_of(corpus, f"{PEAK_ID}/s3.1.1") == []
+
+
+def test_two_periods_with_fenbie_give_a_target_for_each(corpus):
+    # “十四五”、“十五五”期间分别新增水电装机容量 4000 万千瓦左右
+    found = targets_of(corpus, f"{PEAK_ID}/s3.1.3")
+    assert [fields(t) for t in found] == [
+        (2025, "水电装机容量", "新增", 4000.0, "万千瓦", ("左右",), None),
+        (2030, "水电装机容量", "新增", 4000.0, "万千瓦", ("左右",), None),
+    ]
+
+
+def test_years_listed_with_fenbie_pair_with_the_values(corpus):
+    # 2025 年和 2030 年，全国短流程炼钢占比分别提升至 15%、20%以上。
+    found = targets_of(corpus, "mee-pollution-carbon-synergy-plan-2022/s4.8")
+    steel = [(t.year, t.value) for t in found if t.indicator == "全国短流程炼钢占比"]
+    assert steel == [(2025, 15.0), (2030, 20.0)]
+
+
+def test_a_clause_opened_by_a_base_year_gives_it_to_each_of_its_targets(corpus):
+    # 在 2020 年的基础上单位建筑面积能耗下降5%、碳排放下降 7%
+    found = targets_of(corpus, "ggj-public-institutions-low-carbon-lead-plan-2021/s1.3")
+    assert [(t.indicator, t.value, t.base_year) for t in found if t.base_year] == [
+        ("单位建筑面积能耗", 5.0, 2020),
+        ("碳排放", 7.0, 2020),
+    ]
+
+
+def test_document_numbers_dates_and_counts_give_nothing(corpus):
+    for local in ("number", "date"):
+        assert targets_of(corpus, f"{FARM_ID}/{local}") == []
+    assert targets_of(corpus, f"{PEAK_ID}/s3.10.4") == []  # 选择 100 个…城市和园区开展碳达峰试点建设
+
+
+def test_an_indicator_is_found_through_its_synonyms(corpus):
+    passages, pipeline = corpus
+    found = select_targets(passages.values(), pipeline, indicator="单位GDP能耗", year=2025)
+    assert {(t.doc, t.indicator) for t in found} >= {
+        (OPINIONS_ID, "单位国内生产总值能耗"),
+        (PEAK_ID, "单位国内生产总值能源消耗"),
+    }
+    assert all(t.year == 2025 for t in found)
+
+
+PIECES = st.sampled_from(
+    sorted({w for role in ("direction", "before", "after", "list", "unit", "count", "lead", "qualitative", "change")
+            for w in words()[role]})
+    + ["到2025年", "“十四五”期间", "比2020年", "2030年前", "，", "。", "；", "、", "\n", " ", "　", "１３．５", "％", "12", "3.5",
+       "~", "—", "的", "A", "ß", "﷽", "\x1b", "単位國內", "非化石能源消费比重"]
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(PIECES, st.text(max_size=3)), max_size=40).map("".join))
+def test_any_text_gives_targets_whose_spans_are_its_slices(corpus, text):
+    passage = Passage("d/p", "d", "paragraph", None, "", "", None, (), 0, len(text), text)
+    for qualitative in (False, True):
+        for t in extract(passage, corpus[1].normaliser, qualitative=qualitative):
+            assert 0 <= t.start < t.end <= len(text) and text[t.start : t.end] == t.span
+            assert t.qualitative or t.value is not None
+
+
+# -- the judged set and the floor ---------------------------------------------------------
+
+
+def test_the_judged_set_holds_80_targets_and_20_negatives_in_two_parts():
+    judged = load_judged()
+    targets = [r for r in judged if not r.negative]
+    assert len(targets) >= 80 and len(judged) - len(targets) >= 20
+    assert {r.part for r in targets} == set(PARTS)
+    held = sum(r.part == "heldout" for r in targets) / len(targets)
+    assert 0.25 <= held <= 0.45
+
+
+def test_every_judged_span_is_at_its_offset_in_its_passage(report):
+    assert report.unresolved == []
+
+
+def test_a_document_belongs_to_one_part(tmp_path):
+    text = (ROOT / "data" / "targets_judged.tsv").read_text(encoding="utf-8")
+    line = next(row for row in text.splitlines() if row.startswith("tuned\ttarget\tcpc-"))
+    path = tmp_path / "judged.tsv"
+    path.write_text(text + line.replace("tuned", "heldout", 1) + "\n", encoding="utf-8")
+    with pytest.raises(CarbonError, match="in both parts"):
+        load_judged(path)
+
+
+def test_matching_counts_a_wrong_span_as_a_wrong_field_not_a_miss(report):
+    judged = [r for r in load_judged() if not r.negative and r.doc == OPINIONS_ID]
+    first = next(m.predicted for m in report.parts["overall"].matches if m.predicted.doc == OPINIONS_ID)
+    shifted = replace(first, start=first.start + 1, span=first.span[1:])
+    matches, missed, wrong = match(judged, [shifted])
+    assert [m.wrong_fields for m in matches] == [["span"]] and wrong == []
+    assert len(missed) == len(judged) - 1
+
+
+def test_extraction_stays_above_the_floor(report):
+    assert report.parts["overall"].judged >= FLOOR["judged"]
+    for part in ("overall", *PARTS):
+        measured, floor = report.parts[part], FLOOR[part]
+        assert measured.precision >= floor["precision"], part
+        assert measured.recall >= floor["recall"], part
+    fields = report.parts["overall"].fields
+    for name in FIELDS:
+        assert fields[name] >= FLOOR["overall"]["fields"][name], name
+
+
+def test_overall_figures_meet_the_bar_of_the_issue(report):
+    overall = report.parts["overall"]
+    assert overall.precision >= 0.95 and overall.recall >= 0.9
+    assert min(overall.fields.values()) >= 0.9
+    assert overall.negatives_hit == []
+
+
+# -- the command --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def library(cli):
+    result = cli("docs", "add", str(OPINIONS), str(STORAGE), str(PEAK_PLAN))
+    assert result.code == 0, result
+    return cli
+
+
+def test_targets_json_lists_each_target_with_offsets_into_its_passage(library):
+    result = library("targets", "--doc", OPINIONS_ID, "--json")
+    assert result.code == 0, result
+    data = json.loads(result.stdout)
+    assert len(data) == 11
+    shown = json.loads(library("show", OPINIONS_ID, "--json").stdout)
+    texts = {p["id"]: p["text"] for p in shown}
+    for row in data:
+        assert texts[row["passage"]][row["start"] : row["end"]] == row["span"]
+    first = data[0]
+    assert {k: first[k] for k in ("year", "indicator", "direction", "value", "unit", "base_year")} == {
+        "year": 2025, "indicator": "单位国内生产总值能耗", "direction": "下降", "value": 13.5, "unit": "%", "base_year": 2020,
+    }
+
+
+def test_targets_of_one_indicator_across_documents_by_year(library):
+    result = library("targets", "--indicator", "非化石能源消费比重", "--year", "2030", "--json")
+    assert result.code == 0, result
+    rows = json.loads(result.stdout)
+    assert {(r["doc"], r["value"], tuple(r["modifiers"])) for r in rows} == {
+        (OPINIONS_ID, 25, ("左右",)),
+        (PEAK_ID, 25, ("左右",)),
+    }
+
+
+def test_the_terminal_view_groups_by_document_and_year(library):
+    result = library("targets", "--indicator", "单位GDP能耗")
+    assert result.code == 0, result
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(OPINIONS_ID) and lines[1].strip() == "2025"
+    assert any(line.startswith(PEAK_ID) for line in lines)
+    assert "\x1b" not in result.stdout  # not a terminal: no colour
+
+
+def test_all_marks_qualitative_statements(library):
+    result = library("targets", "--doc", STORAGE.stem.replace("_", "-"), "--all", "--json")
+    rows = json.loads(result.stdout)
+    assert result.code == 0 and any(r["qualitative"] and r["value"] is None for r in rows)
+    assert [r["span"] for r in rows if not r["qualitative"]] == ["装机规模达3000万千瓦以上"]
+
+
+def test_the_record_filters_choose_the_documents_whose_targets_are_listed(library):
+    # the opinions are issued by 中共中央 and 国务院, the action plan by 国务院, the storage
+    # guidance by 国家发展改革委 and 国家能源局
+    for issuer, docs in (("国务院", {OPINIONS_ID, PEAK_ID}), ("国家能源局", {STORAGE.stem.replace("_", "-")})):
+        result = library("targets", "--issuer", issuer, "--year", "2025", "--json")
+        assert result.code == 0 and {r["doc"] for r in json.loads(result.stdout)} == docs, (issuer, result)
+
+
+def test_no_targets_is_exit_1_and_a_bad_document_exit_2(library):
+    result = library("targets", "--indicator", "森林覆盖率", "--year", "2040")
+    assert result.code == 1 and result.stdout == "" and "no targets" in result.stderr
+    result = library("targets", "--doc", "no-such-doc")
+    assert result.code == 2 and "no document" in result.stderr
+
+
+def test_export_targets_as_csv_for_a_spreadsheet(library):
+    result = library("export", "--targets", "--format", "csv", "--no-bom", "--doc", OPINIONS_ID)
+    assert result.code == 0, result
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) == 11 and rows[0]["indicator"] == "单位国内生产总值能耗" and rows[0]["base_year"] == "2020"
+    assert library("export", "--targets", "--format", "markdown").code == 2
+
+
+def test_eval_targets_reports_each_part(cli):
+    result = cli("eval", "--targets", "--json")
+    assert result.code == 0, result
+    data = json.loads(result.stdout)
+    assert set(PARTS) <= set(data) and data["overall"]["judged"] >= 80
+
+
+def test_targets_as_a_program_writes_json_without_colour(run_carbon):
+    added = run_carbon("docs", "add", str(OPINIONS))
+    assert added.code == 0, added
+    result = run_carbon("targets", "--json", "--year", "2060")
+    assert result.code == 0 and "\x1b" not in result.stdout
+    assert [r["span"] for r in json.loads(result.stdout)] == ["非化石能源消费比重达到80%以上"]
+
+
+# -- search -------------------------------------------------------------------------------
+
+REAL = FIXTURES / "real"
+SEARCHED = [REAL / f"{name}.txt" for name in (
+    "jiangxi_carbon_peak_implementation_plan_2022", "miit_industry_carbon_peak_plan_2022",
+    "sc_peak_action_plan_2030_2021", "mohurd_ndrc_urban_rural_carbon_peak_plan_2022",
+)]
+
+
+@pytest.mark.parametrize("query, indicator, year", [
+    # mohurd's 到 2030 年城市生活垃圾资源化利用率达到 65% ranked above Jiangxi's 城镇… 提升至 70%
+    ("城镇生活垃圾资源化利用率 2030", "城镇生活垃圾资源化利用率", 2030),
+    ("非化石能源消费比重 2030", "非化石能源消费比重", 2030),
+    ("新型储能装机容量 2025", "新型储能装机容量", 2025),
+    ("单位GDP能耗 2025", "单位GDP能耗", 2025),
+])
+def test_a_query_of_an_indicator_and_a_year_ranks_a_passage_stating_that_target_first(cli, corpus, query, indicator, year):
+    assert cli("docs", "add", *map(str, SEARCHED)).code == 0
+    _, pipeline = corpus
+    hits = json.loads(cli("search", query, "--json").stdout)["results"]
+    first = hits[0]
+    passage = Passage(first["id"], first["doc"], first["kind"], first["number"], first["label"], first["title"],
+                      first["parent"], tuple(first["section"]), first["start"], first["end"], first["text"])
+    assert select_targets([passage], pipeline, indicator=indicator, year=year), first["id"]
+    one = json.loads(cli("search", query, "-n", "1", "--json").stdout)["results"]
+    assert [h["id"] for h in one] == [first["id"]]
+
+
+def test_eval_targets_on_a_terminal_lists_every_miss(cli):
+    table = cli("eval", "--targets")
+    data = json.loads(cli("eval", "--targets", "--json").stdout)
+    assert table.code == 0 and "judged documents" in table.stderr
+    lines = table.stdout.splitlines()
+    assert sum(line.startswith("missed ") for line in lines) == len(data["missed"])
+    assert sum(line.startswith("fields ") for line in lines) == len(data["wrong_fields"])
+
+
+def test_a_judged_document_missing_from_the_index_is_left_out_with_a_warning(tmp_path, shared_cache):
+    text = (ROOT / "data" / "targets_judged.tsv").read_text(encoding="utf-8")
+    rows = [row for row in text.splitlines() if row.startswith(("part\t", f"tuned\ttarget\t{OPINIONS_ID}\t"))]
+    ghost = rows[1].replace(OPINIONS_ID, "no-such-plan")
+    path = tmp_path / "judged.tsv"
+    path.write_text("\n".join([*rows, ghost]) + "\n", encoding="utf-8")
+    warnings: list[str] = []
+    report = evaluate_targets(path, cache=shared_cache, warn=warnings.append)
+    assert report.documents == [OPINIONS_ID] and report.parts["overall"].judged == len(rows) - 1
+    assert any("no-such-plan" in w for w in warnings)
+
+
+_WARM = """
+import sys
+from carbon_cli.__main__ import run
+code = run(["targets", "--indicator", "单位GDP能耗", "--json"])
+loaded = {name.split(".")[0] for name in sys.modules} & {"rich", "jieba", "numpy", "rank_bm25"}
+print(code, sorted(loaded), file=sys.stderr)
+"""
+
+
+def test_targets_json_loads_neither_rich_nor_jieba(run_carbon, home):
+    assert run_carbon("docs", "add", str(OPINIONS)).code == 0
+    proc = subprocess.run([sys.executable, "-c", _WARM], capture_output=True, text=True, timeout=60)
+    assert proc.stderr.strip().splitlines()[-1] == "0 []", proc.stderr
