@@ -20,9 +20,11 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from .model import Document, Passage, title_line
+from .names import Name
+from .names import derive as derive_names
 from .text import Pipeline
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 SCHEMA = """
 CREATE TABLE meta(k TEXT PRIMARY KEY, v TEXT NOT NULL);
@@ -44,6 +46,8 @@ CREATE TABLE postings(
   tid INTEGER NOT NULL, pid INTEGER NOT NULL, tf INTEGER NOT NULL, dl INTEGER NOT NULL,
   PRIMARY KEY(tid, pid)) WITHOUT ROWID;
 CREATE INDEX postings_pid ON postings(pid);
+CREATE TABLE names(doc TEXT NOT NULL, form TEXT NOT NULL, how TEXT NOT NULL);
+CREATE INDEX names_doc ON names(doc);
 """
 
 PASSAGE_COLUMNS = 'pid, id, doc, kind, number, label, title, parent, section, start, "end", text'
@@ -243,6 +247,10 @@ class Writer:
                  info.encoding, info.format, info.sha256, doc.end - doc.start, info.added,
                  json.dumps(doc.meta, ensure_ascii=False)),
             )
+            conn.executemany(
+                "INSERT INTO names VALUES (?,?,?)",
+                [(n.doc, n.form, n.how) for n in derive_names(doc, self.pipeline.normaliser.normalise)],
+            )
             passages = _unique_ids(doc.passages)
             counted = counts[index] if counts is not None else count_terms(self.pipeline, passages, bulk=bulk)
             tids = self.terms.ids([term for tf, _, _ in counted for term in tf])
@@ -342,6 +350,7 @@ def remove_origin(conn: sqlite3.Connection, origin: str, *, prune: bool = True) 
     if prune:
         _prune_terms(conn, tids)
     conn.executemany("DELETE FROM passages WHERE doc = ?", ((doc,) for doc in docs))
+    conn.executemany("DELETE FROM names WHERE doc = ?", ((doc,) for doc in docs))
     conn.execute("DELETE FROM documents WHERE origin = ?", (origin,))
     _add_statistics(conn, -removed, -total)
     return tids
@@ -499,6 +508,10 @@ class Index:
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         rows = self.conn.execute(f"SELECT {PASSAGE_COLUMNS} FROM passages {where} ORDER BY pid", args)
         return [row_to_passage(row) for row in rows]
+
+    def names(self) -> list[Name]:
+        """The names each document goes by, derived when it was indexed (``names.py``)."""
+        return [Name(*row) for row in self.conn.execute("SELECT doc, form, how FROM names")]
 
     def document_ids(self) -> set[str]:
         return {doc for (doc,) in self.conn.execute("SELECT id FROM documents")}

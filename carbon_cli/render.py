@@ -76,6 +76,9 @@ def search_json(result: SearchResult, explain: bool = False) -> dict[str, Any]:
         "query": result.query,
         "tokens": result.tokens,
         "total": result.total,
+        "documents": [
+            {"ids": list(r.docs), "named": r.text, "how": r.how} for r in result.documents
+        ],
         "results": [hit_json(hit, explain) for hit in result.hits],
     }
     if explain:

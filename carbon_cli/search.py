@@ -12,9 +12,11 @@ import heapq
 import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from .index import Index
-from .model import CarbonError, Passage
+from .model import CarbonError, Passage, title_line
+from .names import Names, Recognised, Reference
 from .query import ParsedQuery, parse_query
 from .rank import Params, default_params
 from .scoring import Contribution, Scorer, Scores, Term
@@ -48,6 +50,7 @@ class SearchResult:
     hits: list[Hit]
     total: int  # hits before the limit
     notes: list[str] = field(default_factory=list)  # what was tried, for a no-hit suggestion
+    documents: tuple[Reference, ...] = ()  # documents the query named, searched alone
 
 
 def check_query(raw: str) -> ParsedQuery:
@@ -82,6 +85,12 @@ class Searcher:
         parsed = check_query(raw)
         kinds = tuple(dict.fromkeys([*kinds, *parsed.kinds]))
         docs = tuple(dict.fromkeys([*docs, *parsed.docs]))
+        named = self.named(raw, docs)
+        if named.references:
+            docs = tuple(d for d in named.docs if not docs or d in docs)
+            if not self._has_content(named.rest):
+                return self._listing(raw, parsed, docs, kinds, limit, named.references)
+            parsed = check_query(named.rest)
         tokens, terms, stats, notes = self.prepare(parsed)
         scoring = self.scorer.score(terms, stats)
         candidates = sorted(scoring.values)
@@ -103,7 +112,52 @@ class Searcher:
             hit.highlights = self.highlights(hit.passage.text, [t.highlight for t in terms])
             hit.excerpt_start, hit.excerpt = excerpt(hit.passage.text, hit.highlights)
             hits.append(hit)
-        return SearchResult(raw, parsed, tokens, terms, hits, len(candidates), notes)
+        return SearchResult(raw, parsed, tokens, terms, hits, len(candidates), notes, named.references)
+
+    # -- documents named in the query ---------------------------------------------
+
+    @cached_property
+    def names(self) -> Names:
+        groups = {term: group for group in self.vocabulary.synonym_groups for term in group}
+        return Names(
+            self.index.names(),
+            words=lambda text: self.vocabulary.query_terms(text)[0],
+            synonyms=lambda word: [t for t in groups.get(word, ()) if t != word],
+        )
+
+    def named(self, raw: str, docs: Sequence[str]) -> Recognised:
+        """The documents the query names (within ``docs``, when given) and the rest of it."""
+        recognised = self.names.recognise(self.pipeline.normaliser.normalise(raw))
+        if docs and not any(d in docs for d in recognised.docs):
+            return Recognised("", ())
+        return recognised
+
+    def _has_content(self, text: str) -> bool:
+        words = self.vocabulary.question_words
+        return any(w not in words for w in self.pipeline.terms(text))
+
+    def _listing(
+        self,
+        raw: str,
+        parsed: ParsedQuery,
+        docs: Sequence[str],
+        kinds: Sequence[str],
+        limit: int,
+        references: tuple[Reference, ...],
+    ) -> SearchResult:
+        """A query that is only a name: the named documents' passages that say something,
+        in reading order (their opening statement, aims and targets first), taken in
+        turn from each document when several are named."""
+        per_doc = [
+            [p for p in self.index.passages(doc=doc) if _says_something(p) and (not kinds or p.kind in kinds)]
+            for doc in docs
+        ]
+        ordered = [p for row in _interleave(per_doc) for p in row]
+        hits = []
+        for rank, passage in enumerate(ordered[: max(limit, 0)], start=1):
+            start, text = excerpt(passage.text, [])
+            hits.append(Hit(passage, 1.0 / rank, rank, [], text, start))
+        return SearchResult(raw, parsed, [], [], hits, len(ordered), [], references)
 
     # -- the terms of a query -----------------------------------------------------
 
@@ -240,6 +294,23 @@ class Searcher:
                     start, end = offsets[start], offsets[end - 1] + 1
                 spans.append((start, end))
         return merge_spans(spans)
+
+
+_NOT_CONTENT = ("title", "number", "addressee", "signature", "date", "note", "attachment")
+
+
+def _says_something(passage: Passage) -> bool:
+    """A passage worth listing for a document: not a title, number, signature or other
+    framing line, nor a heading or item that is only its title."""
+    if passage.kind in _NOT_CONTENT or title_line(passage):
+        return False
+    return not (passage.kind == "heading" and len(passage.text.strip()) <= len(passage.label + passage.title) + 2)
+
+
+def _interleave(rows: list[list[Passage]]) -> list[list[Passage]]:
+    """The first of each list, then the second of each …"""
+    longest = max((len(r) for r in rows), default=0)
+    return [[r[i] for r in rows if i < len(r)] for i in range(longest)]
 
 
 SAMPLE = 50  # hits beyond the limit whose priors set the first bar in ``_top``
