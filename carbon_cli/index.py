@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from .model import Document, Passage, title_line
 from .names import Name
 from .names import derive as derive_names
+from .priors import passage_priors
 from .text import Pipeline
 
 SCHEMA_VERSION = "3"
@@ -47,6 +48,7 @@ CREATE TABLE postings(
   PRIMARY KEY(tid, pid)) WITHOUT ROWID;
 CREATE INDEX postings_pid ON postings(pid);
 CREATE TABLE names(doc TEXT NOT NULL, form TEXT NOT NULL, how TEXT NOT NULL);
+CREATE TABLE priors(pid INTEGER PRIMARY KEY, factor REAL NOT NULL);
 CREATE INDEX names_doc ON names(doc);
 """
 
@@ -254,9 +256,12 @@ class Writer:
             passages = _unique_ids(doc.passages)
             counted = counts[index] if counts is not None else count_terms(self.pipeline, passages, bulk=bulk)
             tids = self.terms.ids([term for tf, _, _ in counted for term in tf])
-            passage_rows, posting_rows = [], []
+            passage_rows, posting_rows, prior_rows = [], [], []
+            priors = passage_priors(passages)
             for passage, (tf, length, norm) in zip(passages, counted):
                 self.pid += 1
+                if passage.id in priors:
+                    prior_rows.append((self.pid, priors[passage.id]))
                 passage_rows.append(
                     (self.pid, passage.id, doc.id, passage.kind, passage.number, passage.label, passage.title,
                      passage.parent, self._section(passage.section), passage.start, passage.end, passage.text, length,
@@ -270,6 +275,7 @@ class Writer:
             self.passages += len(passages)
             self.staged += len(posting_rows)
             conn.executemany("INSERT INTO passages VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", passage_rows)
+            conn.executemany("INSERT INTO priors VALUES (?,?)", prior_rows)
             conn.executemany("INSERT INTO temp.staged_postings VALUES (?,?,?,?)", posting_rows)
 
     def _section(self, section: tuple[str, ...]) -> str:
@@ -345,6 +351,7 @@ def remove_origin(conn: sqlite3.Connection, origin: str, *, prune: bool = True) 
     for chunk, marks in _chunks(pids):
         counts.update(tid for (tid,) in conn.execute(f"SELECT tid FROM postings WHERE pid IN ({marks})", chunk))
         conn.execute(f"DELETE FROM postings WHERE pid IN ({marks})", chunk)
+        conn.execute(f"DELETE FROM priors WHERE pid IN ({marks})", chunk)
     tids = sorted(counts)
     conn.executemany("UPDATE terms SET df = df - ? WHERE tid = ?", ((counts[tid], tid) for tid in tids))
     if prune:
@@ -451,6 +458,16 @@ class Index:
                 f"SELECT pid, kind, title_line FROM passages WHERE pid IN ({pid_marks}) AND {condition}", (*chunk, *kinds)
             )
             found.extend((pid, kind, bool(line)) for pid, kind, line in rows)
+        return found
+
+    def measured_priors(self, among: Collection[int]) -> dict[int, float]:
+        """pid -> the prior ``priors.py`` gave it at index time, for those among ``among`` that have one."""
+        if len(among) > FEW_PIDS:
+            wanted = set(among)
+            return {pid: f for pid, f in self.conn.execute("SELECT pid, factor FROM priors") if pid in wanted}
+        found: dict[int, float] = {}
+        for chunk, marks in _chunks(sorted(among)):
+            found.update(self.conn.execute(f"SELECT pid, factor FROM priors WHERE pid IN ({marks})", chunk))
         return found
 
     def passages_by_pid(self, pids: Sequence[int]) -> dict[int, Passage]:

@@ -36,6 +36,9 @@ KIND_PRIOR = {kind: 0.6 for kind in FRAMING}
 # An item that is only its title (（十七）鼓励地方先行先试。) frames the paragraph below it
 # like a heading, and that paragraph carries the item's title and kind as index terms.
 TITLE_LINE_PRIOR = 0.6
+# A heading that carries its body on its line (（十）推进绿色低碳建造。大力发展装配式建筑…,
+# 第十五条 本市对重点排放单位实施…) is content, not a frame: its first paragraph is in it.
+CARRYING_HEADING_PRIOR = 1.0
 _TIE = 1 + 1e-9  # margin for "cannot win": sums in another order may differ in the last bits
 
 
@@ -134,11 +137,13 @@ class Scorer:
         framing kind, or a principle, action or safeguard that is only its title."""
         found = {}
         for pid, kind, title_line in self.index.framing_pids(tuple(KIND_PRIOR), pids):
-            prior = KIND_PRIOR.get(kind, 1.0)
+            prior = KIND_PRIOR.get(kind, 1.0) if kind != "heading" or title_line else CARRYING_HEADING_PRIOR
             if title_line and kind in SEMANTIC_KINDS:
                 prior *= TITLE_LINE_PRIOR
             if prior != 1.0:
                 found[pid] = prior
+        for pid, factor in self.index.measured_priors(pids).items():
+            found[pid] = found.get(pid, 1.0) * factor
         return found
 
 
