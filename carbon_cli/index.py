@@ -442,6 +442,17 @@ class Index:
         )
         return [term for (term,) in rows]
 
+    def terms_like(self, pattern: str, limit: int = 50) -> list[tuple[str, int]]:
+        """(term, df) of the vocabulary terms matching a LIKE pattern (``_``: any one
+        character; ``%`` and ``\\`` are taken literally)."""
+        if not storable(pattern):
+            return []
+        escaped = pattern.replace("\\", "\\\\").replace("%", "\\%")
+        rows = self.conn.execute(
+            "SELECT term, df FROM terms WHERE term LIKE ? ESCAPE '\\' ORDER BY df DESC LIMIT ?", (escaped, limit)
+        )
+        return list(rows)
+
     def framing_pids(self, kinds: Sequence[str], among: Collection[int]) -> list[tuple[int, str, bool]]:
         """(pid, kind, title line) of the passages among ``among`` that are of these kinds
         or only their title: the few passages ranking lowers. For a common word's hits,

@@ -76,6 +76,7 @@ def search_json(result: SearchResult, explain: bool = False) -> dict[str, Any]:
         "query": result.query,
         "tokens": result.tokens,
         "total": result.total,
+        "corrections": [{"typed": c.typed, "searched": c.searched} for c in result.corrections],
         "documents": [
             {"ids": list(r.docs), "named": r.text, "how": r.how} for r in result.documents
         ],

@@ -17,6 +17,7 @@ from functools import cached_property
 from .index import Index
 from .model import CarbonError, Passage, title_line
 from .names import Names, Recognised, Reference
+from .suggest import Correction, Corrector
 from .query import ParsedQuery, parse_query
 from .rank import Params, default_params
 from .scoring import Contribution, Scorer, Scores, Term
@@ -51,6 +52,7 @@ class SearchResult:
     total: int  # hits before the limit
     notes: list[str] = field(default_factory=list)  # what was tried, for a no-hit suggestion
     documents: tuple[Reference, ...] = ()  # documents the query named, searched alone
+    corrections: list[Correction] = field(default_factory=list)  # typos searched as the index's words
 
 
 def check_query(raw: str) -> ParsedQuery:
@@ -83,13 +85,19 @@ class Searcher:
         explain: bool = False,
     ) -> SearchResult:
         parsed = check_query(raw)
+        typed = raw
+        fixed, corrections = self.corrector.correct(self.pipeline.normaliser.normalise(raw))
+        if corrections:
+            raw, parsed = fixed, check_query(fixed)
         kinds = tuple(dict.fromkeys([*kinds, *parsed.kinds]))
         docs = tuple(dict.fromkeys([*docs, *parsed.docs]))
         named = self.named(raw, docs)
         if named.references:
             docs = tuple(d for d in named.docs if not docs or d in docs)
             if not self._has_content(named.rest):
-                return self._listing(raw, parsed, docs, kinds, limit, named.references)
+                listing = self._listing(typed, parsed, docs, kinds, limit, named.references)
+                listing.corrections = corrections
+                return listing
             parsed = check_query(named.rest)
         tokens, terms, stats, notes = self.prepare(parsed)
         scoring = self.scorer.score(terms, stats)
@@ -112,9 +120,18 @@ class Searcher:
             hit.highlights = self.highlights(hit.passage.text, [t.highlight for t in terms])
             hit.excerpt_start, hit.excerpt = excerpt(hit.passage.text, hit.highlights)
             hits.append(hit)
-        return SearchResult(raw, parsed, tokens, terms, hits, len(candidates), notes, named.references)
+        return SearchResult(typed, parsed, tokens, terms, hits, len(candidates), notes, named.references, corrections)
 
-    # -- documents named in the query ---------------------------------------------
+    # -- typos and documents named in the query -----------------------------------
+
+    @cached_property
+    def corrector(self) -> Corrector:
+        vocabulary = self.vocabulary.terms
+
+        def known(term: str) -> int:
+            return self.index.term_stats([term]).get(term, (0, 0))[1] or int(term in vocabulary)
+
+        return Corrector(known, self.index.terms_like, lambda text: list(self.pipeline.segmenter.cut(text)))
 
     @cached_property
     def names(self) -> Names:
