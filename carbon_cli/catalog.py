@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING
 
 from . import index as ix
 from .model import CarbonError, Document
-from .resources import seed_file
+from .resources import data_file, seed_file
 from .store import Home
 from .text import Pipeline, pipeline_key
 
@@ -56,7 +56,9 @@ PARALLEL_CHARS = 1_000_000
 # workers than it can keep up with would only queue their results in memory.
 MAX_WORKERS = 4
 
-_SOURCES = ("outline.py", "text.py", "index.py")
+# The code that decides what is indexed; a package counts with every module in it.
+_SOURCES = ("outline", "section_words.py", "text.py", "index.py")
+_DATA = ("section_words.tsv",)  # the outline's vocabulary (the pipeline's own is in pipeline_key)
 
 
 def _quiet(_: str) -> None:
@@ -105,11 +107,21 @@ def seed_record() -> Record:
     return Record(SEED_DOC, text, "seed:" + seed_file().name, "utf-8", "text", sha256_text(text), "")
 
 
-def _build_key() -> str:
-    digest = hashlib.sha256(f"{ix.SCHEMA_VERSION}:{pipeline_key()}".encode())
-    here = Path(__file__).parent
+def source_files(package: Path = Path(__file__).parent) -> list[Path]:
+    """The files of ``_SOURCES``: a module, or every module of a package, in a fixed order."""
+    out: list[Path] = []
     for name in _SOURCES:
-        digest.update((here / name).read_bytes())
+        path = package / name
+        out.extend(sorted(path.rglob("*.py")) if path.is_dir() else [path])
+    return out
+
+
+def _build_key(user_dir: Path | None = None, package: Path = Path(__file__).parent) -> str:
+    digest = hashlib.sha256(f"{ix.SCHEMA_VERSION}:{pipeline_key(user_dir)}".encode())
+    for path in source_files(package):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    for name in _DATA:
+        digest.update(data_file(name).read_bytes())
     digest.update(seed_file().read_bytes())
     return digest.hexdigest()[:16]
 
@@ -135,9 +147,9 @@ def prepare(record: Record, pipeline: Pipeline, *, bulk: bool) -> Prepared:
 _worker_pipeline: Pipeline | None = None
 
 
-def _start_worker(cache_dir: Path) -> None:
+def _start_worker(cache_dir: Path, user_dir: Path | None) -> None:
     global _worker_pipeline
-    _worker_pipeline = Pipeline(cache_dir)
+    _worker_pipeline = Pipeline(cache_dir, user_dir)
 
 
 def _prepare_in_worker(record: Record) -> Prepared:
@@ -165,7 +177,8 @@ def prepare_all(records: Sequence[Record], pipeline: Pipeline, workers: int) -> 
         return
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(pipeline.cache_dir,)) as pool:
+    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(pipeline.cache_dir, pipeline.user_dir)
+    ) as pool:
         queue = iter(records)
         pending: deque[Future[Prepared]] = deque()
         for record in queue:
@@ -210,11 +223,11 @@ class Catalog:
 
     @cached_property
     def pipeline(self) -> Pipeline:
-        return Pipeline(self.home.cache)
+        return Pipeline(self.home.cache, self.home.root)
 
     @cached_property
     def build_key(self) -> str:
-        return _build_key()
+        return _build_key(self.home.root)
 
     # -- opening ------------------------------------------------------------------
 
@@ -388,7 +401,9 @@ class Catalog:
         started, cpu = time.perf_counter(), time.process_time()
         report = AddReport([], [])
         if not self.writable:
-            report.problems.extend((path, f"{display_path(path)}: {self.home.root} cannot be written") for path in paths)
+            report.problems.extend(
+                (path, f"{display_path(path)}: {self.home.root} cannot be written") for path in paths
+            )
             return report
         with self._writing(f"adding to {self.home.root}"):
             manifest = self.home.manifest()
@@ -403,12 +418,14 @@ class Catalog:
                     if os.environ.get("CARBON_DEBUG"):
                         raise
                     reason = " ".join(str(error).split())[:200]
-                    report.problems.append((path, f"{display_path(path)}: cannot be read ({type(error).__name__}: {reason})"))
+                    problem = f"{display_path(path)}: cannot be read ({type(error).__name__}: {reason})"
+                    report.problems.append((path, problem))
                     continue
                 sha = sha256_text(source.text)
                 known = next((doc_id for doc_id, entry in taken.items() if entry["sha256"] == sha), None)
                 if known is not None:
-                    report.added.append(Added(known, display_path(path), "unchanged", 0, source.encoding, source.format))
+                    unchanged = Added(known, display_path(path), "unchanged", 0, source.encoding, source.format)
+                    report.added.append(unchanged)
                     report.positions.append(position)
                     continue
                 location = _location(path)
