@@ -8,19 +8,25 @@ multiplies its score by it (``scoring.Scorer.priors``):
   mid-sentence, as a PDF's text layer or a careless copy cuts them
   (``年度\\n碳排放配额总量及分配方案…``): the passage holding the sentence's start
   names the matter, the fragment only continues it;
+- **a table of contents entry** (``四、基本原则………… 6``): a title with dot leaders
+  and a page number, which names a section and holds none of it.
 
 A heading line is no sentence: a paragraph below 一、工作原则 starts nothing anew.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from .model import Passage, title_line
 
 FRAGMENT_PRIOR = 0.5
+CONTENTS_PRIOR = 0.3
+_LEADERS = re.compile(r"(?:\.{4,}|…{3,}|·{4,})\s*(?:\d{1,4}|[ivxlc]{1,6})\s*$", re.I)  # then a page number
 _SENTENCE_END = tuple("。！？；!?;：:）)」”…")
-_CONTINUED_KINDS = ("paragraph",)
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_CONTINUED_KINDS = ("paragraph", "item", "principle", "action", "guarantee")
 
 
 def passage_priors(passages: Sequence[Passage]) -> dict[str, float]:
@@ -32,9 +38,12 @@ def passage_priors(passages: Sequence[Passage]) -> dict[str, float]:
         factor = 1.0
         if passage.kind in _CONTINUED_KINDS and previous is not None and _cut_before(previous):
             factor *= FRAGMENT_PRIOR
+        if _LEADERS.search(passage.text.strip()):
+            factor *= CONTENTS_PRIOR
         if factor != 1.0:
             found[passage.id] = factor
-        previous = passage
+        if _HAN.search(passage.text):  # a page number line (14, — 5 —) cuts no sentence
+            previous = passage
     return found
 
 
