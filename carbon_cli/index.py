@@ -504,13 +504,18 @@ class Index:
         return found
 
     def filter_pids(self, pids: Iterable[int], kinds: Sequence[str], docs: Sequence[str]) -> set[int]:
-        """The passages among ``pids`` of the given kinds and documents."""
+        """The passages among ``pids`` of the given documents and of the given kinds or
+        nested under a passage of them (a safeguard's heading line and its body)."""
         clauses, args = [], []
         # a value SQLite cannot hold names no kind or document: it keeps the filter, matching nothing
         kinds = [k if storable(k) else "\x00" for k in kinds]
         docs = [d if storable(d) else "\x00" for d in docs]
-        if kinds:
-            clauses.append(f"kind IN ({','.join('?' * len(kinds))})")
+        if kinds:  # a passage of the kind and what is nested under it, as ``scope.select_passages``
+            clauses.append(
+                "id IN (WITH RECURSIVE inside(id) AS ("
+                f"SELECT id FROM passages WHERE kind IN ({','.join('?' * len(kinds))}) "
+                "UNION SELECT p.id FROM passages p JOIN inside ON p.parent = inside.id) SELECT id FROM inside)"
+            )
             args.extend(kinds)
         if docs:
             clauses.append(f"doc IN ({','.join('?' * len(docs))})")

@@ -27,7 +27,9 @@ def check_docs(index: Index, docs: Sequence[str] | None) -> list[str]:
     known = index.document_ids() if docs else set()
     for doc in docs or []:
         if doc not in known:
-            raise CarbonError(f"no document {doc!r} (see: carbon docs list)")
+            shown = sorted(known)[:8]
+            more = f" and {len(known) - len(shown)} more" if len(known) > len(shown) else ""
+            raise CarbonError(f"no document {doc!r}; the index has: {', '.join(shown)}{more} (see: carbon docs list)")
     return list(docs or [])
 
 

@@ -9,6 +9,7 @@ that half the passages contain. Scores only order the hits.
 from __future__ import annotations
 
 import heapq
+import json
 import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
@@ -106,9 +107,9 @@ class Searcher:
             candidates = sorted(self.index.filter_pids(candidates, kinds, docs))
         conditions = self._conditions(parsed)
         if conditions:
-            norms = self.index.norms_by_pid(candidates)
+            shown_text = self._shown_text(candidates, any(not wanted for _, wanted in conditions))
             candidates = [
-                pid for pid in candidates if all((needle in norms[pid][0]) == wanted for needle, wanted in conditions)
+                pid for pid in candidates if all((needle in shown_text[pid][wanted]) == wanted for needle, wanted in conditions)
             ]
         shown, priors = _top(scoring, self.scorer.priors, candidates, max(limit, 0))
         scores = {pid: scoring.values[pid] * priors.get(pid, 1.0) for pid in shown}
@@ -182,6 +183,9 @@ class Searcher:
         """What a query is scored with: its words, every term looked for (with its
         statistics), and notes on what was tried."""
         tokens, terms, notes = self._terms(parsed)
+        excluded = [self.pipeline.normaliser.normalise(c.text).strip() for c in parsed.clauses if c.occur == "must_not"]
+        if excluded:  # -零碳 also drops the expansions that say it (零碳园区)
+            terms = [t for t in terms if not t.group or not any(x and x in (t.highlight or t.term) for x in excluded)]
         stats = self.index.term_stats(t.term for t in terms)
         terms = self._with_fallbacks(terms, stats, notes)
         stats = self.index.term_stats(t.term for t in terms)
@@ -278,6 +282,16 @@ class Searcher:
                     )
             notes.append(f"{term.term}: not a word of the index; looked for it inside longer words")
         return out
+
+    def _shown_text(self, pids: list[int], headings: bool) -> dict[int, tuple[str, str]]:
+        """pid -> (what an exclusion is checked against, what a phrase or requirement is):
+        an excluded word may not appear in what a hit shows, its text or the headings
+        above it (-新型 drops 健全新型储能价格机制); a phrase is found in the text."""
+        found = {}
+        for pid, (norm, section) in self.index.norms_by_pid(pids, sections=headings).items():
+            titles = self.pipeline.normaliser.normalise(" ".join(json.loads(section))) if section else ""
+            found[pid] = (f"{norm}\n{titles}", norm)
+        return found
 
     def _conditions(self, parsed: ParsedQuery) -> list[tuple[str, bool]]:
         """(matching form, whether it must be present) of each phrase, required and
@@ -392,6 +406,16 @@ def sentences(text: str) -> list[tuple[int, int]]:
 
 
 def excerpt(text: str, highlights: list[tuple[int, int]], width: int = EXCERPT_CHARS) -> tuple[int, str]:
+    """The excerpt of ``text`` shown for a hit (``_excerpt``), one line: a line break of
+    the source becomes a space, so highlight offsets stay valid."""
+    start, shown = _excerpt(text, highlights, width)
+    return start, _LINE_BREAKS.sub(" ", shown)
+
+
+_LINE_BREAKS = re.compile(r"[\r\n\v\f\u2028\u2029\x85]")
+
+
+def _excerpt(text: str, highlights: list[tuple[int, int]], width: int) -> tuple[int, str]:
     """The sentences around the best match, cut at sentence boundaries.
 
     The sentence holding the most highlighted characters is the centre; neighbours

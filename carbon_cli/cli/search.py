@@ -24,7 +24,12 @@ def search(
     """Ranked passages for a query, matched words highlighted."""
     from ..search import Searcher
 
+    from ..query import parse_query
+
     catalog, index = open_index()
+    typed = parse_query(" ".join(query))  # doc: and kind: in the query are checked as the options are
+    check_kinds(index, typed.kinds)
+    check_docs(index, typed.docs)
     searcher = Searcher(index, catalog.pipeline)
     result = searcher.search(
         " ".join(query), limit=limit, kinds=check_kinds(index, kind), docs=check_docs(index, doc), explain=explain
@@ -42,3 +47,32 @@ def search(
         if not result.hits:
             print_no_hits(result, searcher.suggestions(result))
     raise typer.Exit(0 if result.hits else 1)
+
+
+def query_words_apart(command, args: list[str]) -> list[str]:  # type: ignore[no-untyped-def]
+    """``carbon search 储能 -零碳 +甲烷``: a word starting with - or + is a query word
+    (an exclusion, a requirement), not an option, unless it is one of the command's
+    options or starts with ``--`` (an unknown ``--bogus`` stays a usage error). The
+    words are put after ``--`` in the order typed, the options before."""
+    if len(args) < 2 or args[0] != "search" or "search" not in getattr(command, "commands", {}):
+        return args
+    takes_value, flags = set(), set()
+    for param in command.commands["search"].params:
+        for name in [*getattr(param, "opts", []), *getattr(param, "secondary_opts", [])]:
+            (flags if getattr(param, "is_flag", False) else takes_value).add(name)
+    options: list[str] = []
+    words: list[str] = []
+    rest = iter(args[1:])
+    for arg in rest:
+        name = arg.split("=", 1)[0]
+        if arg == "--":
+            words.extend(rest)
+        elif arg in flags or arg in ("--help", "-h") or (arg.startswith("--") and name not in takes_value):
+            options.append(arg)
+        elif arg in takes_value:
+            options.extend([arg, next(rest, "")])
+        elif name in takes_value and "=" in arg or (arg[:2] in takes_value and len(arg) > 2 and arg[1] != "-"):
+            options.append(arg)
+        else:
+            words.append(arg)
+    return ["search", *options, "--", *words] if words else ["search", *options]
