@@ -4,17 +4,21 @@ matched words highlighted (see ``render.py`` for what every view shares)."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from .render import ELLIPSIS, console, heading, highlighted, passage_json
 from .scoring import Term
+from .grouping import Group
 from .search import Hit, SearchResult
 
 
 def hit_json(hit: Hit, explain: bool = False) -> dict[str, Any]:
     data = {"rank": hit.rank, **passage_json(hit.passage), "score": round(hit.score, 6)}
     data.update(excerpt=hit.excerpt, excerpt_start=hit.excerpt_start, highlights=[list(s) for s in hit.highlights])
+    if hit.also:
+        data["also"] = list(hit.also)
     if explain:
         data["explain"] = [
             {"term": c.term, "idf": round(c.idf, 6), "tf": c.tf, "weight": c.weight, "score": round(c.score, 6)}
@@ -60,6 +64,8 @@ def print_search(result: SearchResult) -> None:
         if hit.excerpt_start + len(hit.excerpt) < len(p.text):
             body.append(ELLIPSIS)
         out.print(body)
+        if hit.also:
+            out.print(Text("    also: " + ", ".join(hit.also), style="dim"))
         if hit.explain:
             for c in hit.explain:
                 arithmetic = f"idf {c.idf:.3f} × tf {c.tf} × weight {c.weight:g} → {c.score:.3f}"
@@ -92,3 +98,58 @@ def print_no_hits(result: SearchResult, suggestions: Iterable[str]) -> None:
     sys.stderr.write(f"carbon: no passage matches {result.query!r}\n")
     for note in suggestions:
         sys.stderr.write(f"  {note}\n")
+
+
+def files_json(result: SearchResult, counts: Sequence[tuple[str, int]], titles: dict[str, str]) -> dict[str, Any]:
+    return {
+        "query": result.query,
+        "total": sum(n for _, n in counts),
+        "documents": [{"id": doc, "title": titles.get(doc, ""), "hits": n} for doc, n in counts],
+    }
+
+
+def groups_json(result: SearchResult, groups: Sequence[Group], titles: dict[str, str], explain: bool) -> dict[str, Any]:
+    return {
+        "query": result.query,
+        "total": sum(g.total for g in groups),
+        "groups": [
+            {"doc": g.doc, "title": titles.get(g.doc, ""), "total": g.total, "results": [hit_json(h, explain) for h in g.hits]}
+            for g in groups
+        ],
+    }
+
+
+def print_files(counts: Sequence[tuple[str, int]], titles: dict[str, str]) -> None:
+    """One line a document: its hit count, id and title (as ``rg -c``)."""
+    from rich.text import Text
+
+    out = console()
+    for doc, n in counts:
+        line = Text(f"{n:>5}  ")
+        line.append(doc, style="cyan")
+        line.append(f"  {titles.get(doc, '')}")
+        out.print(line)
+
+
+def print_groups(result: SearchResult, groups: Sequence[Group], titles: dict[str, str]) -> None:
+    """Each document's title, then its best hits as ``print_search`` shows them."""
+    from rich.text import Text
+
+    out = console()
+    for group in groups:
+        head = Text(f"{titles.get(group.doc, group.doc)}", style="bold")
+        head.append(f"  {group.doc}  {group.total} hits", style="dim")
+        out.print(head)
+        print_search(replace(result, hits=group.hits))
+
+
+def print_notices(result: SearchResult) -> None:
+    """On stderr: typos searched as the index's words, documents the query named, and
+    on a terminal the range of hits shown out of how many."""
+    for fix in result.corrections:
+        sys.stderr.write(f"carbon: searched {fix.searched!r} for {fix.typed!r} (did you mean {fix.searched}?)\n")
+    for reference in result.documents:
+        sys.stderr.write(f"carbon: {reference.text!r} names {', '.join(reference.docs)} ({reference.how}); searched there\n")
+    if result.hits and sys.stdout.isatty():
+        first, last = result.hits[0].rank, result.hits[-1].rank
+        sys.stderr.write(f"carbon: hits {first}–{last} of {result.total}\n")

@@ -41,6 +41,7 @@ class Hit:
     excerpt: str = ""
     excerpt_start: int = 0
     explain: list[Contribution] = field(default_factory=list)
+    also: list[str] = field(default_factory=list)  # copies of this passage folded into it (grouping.collapse)
 
 
 @dataclass

@@ -19,10 +19,18 @@ def search(
     ),
     doc: Optional[list[str]] = DOC,
     explain: bool = typer.Option(False, "--explain", help="Show the query terms and each hit's scoring."),
+    offset: int = typer.Option(0, "--offset", min=0, help="Skip this many hits (the next page: --offset 10)."),
+    files: bool = typer.Option(False, "--files", help="List the documents with hits and how many each has."),
+    group: Optional[str] = typer.Option(None, "--group", help="doc: the best hits of each document under its title."),
     json_out: bool = JSON,
 ) -> None:
     """Ranked passages for a query, matched words highlighted."""
+    from .. import grouping
+    from ..model import CarbonError
     from ..search import Searcher
+
+    if group not in (None, "doc"):
+        raise CarbonError(f"--group takes doc, not {group!r}")
 
     from ..query import parse_query
 
@@ -31,22 +39,58 @@ def search(
     check_kinds(index, typed.kinds)
     check_docs(index, typed.docs)
     searcher = Searcher(index, catalog.pipeline)
+    ranked = ALL_HITS if files or group else offset + limit + COPIES_MARGIN
     result = searcher.search(
-        " ".join(query), limit=limit, kinds=check_kinds(index, kind), docs=check_docs(index, doc), explain=explain
+        " ".join(query), limit=ranked, kinds=check_kinds(index, kind), docs=check_docs(index, doc), explain=explain
     )
+    result.hits = grouping.collapse(result.hits)
+    titles = {d["id"]: d["title"] for d in index.documents()} if files or group else {}
+    if files:
+        _show_files(result, grouping.files(result.hits), titles, json_out)
+    elif group:
+        _show_groups(result, grouping.by_document(result.hits, limit), titles, json_out, explain)
+    else:
+        result.hits = grouping.page(result.hits, offset, limit)
+        _show_hits(result, searcher, json_out, explain)
+    raise typer.Exit(0 if result.hits else 1)
+
+
+ALL_HITS = 100_000  # --files and --group count every hit
+COPIES_MARGIN = 20  # hits ranked beyond the page, so that copies folded away still leave a full page
+
+
+def _show_hits(result, searcher, json_out: bool, explain: bool) -> None:  # type: ignore[no-untyped-def]
     if json_out:
         from ..render_search import search_json
 
         render.emit_json(search_json(result, explain))
-    else:
-        from ..render_search import print_explain_terms, print_no_hits, print_search
+        return
+    from ..render_search import print_explain_terms, print_no_hits, print_notices, print_search
 
-        if explain:
-            print_explain_terms(result)
-        print_search(result)
-        if not result.hits:
-            print_no_hits(result, searcher.suggestions(result))
-    raise typer.Exit(0 if result.hits else 1)
+    if explain:
+        print_explain_terms(result)
+    print_search(result)
+    print_notices(result)
+    if not result.hits:
+        print_no_hits(result, searcher.suggestions(result))
+
+
+def _show_files(result, counts, titles, json_out: bool) -> None:  # type: ignore[no-untyped-def]
+    from ..render_search import files_json, print_files
+
+    if json_out:
+        render.emit_json(files_json(result, counts, titles))
+    else:
+        print_files(counts, titles)
+
+
+def _show_groups(result, groups, titles, json_out: bool, explain: bool) -> None:  # type: ignore[no-untyped-def]
+    from ..render_search import groups_json, print_groups
+
+    if json_out:
+        render.emit_json(groups_json(result, groups, titles, explain))
+    else:
+        print_groups(result, groups, titles)
 
 
 def query_words_apart(command, args: list[str]) -> list[str]:  # type: ignore[no-untyped-def]
