@@ -33,6 +33,7 @@ def search_json(result: SearchResult, explain: bool = False) -> dict[str, Any]:
         "tokens": result.tokens,
         "total": result.total,
         "corrections": [{"typed": c.typed, "searched": c.searched} for c in result.corrections],
+        "partial": [{"word": word, "matched": parts} for word, parts in result.partial],
         "documents": [{"ids": list(r.docs), "named": r.text, "how": r.how} for r in result.documents],
         "results": [hit_json(hit, explain) for hit in result.hits],
     }
@@ -148,6 +149,8 @@ def print_notices(result: SearchResult) -> None:
     on a terminal the range of hits shown out of how many."""
     for fix in result.corrections:
         sys.stderr.write(f"carbon: searched {fix.searched!r} for {fix.typed!r} (did you mean {fix.searched}?)\n")
+    for word, parts in result.partial:
+        sys.stderr.write(f"carbon: no passage says {word!r}; only {', '.join(parts)} matched\n")
     for reference in result.documents:
         sys.stderr.write(f"carbon: {reference.text!r} names {', '.join(reference.docs)} ({reference.how}); searched there\n")
     if result.hits and sys.stdout.isatty():

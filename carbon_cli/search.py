@@ -55,6 +55,7 @@ class SearchResult:
     notes: list[str] = field(default_factory=list)  # what was tried, for a no-hit suggestion
     documents: tuple[Reference, ...] = ()  # documents the query named, searched alone
     corrections: list[Correction] = field(default_factory=list)  # typos searched as the index's words
+    partial: list[tuple[str, list[str]]] = field(default_factory=list)  # a word no passage holds, and its parts that matched
 
 
 def check_query(raw: str) -> ParsedQuery:
@@ -122,7 +123,9 @@ class Searcher:
             hit.highlights = self.highlights(hit.passage.text, [t.highlight for t in terms])
             hit.excerpt_start, hit.excerpt = excerpt(hit.passage.text, hit.highlights)
             hits.append(hit)
-        return SearchResult(typed, parsed, tokens, terms, hits, len(candidates), notes, named.references, corrections)
+        result = SearchResult(typed, parsed, tokens, terms, hits, len(candidates), notes, named.references, corrections)
+        result.partial = _only_parts(terms, stats)
+        return result
 
     # -- typos and documents named in the query -----------------------------------
 
@@ -329,6 +332,20 @@ class Searcher:
                     start, end = offsets[start], offsets[end - 1] + 1
                 spans.append((start, end))
         return merge_spans(spans)
+
+
+def _only_parts(terms: Sequence[Term], stats: dict[str, tuple[int, int]]) -> list[tuple[str, list[str]]]:
+    """Query words no passage holds whole, of which only shorter words matched (a word
+    absent from the library found through its part 推进): said, so a hit is not taken
+    for the word."""
+    found = []
+    for term in terms:
+        if term.group or term.part or term.term in stats or term.concept != term.term:
+            continue
+        parts = [t.term for t in terms if t.concept == term.term and t.term != term.term and t.term in stats]
+        if parts:
+            found.append((term.term, parts))
+    return found
 
 
 _NOT_CONTENT = ("title", "number", "addressee", "signature", "date", "note", "attachment")
