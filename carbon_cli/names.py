@@ -202,7 +202,7 @@ class Names:
                     break
                 docs = tuple(dict.fromkeys(n.doc for n in self._forms if n.form == name.form))
                 found.append(Reference(docs, name.form, name.how))
-                _consume(free, span)
+                _consume(free, _with_frame(chars, span))
         return found
 
     # -- short forms ------------------------------------------------------------
@@ -309,6 +309,18 @@ def _find_compact(chars: list[str], free: list[bool], form: str) -> tuple[int, i
     if at < 0:
         return None
     return positions[at], positions[at + len(form) - 1] + 1
+
+
+def _with_frame(chars: list[str], span: tuple[int, int]) -> tuple[int, int]:
+    """A name's span with what frames it: the 《》 or quotes around it, a 关于 before it."""
+    start, end = span
+    if "".join(chars[max(start - 2, 0) : start]) == "关于":
+        start -= 2
+    if start > 0 and chars[start - 1] in "《“\"「『":
+        start -= 1
+    if end < len(chars) and chars[end] in "》”\"」』":
+        end += 1
+    return start, end
 
 
 def _consume(free: list[bool], span: tuple[int, int]) -> None:

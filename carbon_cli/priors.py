@@ -36,7 +36,8 @@ def passage_priors(passages: Sequence[Passage]) -> dict[str, float]:
     previous: Passage | None = None
     for passage in passages:
         factor = 1.0
-        if passage.kind in _CONTINUED_KINDS and previous is not None and _cut_before(previous):
+        starts_anew = bool(passage.label)  # 第八十二条, （三）, 1. open something, whatever came before
+        if passage.kind in _CONTINUED_KINDS and not starts_anew and previous is not None and _cut_before(previous):
             factor *= FRAGMENT_PRIOR
         if _LEADERS.search(passage.text.strip()):
             factor *= CONTENTS_PRIOR
