@@ -17,6 +17,7 @@ from functools import cached_property
 
 from .index import Index
 from .model import CarbonError, Passage, title_line
+from .intent import RERANKED, Intent, boost, intents_of
 from .names import Names, Recognised, Reference
 from .suggest import Correction, Corrector
 from .query import ParsedQuery, parse_query
@@ -113,8 +114,12 @@ class Searcher:
             candidates = [
                 pid for pid in candidates if all((needle in shown_text[pid][wanted]) == wanted for needle, wanted in conditions)
             ]
-        shown, priors = _top(scoring, self.scorer.priors, candidates, max(limit, 0))
+        intents = intents_of(self.pipeline.normaliser.normalise(typed), tokens)
+        depth = max(limit, RERANKED) if intents else limit
+        shown, priors = _top(scoring, self.scorer.priors, candidates, max(depth, 0))
         scores = {pid: scoring.values[pid] * priors.get(pid, 1.0) for pid in shown}
+        if intents:
+            shown = self._by_intent(shown, scores, intents)[: max(limit, 0)]
         passages = self.index.passages_by_pid(shown)
         explained = self.scorer.score(terms, stats, among=set(shown), explain=True).explained if explain else {}
         hits = []
@@ -126,6 +131,13 @@ class Searcher:
         result = SearchResult(typed, parsed, tokens, terms, hits, len(candidates), notes, named.references, corrections)
         result.partial = _only_parts(terms, stats)
         return result
+
+    def _by_intent(self, shown: list[int], scores: dict[int, float], intents: tuple[Intent, ...]) -> list[int]:
+        """The hits reordered with the passages that state what the question asks for raised."""
+        norms = self.index.norms_by_pid(shown)
+        for pid in shown:
+            scores[pid] *= boost(intents, norms[pid][0])
+        return sorted(shown, key=lambda pid: (-scores[pid], pid))
 
     # -- typos and documents named in the query -----------------------------------
 
@@ -348,13 +360,14 @@ def _only_parts(terms: Sequence[Term], stats: dict[str, tuple[int, int]]) -> lis
     return found
 
 
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 _NOT_CONTENT = ("title", "number", "addressee", "signature", "date", "note", "attachment")
 
 
 def _says_something(passage: Passage) -> bool:
     """A passage worth listing for a document: not a title, number, signature or other
     framing line, nor a heading or item that is only its title."""
-    if passage.kind in _NOT_CONTENT or title_line(passage):
+    if passage.kind in _NOT_CONTENT or title_line(passage) or not _HAN.search(passage.text):
         return False
     return not (passage.kind == "heading" and len(passage.text.strip()) <= len(passage.label + passage.title) + 2)
 

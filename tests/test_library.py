@@ -217,3 +217,13 @@ def test_corrections_and_named_documents_are_said_on_stderr(storage_twice):
     assert result.code == 0
     assert "备案" in result.stderr and STORAGE in result.stderr
     assert result.stdout and "carbon:" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("query", "stated"),
+    [("双碳意见的目标是什么", "到20"), ("什么是重点排放单位", "以下简称重点排放单位")],
+)
+def test_a_question_prefers_the_passage_stating_what_it_asks(library, query, stated):
+    _, searcher = library
+    top = searcher.search(query, limit=1).hits[0].passage
+    assert stated in compact(searcher.pipeline.normaliser.normalise(top.text))
