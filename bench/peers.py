@@ -55,11 +55,11 @@ def jieba_tokens(text: str) -> list[str]:
 def bigram_tokens(text: str) -> list[str]:
     """CJK runs as overlapping bigrams (a single character alone), other words whole, lower-cased."""
     tokens: list[str] = []
-    for run in _CJK.findall(text.lower()):
-        if "\u4e00" <= run[0] <= "\u9fff":
-            tokens.extend([run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)])
+    for piece in _CJK.findall(text.lower()):
+        if "\u4e00" <= piece[0] <= "\u9fff":
+            tokens.extend([piece] if len(piece) == 1 else [piece[i : i + 2] for i in range(len(piece) - 1)])
         else:
-            tokens.append(run)
+            tokens.append(piece)
     return tokens
 
 

@@ -223,7 +223,14 @@ class Names:
         return found
 
     def _named_by(
-        self, kind: str, chars: list[str], free: list[bool], chunks: list[tuple[int, int]], number: int, start: int, at: int
+        self,
+        kind: str,
+        chars: list[str],
+        free: list[bool],
+        chunks: list[tuple[int, int]],
+        number: int,
+        start: int,
+        at: int,
     ) -> Reference | None:
         """The reference a kind word makes at ``start + at`` in chunk ``number``."""
         prefix = "".join(chars[start : start + at])

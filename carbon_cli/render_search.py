@@ -8,9 +8,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import Any
 
+from .grouping import Group
 from .render import ELLIPSIS, console, heading, highlighted, passage_json
 from .scoring import Term
-from .grouping import Group
 from .search import Hit, SearchResult
 
 
@@ -114,7 +114,12 @@ def groups_json(result: SearchResult, groups: Sequence[Group], titles: dict[str,
         "query": result.query,
         "total": sum(g.total for g in groups),
         "groups": [
-            {"doc": g.doc, "title": titles.get(g.doc, ""), "total": g.total, "results": [hit_json(h, explain) for h in g.hits]}
+            {
+                "doc": g.doc,
+                "title": titles.get(g.doc, ""),
+                "total": g.total,
+                "results": [hit_json(h, explain) for h in g.hits],
+            }
             for g in groups
         ],
     }
@@ -152,7 +157,8 @@ def print_notices(result: SearchResult) -> None:
     for word, parts in result.partial:
         sys.stderr.write(f"carbon: no passage says {word!r}; only {', '.join(parts)} matched\n")
     for reference in result.documents:
-        sys.stderr.write(f"carbon: {reference.text!r} names {', '.join(reference.docs)} ({reference.how}); searched there\n")
+        docs = ", ".join(reference.docs)
+        sys.stderr.write(f"carbon: {reference.text!r} names {docs} ({reference.how}); searched there\n")
     if result.hits and sys.stdout.isatty():
         first, last = result.hits[0].rank, result.hits[-1].rank
         sys.stderr.write(f"carbon: hits {first}–{last} of {result.total}\n")

@@ -16,13 +16,13 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from .index import Index
-from .model import CarbonError, Passage, title_line
 from .intent import RERANKED, Intent, boost, intents_of
+from .model import CarbonError, Passage, title_line
 from .names import Names, Recognised, Reference
-from .suggest import Correction, Corrector
 from .query import ParsedQuery, parse_query
 from .rank import Params, default_params
 from .scoring import Contribution, Scorer, Scores, Term
+from .suggest import Correction, Corrector
 from .text import Pipeline
 from .vocabulary import Vocabulary
 
@@ -56,7 +56,8 @@ class SearchResult:
     notes: list[str] = field(default_factory=list)  # what was tried, for a no-hit suggestion
     documents: tuple[Reference, ...] = ()  # documents the query named, searched alone
     corrections: list[Correction] = field(default_factory=list)  # typos searched as the index's words
-    partial: list[tuple[str, list[str]]] = field(default_factory=list)  # a word no passage holds, and its parts that matched
+    # query words no passage holds, and the shorter words inside them that matched
+    partial: list[tuple[str, list[str]]] = field(default_factory=list)
 
 
 def check_query(raw: str) -> ParsedQuery:
@@ -112,7 +113,9 @@ class Searcher:
         if conditions:
             shown_text = self._shown_text(candidates, any(not wanted for _, wanted in conditions))
             candidates = [
-                pid for pid in candidates if all((needle in shown_text[pid][wanted]) == wanted for needle, wanted in conditions)
+                pid
+                for pid in candidates
+                if all((needle in shown_text[pid][wanted]) == wanted for needle, wanted in conditions)
             ]
         intents = intents_of(self.pipeline.normaliser.normalise(typed), tokens)
         depth = max(limit, RERANKED) if intents else limit

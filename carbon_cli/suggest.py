@@ -33,7 +33,7 @@ def _sounds(chars: str) -> list[str]:
     """Toneless pinyin, one syllable a character (峰 and 封: feng)."""
     from pypinyin import Style, lazy_pinyin  # only when a query has a piece to correct
 
-    return list(lazy_pinyin(chars, style=Style.NORMAL, errors=lambda c: list(c)))
+    return [s for s in lazy_pinyin(chars, style=Style.NORMAL, errors="default")]
 
 
 class Corrector:

@@ -100,7 +100,8 @@ def query_words_apart(command, args: list[str]) -> list[str]:  # type: ignore[no
     words are put after ``--`` in the order typed, the options before."""
     if len(args) < 2 or args[0] != "search" or "search" not in getattr(command, "commands", {}):
         return args
-    takes_value, flags = set(), set()
+    takes_value: set[str] = set()
+    flags: set[str] = set()
     for param in command.commands["search"].params:
         for name in [*getattr(param, "opts", []), *getattr(param, "secondary_opts", [])]:
             (flags if getattr(param, "is_flag", False) else takes_value).add(name)
