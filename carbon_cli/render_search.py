@@ -75,10 +75,15 @@ def print_search(result: SearchResult) -> None:
 
 
 def print_explain_terms(result: SearchResult) -> None:
-    """The query as searched: each literal word, then each expansion with its words."""
+    """The query as searched: the documents it named and the typos corrected, each
+    literal word, then each expansion with its words."""
     from rich.text import Text
 
     out = console()
+    for reference in result.documents:
+        out.print(Text(f"documents named by {reference.text} ({reference.how}): {', '.join(reference.docs)}", style="bold"))
+    for fix in result.corrections:
+        out.print(Text(f"searched {fix.searched} for {fix.typed}", style="bold"))
     out.print(Text("query terms:", style="bold"))
     groups: dict[int, list[Term]] = {}
     for term in result.terms:

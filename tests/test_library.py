@@ -227,3 +227,9 @@ def test_a_question_prefers_the_passage_stating_what_it_asks(library, query, sta
     _, searcher = library
     top = searcher.search(query, limit=1).hits[0].passage
     assert stated in compact(searcher.pipeline.normaliser.normalise(top.text))
+
+
+def test_explain_shows_the_documents_named_and_the_typos_corrected(storage_twice):
+    result = storage_twice("search", "储能意见", "价格机智", "--explain", "-n", "1")
+    assert f"documents named by 储能意见 (short form): {STORAGE}" in result.stdout
+    assert "searched 机制 for 机智" in result.stdout
