@@ -81,7 +81,8 @@ def print_explain_terms(result: SearchResult) -> None:
 
     out = console()
     for reference in result.documents:
-        out.print(Text(f"documents named by {reference.text} ({reference.how}): {', '.join(reference.docs)}", style="bold"))
+        docs = ", ".join(reference.docs)
+        out.print(Text(f"documents named by {reference.text} ({reference.how}): {docs}", style="bold"))
     for fix in result.corrections:
         out.print(Text(f"searched {fix.searched} for {fix.typed}", style="bold"))
     out.print(Text("query terms:", style="bold"))
