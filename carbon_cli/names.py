@@ -173,14 +173,9 @@ class Names:
                     found.setdefault(kind, {})[name.doc] = None
         return {kind: tuple(docs) for kind, docs in found.items()}
 
-    def mentions_any(self, normalised: str) -> bool:
-        """Cheap test: could the query name a document at all?"""
-        text = compact(normalised)
-        return any(kind in text for kind in self.kinds) or "〔" in text
-
     def recognise(self, normalised: str) -> Recognised:
         """The documents a (normalised) query names, and the query without their names."""
-        if not self.names or not self.mentions_any(normalised):
+        if not self.names or not may_name(normalised):
             return Recognised("", ())
         chars = list(normalised)
         syntax = _syntax_mask(normalised)
@@ -279,6 +274,13 @@ class Names:
     def _holds_all(self, doc: str, words: Sequence[str]) -> bool:
         text = self._text.get(doc, "")
         return bool(words) and all(any(w in text for w in [word, *self.synonyms(word)]) for word in words)
+
+
+def may_name(normalised: str) -> bool:
+    """Cheap test, before any name is read: could the query name a document at all?
+    Every name ends with a kind word or holds a 文号."""
+    text = compact(normalised)
+    return "〔" in text or any(kind in text for kind in doc_kinds())
 
 
 def _syntax_mask(text: str) -> list[bool]:

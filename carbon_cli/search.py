@@ -18,7 +18,7 @@ from functools import cached_property
 from .index import Index
 from .intent import RERANKED, Intent, boost, intents_of
 from .model import CarbonError, Passage, title_line
-from .names import Names, Recognised, Reference
+from .names import Names, Recognised, Reference, may_name
 from .query import ParsedQuery, parse_query
 from .rank import Params, default_params
 from .scoring import Contribution, Scorer, Scores, Term
@@ -164,7 +164,10 @@ class Searcher:
 
     def named(self, raw: str, docs: Sequence[str]) -> Recognised:
         """The documents the query names (within ``docs``, when given) and the rest of it."""
-        recognised = self.names.recognise(self.pipeline.normaliser.normalise(raw))
+        normalised = self.pipeline.normaliser.normalise(raw)
+        if not may_name(normalised):  # most queries: the library's names are not even read
+            return Recognised("", ())
+        recognised = self.names.recognise(normalised)
         if docs and not any(d in docs for d in recognised.docs):
             return Recognised("", ())
         return recognised
