@@ -18,9 +18,10 @@ from functools import cached_property
 from .index import Index
 from .intent import RERANKED, Intent, boost, intents_of
 from .model import CarbonError, Passage, title_line
-from .names import Names, Recognised, Reference, may_name
+from .names import Names, Recognised, Reference, compact, may_name
 from .query import ParsedQuery, parse_query
 from .rank import Params, default_params
+from .scope import subtree
 from .scoring import Contribution, Scorer, Scores, Term
 from .suggest import Correction, Corrector
 from .text import Pipeline
@@ -99,8 +100,10 @@ class Searcher:
         named = self.named(raw, docs)
         if named.references:
             docs = tuple(d for d in named.docs if not docs or d in docs)
-            if not self._has_content(named.rest):
-                listing = self._listing(typed, parsed, docs, kinds, limit, named.references)
+            has_content = self._has_content(named.rest)
+            section = self._section_named(named.rest, docs) if has_content else None
+            if not has_content or section:
+                listing = self._listing(typed, parsed, docs, kinds, limit, named.references, section)
                 listing.corrections = corrections
                 return listing
             parsed = check_query(named.rest)
@@ -176,6 +179,22 @@ class Searcher:
         words = self.vocabulary.question_words
         return any(w not in words for w in self.pipeline.terms(text))
 
+    def _section_named(self, rest: str, docs: Sequence[str]) -> str | None:
+        """The title of a section of the named documents that the rest of the query is,
+        word for word (主要目标, 法律责任, 基本原则), as its matching form."""
+        words = [w for w in self.pipeline.terms(rest, precise=True) if w not in self.vocabulary.question_words]
+        wanted = "".join(words)
+        if not wanted:
+            return None
+        for doc in docs:
+            if any(self._titled(passage, wanted) for passage in self.index.passages(doc=doc)):
+                return wanted
+        return None
+
+    def _titled(self, passage: Passage, title: str) -> bool:
+        """Whether a heading or item is titled ``title`` (a matching form)."""
+        return passage.kind in _SECTION_KINDS and compact(self.pipeline.normaliser.normalise(passage.title)) == title
+
     def _listing(
         self,
         raw: str,
@@ -184,20 +203,32 @@ class Searcher:
         kinds: Sequence[str],
         limit: int,
         references: tuple[Reference, ...],
+        section: str | None = None,
     ) -> SearchResult:
         """A query that is only a name: the named documents' passages that say something,
         in reading order (their opening statement, aims and targets first), taken in
-        turn from each document when several are named."""
-        per_doc = [
-            [p for p in self.index.passages(doc=doc) if _says_something(p) and (not kinds or p.kind in kinds)]
-            for doc in docs
-        ]
+        turn from each document when several are named. A name and a section's title
+        (储能意见 主要目标): what that section of each document says, in reading order."""
+        per_doc = []
+        for doc in docs:
+            passages = self.index.passages(doc=doc)
+            if section is not None:
+                passages = self._under_section(passages, section)
+            per_doc.append([p for p in passages if _says_something(p) and (not kinds or p.kind in kinds)])
         ordered = [p for row in _interleave(per_doc) for p in row]
         hits = []
         for rank, passage in enumerate(ordered[: max(limit, 0)], start=1):
             start, text = excerpt(passage.text, [])
             hits.append(Hit(passage, 1.0 / rank, rank, [], text, start))
         return SearchResult(raw, parsed, [], [], hits, len(ordered), [], references)
+
+    def _under_section(self, passages: list[Passage], section: str) -> list[Passage]:
+        """The passages of the sections titled ``section`` and what they hold, in reading order."""
+        found: list[Passage] = []
+        for passage in passages:
+            if self._titled(passage, section):
+                found.extend(p for p in subtree(passages, passage.id) if p not in found)
+        return found
 
     # -- the terms of a query -----------------------------------------------------
 
@@ -367,6 +398,7 @@ def _only_parts(terms: Sequence[Term], stats: dict[str, tuple[int, int]]) -> lis
 
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+_SECTION_KINDS = ("heading", "item")  # what a section's title is the title of
 _NOT_CONTENT = ("title", "number", "addressee", "signature", "date", "note", "attachment")
 
 

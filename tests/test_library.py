@@ -233,3 +233,11 @@ def test_explain_shows_the_documents_named_and_the_typos_corrected(storage_twice
     result = storage_twice("search", "储能意见", "价格机智", "--explain", "-n", "1")
     assert f"documents named by 储能意见 (short form): {STORAGE}" in result.stdout
     assert "searched 机制 for 机智" in result.stdout
+
+
+def test_a_name_and_a_section_title_list_that_section_in_reading_order(library):
+    _, searcher = library
+    result = searcher.search("天津条例 法律责任", limit=6)
+    articles = [h.passage.text[:5] for h in result.hits if h.passage.text.startswith("第")]
+    assert articles[:3] == ["第七十二条", "第七十三条", "第七十四条"]
+    assert {h.passage.doc for h in result.hits} == {TIANJIN}
