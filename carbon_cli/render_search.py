@@ -37,6 +37,8 @@ def search_json(result: SearchResult, explain: bool = False) -> dict[str, Any]:
         "documents": [{"ids": list(r.docs), "named": r.text, "how": r.how} for r in result.documents],
         "results": [hit_json(hit, explain) for hit in result.hits],
     }
+    if result.facets is not None:
+        data["facets"] = result.facets
     if explain:
         data["terms"] = [{"term": t.term, "weight": t.weight, "source": t.source} for t in result.terms]
     return data

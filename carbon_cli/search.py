@@ -59,6 +59,7 @@ class SearchResult:
     corrections: list[Correction] = field(default_factory=list)  # typos searched as the index's words
     # query words no passage holds, and the shorter words inside them that matched
     partial: list[tuple[str, list[str]]] = field(default_factory=list)
+    facets: dict[str, dict[str, int]] | None = None  # counts of all hits by doc, issuer, year, kind, when asked
 
 
 def check_query(raw: str) -> ParsedQuery:
@@ -89,14 +90,19 @@ class Searcher:
         kinds: Sequence[str] = (),
         docs: Sequence[str] = (),
         explain: bool = False,
+        sort: str = "relevance",
+        facets: bool = False,
     ) -> SearchResult:
+        """``sort``: ``relevance`` (best first) or ``date`` (newest document first, by
+        成文日期 else 发布日期, undated last; best first within a date). ``facets``:
+        count all hits by their document's record (``records.facets``)."""
         parsed = check_query(raw)
         typed = raw
         fixed, corrections = self.corrector.correct(self.pipeline.normaliser.normalise(raw))
         if corrections:
             raw, parsed = fixed, check_query(fixed)
         kinds = tuple(dict.fromkeys([*kinds, *parsed.kinds]))
-        docs = tuple(dict.fromkeys([*docs, *parsed.docs]))
+        docs = self._by_record(parsed, tuple(dict.fromkeys([*docs, *parsed.docs])))
         named = self.named(raw, docs)
         if named.references:
             docs = tuple(d for d in named.docs if not docs or d in docs)
@@ -122,7 +128,12 @@ class Searcher:
             ]
         intents = intents_of(self.pipeline.normaliser.normalise(typed), tokens)
         depth = max(limit, RERANKED) if intents else limit
-        shown, priors = _top(scoring, self.scorer.priors, candidates, max(depth, 0))
+        places = self.index.places_by_pid(candidates) if facets or sort == "date" else {}
+        if sort == "date":
+            shown, priors = self._newest(scoring, candidates, places, max(limit, 0))
+            intents = ()  # the order is the dates'
+        else:
+            shown, priors = _top(scoring, self.scorer.priors, candidates, max(depth, 0))
         scores = {pid: scoring.values[pid] * priors.get(pid, 1.0) for pid in shown}
         if intents:
             shown = self._by_intent(shown, scores, intents)[: max(limit, 0)]
@@ -136,6 +147,10 @@ class Searcher:
             hits.append(hit)
         result = SearchResult(typed, parsed, tokens, terms, hits, len(candidates), notes, named.references, corrections)
         result.partial = _only_parts(terms, stats)
+        if facets:
+            from .records import facets as count_facets
+
+            result.facets = count_facets(places.values(), self.index.records())
         return result
 
     def _by_intent(self, shown: list[int], scores: dict[int, float], intents: tuple[Intent, ...]) -> list[int]:
@@ -160,7 +175,7 @@ class Searcher:
     def names(self) -> Names:
         groups = {term: group for group in self.vocabulary.synonym_groups for term in group}
         return Names(
-            self.index.names(),
+            self.index.query_names(),
             words=lambda text: self.vocabulary.query_terms(text)[0],
             synonyms=lambda word: [t for t in groups.get(word, ()) if t != word],
         )
@@ -229,6 +244,35 @@ class Searcher:
             if self._titled(passage, section):
                 found.extend(p for p in subtree(passages, passage.id) if p not in found)
         return found
+
+    def _by_record(self, parsed: ParsedQuery, docs: tuple[str, ...]) -> tuple[str, ...]:
+        """The query's record filters (``issuer:``, ``type:``, ``year:``) as the documents
+        they leave, scoped as ``doc:`` is: a query without them is not touched."""
+        if not (parsed.issuers or parsed.types or parsed.years):
+            return docs
+        from .records import RecordFilter, issuers_table, scope
+
+        where = RecordFilter(issuers=parsed.issuers, types=parsed.types, years=parsed.years)
+        return tuple(scope(docs, self.index.records(), where, issuers_table(self.pipeline.normaliser.normalise)))
+
+    def _newest(
+        self, scoring: Scores, candidates: list[int], places: dict[int, tuple[str, str]], limit: int
+    ) -> tuple[list[int], dict[int, float]]:
+        """The ``limit`` hits of the newest documents, best first within one date."""
+        records = self.index.records()
+        dated: dict[str, list[int]] = {}
+        for pid in candidates:
+            record = records.get(places[pid][0], {})
+            dated.setdefault(record.get("date_written") or record.get("date_published") or "", []).append(pid)
+        shown: list[int] = []
+        priors: dict[int, float] = {}
+        for day in sorted(dated, reverse=True):  # "" (undated) sorts last
+            if len(shown) >= limit:
+                break
+            top, known = _top(scoring, self.scorer.priors, dated[day], limit - len(shown))
+            shown.extend(top)
+            priors.update(known)
+        return shown, priors
 
     # -- the terms of a query -----------------------------------------------------
 

@@ -46,7 +46,7 @@ def named(searcher: Searcher, query: str):
 
 def test_each_document_is_named_by_what_its_own_text_calls_it(library):
     index, _ = library
-    names = {(n.doc, n.form, n.how) for n in index.names()}
+    names = {(n.doc, n.form, n.how) for n in index.query_names()}
     assert (PEAK_PLAN, "2030年前碳达峰行动方案", "forwarded title") in names  # 关于印发 … 的通知
     assert (PEAK_PLAN, "国发〔2021〕23号", "文号") in names  # the number line （国发〔2021〕23 号）
     assert (STORAGE, "发改能源规〔2021〕1051号", "文号") in names
@@ -54,7 +54,7 @@ def test_each_document_is_named_by_what_its_own_text_calls_it(library):
     assert ("qa", "实施方案", "alias") in names  # （以下简称《实施方案》）
     assert ("qa", "科技支撑碳达峰碳中和实施方案", "《》 title") in names  # without (2022—2030年)
     assert (ENERGY_LAW, "中华人民共和国节约能源法", "title") in names  # the title cut after its kind
-    assert not [n for n in index.names() if n.doc.startswith("news-")]  # a teaser's title is its first words
+    assert not [n for n in index.query_names() if n.doc.startswith("news-")]  # a teaser's title is its first words
 
 
 @pytest.mark.parametrize(

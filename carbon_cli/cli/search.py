@@ -1,28 +1,41 @@
 """``carbon search``: ranked passages for a query."""
 
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
 from .. import render
 from ..scope import check_docs, check_kinds
-from .app import app
-from .options import DOC, JSON, complete_kind, open_index
+from .app import Command, app
+
+if TYPE_CHECKING:
+    from ..records import RecordFilter
+
+from .options import DOC, JSON, Sort, complete_kind, open_index, record_docs, record_filtered
 
 
-@app.command()
+@app.command(cls=Command)
+@record_filtered
 def search(
-    query: list[str] = typer.Argument(..., help="Words to look for; quotes, +required, -excluded, kind:, doc:."),
-    limit: int = typer.Option(10, "--limit", "-n", min=1, help="How many results."),
+    query: list[str] = typer.Argument(
+        ..., help="Words to look for; quotes, +required, -excluded, kind:, doc:, issuer:, type:, year:."
+    ),
+    limit: int = typer.Option(10, "--limit", "-n", min=1, metavar="N", help="How many results."),
     kind: Optional[list[str]] = typer.Option(
-        None, "--kind", "-k", help="Only passages of this kind (repeatable).", autocompletion=complete_kind
+        None, "--kind", "-k", metavar="KIND", help="Only passages of this kind (repeatable).",
+        autocompletion=complete_kind,
     ),
     doc: Optional[list[str]] = DOC,
+    sort: Sort = typer.Option(
+        Sort.relevance, "--sort", metavar="ORDER", help="relevance (best first) or date (newest first)."
+    ),
+    facets: bool = typer.Option(False, "--facets", help="Count all hits by document, issuer, year and kind."),
     explain: bool = typer.Option(False, "--explain", help="Show the query terms and each hit's scoring."),
     offset: int = typer.Option(0, "--offset", min=0, help="Skip this many hits (the next page: --offset 10)."),
     files: bool = typer.Option(False, "--files", help="List the documents with hits and how many each has."),
     group: Optional[str] = typer.Option(None, "--group", help="doc: the best hits of each document under its title."),
     json_out: bool = JSON,
+    filters: Optional["RecordFilter"] = None,
 ) -> None:
     """Ranked passages for a query, matched words highlighted."""
     from .. import grouping
@@ -40,8 +53,10 @@ def search(
     check_docs(index, typed.docs)
     searcher = Searcher(index, catalog.pipeline)
     ranked = ALL_HITS if files or group else offset + limit + COPIES_MARGIN
+    docs = record_docs(catalog, index, doc, filters)
     result = searcher.search(
-        " ".join(query), limit=ranked, kinds=check_kinds(index, kind), docs=check_docs(index, doc), explain=explain
+        " ".join(query), limit=ranked, kinds=check_kinds(index, kind), docs=docs, explain=explain,
+        sort=sort.value, facets=facets or json_out,
     )
     result.hits = grouping.collapse(result.hits)
     titles = {d["id"]: d["title"] for d in index.documents()} if files or group else {}
@@ -51,7 +66,7 @@ def search(
         _show_groups(result, grouping.by_document(result.hits, limit), titles, json_out, explain)
     else:
         result.hits = grouping.page(result.hits, offset, limit)
-        _show_hits(result, searcher, json_out, explain)
+        _show_hits(result, searcher, json_out, explain, facets)
     raise typer.Exit(0 if result.hits else 1)
 
 
@@ -59,7 +74,7 @@ ALL_HITS = 100_000  # --files and --group count every hit
 COPIES_MARGIN = 20  # hits ranked beyond the page, so that copies folded away still leave a full page
 
 
-def _show_hits(result, searcher, json_out: bool, explain: bool) -> None:  # type: ignore[no-untyped-def]
+def _show_hits(result, searcher, json_out: bool, explain: bool, facets: bool) -> None:  # type: ignore[no-untyped-def]
     if json_out:
         from ..render_search import search_json
 
@@ -71,6 +86,10 @@ def _show_hits(result, searcher, json_out: bool, explain: bool) -> None:  # type
         print_explain_terms(result)
     print_search(result)
     print_notices(result)
+    if facets and result.facets is not None:
+        from ..render_records import print_facets
+
+        print_facets(result.facets)
     if not result.hits:
         print_no_hits(result, searcher.suggestions(result))
 
