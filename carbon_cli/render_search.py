@@ -3,6 +3,7 @@ matched words highlighted (see ``render.py`` for what every view shares)."""
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
@@ -63,7 +64,7 @@ def print_search(result: SearchResult) -> None:
         body = Text("    ")
         if hit.excerpt_start > 0:
             body.append(ELLIPSIS)
-        body.append_text(highlighted(hit.excerpt, hit.highlights, hit.excerpt_start))
+        body.append_text(highlighted(one_line(hit.excerpt), hit.highlights, hit.excerpt_start))
         if hit.excerpt_start + len(hit.excerpt) < len(p.text):
             body.append(ELLIPSIS)
         out.print(body)
@@ -74,6 +75,15 @@ def print_search(result: SearchResult) -> None:
                 arithmetic = f"idf {c.idf:.3f} × tf {c.tf} × weight {c.weight:g} → {c.score:.3f}"
                 out.print(Text(f"      {c.term}: {arithmetic}", style="dim"))
         out.print()
+
+
+_LINE_BREAKS = re.compile(r"[\r\n\v\f\u2028\u2029\x85]")
+
+
+def one_line(text: str) -> str:
+    """An excerpt as the terminal shows it: a line break of the source is a space (same
+    length, so highlight offsets hold); the JSON keeps ``excerpt`` a slice of ``text``."""
+    return _LINE_BREAKS.sub(" ", text)
 
 
 def print_explain_terms(result: SearchResult) -> None:

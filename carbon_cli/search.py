@@ -519,16 +519,6 @@ def sentences(text: str) -> list[tuple[int, int]]:
 
 
 def excerpt(text: str, highlights: list[tuple[int, int]], width: int = EXCERPT_CHARS) -> tuple[int, str]:
-    """The excerpt of ``text`` shown for a hit (``_excerpt``), one line: a line break of
-    the source becomes a space, so highlight offsets stay valid."""
-    start, shown = _excerpt(text, highlights, width)
-    return start, _LINE_BREAKS.sub(" ", shown)
-
-
-_LINE_BREAKS = re.compile(r"[\r\n\v\f\u2028\u2029\x85]")
-
-
-def _excerpt(text: str, highlights: list[tuple[int, int]], width: int) -> tuple[int, str]:
     """The sentences around the best match, cut at sentence boundaries.
 
     The sentence holding the most highlighted characters is the centre; neighbours

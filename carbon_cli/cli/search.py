@@ -31,9 +31,13 @@ def search(
     ),
     facets: bool = typer.Option(False, "--facets", help="Count all hits by document, issuer, year and kind."),
     explain: bool = typer.Option(False, "--explain", help="Show the query terms and each hit's scoring."),
-    offset: int = typer.Option(0, "--offset", min=0, help="Skip this many hits (the next page: --offset 10)."),
+    offset: int = typer.Option(
+        0, "--offset", min=0, metavar="N", help="Skip this many hits (the next page: --offset 10)."
+    ),
     files: bool = typer.Option(False, "--files", help="List the documents with hits and how many each has."),
-    group: Optional[str] = typer.Option(None, "--group", help="doc: the best hits of each document under its title."),
+    group: Optional[str] = typer.Option(
+        None, "--group", metavar="doc", help="doc: the best hits of each document under its title."
+    ),
     json_out: bool = JSON,
     filters: Optional["RecordFilter"] = None,
 ) -> None:
