@@ -95,6 +95,14 @@ def run(argv: list[str] | None = None) -> int:
         else:
             load_commands(sys.argv[1:] if argv is None else argv)
         command = typer.main.get_command(app)
+        if argv is None and sys.argv[1:2] == ["search"]:
+            from .cli.search import query_words_apart
+
+            argv = query_words_apart(command, sys.argv[1:])
+        elif argv and argv[0] == "search":
+            from .cli.search import query_words_apart
+
+            argv = query_words_apart(command, argv)
         result = _invoke(command, argv)
         code = result if isinstance(result, int) else 0
         if interrupts.message() is not None:

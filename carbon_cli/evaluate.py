@@ -14,7 +14,9 @@ temporary CARBON_HOME from the shipped seed and the documents of
 ``data/eval_corpus/`` (added through ``Catalog.add_file``, so they get the ids
 ``carbon docs add`` gives them), sharing only the jieba cache. In the source tree
 those are links to the two real documents of ``tests/fixtures/``, one copy of
-each; a wheel holds their content. The numbers depend
+each; a wheel holds their content. A set judged over other documents names their
+folder under ``data/`` on a first line ``# corpus: NAME`` (the library sets,
+``data/judgments_library*.tsv``, over ``data/eval_library/``). The numbers depend
 on the code and the shipped data, never on what a user added.
 
 Metrics, per query, then averaged over the queries of a category and overall:
@@ -44,6 +46,8 @@ if TYPE_CHECKING:
     from .search import Searcher
 
 HEADER = ("qid", "category", "query", "relevant")
+DEFAULT_CORPUS = "eval_corpus"
+CORPUS_LINE = "# corpus:"
 METRICS = ("mrr@10", "ndcg@10", "recall@5", "top1")
 DEPTH = 1000  # hits looked at per query: enough to report where every relevant passage ranks
 
@@ -112,11 +116,12 @@ def load_judgments(path: Path | None = None) -> list[Judged]:
         raise CarbonError(f"cannot read the judged queries {path}: {error}") from error
     except CarbonError as error:
         raise CarbonError(f"cannot read the judged queries {error}") from error
-    if not lines or tuple(c.strip() for c in lines[0].split("\t")) != HEADER:
+    skip = 1 if lines and lines[0].startswith(CORPUS_LINE) else 0  # read by judged_corpus
+    if len(lines) <= skip or tuple(c.strip() for c in lines[skip].split("\t")) != HEADER:
         raise CarbonError(f"{path}: the first line must be the header {' TAB '.join(HEADER)}")
     judged: list[Judged] = []
     seen: set[str] = set()
-    for number, line in enumerate(lines[1:], start=2):
+    for number, line in enumerate(lines[skip + 1 :], start=skip + 2):
         if not line.strip() or line.startswith("#"):
             continue
         cells = line.split("\t")
@@ -140,6 +145,21 @@ def load_judgments(path: Path | None = None) -> list[Judged]:
     if not judged:
         raise CarbonError(f"{path}: no judged queries")
     return judged
+
+
+def judged_corpus(path: Path | None = None) -> str:
+    """The folder under ``data/`` whose documents a judged set is over (``# corpus: NAME``)."""
+    try:
+        with (path or default_judgments()).open(encoding="utf-8") as handle:
+            first = handle.readline()
+    except (OSError, UnicodeDecodeError):
+        return DEFAULT_CORPUS  # load_judgments reports the problem
+    if not first.startswith(CORPUS_LINE):
+        return DEFAULT_CORPUS
+    name = first[len(CORPUS_LINE) :].strip()
+    if not name or not (data_dir() / name).is_dir() or "/" in name or name.startswith("."):
+        raise CarbonError(f"{path}: {first.strip()!r} names no folder of evaluation documents")
+    return name
 
 
 # -- metrics ----------------------------------------------------------------------
@@ -200,9 +220,9 @@ def summarise(outcomes: Sequence[Outcome]) -> tuple[dict[str, float], dict[str, 
 # -- the evaluation index ---------------------------------------------------------
 
 
-def eval_corpus_files() -> list[Path]:
-    """The documents, besides the seed, that the shipped judgments refer to."""
-    folder = data_dir() / "eval_corpus"
+def eval_corpus_files(corpus: str = DEFAULT_CORPUS) -> list[Path]:
+    """The documents, besides the seed, that a shipped judged set refers to."""
+    folder = data_dir() / corpus
     files = sorted(p for p in folder.glob("*") if p.is_file() and not p.name.startswith("."))
     if not files:
         raise CarbonError(f"no evaluation documents in {folder}")
@@ -210,8 +230,10 @@ def eval_corpus_files() -> list[Path]:
 
 
 @contextlib.contextmanager
-def eval_index(cache: Path | None = None, warn: Callable[[str], None] | None = None) -> Iterator:
-    """``(catalog, index)`` over the seed and the evaluation documents, in a scratch home.
+def eval_index(
+    cache: Path | None = None, warn: Callable[[str], None] | None = None, corpus: str = DEFAULT_CORPUS
+) -> Iterator:
+    """``(catalog, index)`` over the seed and the documents of ``data/<corpus>/``, in a scratch home.
 
     ``cache`` is the jieba cache to use; by default the user's (CARBON_CACHE or the
     home's ``cache/``), which holds only derived data and is safe to share.
@@ -226,7 +248,7 @@ def eval_index(cache: Path | None = None, warn: Callable[[str], None] | None = N
         catalog = Catalog(home, **kwargs)
         if not catalog.writable:
             raise CarbonError(f"cannot create a scratch index in {tmp}")
-        for path in eval_corpus_files():
+        for path in eval_corpus_files(corpus):
             catalog.add_file(path)
         index = catalog.open()
         try:
@@ -284,7 +306,7 @@ def evaluate(
 
     judged = load_judgments(path)
     params = params or default_params()
-    with eval_index(cache, warn) as (catalog, index):
+    with eval_index(cache, warn, judged_corpus(path)) as (catalog, index):
         check_known(judged, {p.id for p in index.passages()})
         searcher = Searcher(index, catalog.pipeline, params)
         corpus = [d["id"] for d in index.documents()]

@@ -63,7 +63,7 @@ def resolve(typed: str, known: Collection[str], what: str = "document") -> str:
     if found:
         raise CarbonError(f"{shown!r} fits several {what}s: {_shown(found)}")
     near = difflib.get_close_matches(typed, sorted(known), n=3, cutoff=0.5)
-    hint = f"; did you mean {' or '.join(near)}?" if near else ""
+    hint = f"; did you mean {' or '.join(near)}?" if near else f"; the index has: {_shown(sorted(known))}"
     raise CarbonError(f"no {what} {shown!r}{hint} (see: carbon docs list)")
 
 

@@ -23,12 +23,15 @@ from typing import TYPE_CHECKING
 from . import indexing
 from .indexing import PassageCounts, unique_ids
 from .model import Document, Passage, title_line
+from .names import Name
+from .names import derive as derive_names
+from .priors import passage_priors
 from .text import Pipeline
 
 if TYPE_CHECKING:
     from .records import Issuers
 
-SCHEMA_VERSION = "3"  # 3: the record of each document, its citations and names
+SCHEMA_VERSION = "4"  # 3: the record of each document, its citations and names; 4: query names, priors
 
 SCHEMA = """
 CREATE TABLE meta(k TEXT PRIMARY KEY, v TEXT NOT NULL);
@@ -50,6 +53,9 @@ CREATE TABLE postings(
   tid INTEGER NOT NULL, pid INTEGER NOT NULL, tf INTEGER NOT NULL, dl INTEGER NOT NULL,
   PRIMARY KEY(tid, pid)) WITHOUT ROWID;
 CREATE INDEX postings_pid ON postings(pid);
+CREATE TABLE query_names(doc TEXT NOT NULL, form TEXT NOT NULL, how TEXT NOT NULL);
+CREATE INDEX query_names_doc ON query_names(doc);
+CREATE TABLE priors(pid INTEGER PRIMARY KEY, factor REAL NOT NULL);
 CREATE TABLE refs(
   doc TEXT NOT NULL, passage TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, cited TEXT NOT NULL,
   key TEXT NOT NULL, alias_of TEXT);
@@ -168,13 +174,20 @@ class Writer:
                  info.encoding, info.format, info.sha256, doc.end - doc.start, info.added,
                  json.dumps(doc.meta, ensure_ascii=False), record),
             )
+            conn.executemany(
+                "INSERT INTO query_names VALUES (?,?,?)",
+                [(n.doc, n.form, n.how) for n in derive_names(doc, self.pipeline.normaliser.normalise)],
+            )
             counted = (
                 counts[index] if counts is not None else indexing.count_terms(self.pipeline, passages, bulk=bulk)
             )
             tids = self.terms.ids([term for tf, _, _ in counted for term in tf])
-            passage_rows, posting_rows = [], []
+            passage_rows, posting_rows, prior_rows = [], [], []
+            priors = passage_priors(passages)
             for passage, (tf, length, norm) in zip(passages, counted):
                 self.pid += 1
+                if passage.id in priors:
+                    prior_rows.append((self.pid, priors[passage.id]))
                 passage_rows.append(
                     (self.pid, passage.id, doc.id, passage.kind, passage.number, passage.label, passage.title,
                      passage.parent, self._section(passage.section), passage.start, passage.end, passage.text, length,
@@ -188,6 +201,7 @@ class Writer:
             self.passages += len(passages)
             self.staged += len(posting_rows)
             conn.executemany("INSERT INTO passages VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", passage_rows)
+            conn.executemany("INSERT INTO priors VALUES (?,?)", prior_rows)
             conn.executemany("INSERT INTO temp.staged_postings VALUES (?,?,?,?)", posting_rows)
 
     def _record(self, doc: Document, passages: Sequence[Passage]) -> str:
@@ -283,6 +297,7 @@ def remove_origin(conn: sqlite3.Connection, origin: str, *, prune: bool = True) 
     for chunk, marks in _chunks(pids):
         counts.update(tid for (tid,) in conn.execute(f"SELECT tid FROM postings WHERE pid IN ({marks})", chunk))
         conn.execute(f"DELETE FROM postings WHERE pid IN ({marks})", chunk)
+        conn.execute(f"DELETE FROM priors WHERE pid IN ({marks})", chunk)
     tids = sorted(counts)
     conn.executemany("UPDATE terms SET df = df - ? WHERE tid = ?", ((counts[tid], tid) for tid in tids))
     if prune:
@@ -290,6 +305,7 @@ def remove_origin(conn: sqlite3.Connection, origin: str, *, prune: bool = True) 
     conn.executemany("DELETE FROM passages WHERE doc = ?", ((doc,) for doc in docs))
     conn.executemany("DELETE FROM refs WHERE doc = ?", ((doc,) for doc in docs))
     conn.executemany("DELETE FROM names WHERE doc = ?", ((doc,) for doc in docs))
+    conn.executemany("DELETE FROM query_names WHERE doc = ?", ((doc,) for doc in docs))
     conn.execute("DELETE FROM documents WHERE origin = ?", (origin,))
     _add_statistics(conn, -removed, -total)
     return tids
@@ -374,6 +390,17 @@ class Index:
         )
         return [term for (term,) in rows]
 
+    def terms_like(self, pattern: str, limit: int = 50) -> list[tuple[str, int]]:
+        """(term, df) of the vocabulary terms matching a LIKE pattern (``_``: any one
+        character; ``%`` and ``\\`` are taken literally)."""
+        if not storable(pattern):
+            return []
+        escaped = pattern.replace("\\", "\\\\").replace("%", "\\%")
+        rows = self.conn.execute(
+            "SELECT term, df FROM terms WHERE term LIKE ? ESCAPE '\\' ORDER BY df DESC LIMIT ?", (escaped, limit)
+        )
+        return list(rows)
+
     def framing_pids(self, kinds: Sequence[str], among: Collection[int]) -> list[tuple[int, str, bool]]:
         """(pid, kind, title line) of the passages among ``among`` that are of these kinds
         or only their title: the few passages ranking lowers. For a common word's hits,
@@ -391,6 +418,16 @@ class Index:
                 (*chunk, *kinds),
             )
             found.extend((pid, kind, bool(line)) for pid, kind, line in rows)
+        return found
+
+    def measured_priors(self, among: Collection[int]) -> dict[int, float]:
+        """pid -> the prior ``priors.py`` gave it at index time, for those among ``among`` that have one."""
+        if len(among) > FEW_PIDS:
+            wanted = set(among)
+            return {pid: f for pid, f in self.conn.execute("SELECT pid, factor FROM priors") if pid in wanted}
+        found: dict[int, float] = {}
+        for chunk, marks in _chunks(sorted(among)):
+            found.update(self.conn.execute(f"SELECT pid, factor FROM priors WHERE pid IN ({marks})", chunk))
         return found
 
     def passages_by_pid(self, pids: Sequence[int]) -> dict[int, Passage]:
@@ -426,13 +463,18 @@ class Index:
         return found
 
     def filter_pids(self, pids: Iterable[int], kinds: Sequence[str], docs: Sequence[str]) -> set[int]:
-        """The passages among ``pids`` of the given kinds and documents."""
+        """The passages among ``pids`` of the given documents and of the given kinds or
+        nested under a passage of them (a safeguard's heading line and its body)."""
         clauses, args = [], []
         # a value SQLite cannot hold names no kind or document: it keeps the filter, matching nothing
         kinds = [k if storable(k) else "\x00" for k in kinds]
         docs = [d if storable(d) else "\x00" for d in docs]
-        if kinds:
-            clauses.append(f"kind IN ({','.join('?' * len(kinds))})")
+        if kinds:  # a passage of the kind and what is nested under it, as ``scope.select_passages``
+            clauses.append(
+                "id IN (WITH RECURSIVE inside(id) AS ("
+                f"SELECT id FROM passages WHERE kind IN ({','.join('?' * len(kinds))}) "
+                "UNION SELECT p.id FROM passages p JOIN inside ON p.parent = inside.id) SELECT id FROM inside)"
+            )
             args.extend(kinds)
         if docs:
             clauses.append(f"doc IN ({','.join('?' * len(docs))})")
@@ -462,6 +504,10 @@ class Index:
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         rows = self.conn.execute(f"SELECT {PASSAGE_COLUMNS} FROM passages {where} ORDER BY pid", args)
         return [row_to_passage(row) for row in rows]
+
+    def query_names(self) -> list[Name]:
+        """The names each document goes by, derived when it was indexed (``names.py``)."""
+        return [Name(*row) for row in self.conn.execute("SELECT doc, form, how FROM query_names")]
 
     def document_ids(self) -> set[str]:
         return {doc for (doc,) in self.conn.execute("SELECT id FROM documents")}

@@ -131,11 +131,14 @@ class Scorer:
         found = {}
         kind_prior = self.tuning.kind_prior
         for pid, kind, title_line in self.index.framing_pids(tuple(kind_prior), pids):
-            prior = kind_prior.get(kind, 1.0)
+            carries_body = kind == "heading" and not title_line  # （十）推进绿色低碳建造。大力发展…
+            prior = self.tuning.carrying_heading_prior if carries_body else kind_prior.get(kind, 1.0)
             if title_line and kind in SEMANTIC_KINDS:
                 prior *= self.tuning.title_line_prior
             if prior != 1.0:
                 found[pid] = prior
+        for pid, factor in self.index.measured_priors(pids).items():
+            found[pid] = found.get(pid, 1.0) * factor
         return found
 
 

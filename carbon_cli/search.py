@@ -9,16 +9,22 @@ that half the passages contain. Scores only order the hits.
 from __future__ import annotations
 
 import heapq
+import json
 import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .index import Index
-from .model import CarbonError, Passage
+from .intent import RERANKED, Intent, boost, intents_of
+from .model import CarbonError, Passage, title_line
+from .names import Names, Recognised, Reference, compact, may_name
 from .plan import QueryPlan, build_plan
 from .query import ParsedQuery, parse_query
 from .rank import Params, default_params
+from .scope import subtree
 from .scoring import Contribution, Scorer, Scores, Term
+from .suggest import Correction, Corrector
 from .text import Pipeline
 from .tuning import DEFAULT, Tuning
 from .vocabulary import Vocabulary
@@ -36,6 +42,7 @@ class Hit:
     excerpt: str = ""
     excerpt_start: int = 0
     explain: list[Contribution] = field(default_factory=list)
+    also: list[str] = field(default_factory=list)  # copies of this passage folded into it (grouping.collapse)
 
 
 @dataclass
@@ -47,6 +54,10 @@ class SearchResult:
     hits: list[Hit]
     total: int  # hits before the limit
     notes: list[str] = field(default_factory=list)  # what was tried, for a no-hit suggestion
+    documents: tuple[Reference, ...] = ()  # documents the query named, searched alone
+    corrections: list[Correction] = field(default_factory=list)  # typos searched as the index's words
+    # query words no passage holds, and the shorter words inside them that matched
+    partial: list[tuple[str, list[str]]] = field(default_factory=list)
     facets: dict[str, dict[str, int]] | None = None  # counts of all hits by doc, issuer, year, kind, when asked
 
 
@@ -88,31 +99,52 @@ class Searcher:
         成文日期 else 发布日期, undated last; best first within a date). ``facets``:
         count all hits by their document's record (``records.facets``)."""
         parsed = check_query(raw)
+        typed = raw
+        fixed, corrections = self.corrector.correct(self.pipeline.normaliser.normalise(raw))
+        if corrections:
+            raw, parsed = fixed, check_query(fixed)
         kinds = tuple(dict.fromkeys([*kinds, *parsed.kinds]))
         docs = self._by_record(parsed, tuple(dict.fromkeys([*docs, *parsed.docs])))
+        named = self.named(raw, docs)
+        if named.references:
+            docs = tuple(d for d in named.docs if not docs or d in docs)
+            has_content = self._has_content(named.rest)
+            section = self._section_named(named.rest, docs) if has_content else None
+            if not has_content or section:
+                listing = self._listing(typed, parsed, docs, kinds, limit, named.references, section)
+                listing.corrections = corrections
+                return listing
+            parsed = check_query(named.rest)
         plan, stats = self.plan(parsed)
-        terms, conditions = plan.terms, plan.conditions
+        terms, conditions, tokens, notes = plan.terms, plan.conditions, plan.tokens, plan.notes
         scoring = self.scorer.score(terms, stats)
         candidates = sorted(scoring.values)
         if kinds or docs:
             candidates = sorted(self.index.filter_pids(candidates, kinds, docs))
         if conditions:
-            norms = self.index.norms_by_pid(candidates)
+            shown_text = self._shown_text(candidates, any(not wanted for _, wanted in conditions))
             candidates = [
-                pid for pid in candidates if all((needle in norms[pid][0]) == wanted for needle, wanted in conditions)
+                pid
+                for pid in candidates
+                if all((needle in shown_text[pid][wanted]) == wanted for needle, wanted in conditions)
             ]
-        typed = self.pipeline.normaliser.normalise(" ".join(c.text for c in parsed.positive))
-        years = [int(y) for y in _YEAR.findall(typed)] if limit > 0 and sort != "date" else []
-        depth = max(limit, self.tuning.target_pool) if years else max(limit, 0)
+        positive = self.pipeline.normaliser.normalise(" ".join(c.text for c in parsed.positive))
+        years = [int(y) for y in _YEAR.findall(positive)] if limit > 0 and sort != "date" else []
+        intents = intents_of(self.pipeline.normaliser.normalise(typed), tokens)
+        depth = max(limit, RERANKED if intents else 0, self.tuning.target_pool if years else 0)
         places = self.index.places_by_pid(candidates) if facets or sort == "date" else {}
         if sort == "date":
             shown, priors = self._newest(scoring, candidates, places, max(limit, 0))
+            intents = ()  # the order is the dates'
         else:
-            shown, priors = _top(scoring, self.scorer.priors, candidates, depth)
+            shown, priors = _top(scoring, self.scorer.priors, candidates, max(depth, 0))
         scores = {pid: scoring.values[pid] * priors.get(pid, 1.0) for pid in shown}
+        if intents:
+            shown = self._by_intent(shown, scores, intents)
         passages = self.index.passages_by_pid(shown)
         if years:
-            shown = self._by_targets(shown, scores, passages, years[0], terms)[:limit]
+            shown = self._by_targets(shown, scores, passages, years[0], terms)
+        shown = shown[: max(limit, 0)]
         explained = self.scorer.score(terms, stats, among=set(shown), explain=True).explained if explain else {}
         hits = []
         for rank, pid in enumerate(shown, start=1):
@@ -120,12 +152,105 @@ class Searcher:
             hit.highlights = self.highlights(hit.passage.text, [t.highlight for t in terms])
             hit.excerpt_start, hit.excerpt = excerpt(hit.passage.text, hit.highlights)
             hits.append(hit)
-        result = SearchResult(raw, parsed, plan.tokens, terms, hits, len(candidates), plan.notes)
+        result = SearchResult(typed, parsed, tokens, terms, hits, len(candidates), notes, named.references, corrections)
+        result.partial = _only_parts(terms, stats)
         if facets:
             from .records import facets as count_facets
 
             result.facets = count_facets(places.values(), self.index.records())
         return result
+
+    def _by_intent(self, shown: list[int], scores: dict[int, float], intents: tuple[Intent, ...]) -> list[int]:
+        """The hits reordered with the passages that state what the question asks for raised."""
+        norms = self.index.norms_by_pid(shown)
+        for pid in shown:
+            scores[pid] *= boost(intents, norms[pid][0])
+        return sorted(shown, key=lambda pid: (-scores[pid], pid))
+
+    # -- typos and documents named in the query -----------------------------------
+
+    @cached_property
+    def corrector(self) -> Corrector:
+        vocabulary = self.vocabulary.terms
+
+        def known(term: str) -> int:
+            return self.index.term_stats([term]).get(term, (0, 0))[1] or int(term in vocabulary)
+
+        return Corrector(known, self.index.terms_like, lambda text: list(self.pipeline.segmenter.cut(text)))
+
+    @cached_property
+    def names(self) -> Names:
+        groups = {term: group for group in self.vocabulary.synonym_groups for term in group}
+        return Names(
+            self.index.query_names(),
+            words=lambda text: self.vocabulary.query_terms(text)[0],
+            synonyms=lambda word: [t for t in groups.get(word, ()) if t != word],
+        )
+
+    def named(self, raw: str, docs: Sequence[str]) -> Recognised:
+        """The documents the query names (within ``docs``, when given) and the rest of it."""
+        normalised = self.pipeline.normaliser.normalise(raw)
+        if not may_name(normalised):  # most queries: the library's names are not even read
+            return Recognised("", ())
+        recognised = self.names.recognise(normalised)
+        if docs and not any(d in docs for d in recognised.docs):
+            return Recognised("", ())
+        return recognised
+
+    def _has_content(self, text: str) -> bool:
+        words = self.vocabulary.question_words
+        return any(w not in words for w in self.pipeline.terms(text))
+
+    def _section_named(self, rest: str, docs: Sequence[str]) -> str | None:
+        """The title of a section of the named documents that the rest of the query is,
+        word for word (主要目标, 法律责任, 基本原则), as its matching form."""
+        words = [w for w in self.pipeline.terms(rest, precise=True) if w not in self.vocabulary.question_words]
+        wanted = "".join(words)
+        if not wanted:
+            return None
+        for doc in docs:
+            if any(self._titled(passage, wanted) for passage in self.index.passages(doc=doc)):
+                return wanted
+        return None
+
+    def _titled(self, passage: Passage, title: str) -> bool:
+        """Whether a heading or item is titled ``title`` (a matching form)."""
+        return passage.kind in _SECTION_KINDS and compact(self.pipeline.normaliser.normalise(passage.title)) == title
+
+    def _listing(
+        self,
+        raw: str,
+        parsed: ParsedQuery,
+        docs: Sequence[str],
+        kinds: Sequence[str],
+        limit: int,
+        references: tuple[Reference, ...],
+        section: str | None = None,
+    ) -> SearchResult:
+        """A query that is only a name: the named documents' passages that say something,
+        in reading order (their opening statement, aims and targets first), taken in
+        turn from each document when several are named. A name and a section's title
+        (储能意见 主要目标): what that section of each document says, in reading order."""
+        per_doc = []
+        for doc in docs:
+            passages = self.index.passages(doc=doc)
+            if section is not None:
+                passages = self._under_section(passages, section)
+            per_doc.append([p for p in passages if _says_something(p) and (not kinds or p.kind in kinds)])
+        ordered = [p for row in _interleave(per_doc) for p in row]
+        hits = []
+        for rank, passage in enumerate(ordered[: max(limit, 0)], start=1):
+            start, text = excerpt(passage.text, [])
+            hits.append(Hit(passage, 1.0 / rank, rank, [], text, start))
+        return SearchResult(raw, parsed, [], [], hits, len(ordered), [], references)
+
+    def _under_section(self, passages: list[Passage], section: str) -> list[Passage]:
+        """The passages of the sections titled ``section`` and what they hold, in reading order."""
+        found: list[Passage] = []
+        for passage in passages:
+            if self._titled(passage, section):
+                found.extend(p for p in subtree(passages, passage.id) if p not in found)
+        return found
 
     def _by_record(self, parsed: ParsedQuery, docs: tuple[str, ...]) -> tuple[str, ...]:
         """The query's record filters (``issuer:``, ``type:``, ``year:``) as the documents
@@ -176,10 +301,16 @@ class Searcher:
     # -- the terms of a query -----------------------------------------------------
 
     def plan(self, parsed: ParsedQuery) -> tuple[QueryPlan, dict[str, tuple[int, int]]]:
-        """What a query is scored with: its plan (``plan.py``) with the fragments the
-        index does not know looked for inside its words and the too common parts left
-        out, and the statistics of every term."""
+        """What a query is scored with: its plan (``plan.py``) with the expansions that say
+        an excluded word left out (-零碳 drops 零碳园区), the fragments the index does not
+        know looked for inside its words and the too common parts left out, and the
+        statistics of every term."""
         plan = build_plan(parsed, self.vocabulary)
+        excluded = [self.pipeline.normaliser.normalise(c.text).strip() for c in parsed.clauses if c.occur == "must_not"]
+        if excluded:
+            plan.terms = [
+                t for t in plan.terms if not t.group or not any(x and x in (t.highlight or t.term) for x in excluded)
+            ]
         stats = self.index.term_stats(t.term for t in plan.terms)
         plan.terms = self._with_fallbacks(plan.terms, stats, plan.notes)
         stats = self.index.term_stats(t.term for t in plan.terms)
@@ -212,6 +343,16 @@ class Searcher:
             notes.append(f"{term.term}: not a word of the index; looked for it inside longer words")
         return out
 
+    def _shown_text(self, pids: list[int], headings: bool) -> dict[int, tuple[str, str]]:
+        """pid -> (what an exclusion is checked against, what a phrase or requirement is):
+        an excluded word may not appear in what a hit shows, its text or the headings
+        above it (-新型 drops 健全新型储能价格机制); a phrase is found in the text."""
+        found = {}
+        for pid, (norm, section) in self.index.norms_by_pid(pids, sections=headings).items():
+            titles = self.pipeline.normaliser.normalise(" ".join(json.loads(section))) if section else ""
+            found[pid] = (f"{norm}\n{titles}", norm)
+        return found
+
     def suggestions(self, result: SearchResult) -> list[str]:
         """For a query without hits: what was tried, and close words of the index."""
         notes = list(dict.fromkeys(result.notes))
@@ -236,6 +377,39 @@ class Searcher:
                     start, end = offsets[start], offsets[end - 1] + 1
                 spans.append((start, end))
         return merge_spans(spans)
+
+
+def _only_parts(terms: Sequence[Term], stats: dict[str, tuple[int, int]]) -> list[tuple[str, list[str]]]:
+    """Query words no passage holds whole, of which only shorter words matched (a word
+    absent from the library found through its part 推进): said, so a hit is not taken
+    for the word."""
+    found = []
+    for term in terms:
+        if term.group or term.part or term.term in stats or term.concept != term.term:
+            continue
+        parts = [t.term for t in terms if t.concept == term.term and t.term != term.term and t.term in stats]
+        if parts:
+            found.append((term.term, parts))
+    return found
+
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_SECTION_KINDS = ("heading", "item")  # what a section's title is the title of
+_NOT_CONTENT = ("title", "number", "addressee", "signature", "date", "note", "attachment")
+
+
+def _says_something(passage: Passage) -> bool:
+    """A passage worth listing for a document: not a title, number, signature or other
+    framing line, nor a heading or item that is only its title."""
+    if passage.kind in _NOT_CONTENT or title_line(passage) or not _HAN.search(passage.text):
+        return False
+    return not (passage.kind == "heading" and len(passage.text.strip()) <= len(passage.label + passage.title) + 2)
+
+
+def _interleave(rows: list[list[Passage]]) -> list[list[Passage]]:
+    """The first of each list, then the second of each …"""
+    longest = max((len(r) for r in rows), default=0)
+    return [[r[i] for r in rows if i < len(r)] for i in range(longest)]
 
 
 SAMPLE = 50  # hits beyond the limit whose priors set the first bar in ``_top``

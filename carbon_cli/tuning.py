@@ -38,6 +38,9 @@ class Tuning(NamedTuple):
     # An item that is only its title (（十七）鼓励地方先行先试。) frames the paragraph below
     # it like a heading, and that paragraph carries the item's title and kind as index terms.
     title_line_prior: float = 0.6
+    # A heading that carries its body on its line (（十）推进绿色低碳建造。大力发展装配式建筑…,
+    # 第十五条 本市对重点排放单位实施…) is content, not a frame: its first paragraph is in it.
+    carrying_heading_prior: float = 1.0
     coordination: bool = True  # scale a score by the share of the query's concepts it covers
     # -- targets (search.py): a query naming a year (单位国内生产总值能耗 2025) looks at its
     # best ``target_pool`` hits for a quantified target of that year whose indicator holds

@@ -140,6 +140,13 @@ class Vocabulary:
         return [(self.normalise(word), kind) for word, kind in words]
 
     @cached_property
+    def terms(self) -> frozenset[str]:
+        """Every Chinese term of the synonyms and related terms: words a query may use
+        that no document of the library need contain."""
+        rows = [*self.synonym_groups, *(terms for _, terms in self.related), *(heads for heads, _ in self.related)]
+        return frozenset(term for row in rows for term in row)
+
+    @cached_property
     def glossary(self) -> dict[tuple[str, ...], tuple[str, ...]]:
         table: dict[tuple[str, ...], tuple[str, ...]] = {}
         for row in _rows("glossary_en.tsv") + self._user_rows("glossary_en.tsv"):

@@ -220,3 +220,30 @@ def test_quality_stays_above_the_floor(report):
             if value < minimum:
                 below.append(f"{category} {metric} {value:.4f} < {minimum}")
     assert not below, "ranking got worse than data/eval_floor.json: " + "; ".join(below)
+
+
+@pytest.mark.parametrize("name", ["judgments_library.tsv", "judgments_library_holdout.tsv"])
+def test_the_library_sets_stay_above_their_floor(shared_cache: Path, name: str):
+    """The sets judged over a library (data/eval_library/), the held-out one included."""
+    floor = json.loads(FLOOR.read_text(encoding="utf-8"))["sets"][name]
+    report = evaluate(ROOT / "data" / name, cache=shared_cache)
+    assert report.queries >= floor["queries"]
+    assert set(report.corpus) >= {OPINIONS_ID, STORAGE_ID, "sc-peak-action-plan-2030-2021", "qa"}
+    below = [f"overall {m} {report.overall[m]:.4f} < {v}" for m, v in floor["overall"].items() if report.overall[m] < v]
+    below += [
+        f"{c} mrr@10 {report.categories[c]['mrr@10']:.4f} < {v['mrr@10']}"
+        for c, v in floor["categories"].items()
+        if report.categories[c]["mrr@10"] < v["mrr@10"]
+    ]
+    assert not below, f"ranking of {name} got worse than data/eval_floor.json: " + "; ".join(below)
+
+
+def test_a_set_names_the_documents_it_is_judged_over(tmp_path: Path):
+    from carbon_cli.evaluate import judged_corpus
+
+    assert judged_corpus(ROOT / "data" / "judgments_library.tsv") == "eval_library"
+    assert judged_corpus(ROOT / "data" / "judgments.tsv") == "eval_corpus"
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("# corpus: nowhere\nqid\tcategory\tquery\trelevant\n", encoding="utf-8")
+    with pytest.raises(CarbonError, match="names no folder"):
+        judged_corpus(bad)

@@ -1,0 +1,114 @@
+"""Did you mean: homophone typos corrected against the index's own vocabulary.
+
+Chinese is typed by its sound, so the typos that reach a search box are mostly a
+character of the same pinyin, whatever its tone (碳达封 for 碳达峰, 储能备按 for 储能备案,
+灵活姓改造 for 灵活性改造). A query piece that is not a word of the index, where
+changing one character to one of the same toneless pinyin gives a word of the index,
+is searched as that word, and the correction is reported (stderr, and
+``corrections`` in the JSON). No dictionary of typos: the candidates are the index's
+own terms, so a library is corrected toward what it says.
+
+Only pieces made of whole words of jieba's cut, at least one of them a single
+character or a word neither the index nor the query vocabulary knows, are looked at:
+a query of known words is never changed (住建部 is a synonym, not a typo of 组建).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+LONGEST = 6  # characters of a piece looked at
+
+
+@dataclass(frozen=True)
+class Correction:
+    typed: str  # as normalised
+    searched: str
+
+
+def _sounds(chars: str) -> list[str]:
+    """Toneless pinyin, one syllable a character (峰 and 封: feng)."""
+    from pypinyin import Style, lazy_pinyin  # only when a query has a piece to correct
+
+    return [s for s in lazy_pinyin(chars, style=Style.NORMAL, errors="default")]
+
+
+class Corrector:
+    """Corrects a normalised query against the index's terms.
+
+    ``known(term)`` is a term's document frequency, 0 when the index lacks it
+    (a word of the query vocabulary counts as known);
+    ``like(pattern)`` lists (term, df) of the index terms matching a LIKE pattern
+    (``_`` one character); ``words(text)`` is jieba's precise cut."""
+
+    def __init__(
+        self,
+        known: Callable[[str], int],
+        like: Callable[[str], list[tuple[str, int]]],
+        words: Callable[[str], Sequence[str]],
+    ) -> None:
+        self.known = known
+        self.like = like
+        self.words = words
+
+    def correct(self, normalised: str) -> tuple[str, list[Correction]]:
+        """The query with its typos corrected, and the corrections made."""
+        corrections: list[Correction] = []
+        out = normalised
+        for run in _CJK_RUN.finditer(normalised):
+            for typed, searched in self._run(run.group()):
+                corrections.append(Correction(typed, searched))
+                out = out.replace(typed, searched, 1)
+        return out, corrections
+
+    def _run(self, run: str) -> list[tuple[str, str]]:
+        """Corrections inside one run of Chinese characters, longest pieces first."""
+        uncovered, bounds = self._uncovered(run)
+        if not uncovered:
+            return []
+        found: list[tuple[str, str]] = []
+        taken = [False] * len(run)
+        for size in range(min(LONGEST, len(run)), 1, -1):
+            for start in range(len(run) - size + 1):
+                span = range(start, start + size)
+                if start not in bounds or start + size not in bounds:
+                    continue  # a piece never splits a word of the cut
+                if any(taken[i] for i in span) or not any(i in uncovered for i in span):
+                    continue
+                piece = run[start : start + size]
+                if self.known(piece):
+                    continue
+                better = self._homophone(piece, [i - start for i in span if i in uncovered])
+                if better:
+                    found.append((piece, better))
+                    for i in span:
+                        taken[i] = True
+        return found
+
+    def _uncovered(self, run: str) -> tuple[set[int], set[int]]:
+        """Positions jieba left as single characters or put in a word the index lacks,
+        and the word boundaries of its cut."""
+        positions: set[int] = set()
+        bounds, at = {0}, 0
+        for word in self.words(run):
+            if len(word) < 2 or not self.known(word):
+                positions.update(range(at, at + len(word)))
+            at += len(word)
+            bounds.add(at)
+        return positions, bounds
+
+    def _homophone(self, piece: str, positions: list[int]) -> str | None:
+        """The most used index term that is ``piece`` with one character (at one of
+        ``positions``) changed to one of the same sound."""
+        sounds = _sounds(piece)
+        best: tuple[int, str] | None = None
+        for i in positions:
+            pattern = piece[:i] + "_" + piece[i + 1 :]
+            for term, df in self.like(pattern):
+                if len(term) == len(piece) and term != piece and _sounds(term[i])[0] == sounds[i]:
+                    if best is None or df > best[0]:
+                        best = (df, term)
+        return best[1] if best else None
