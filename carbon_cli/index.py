@@ -23,12 +23,10 @@ from typing import TYPE_CHECKING
 from . import indexing
 from .indexing import PassageCounts, unique_ids
 from .model import Document, Passage, title_line
-from .names import Name
-from .names import derive as derive_names
-from .priors import passage_priors
 from .text import Pipeline
 
 if TYPE_CHECKING:
+    from .names import Name
     from .records import Issuers
 
 SCHEMA_VERSION = "4"  # 3: the record of each document, its citations and names; 4: query names, priors
@@ -163,6 +161,9 @@ class Writer:
     ) -> None:
         """Insert documents; ``counts`` may carry their passages' terms counted
         elsewhere (by worker processes in a large build), as ``indexing.count_terms`` gives them."""
+        from . import names  # a build's modules: a search never needs them
+        from .priors import passage_priors
+
         conn = self.conn
         for index, (doc, info) in enumerate(documents):
             self.seq += 1
@@ -176,14 +177,14 @@ class Writer:
             )
             conn.executemany(
                 "INSERT INTO query_names VALUES (?,?,?)",
-                [(n.doc, n.form, n.how) for n in derive_names(doc, self.pipeline.normaliser.normalise)],
+                [(n.doc, n.form, n.how) for n in names.derive(doc, self.pipeline.normaliser.normalise)],
             )
             counted = (
                 counts[index] if counts is not None else indexing.count_terms(self.pipeline, passages, bulk=bulk)
             )
             tids = self.terms.ids([term for tf, _, _ in counted for term in tf])
             passage_rows, posting_rows, prior_rows = [], [], []
-            priors = passage_priors(passages)
+            priors = passage_priors(passages)  # priors.py: what a passage is worth, measured
             for passage, (tf, length, norm) in zip(passages, counted):
                 self.pid += 1
                 if passage.id in priors:
@@ -507,6 +508,8 @@ class Index:
 
     def query_names(self) -> list[Name]:
         """The names each document goes by, derived when it was indexed (``names.py``)."""
+        from .names import Name
+
         return [Name(*row) for row in self.conn.execute("SELECT doc, form, how FROM query_names")]
 
     def document_ids(self) -> set[str]:

@@ -342,7 +342,7 @@ def test_a_reader_failing_unexpectedly_costs_only_its_file(cli, tmp_path, monkey
     (folder / "a.html").write_text("<p>（一）推进碳排放权交易市场建设。</p>", encoding="utf-8")
     (folder / "b.txt").write_text("（二）发展绿色金融。", encoding="utf-8")
 
-    def broken(path, data):
+    def broken(path, data, charset=None):
         raise NotImplementedError("a parser's own bug")
 
     monkeypatch.setattr(readers, "_read_html", broken)
