@@ -34,6 +34,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from .facets import UNKNOWN
 from .model import Document, Passage
 from .resources import data_file
 
@@ -525,27 +526,6 @@ def scope(
     return chosen or [NO_DOCUMENT]
 
 
-def facets(
-    places: Iterable[tuple[str, str]], records: Mapping[str, Mapping[str, Any]]
-) -> dict[str, dict[str, int]]:
-    """Counts of hits, given as (document, kind), by document, issuer, year and kind,
-    most first. A hit of a joint document counts once for each issuer; a hit of a
-    document without a date or issuer counts under ``unknown``."""
-    from collections import Counter
-
-    counts: dict[str, Counter[str]] = {name: Counter() for name in ("doc", "issuer", "year", "kind")}
-    for doc, kind in places:
-        record = records.get(doc, {})
-        day = record.get("date_written") or record.get("date_published")
-        counts["doc"][doc] += 1
-        counts["kind"][kind] += 1
-        counts["year"][day[:4] if day else UNKNOWN] += 1
-        for issuer in record.get("issuers") or [UNKNOWN]:
-            counts["issuer"][issuer] += 1
-    return {name: dict(counter.most_common()) for name, counter in counts.items()}
-
-
-UNKNOWN = "unknown"
 
 
 def sort_by_date(documents: Sequence[Mapping[str, Any]]) -> list[Any]:

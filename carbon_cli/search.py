@@ -155,7 +155,7 @@ class Searcher:
         result = SearchResult(typed, parsed, tokens, terms, hits, len(candidates), notes, named.references, corrections)
         result.partial = _only_parts(terms, stats)
         if facets:
-            from .records import facets as count_facets
+            from .facets import facets as count_facets
 
             result.facets = count_facets(places.values(), self.index.records())
         return result

@@ -93,8 +93,11 @@ FILTERS = {
 def where(
     issuer: Optional[list[str]], doc_type: Optional[list[str]], since: Optional[str], until: Optional[str],
     doc_number: Optional[list[str]],
-) -> "RecordFilter":
-    """The record filters of a command line (``--issuer`` … ``--number``)."""
+) -> "RecordFilter | None":
+    """The record filters of a command line (``--issuer`` … ``--number``); None when
+    none is given, so that records.py is not imported for a plain search."""
+    if not (issuer or doc_type or since or until or doc_number):
+        return None
     from ..records import RecordFilter, date_bound
 
     return RecordFilter(
