@@ -51,6 +51,38 @@ def shared_stream_pdf(pages: int, stream_bytes: int, shared: bool = True) -> byt
     return out.getvalue()
 
 
+def docx_of_paragraphs(count: int) -> bytes:
+    """A minimal DOCX of ``count`` short, distinct paragraphs (written as XML directly:
+    python-docx takes minutes to build 300,000)."""
+    import zipfile
+
+    ns = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    body = "".join(f"<w:p><w:r><w:t>第{i}段：推进碳达峰{i * 7919 % 100003}</w:t></w:r></w:p>" for i in range(count))
+    parts = {
+        "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+        'package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+        'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/'
+        'document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
+        "</Types>",
+        "_rels/.rels": '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+        'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
+        '2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>',
+        "word/document.xml": f'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="{ns}"><w:body>{body}'
+        "</w:body></w:document>",
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text.encode("utf-8"))
+    return out.getvalue()
+
+
+def tiny_files(folder: Path, count: int) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(count):
+        (folder / f"t{i:05d}.txt").write_text(f"第{i}号：推进碳达峰工作，编号{i}。", encoding="utf-8")
+
+
 def symlinked_folder(folder: Path, outside: Path) -> None:
     """A folder with one document and links out of it: to /, to a file outside, to
     itself (a loop), and one link inside it."""

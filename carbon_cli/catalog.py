@@ -59,6 +59,10 @@ PARALLEL_CHARS = 1_000_000
 MAX_WORKERS = 4
 
 # The code that decides what is indexed; a package counts with every module in it.
+# The files one ``docs add`` takes: 20,000 small files take 22 s and 200 MB here
+# (docs/reliability.md); a larger batch is added in parts.
+MAX_FILES_PER_ADD = 20_000
+
 _SOURCES = ("outline", "section_words.py", "text.py", "index.py")
 _DATA = ("section_words.tsv",)  # the outline's vocabulary (the pipeline's own is in pipeline_key)
 
@@ -224,6 +228,7 @@ class AddReport:
     added: list[Added]  # in the order the files were given
     problems: list[tuple[Path, str]]
     positions: list[int] = field(default_factory=list)  # of each ``added`` among the files given
+    notes: list[str] = field(default_factory=list)  # files read, with a doubt worth a warning
     documents: int = 0  # indexed, i.e. added or replaced
     chars: int = 0
     seconds: float = 0.0
@@ -428,6 +433,8 @@ class Catalog:
                 (path, f"{display_path(path)}: {self.home.root} cannot be written") for path in paths
             )
             return report
+        if len(paths) > MAX_FILES_PER_ADD:
+            raise CarbonError(f"{len(paths):,} files is over the {MAX_FILES_PER_ADD:,}-file limit of one add: add them in parts")
         try:
             self._add_locked(paths, report, progress)
         except KeyboardInterrupt:
@@ -440,11 +447,11 @@ class Catalog:
     def _add_locked(
         self, paths: Sequence[Path], report: AddReport, progress: Callable[[Sequence[Record]], Iterable[Record]]
     ) -> None:
-        from .readers import display_path, read_file
+        from .readers import display_path, read_file, stray_bytes_note
 
         with self._writing(f"adding to {self.home.root}"):
             manifest = self.home.manifest()
-            records, shown, taken = [], {}, dict(manifest)
+            records, shown, ids = [], {}, _Ids(manifest)
             for position, path in enumerate(paths):
                 try:
                     source = read_file(path)
@@ -458,16 +465,19 @@ class Catalog:
                     problem = f"{display_path(path)}: cannot be read ({type(error).__name__}: {reason})"
                     report.problems.append((path, problem))
                     continue
+                note = stray_bytes_note(source)
+                if note:
+                    report.notes.append(f"{display_path(path)} {note}")
                 sha = sha256_text(source.text)
-                known = next((doc_id for doc_id, entry in taken.items() if entry["sha256"] == sha), None)
+                known = ids.by_sha.get(sha)
                 if known is not None:
                     unchanged = Added(known, display_path(path), "unchanged", 0, source.encoding, source.format)
                     report.added.append(unchanged)
                     report.positions.append(position)
                     continue
                 location = _location(path)
-                doc_id = self._new_id(path, location, taken)
-                taken[doc_id] = {"sha256": sha, "source": location}
+                doc_id = ids.new(path, location, source.text)
+                ids.take(doc_id, sha, location)
                 records.append(Record(doc_id, source.text, location, source.encoding, source.format, sha, now()))
                 shown[doc_id] = (position, path, display_path(path))
             if records:
@@ -492,8 +502,8 @@ class Catalog:
         try:
             report.workers = worker_count(sum(len(r.text) for r in records))
             conn.execute("BEGIN IMMEDIATE")
-            # Records are written (and synced to disk, 10 ms each here) by a thread,
-            # while this one indexes: both are done before the manifest names them.
+            # Records are written by a thread while this one indexes, and flushed to
+            # disk at once: both are done before the manifest names them.
             # The thread starts after the first result, so after the worker processes
             # were forked: a fork copies no running thread.
             with contextlib.ExitStack() as stack:
@@ -528,6 +538,8 @@ class Catalog:
                 writer.finish()
                 for write in writes:
                     write.result()
+                if writes:
+                    self.home.sync_records()
             # The index commits first, keyed to the manifest about to be written: if that
             # write fails (a full disk) or never happens (SIGKILL), the next open finds
             # the keys differ and takes the documents out again.
@@ -562,18 +574,6 @@ class Catalog:
         except (OSError, sqlite3.OperationalError) as error:
             raise CarbonError(f"{what}: {write_failure(error, self.home.root)}") from error
 
-    def _new_id(self, path: Path, location: str, manifest: dict[str, dict[str, str]]) -> str:
-        """A readable id from the file name; a file added again keeps its id."""
-        for doc_id, entry in manifest.items():
-            if entry["source"] == location:
-                return doc_id
-        base = slug(path.name) or "doc"
-        taken = set(manifest) | {SEED_DOC} | {f"{SEED_TEASERS}-{i:02d}" for i in range(1, 100)}
-        candidate, n = base, 2
-        while candidate in taken or any(t.startswith(candidate + "-news-") for t in taken):
-            candidate, n = f"{base}-{n}", n + 1
-        return candidate
-
     def remove(self, doc_id: str) -> None:
         with self._writing(doc_id):
             manifest = self.home.manifest()
@@ -600,6 +600,59 @@ class Added:
     passages: int
     encoding: str
     format: str
+
+
+class _Ids:
+    """The ids of the library during one add, each looked up at once (an add of
+    20,000 files scanned the manifest for every file: quadratic)."""
+
+    def __init__(self, manifest: dict[str, dict[str, str]]) -> None:
+        self.by_source = {entry["source"]: doc_id for doc_id, entry in manifest.items()}
+        self.by_sha = {entry["sha256"]: doc_id for doc_id, entry in manifest.items()}
+        self.taken = set(manifest) | {SEED_DOC} | {f"{SEED_TEASERS}-{i:02d}" for i in range(1, 100)}
+        self.teased: set[str] = set()  # the origins of ids like x-news-01
+        for doc_id in self.taken:
+            self._note_teasers(doc_id)
+
+    def _note_teasers(self, doc_id: str) -> None:
+        start = doc_id.find("-news-")
+        while start > 0:
+            self.teased.add(doc_id[:start])
+            start = doc_id.find("-news-", start + 1)
+
+    def new(self, path: Path, location: str, text: str) -> str:
+        """A readable id from the file name, or from the title when the name has no
+        Latin letter or digit (名称.txt); a file added again keeps its id."""
+        if location in self.by_source:
+            return self.by_source[location]
+        base = slug(path.name) or title_slug(text) or "doc"
+        candidate, n = base, 2
+        while candidate in self.taken or candidate in self.teased:
+            candidate, n = f"{base}-{n}", n + 1
+        return candidate
+
+    def take(self, doc_id: str, sha: str, location: str) -> None:
+        self.by_source[location] = doc_id
+        self.by_sha[sha] = doc_id
+        self.taken.add(doc_id)
+        self._note_teasers(doc_id)
+
+
+TITLE_ID_CHARS = 16
+
+
+def title_slug(text: str) -> str:
+    """An id from a document's first line, for files whose names give none: its Chinese
+    characters, Latin letters and digits as they are (NFKC, lower case), the rest as
+    hyphens, at most ``TITLE_ID_CHARS``: 关于推进碳达峰工作的通知 -> 关于推进碳达峰工作的通知."""
+    import unicodedata
+
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    kept = "".join(
+        char if ("a" <= char <= "z" or "0" <= char <= "9" or "\u4e00" <= char <= "\u9fff") else "-"
+        for char in unicodedata.normalize("NFKC", first).lower()
+    )
+    return re.sub(r"-+", "-", kept).strip("-")[:TITLE_ID_CHARS].strip("-")
 
 
 def slug(name: str) -> str:

@@ -10,6 +10,13 @@ Limits, all checked before any parser sees the bytes:
 * ``MAX_BYTES`` (32 MiB): the largest file read at all.  Policy documents are
   kilobytes to a few megabytes; 32 MiB leaves room for long scanned-with-text
   PDFs while keeping memory bounded.
+* ``MAX_LINES`` (100,000): lines of the text read, and paragraphs of a DOCX
+  (counted before python-docx parses it). Each line can be a passage; measured
+  here, 200,000 one-character lines take 25 s and 345 MB to add, 100,000 half that
+  (docs/reliability.md), and the longest real policy documents have a few thousand.
+* ``MAX_CHARS`` (2,000,000): characters of one document's text. One document is
+  segmented in one process: 2,000,000 characters take 18 s and 345 MB to add here,
+  the largest real policy documents about 100,000.
 * ``MAX_PDF_PAGES`` (2,000): PDFs with more pages are refused.
 * ``MAX_PDF_DECODED`` (64 MiB): the page contents of one PDF, decoded, all
   streams together; a content stream shared by many pages is decoded and read
@@ -46,6 +53,8 @@ from carbon_cli.model import CarbonError, SourceText
 
 __all__ = [
     "MAX_BYTES",
+    "MAX_CHARS",
+    "MAX_LINES",
     "MAX_DOCX_UNCOMPRESSED",
     "MAX_PDF_DECODED",
     "MAX_PDF_PAGES",
@@ -63,6 +72,8 @@ MiB = 1024 * 1024
 MAX_BYTES = 32 * MiB
 MAX_PDF_PAGES = 2000
 MAX_PDF_DECODED = 64 * MiB
+MAX_LINES = 100_000
+MAX_CHARS = 2_000_000
 MAX_DOCX_UNCOMPRESSED = 256 * MiB
 MAX_ZIP_RATIO = 100
 MAX_ZIP_ENTRIES = 10_000
@@ -304,6 +315,11 @@ def read_file(path: Path | str | bytes, *, max_bytes: int = MAX_BYTES) -> Source
             _refuse_control_heavy(path, text)
 
     text = _clean(text)
+    lines = text.count("\n") + (not text.endswith("\n"))
+    if lines > MAX_LINES:
+        raise ReadError(path, f"{lines:,} lines is over the {MAX_LINES:,}-line limit")
+    if len(text) > MAX_CHARS:
+        raise ReadError(path, f"{len(text):,} characters is over the {MAX_CHARS:,}-character limit of one document")
     if not text.strip():
         if fmt == "pdf":
             raise ReadError(path, "no text layer: run OCR first")
@@ -470,6 +486,9 @@ def _decode_text(path: Path, data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    mostly = _mostly_utf8(data)
+    if mostly is not None:
+        return mostly, UTF8_WITH_LATIN1
 
     best: tuple[tuple[int, int], str, str] | None = None
     for codec in ("gb18030", "big5"):
@@ -489,6 +508,30 @@ def _decode_text(path: Path, data: bytes) -> tuple[str, str]:
     if match is None:
         raise ReadError(path, "binary file, not a document")
     return str(match), _codec_name(match.encoding)
+
+
+UTF8_WITH_LATIN1 = "utf-8+cp1252"  # the encoding reported for a UTF-8 text with a few stray Latin-1 bytes
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """A UTF-8 text with a stray word in Latin-1 (``caf\\xe9`` pasted from an old
+    file): the few bytes that are not UTF-8 read as Windows-1252, the way the word
+    was written. None when more than a few bytes are not UTF-8 (another encoding)."""
+    text = data.decode("utf-8", "surrogateescape")
+    stray = _STRAY_BYTE.findall(text)
+    if len(stray) > max(8, len(data) // 2000):
+        return None
+    return _STRAY_BYTE.sub(lambda m: bytes([ord(m.group()) - 0xDC00]).decode("cp1252", "replace"), text)
+
+
+_STRAY_BYTE = re.compile("[\udc80-\udcff]")
+
+
+def stray_bytes_note(source: SourceText) -> str:
+    """The warning a text read with stray Latin-1 bytes deserves, or ""."""
+    if source.encoding != UTF8_WITH_LATIN1:
+        return ""
+    return "is UTF-8 with a few bytes that are not: read as Windows-1252 (Latin-1); check its accented words"
 
 
 def _cjk_score(text: str) -> tuple[int, int] | None:
@@ -842,6 +885,10 @@ def _check_zip(path: Path, data: bytes) -> zipfile.ZipFile:
         raise ReadError(path, f"looks like a zip bomb ({_size(total)} uncompressed)")
     if "word/document.xml" not in archive.namelist():
         raise ReadError(path, "not a valid DOCX file (no word/document.xml in the archive)")
+    body = archive.read("word/document.xml")  # bounded by the checks above
+    paragraphs = body.count(b"<w:p>") + body.count(b"<w:p ")
+    if paragraphs > MAX_LINES:
+        raise ReadError(path, f"{paragraphs:,} paragraphs is over the {MAX_LINES:,}-paragraph limit")
     return archive
 
 

@@ -79,21 +79,39 @@ def default_home() -> Path:
     return Path(platformdirs.user_data_dir("carbon", appauthor=False))
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes, *, sync: bool = True) -> None:
     """Write data so that readers see the old file or the new one, never a mix; the
-    file is user-only, and nothing is left behind when the write fails."""
+    file is user-only, and nothing is left behind when the write fails. Without
+    ``sync`` the caller flushes many files to disk at once (``sync_folder``)."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as out:
             out.write(data)
             out.flush()
-            os.fsync(out.fileno())
+            if sync:
+                os.fsync(out.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+
+
+def sync_folder(folder: Path) -> None:
+    """Flush what was written in ``folder``'s file system to disk in one call (Linux's
+    syncfs; elsewhere sync): an fsync per record cost 10 ms each, 200 s for 20,000 files."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        if sys.platform.startswith("linux"):
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.syncfs(fd) == 0:
+                return
+        os.sync()
+    finally:
+        os.close(fd)
 
 
 def create_private(path: Path) -> None:
@@ -159,8 +177,9 @@ class Home:
 
     def ensure(self) -> bool:
         """Create the folders, user-only. False when the home cannot be written."""
-        if self.root.exists() and not self.root.is_dir():
-            raise CarbonError(f"{self.root} is not a folder: CARBON_HOME must name a folder")
+        existing = next((p for p in (self.root, *self.root.parents) if p.exists()), None)
+        if existing is not None and not existing.is_dir():  # the home, or a folder it would be in, is a file
+            raise CarbonError(f"{existing} is not a folder: CARBON_HOME must name a folder")
         try:
             for folder in (self.root, self.library, self.records_dir):
                 folder.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -367,12 +386,16 @@ class Home:
         return sorted(found, key=lambda pair: (str((pair[1] or {}).get("added", "")), pair[0]))
 
     def write_record(self, record: dict) -> None:
-        """Store one document (call under ``lock``). It belongs to the library once
+        """Store one document (call under ``lock``, then ``sync_records``). It belongs to the library once
         ``write_manifest`` lists it: a writer stopped in between leaves a record that
         nothing refers to (removed by the next ``tidy``), never a manifest that names
         a missing record."""
         data = json.dumps(record, ensure_ascii=False).encode("utf-8")
-        atomic_write(self.record_path(record["id"], record["sha256"]), data)
+        atomic_write(self.record_path(record["id"], record["sha256"]), data, sync=False)  # see sync_records
+
+    def sync_records(self) -> None:
+        """The records written by ``write_record``, on disk: before the manifest names them."""
+        sync_folder(self.records_dir)
 
     def discard_record(self, doc_id: str, sha256: str) -> None:
         """Remove a record file (one this process wrote, or one no entry names any more)."""

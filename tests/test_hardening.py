@@ -501,7 +501,8 @@ def test_ids_from_hostile_names_stay_inside_home(run_carbon, home, tmp_path):
     added = json.loads(result.stdout)["added"]
     assert len({a["id"] for a in added}) == len(HOSTILE_NAMES)
     for a in added:
-        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", a["id"]), a["id"]
+        # slugs of the name, or of the title (its Chinese characters) when the name has no Latin letter
+        assert re.fullmatch(r"[a-z0-9\u4e00-\u9fff]+(-[a-z0-9\u4e00-\u9fff]+)*", a["id"]), a["id"]
     assert sorted(p for p in tmp_path.rglob("*") if not p.is_relative_to(home)) == listing  # nothing new outside
     for path in home.rglob("*"):
         assert os.path.realpath(path).startswith(os.path.realpath(home) + os.sep)

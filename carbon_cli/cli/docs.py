@@ -7,7 +7,7 @@ import typer
 
 from .. import render, scope
 from .app import app
-from .options import JSON, complete_doc, open_catalog, open_index
+from .options import JSON, complete_doc, open_catalog, open_index, warn
 
 docs_app = typer.Typer(no_args_is_help=True, help="Add, list, show and remove your own documents.")
 app.add_typer(docs_app, name="docs")
@@ -25,6 +25,8 @@ def docs_add(
     files, found = discover(paths)
     problems = [(path, f"{display_path(path)}: {message}") for path, message in found]  # name the file, as readers do
     report = catalog.add_files(files, progress=lambda records: render.progress(records, "adding"))
+    for note in report.notes:
+        warn(note)
     problems.extend(report.problems)
     errors = [{"path": display_path(path), "error": message} for path, message in problems]
     if json_out:
