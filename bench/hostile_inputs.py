@@ -2,7 +2,10 @@
 (``fuzz.py``) and the tests of the bounds (``tests/test_limits.py``).
 
 Each builder returns the file's bytes (or writes a folder) from its size arguments
-alone, so a case is the same wherever it is made.
+alone, so a case is the same wherever it is made. Run as a program, it times
+``readers.read_file`` on the cases of docs/reliability.md::
+
+    python bench/hostile_inputs.py
 """
 
 from __future__ import annotations
@@ -94,3 +97,37 @@ def symlinked_folder(folder: Path, outside: Path) -> None:
         link = folder / name
         if not os.path.lexists(link):
             link.symlink_to(target)
+
+
+def main() -> None:
+    """Time reading each costly input (the figures of docs/reliability.md)."""
+    import sys
+    import tempfile
+    import time
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from carbon_cli import readers
+
+    cases = {
+        "10,000 unclosed <p>": ("p.html", lambda: unclosed_tags("p", 10_000)),
+        "10,000 unclosed <li>": ("li.html", lambda: unclosed_tags("li", 10_000)),
+        "10,000 unclosed <font>": ("font.html", lambda: unclosed_tags("font", 10_000)),
+        "20,000 nested divs": ("div.html", lambda: nested_divs(20_000)),
+        "2,000 pages sharing a 1 MB stream": ("shared.pdf", lambda: shared_stream_pdf(2000, 1_000_000)),
+        "66 pages of distinct 1 MB streams": ("distinct.pdf", lambda: shared_stream_pdf(66, 1_000_000, shared=False)),
+        "a DOCX of 300,000 paragraphs": ("paragraphs.docx", lambda: docx_of_paragraphs(300_000)),
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, (file_name, build) in cases.items():
+            path = Path(tmp) / file_name
+            path.write_bytes(build())
+            started = time.perf_counter()
+            try:
+                outcome = f"{len(readers.read_file(path).text):,} characters"
+            except readers.ReadError as error:
+                outcome = f"refused: {error.reason}"
+            print(f"{name}: {time.perf_counter() - started:.1f} s, {outcome}")
+
+
+if __name__ == "__main__":
+    main()

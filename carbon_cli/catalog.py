@@ -58,11 +58,11 @@ PARALLEL_CHARS = 1_000_000
 # workers than it can keep up with would only queue their results in memory.
 MAX_WORKERS = 4
 
-# The code that decides what is indexed; a package counts with every module in it.
-# The files one ``docs add`` takes: 20,000 small files take 22 s and 200 MB here
-# (docs/reliability.md); a larger batch is added in parts.
-MAX_FILES_PER_ADD = 20_000
+# The files one ``docs add`` takes (docs/reliability.md has the measurements); a
+# larger batch is added in parts.
+MAX_FILES_PER_ADD = 10_000
 
+# The code that decides what is indexed; a package counts with every module in it.
 _SOURCES = ("outline", "section_words.py", "text.py", "index.py")
 _DATA = ("section_words.tsv",)  # the outline's vocabulary (the pipeline's own is in pipeline_key)
 
