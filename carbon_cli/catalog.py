@@ -63,8 +63,9 @@ MAX_WORKERS = 4
 MAX_FILES_PER_ADD = 10_000
 
 # The code that decides what is indexed; a package counts with every module in it.
-_SOURCES = ("outline", "section_words.py", "text.py", "index.py")
-_DATA = ("section_words.tsv",)  # the outline's vocabulary (the pipeline's own is in pipeline_key)
+_SOURCES = ("outline", "section_words.py", "text.py", "index.py", "records.py", "references.py")
+# the outline's vocabulary and the records' issuer names (the pipeline's own is in pipeline_key)
+_DATA = ("section_words.tsv", "issuers.tsv")
 
 
 def _quiet(_: str) -> None:
@@ -574,21 +575,34 @@ class Catalog:
         except (OSError, sqlite3.OperationalError) as error:
             raise CarbonError(f"{what}: {write_failure(error, self.home.root)}") from error
 
-    def remove(self, doc_id: str) -> None:
+    def remove(self, doc_id: str) -> str:
+        """Remove a document of the library, named by its id or a short form of it
+        (``ids.resolve``); the id removed."""
+        from .ids import matches
+
         with self._writing(doc_id):
             manifest = self.home.manifest()
-            if doc_id not in manifest:
+            found = matches(doc_id, manifest)
+            if doc_id not in manifest and len(found) != 1:
                 raise CarbonError(self._not_in_library(doc_id, manifest))
+            doc_id = doc_id if doc_id in manifest else found[0]
             self.home.tidy(self.warn)  # an older layout's records are moved before one is removed
             self.home.delete_record(doc_id)
             self._refresh(self.home.library_key()).conn.close()
+            return doc_id
 
     def _not_in_library(self, doc_id: str, manifest: dict) -> str:
+        from .ids import resolve
+
         if doc_id == SEED_DOC or doc_id.startswith(SEED_TEASERS + "-"):
             return f"{doc_id} is part of the shipped document and cannot be removed"
         for origin in manifest:
             if doc_id.startswith(origin + "-news-"):
                 return f"{doc_id} was read from {origin}: remove {origin}"
+        try:  # fits several documents, or none: the error names them, or the nearest
+            resolve(doc_id, manifest)
+        except CarbonError as error:
+            return str(error)
         return f"no document {doc_id!r} in the library (see: carbon docs list)"
 
 

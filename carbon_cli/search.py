@@ -48,6 +48,7 @@ class SearchResult:
     hits: list[Hit]
     total: int  # hits before the limit
     notes: list[str] = field(default_factory=list)  # what was tried, for a no-hit suggestion
+    facets: dict[str, dict[str, int]] | None = None  # counts of all hits by doc, issuer, year, kind, when asked
 
 
 def check_query(raw: str) -> ParsedQuery:
@@ -78,10 +79,15 @@ class Searcher:
         kinds: Sequence[str] = (),
         docs: Sequence[str] = (),
         explain: bool = False,
+        sort: str = "relevance",
+        facets: bool = False,
     ) -> SearchResult:
+        """``sort``: ``relevance`` (best first) or ``date`` (newest document first, by
+        成文日期 else 发布日期, undated last; best first within a date). ``facets``:
+        count all hits by their document's record (``records.facets``)."""
         parsed = check_query(raw)
         kinds = tuple(dict.fromkeys([*kinds, *parsed.kinds]))
-        docs = tuple(dict.fromkeys([*docs, *parsed.docs]))
+        docs = self._by_record(parsed, tuple(dict.fromkeys([*docs, *parsed.docs])))
         tokens, terms, stats, notes = self.prepare(parsed)
         scoring = self.scorer.score(terms, stats)
         candidates = sorted(scoring.values)
@@ -93,7 +99,11 @@ class Searcher:
             candidates = [
                 pid for pid in candidates if all((needle in norms[pid][0]) == wanted for needle, wanted in conditions)
             ]
-        shown, priors = _top(scoring, self.scorer.priors, candidates, max(limit, 0))
+        places = self.index.places_by_pid(candidates) if facets or sort == "date" else {}
+        if sort == "date":
+            shown, priors = self._newest(scoring, candidates, places, max(limit, 0))
+        else:
+            shown, priors = _top(scoring, self.scorer.priors, candidates, max(limit, 0))
         scores = {pid: scoring.values[pid] * priors.get(pid, 1.0) for pid in shown}
         passages = self.index.passages_by_pid(shown)
         explained = self.scorer.score(terms, stats, among=set(shown), explain=True).explained if explain else {}
@@ -103,7 +113,41 @@ class Searcher:
             hit.highlights = self.highlights(hit.passage.text, [t.highlight for t in terms])
             hit.excerpt_start, hit.excerpt = excerpt(hit.passage.text, hit.highlights)
             hits.append(hit)
-        return SearchResult(raw, parsed, tokens, terms, hits, len(candidates), notes)
+        result = SearchResult(raw, parsed, tokens, terms, hits, len(candidates), notes)
+        if facets:
+            from .records import facets as count_facets
+
+            result.facets = count_facets(places.values(), self.index.records())
+        return result
+
+    def _by_record(self, parsed: ParsedQuery, docs: tuple[str, ...]) -> tuple[str, ...]:
+        """The query's record filters (``issuer:``, ``type:``, ``year:``) as the documents
+        they leave, scoped as ``doc:`` is: a query without them is not touched."""
+        if not (parsed.issuers or parsed.types or parsed.years):
+            return docs
+        from .records import RecordFilter, issuers_table, scope
+
+        where = RecordFilter(issuers=parsed.issuers, types=parsed.types, years=parsed.years)
+        return tuple(scope(docs, self.index.records(), where, issuers_table(self.pipeline.normaliser.normalise)))
+
+    def _newest(
+        self, scoring: Scores, candidates: list[int], places: dict[int, tuple[str, str]], limit: int
+    ) -> tuple[list[int], dict[int, float]]:
+        """The ``limit`` hits of the newest documents, best first within one date."""
+        records = self.index.records()
+        dated: dict[str, list[int]] = {}
+        for pid in candidates:
+            record = records.get(places[pid][0], {})
+            dated.setdefault(record.get("date_written") or record.get("date_published") or "", []).append(pid)
+        shown: list[int] = []
+        priors: dict[int, float] = {}
+        for day in sorted(dated, reverse=True):  # "" (undated) sorts last
+            if len(shown) >= limit:
+                break
+            top, known = _top(scoring, self.scorer.priors, dated[day], limit - len(shown))
+            shown.extend(top)
+            priors.update(known)
+        return shown, priors
 
     # -- the terms of a query -----------------------------------------------------
 

@@ -90,3 +90,21 @@ def test_every_runtime_dependency_is_imported_by_the_product():
                 imported.add(node.module.split(".")[0])
     unused = sorted(name for name in names if _IMPORT_NAMES.get(name, name.replace("-", "_")) not in imported)
     assert not unused, f"declared but never imported by carbon_cli: {unused}"
+
+
+def test_help_reads_plainly(cli):
+    """-h is --help; usage lines and options name their values (QUERY..., N, ID), not
+    Typer's internals ({query}..., <int range>, <str>)."""
+    import re
+
+    for command in (["search"], ["actions"], ["show"], ["docs", "add"], ["kwic"], ["export"], ["eval"], ["vocab", "add"]):
+        result = cli(*command, "-h")
+        assert result.code == 0 and result.stdout.startswith("Usage: carbon " + " ".join(command)), (command, result)
+        assert not re.search(r"\{\w+\}|<[a-z ]+>", result.stdout), (command, result.stdout)
+    assert "Usage: carbon search [OPTIONS] QUERY..." in cli("search", "--help").stdout
+    assert "-n, --limit N" in cli("search", "--help").stdout
+
+
+def test_a_usage_error_names_the_whole_command(cli):
+    result = cli("docs", "add")
+    assert result.code == 2 and "(see: carbon docs add --help)" in result.stderr

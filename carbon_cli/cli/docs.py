@@ -2,18 +2,22 @@
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
 from .. import render, scope
-from .app import app
-from .options import JSON, complete_doc, open_catalog, open_index, warn
+from .app import Command, app
+from .options import JSON, Sort, complete_doc, open_catalog, open_index, record_docs, record_filtered, warn
+
+if TYPE_CHECKING:
+    from ..records import RecordFilter
 
 docs_app = typer.Typer(no_args_is_help=True, help="Add, list, show and remove your own documents.")
 app.add_typer(docs_app, name="docs")
 
 
-@docs_app.command("add")
+@docs_app.command("add", cls=Command)
 def docs_add(
     paths: list[Path] = typer.Argument(..., help="Files or folders (searched recursively)."),
     json_out: bool = JSON,
@@ -44,30 +48,44 @@ def docs_add(
     raise typer.Exit(2 if errors else 0)
 
 
-@docs_app.command("list")
-def docs_list(json_out: bool = JSON) -> None:
-    """Every document in the index, with where it came from."""
-    _, index = open_index()
-    documents = index.documents()
+@docs_app.command("list", cls=Command)
+@record_filtered
+def docs_list(
+    sort: Sort = typer.Option(
+        Sort.relevance, "--sort", metavar="ORDER", help="date: newest first (else in library order)."
+    ),
+    json_out: bool = JSON,
+    filters: Optional["RecordFilter"] = None,
+) -> None:
+    """Every document in the index, with its record and where it came from."""
+    from ..records import sort_by_date
+
+    catalog, index = open_index()
+    kept = set(record_docs(catalog, index, None, filters))
+    documents = [d for d in index.documents() if filters is None or not filters.active or d["id"] in kept]
+    if sort is Sort.date:
+        documents = sort_by_date(documents)
     if json_out:
         render.emit_json(documents)
     else:
         render.print_documents(documents)
+    if not documents:
+        raise typer.Exit(1)
 
 
-@docs_app.command("remove")
+@docs_app.command("remove", cls=Command)
 def docs_remove(
     doc_id: str = typer.Argument(..., metavar="ID", autocompletion=complete_doc), json_out: bool = JSON
 ) -> None:
-    """Remove a document you added."""
-    open_catalog().remove(doc_id)
+    """Remove a document you added (its id, or a unique prefix of it)."""
+    doc_id = open_catalog().remove(doc_id)
     if json_out:
         render.emit_json({"removed": doc_id})
     else:
         render.print_removed(doc_id)
 
 
-@docs_app.command("show")
+@docs_app.command("show", cls=Command)
 def docs_show(
     doc_id: str = typer.Argument(..., metavar="ID", autocompletion=complete_doc), json_out: bool = JSON
 ) -> None:

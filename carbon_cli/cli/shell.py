@@ -5,10 +5,10 @@ import sys
 import typer
 
 from ..model import CarbonError
-from .app import app
+from .app import Command, app
 
 
-@app.command("completion")
+@app.command("completion", cls=Command)
 def completion_command(
     shell: str = typer.Argument(..., metavar="SHELL", help="bash, zsh or fish."),
 ) -> None:

@@ -9,7 +9,7 @@ from .. import render
 from ..catalog import Catalog
 from ..model import CarbonError
 from ..user_vocab import UserVocabulary
-from .app import app
+from .app import Command, app
 from .options import JSON, open_catalog
 
 vocab_app = typer.Typer(
@@ -29,15 +29,17 @@ def _rebuild(catalog: Catalog) -> None:
     Catalog(catalog.home, warn=catalog.warn).open()
 
 
-@vocab_app.command("add")
+@vocab_app.command("add", cls=Command)
 def vocab_add(
     word: str = typer.Argument(..., help="The word, as documents write it: jieba keeps it whole from now on."),
     synonym: Optional[list[str]] = typer.Option(
-        None, "--synonym", "-s", help="A term that means the same (repeatable)."
+        None, "--synonym", "-s", metavar="TERM", help="A term that means the same (repeatable)."
     ),
-    english: Optional[list[str]] = typer.Option(None, "--english", "-e", help="An English phrase for it (repeatable)."),
+    english: Optional[list[str]] = typer.Option(
+        None, "--english", "-e", metavar="PHRASE", help="An English phrase for it (repeatable)."
+    ),
     freq: Optional[int] = typer.Option(
-        None, "--freq", help="jieba frequency (default 20000, as the shipped domain words)."
+        None, "--freq", metavar="N", help="jieba frequency (default 20000, as the shipped domain words)."
     ),
     json_out: bool = JSON,
 ) -> None:
@@ -56,7 +58,7 @@ def vocab_add(
         print_entries([entry])
 
 
-@vocab_app.command("remove")
+@vocab_app.command("remove", cls=Command)
 def vocab_remove(word: str = typer.Argument(..., help="A word of your vocabulary."), json_out: bool = JSON) -> None:
     """Remove a word (with its synonyms and English phrases) from your vocabulary."""
     catalog, vocabulary = _vocabulary()
@@ -69,7 +71,7 @@ def vocab_remove(word: str = typer.Argument(..., help="A word of your vocabulary
         render.emit_json({"removed": word})
 
 
-@vocab_app.command("list")
+@vocab_app.command("list", cls=Command)
 def vocab_list(json_out: bool = JSON) -> None:
     """Your words, with their frequency, synonyms and English phrases."""
     _, vocabulary = _vocabulary()
@@ -84,7 +86,7 @@ def vocab_list(json_out: bool = JSON) -> None:
         raise typer.Exit(1)
 
 
-@app.command("analyze")
+@app.command("analyze", cls=Command)
 def analyze_command(
     text: list[str] = typer.Argument(..., help="The text, as a document or a query would hold it."),
     json_out: bool = JSON,
