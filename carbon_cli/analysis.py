@@ -25,8 +25,8 @@ import io
 import json
 import math
 import os
-import stat
 import sqlite3
+import stat
 import tempfile
 import unicodedata
 from collections import Counter

@@ -30,7 +30,7 @@ import re
 import sqlite3
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import cached_property
@@ -38,8 +38,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import index as ix
-from .model import CarbonError, Document
 from .interrupts import Interrupted, deferred_interrupts, die_with_parent
+from .model import CarbonError, Document
 from .resources import data_file, seed_file
 from .store import Home, close_inherited, create_private
 from .text import Pipeline, pipeline_key
@@ -188,7 +188,7 @@ def worker_count(chars: int) -> int:
 
 def prepare_all(
     records: Sequence[Record], pipeline: Pipeline, workers: int, lock_fd: int | None = None
-) -> Iterator[Prepared]:
+) -> Generator[Prepared, None, None]:
     """``prepare`` for each record, in order; with workers, in a process pool.
 
     Only a few records per worker are in flight at a time, so a large batch is never
@@ -435,7 +435,9 @@ class Catalog:
             )
             return report
         if len(paths) > MAX_FILES_PER_ADD:
-            raise CarbonError(f"{len(paths):,} files is over the {MAX_FILES_PER_ADD:,}-file limit of one add: add them in parts")
+            raise CarbonError(
+                f"{len(paths):,} files is over the {MAX_FILES_PER_ADD:,}-file limit of one add: add them in parts"
+            )
         try:
             self._add_locked(paths, report, progress)
         except KeyboardInterrupt:

@@ -48,6 +48,7 @@ import zipfile
 import zlib
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from carbon_cli.model import CarbonError, SourceText
 
@@ -208,7 +209,8 @@ def discover(
             return False  # a loop or a dangling link: the checks below skip it
         if target == real_top or target.is_relative_to(real_top):
             return False
-        problems.append((child, f"a symlink to {display_path(target)}, outside {display_path(top_given[0])}: not followed"))
+        where = display_path(top_given[0])
+        problems.append((child, f"a symlink to {display_path(target)}, outside {where}: not followed"))
         return True
 
     top_given: list[Path] = []
@@ -740,7 +742,7 @@ class _Shape:
         self.own: dict[int, int] = {}
         self.stripped: dict[int, int] = {}
         self.pre: set[int] = set()
-        self.elements: dict[int, object] = {}
+        self.elements: dict[int, Any] = {}
         order = 0
         # (node, in a link, in a pre, parent, done): a node is pushed again once its children are done
         stack: list[tuple[object, bool, bool, object, bool]] = [(soup, False, False, None, False)]

@@ -90,7 +90,12 @@ def terminal_safe(text: str) -> str:
     characters (an escape sequence in a file name, an id, a judged query) and lone
     surrogates shown as ``\\xNN``/``\\uNNNN``. Newlines and tabs stay."""
     text = _INVISIBLE.sub("", text)
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) <= 0xFF else f"\\u{ord(m.group()):04x}", text)
+    return _CONTROL.sub(_escaped, text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
 def clip_value(text: str, limit: int = 300) -> str:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-import os
 import sys
 import unicodedata
 from collections.abc import Iterator

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import STORAGE
 from carbon_cli import readers
+from conftest import STORAGE
 
 OPINIONS_TITLE = "中共中央 国务院关于完整准确全面贯彻新发展理念做好碳达峰碳中和工作的意见"
 

@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import OPINIONS, STORAGE, record_file
 from carbon_cli.store import Home
+from conftest import OPINIONS, STORAGE, record_file
 
 STORAGE_ID = "ndrc-nea-new-energy-storage-guidance-2021"
 

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
 from carbon_cli import readers
 from carbon_cli.catalog import MAX_FILES_PER_ADD
 from carbon_cli.outline import parse_documents
+from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "bench"))
 import hostile_inputs  # noqa: E402

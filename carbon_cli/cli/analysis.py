@@ -36,7 +36,9 @@ EXPORT_KIND = typer.Option(
     None, "--kind", "-k", metavar="KIND", help="Only passages of this kind (repeatable): action, principle …",
     autocompletion=complete_kind,
 )
-TOP = typer.Option(20, "--top", "-n", min=1, max=MAX_RESULTS, metavar="N", help=f"How many terms (at most {MAX_RESULTS}).")
+TOP = typer.Option(
+    20, "--top", "-n", min=1, max=MAX_RESULTS, metavar="N", help=f"How many terms (at most {MAX_RESULTS})."
+)
 
 
 class Method(str, Enum):
