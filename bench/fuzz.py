@@ -368,7 +368,7 @@ def _check_locale(rng: random.Random, workdir: Path, outcome: Outcome) -> None:
     import json
     import subprocess
 
-    query = random_text_piece(rng) + rng.choice(["碳达峰", "储能", "", "碳汇"])
+    query = (random_text_piece(rng) + rng.choice(["碳达峰", "储能", "", "碳汇"])).replace("\x00", "")  # argv holds no NUL
     encoding = rng.choice(_ENCODINGS)
     outcome.data = f"{encoding}\t{query}".encode("utf-8", "surrogatepass")
     env = {**os.environ, "PYTHONIOENCODING": encoding, "CARBON_HOME": str(workdir / "home"),

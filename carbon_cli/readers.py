@@ -520,13 +520,17 @@ def _mostly_utf8(data: bytes) -> str | None:
     file): the few bytes that are not UTF-8 read as Windows-1252, the way the word
     was written. None when more than a few bytes are not UTF-8 (another encoding)."""
     text = data.decode("utf-8", "surrogateescape")
-    stray = _STRAY_BYTE.findall(text)
-    if len(stray) > max(8, len(data) // 2000):
+    stray = len(_STRAY_BYTE.findall(text))
+    # Few, and few beside the UTF-8 sequences around them: in a GB18030 or Big5 text
+    # nearly every byte over 0x7F is one that UTF-8 cannot read.
+    high = len(data) - len(data.translate(None, _HIGH_BYTES))
+    if stray > max(8, len(data) // 2000) or stray * 10 > high:
         return None
     return _STRAY_BYTE.sub(lambda m: bytes([ord(m.group()) - 0xDC00]).decode("cp1252", "replace"), text)
 
 
 _STRAY_BYTE = re.compile("[\udc80-\udcff]")
+_HIGH_BYTES = bytes(range(0x80, 0x100))
 
 
 def stray_bytes_note(source: SourceText) -> str:

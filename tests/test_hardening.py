@@ -229,7 +229,7 @@ def test_fuzzer_smoke_run():
         [sys.executable, str(ROOT / "bench" / "fuzz.py"), "--inputs", "600", "--seed", "7", "--failures", os.devnull + "-x"],
         capture_output=True, text=True, timeout=300,
     )
-    assert "inputs tried: 600 (readers 300, outline 300)" in proc.stdout, proc.stdout + proc.stderr
+    assert "inputs tried: 600 (readers 300, outline 270, hostile 30)" in proc.stdout, proc.stdout + proc.stderr
     assert "failures: 0" in proc.stdout, proc.stdout
     assert proc.returncode == 0 and proc.stderr == ""
 
