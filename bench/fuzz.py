@@ -4,7 +4,8 @@
 
 Each input is derived from ``random.Random(f"{seed}:{i}")`` alone, so a run is
 reproducible and any single input can be replayed (``--replay I``) whatever the
-number of jobs. Inputs alternate between two targets:
+number of jobs. One input in ``HOSTILE_EVERY`` (20) is of a hostile shape; the
+others alternate between two targets:
 
 * ``readers``: a seed file (UTF-8, GB18030 and Big5 text, HTML, Markdown, DOCX,
   PDF, all built here from the test fixtures) mutated at the byte level (bit
@@ -20,6 +21,14 @@ number of jobs. Inputs alternate between two targets:
   fixture text, parsed with ``outline.parse_documents``. The parser must return
   documents whose passages are exact slices of the text, in order, without
   overlap, with unique ids.
+
+* ``hostile``: shapes built to cost or to escape (``hostile_inputs.py``): up to
+  10,000 unclosed ``<p>``/``<li>``/``<font>``… or 20,000 nested ``div``s, PDFs of up
+  to 600 pages sharing (or not) content streams of up to 400 KB, a folder with
+  symlinks to ``/``, to a file outside and to itself (``readers.discover`` must take
+  nothing outside and report each link out once), and ``carbon search`` in a
+  locale of ascii, latin-1, gb18030 or cp1252 (JSON on stdout must be UTF-8, no
+  traceback).
 
 An input that takes longer than ``--slow`` seconds counts as a failure too (a
 hang is a crash the user waits for). Failing inputs are written to
@@ -58,7 +67,11 @@ from carbon_cli import readers  # noqa: E402
 from carbon_cli.model import Document  # noqa: E402
 from carbon_cli.outline import parse_documents  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "bench"))
+import hostile_inputs  # noqa: E402
+
 FIXTURES = ROOT / "tests" / "fixtures"
+HOSTILE_EVERY = 20  # one input in this many is of a hostile shape (run_hostile)
 
 # Pieces of the grammar the outline parser and the readers react to.
 OUTLINE_PIECES = [
@@ -307,6 +320,69 @@ def check_outline(text: str, docs: list[Document]) -> None:
             last_end = p.end
 
 
+# -- the hostile shapes: costly HTML, PDF streams, folders with links out, locales ------
+
+
+HOSTILE_KINDS = ("html", "pdf", "symlinks", "locale")
+_ENCODINGS = ("ascii", "latin-1", "gb18030", "utf-8", "cp1252")
+
+
+def run_hostile(rng: random.Random, workdir: Path, outcome: Outcome) -> None:
+    """One input of a shape built to cost or to escape: checked as the readers are,
+    and the folder walk and the program's output by their own contracts."""
+    kind = rng.choice(HOSTILE_KINDS)
+    outcome.name = kind
+    if kind == "html":
+        tag = rng.choice(["p", "li", "font", "div", "span", "td", "a", "pre"])
+        data = (hostile_inputs.unclosed_tags(tag, rng.randint(100, 10_000)) if rng.random() < 0.7
+                else hostile_inputs.nested_divs(rng.randint(100, 20_000)))
+        if rng.random() < 0.3:
+            data = data.replace(b"<", b"<" + rng.choice([b"p><", b"div><", b"/"]), rng.randint(1, 50))
+        _read_hostile(workdir / "page.html", data, outcome)
+    elif kind == "pdf":
+        data = hostile_inputs.shared_stream_pdf(rng.randint(1, 600), rng.randint(100, 400_000), rng.random() < 0.7)
+        _read_hostile(workdir / "streams.pdf", data, outcome)
+    elif kind == "symlinks":
+        folder = workdir / f"links{rng.randrange(10**6)}"
+        hostile_inputs.symlinked_folder(folder, workdir / "outside.txt")
+        files, problems = readers.discover([folder])
+        real = folder.resolve()
+        if [f for f in files if not f.resolve().is_relative_to(real)]:
+            raise Failure(f"a file outside the folder was taken: {files}")
+        if sum("not followed" in message for _, message in problems) != 2:
+            raise Failure(f"links out of the folder not reported once each: {problems}")
+    else:
+        _check_locale(rng, workdir, outcome)
+
+
+def _read_hostile(path: Path, data: bytes, outcome: Outcome) -> None:
+    outcome.data = data
+    path.write_bytes(data)
+    text = check_read(path, lambda: readers.read_file(path))
+    if text is not None:
+        check_outline(text, parse_documents(text, "fuzz"))
+
+
+def _check_locale(rng: random.Random, workdir: Path, outcome: Outcome) -> None:
+    """The program in a locale that cannot encode Chinese: JSON is UTF-8, text no crash."""
+    import json
+    import subprocess
+
+    query = (random_text_piece(rng) + rng.choice(["碳达峰", "储能", "", "碳汇"])).replace("\x00", "")  # argv holds no NUL
+    encoding = rng.choice(_ENCODINGS)
+    outcome.data = f"{encoding}\t{query}".encode("utf-8", "surrogatepass")
+    env = {**os.environ, "PYTHONIOENCODING": encoding, "CARBON_HOME": str(workdir / "home"),
+           "CARBON_CACHE": str(workdir / "cache")}
+    args = [sys.executable, "-m", "carbon_cli", "search", query.encode("utf-8", "surrogatepass").decode("utf-8", "replace")]
+    as_json = subprocess.run([*args, "--json"], capture_output=True, env=env, timeout=120)
+    as_text = subprocess.run(args, capture_output=True, env=env, timeout=120)
+    for result in (as_json, as_text):
+        if result.returncode not in (0, 1, 2) or b"Traceback" in result.stderr:
+            raise Failure(f"{encoding}: exit {result.returncode}: {result.stderr[-200:]!r}")
+    if as_json.returncode in (0, 1):
+        json.loads(as_json.stdout.decode("utf-8"))
+
+
 def check_read(path: Path, call: Callable[[], object]) -> str | None:
     """Read a file; the text read, or None when refused with a proper ReadError."""
     try:
@@ -362,7 +438,7 @@ class Outcome:
 
 def run_one(index: int, seed: int, seeds: list[Seed], workdir: Path, slow: float) -> Outcome:
     rng = random.Random(f"{seed}:{index}")
-    target = "readers" if index % 2 == 0 else "outline"
+    target = "hostile" if index % HOSTILE_EVERY == HOSTILE_EVERY - 1 else "readers" if index % 2 == 0 else "outline"
     outcome = Outcome(index, target)
     signal.setitimer(signal.ITIMER_REAL, slow)
     _NOISE.seen.clear()
@@ -370,7 +446,9 @@ def run_one(index: int, seed: int, seeds: list[Seed], workdir: Path, slow: float
     warned = caught.__enter__()
     warnings.simplefilter("always")
     try:
-        if target == "readers":
+        if target == "hostile":
+            run_hostile(rng, workdir, outcome)
+        elif target == "readers":
             base = rng.choice(seeds)
             data = mutate_seed(rng, base, seeds) if rng.random() < 0.97 else base.data
             name = base.name if rng.random() < 0.9 else "x" + rng.choice([".txt", ".md", ".html", ".htm", ".docx", ".pdf", ""])
@@ -472,7 +550,8 @@ def main(argv: list[str] | None = None) -> int:
     failures.sort(key=lambda f: f.index)
     elapsed = time.perf_counter() - started
     tried = sum(counts.values())
-    print(f"inputs tried: {tried} (readers {counts['readers']}, outline {counts['outline']}) in {elapsed:.0f} s, seed {args.seed}")
+    print(f"inputs tried: {tried} (readers {counts['readers']}, outline {counts['outline']}, "
+          f"hostile {counts['hostile']}) in {elapsed:.0f} s, seed {args.seed}")
     print(f"failures: {len(failures)}")
     if failures:
         kinds = Counter(f.error.split(":")[0] + ": " + f.error.split(":", 2)[-1][:80] for f in failures)

@@ -57,6 +57,10 @@ PARALLEL_CHARS = 1_000_000
 # workers than it can keep up with would only queue their results in memory.
 MAX_WORKERS = 4
 
+# The files one ``docs add`` takes (docs/reliability.md has the measurements); a
+# larger batch is added in parts.
+MAX_FILES_PER_ADD = 10_000
+
 # The code that decides what is indexed; a package counts with every module in it.
 _SOURCES = ("outline", "section_words.py", "text.py", "index.py", "records.py", "references.py")
 # the outline's vocabulary and the records' issuer names (the pipeline's own is in pipeline_key)
@@ -203,6 +207,7 @@ class AddReport:
     added: list[Added]  # in the order the files were given
     problems: list[tuple[Path, str]]
     positions: list[int] = field(default_factory=list)  # of each ``added`` among the files given
+    notes: list[str] = field(default_factory=list)  # files read, with a doubt worth a warning
     documents: int = 0  # indexed, i.e. added or replaced
     chars: int = 0
     seconds: float = 0.0
@@ -541,6 +546,10 @@ class Catalog:
                 (path, f"{display_path(path)}: {self.home.root} cannot be written") for path in paths
             )
             return report
+        if len(paths) > MAX_FILES_PER_ADD:
+            raise CarbonError(
+                f"{len(paths):,} files is over the {MAX_FILES_PER_ADD:,}-file limit of one add: add them in parts"
+            )
         try:
             self._add_locked(paths, report, progress, given or {})
         except KeyboardInterrupt:
@@ -553,11 +562,11 @@ class Catalog:
     def _add_locked(
         self, paths: Sequence[Path], report: AddReport, progress: Progress, given: Mapping[Path, Given]
     ) -> None:
-        from .readers import ReadError, display_path, read_file
+        from .readers import ReadError, display_path, read_file, stray_bytes_note
 
         with self._writing(f"adding to {self.home.root}"):
             manifest = self.home.manifest()
-            records, shown, taken = [], {}, dict(manifest)
+            records, shown, ids = [], {}, _Ids(manifest)
             for position, path in enumerate(progress(paths, "reading")):
                 known_of = given.get(path, Given())
                 name = known_of.location or display_path(path)
@@ -576,8 +585,11 @@ class Catalog:
                     problem = f"{display_path(path)}: cannot be read ({type(error).__name__}: {reason})"
                     report.problems.append((path, problem))
                     continue
+                note = stray_bytes_note(source)
+                if note:
+                    report.notes.append(f"{display_path(path)} {note}")
                 sha = sha256_text(source.text)
-                known = next((doc_id for doc_id, entry in taken.items() if entry["sha256"] == sha), None)
+                known = ids.by_sha.get(sha)
                 if known is not None:
                     unchanged = Added(known, name, "unchanged", 0, source.encoding, source.format)
                     report.added.append(unchanged)
@@ -585,11 +597,11 @@ class Catalog:
                     continue
                 location = known_of.location or _location(path)
                 try:
-                    doc_id = self._chosen_id(known_of.doc_id, location, taken) or self._new_id(path, location, taken)
+                    doc_id = self._chosen_id(known_of.doc_id, location, ids) or ids.new(path, location, source.text)
                 except CarbonError as error:
                     report.problems.append((path, f"{name}: {error}"))
                     continue
-                taken[doc_id] = {"sha256": sha, "source": location}
+                ids.take(doc_id, sha, location)
                 records.append(Record(doc_id, source.text, location, source.encoding, source.format, sha, now()))
                 shown[doc_id] = (position, path, name)
             if records:
@@ -614,8 +626,8 @@ class Catalog:
         try:
             report.workers = worker_count(sum(len(r.text) for r in records))
             conn.execute("BEGIN IMMEDIATE")
-            # Records are written (and synced to disk, which is slow) by a thread,
-            # while this one indexes: both are done before the manifest names them.
+            # Records are written by a thread while this one indexes, and flushed to
+            # disk at once: both are done before the manifest names them.
             # The thread starts after the first result, so after the worker processes
             # were forked: a fork copies no running thread.
             with contextlib.ExitStack() as stack:
@@ -650,6 +662,8 @@ class Catalog:
                 writer.finish()
                 for write in writes:
                     write.result()
+                if writes:
+                    self.home.sync_records()
             # The index commits first, keyed to the manifest about to be written: if that
             # write fails (a full disk) or never happens (SIGKILL), the next open finds
             # the keys differ and takes the documents out again.
@@ -684,31 +698,18 @@ class Catalog:
         except (OSError, sqlite3.OperationalError) as error:
             raise CarbonError(f"{what}: {write_failure(error, self.home.root)}") from error
 
-    def _chosen_id(self, doc_id: str | None, location: str, manifest: dict[str, dict[str, str]]) -> str | None:
+    def _chosen_id(self, doc_id: str | None, location: str, ids: _Ids) -> str | None:
         """The id a user chose (``docs add --id``), once it can be one: a slug of at
-        most 60 characters, no built-in document's, and no other source's."""
+        most 60 characters, no built-in document's, and no other document's."""
         if doc_id is None:
             return None
         if not _ID.fullmatch(doc_id):
             raise CarbonError(f"--id {doc_id[:60]!r}: lower-case letters, digits and -, at most 60")
         if doc_id in self.builtin_ids() or doc_id.startswith(SEED_TEASERS + "-"):
             raise CarbonError(f"--id {doc_id!r} is the name of a built-in document")
-        entry = manifest.get(doc_id)
-        if entry is not None and entry["source"] != location:
-            raise CarbonError(f"--id {doc_id!r} is taken by {entry['source'][:80]} (carbon docs remove {doc_id} first)")
+        if doc_id in ids.taken and ids.by_source.get(location) != doc_id:
+            raise CarbonError(f"--id {doc_id!r} is taken by another document (carbon docs remove {doc_id} first)")
         return doc_id
-
-    def _new_id(self, path: Path, location: str, manifest: dict[str, dict[str, str]]) -> str:
-        """A readable id from the file name; a file added again keeps its id."""
-        for doc_id, entry in manifest.items():
-            if entry["source"] == location:
-                return doc_id
-        base = slug(path.name) or "doc"
-        taken = set(manifest) | {SEED_DOC} | {f"{SEED_TEASERS}-{i:02d}" for i in range(1, 100)}
-        candidate, n = base, 2
-        while candidate in taken or any(t.startswith(candidate + "-news-") for t in taken):
-            candidate, n = f"{base}-{n}", n + 1
-        return candidate
 
     def remove(self, doc_id: str) -> str:
         """Remove a document of the library, named by its id or a short form of it
@@ -796,6 +797,59 @@ def builtin_matches(names: Sequence[str], builtin: Sequence[str]) -> list[str]:
                               " (documents you added: carbon docs remove)")
         chosen.extend(doc for doc in found if doc not in chosen)
     return chosen
+
+
+class _Ids:
+    """The ids of the library during one add, each looked up at once (an add of
+    20,000 files scanned the manifest for every file: quadratic)."""
+
+    def __init__(self, manifest: dict[str, dict[str, str]]) -> None:
+        self.by_source = {entry["source"]: doc_id for doc_id, entry in manifest.items()}
+        self.by_sha = {entry["sha256"]: doc_id for doc_id, entry in manifest.items()}
+        self.taken = set(manifest) | {SEED_DOC} | {f"{SEED_TEASERS}-{i:02d}" for i in range(1, 100)}
+        self.teased: set[str] = set()  # the origins of ids like x-news-01
+        for doc_id in self.taken:
+            self._note_teasers(doc_id)
+
+    def _note_teasers(self, doc_id: str) -> None:
+        start = doc_id.find("-news-")
+        while start > 0:
+            self.teased.add(doc_id[:start])
+            start = doc_id.find("-news-", start + 1)
+
+    def new(self, path: Path, location: str, text: str) -> str:
+        """A readable id from the file name, or from the title when the name has no
+        Latin letter or digit (名称.txt); a file added again keeps its id."""
+        if location in self.by_source:
+            return self.by_source[location]
+        base = slug(path.name) or title_slug(text) or "doc"
+        candidate, n = base, 2
+        while candidate in self.taken or candidate in self.teased:
+            candidate, n = f"{base}-{n}", n + 1
+        return candidate
+
+    def take(self, doc_id: str, sha: str, location: str) -> None:
+        self.by_source[location] = doc_id
+        self.by_sha[sha] = doc_id
+        self.taken.add(doc_id)
+        self._note_teasers(doc_id)
+
+
+TITLE_ID_CHARS = 16
+
+
+def title_slug(text: str) -> str:
+    """An id from a document's first line, for files whose names give none: its Chinese
+    characters, Latin letters and digits as they are (NFKC, lower case), the rest as
+    hyphens, at most ``TITLE_ID_CHARS``: 关于推进碳达峰工作的通知 -> 关于推进碳达峰工作的通知."""
+    import unicodedata
+
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    kept = "".join(
+        char if ("a" <= char <= "z" or "0" <= char <= "9" or "\u4e00" <= char <= "\u9fff") else "-"
+        for char in unicodedata.normalize("NFKC", first).lower()
+    )
+    return re.sub(r"-+", "-", kept).strip("-")[:TITLE_ID_CHARS].strip("-")
 
 
 def slug(name: str) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
+import sys
 from pathlib import Path
 
 from .model import CarbonError
@@ -19,12 +20,13 @@ from .model import CarbonError
 PRIVATE = 0o600
 
 
-def atomic_write(path: Path, data: bytes, mode: int = PRIVATE) -> None:
+def atomic_write(path: Path, data: bytes, mode: int = PRIVATE, *, sync: bool = True) -> None:
     """Write ``data`` to ``path`` through a temporary file beside it (``.NAME.PID.tmp``,
     the name ``store.sweep_dead_writers`` knows), flushed to disk and renamed over it.
 
     The file gets ``mode``, user-only unless said otherwise; an ``OSError`` is raised
-    as it came, once the temporary file is removed.
+    as it came, once the temporary file is removed. Without ``sync`` the caller flushes
+    many files to disk at once (``sync_folder``).
     """
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
@@ -34,12 +36,29 @@ def atomic_write(path: Path, data: bytes, mode: int = PRIVATE) -> None:
             out.flush()
             if mode != PRIVATE:
                 os.fchmod(out.fileno(), mode)
-            os.fsync(out.fileno())
+            if sync:
+                os.fsync(out.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+
+
+def sync_folder(folder: Path) -> None:
+    """Flush what was written in ``folder``'s file system to disk in one call (Linux's
+    syncfs; elsewhere sync): an fsync per record cost 10 ms each, 200 s for 20,000 files."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        if sys.platform.startswith("linux"):
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.syncfs(fd) == 0:
+                return
+        os.sync()
+    finally:
+        os.close(fd)
 
 
 def write_output(path: Path, data: bytes) -> None:

@@ -10,6 +10,13 @@ Limits, all checked before any parser sees the bytes:
 * ``MAX_BYTES`` (32 MiB): the largest file read at all.  Policy documents are
   kilobytes to a few megabytes; 32 MiB leaves room for long scanned-with-text
   PDFs while keeping memory bounded.
+* ``MAX_LINES`` (50,000): lines of the text read, and paragraphs of a DOCX
+  (counted before python-docx parses it). Each line can be a passage.
+* ``MAX_CHARS`` (1,000,000): characters of one document's text, which is
+  segmented in one process. The largest real policy documents hold about 100,000.
+  These two bounds, and the 10,000 files of one ``docs add``, are set so that the
+  largest input allowed is added in under 30 s and 1 GB on the test machine with
+  other work running on it (docs/reliability.md has the measurements).
 * ``MAX_PDF_PAGES`` (2,000): PDFs with more pages are refused.
 * ``MAX_PDF_DECODED`` (64 MiB): the page contents of one PDF, decoded, all
   streams together; a content stream shared by many pages is decoded and read
@@ -47,6 +54,8 @@ from carbon_cli.model import CarbonError, SourceText
 
 __all__ = [
     "MAX_BYTES",
+    "MAX_CHARS",
+    "MAX_LINES",
     "MAX_DOCX_UNCOMPRESSED",
     "MAX_PDF_DECODED",
     "MAX_PDF_PAGES",
@@ -64,6 +73,8 @@ MiB = 1024 * 1024
 MAX_BYTES = 32 * MiB
 MAX_PDF_PAGES = 2000
 MAX_PDF_DECODED = 64 * MiB
+MAX_LINES = 50_000
+MAX_CHARS = 1_000_000
 MAX_DOCX_UNCOMPRESSED = 256 * MiB
 MAX_ZIP_RATIO = 100
 MAX_ZIP_ENTRIES = 10_000
@@ -350,6 +361,11 @@ def read_file(path: Path | str | bytes, *, max_bytes: int = MAX_BYTES, charset: 
             _refuse_control_heavy(path, text)
 
     text = _clean(text)
+    lines = text.count("\n") + (not text.endswith("\n"))
+    if lines > MAX_LINES:
+        raise ReadError(path, f"{lines:,} lines is over the {MAX_LINES:,}-line limit")
+    if len(text) > MAX_CHARS:
+        raise ReadError(path, f"{len(text):,} characters is over the {MAX_CHARS:,}-character limit of one document")
     if not text.strip():
         if fmt == "pdf":
             raise ReadError(path, "no text layer: run OCR first")
@@ -516,6 +532,9 @@ def _decode_text(path: Path, data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    mostly = _mostly_utf8(data)
+    if mostly is not None:
+        return mostly, UTF8_WITH_LATIN1
 
     best: tuple[tuple[int, int], str, str] | None = None
     for codec in ("gb18030", "big5"):
@@ -535,6 +554,34 @@ def _decode_text(path: Path, data: bytes) -> tuple[str, str]:
     if match is None:
         raise ReadError(path, "binary file, not a document")
     return str(match), _codec_name(match.encoding)
+
+
+UTF8_WITH_LATIN1 = "utf-8+cp1252"  # the encoding reported for a UTF-8 text with a few stray Latin-1 bytes
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """A UTF-8 text with a stray word in Latin-1 (``caf\\xe9`` pasted from an old
+    file): the few bytes that are not UTF-8 read as Windows-1252, the way the word
+    was written. None when more than a few bytes are not UTF-8 (another encoding)."""
+    text = data.decode("utf-8", "surrogateescape")
+    stray = len(_STRAY_BYTE.findall(text))
+    # Few, and few beside the UTF-8 sequences around them: in a GB18030 or Big5 text
+    # nearly every byte over 0x7F is one that UTF-8 cannot read.
+    high = len(data) - len(data.translate(None, _HIGH_BYTES))
+    if stray > max(8, len(data) // 2000) or stray * 10 > high:
+        return None
+    return _STRAY_BYTE.sub(lambda m: bytes([ord(m.group()) - 0xDC00]).decode("cp1252", "replace"), text)
+
+
+_STRAY_BYTE = re.compile("[\udc80-\udcff]")
+_HIGH_BYTES = bytes(range(0x80, 0x100))
+
+
+def stray_bytes_note(source: SourceText) -> str:
+    """The warning a text read with stray Latin-1 bytes deserves, or ""."""
+    if source.encoding != UTF8_WITH_LATIN1:
+        return ""
+    return "is UTF-8 with a few bytes that are not: read as Windows-1252 (Latin-1); check its accented words"
 
 
 def _cjk_score(text: str) -> tuple[int, int] | None:
@@ -901,6 +948,13 @@ def _check_zip(path: Path, data: bytes) -> zipfile.ZipFile:
         raise ReadError(path, f"looks like a zip bomb ({_size(total)} uncompressed)")
     if "word/document.xml" not in archive.namelist():
         raise ReadError(path, "not a valid DOCX file (no word/document.xml in the archive)")
+    try:
+        body = archive.read("word/document.xml")  # its size bounded by the checks above
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError, zlib.error) as exc:
+        raise ReadError(path, f"not a valid DOCX file (corrupt zip archive: {_short(exc)})") from None
+    paragraphs = body.count(b"<w:p>") + body.count(b"<w:p ")
+    if paragraphs > MAX_LINES:
+        raise ReadError(path, f"{paragraphs:,} paragraphs is over the {MAX_LINES:,}-paragraph limit")
     return archive
 
 

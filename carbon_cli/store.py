@@ -47,7 +47,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .fsio import atomic_write
+from .fsio import atomic_write, sync_folder
 from .model import CarbonError
 
 MANIFEST = "manifest.json"
@@ -171,8 +171,9 @@ class Home:
 
     def ensure(self) -> bool:
         """Create the folders, user-only. False when the home cannot be written."""
-        if self.root.exists() and not self.root.is_dir():
-            raise CarbonError(f"{self.root} is not a folder: CARBON_HOME must name a folder")
+        existing = next((p for p in (self.root, *self.root.parents) if p.exists()), None)
+        if existing is not None and not existing.is_dir():  # the home, or a folder it would be in, is a file
+            raise CarbonError(f"{existing} is not a folder: CARBON_HOME must name a folder")
         try:
             for folder in (self.root, self.library, self.records_dir):
                 folder.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -399,12 +400,16 @@ class Home:
         return sorted(found, key=lambda pair: (pair[1].added if pair[1] else "", pair[0]))
 
     def write_record(self, record: Record) -> None:
-        """Store one document (call under ``lock``). It belongs to the library once
-        ``write_manifest`` lists it: a writer stopped in between leaves a record that
-        nothing refers to (removed by the next ``tidy``), never a manifest that names
-        a missing record."""
+        """Store one document (call under ``lock``, then ``sync_records``). It belongs to
+        the library once ``write_manifest`` lists it: a writer stopped in between leaves a
+        record that nothing refers to (removed by the next ``tidy``), never a manifest that
+        names a missing record."""
         data = json.dumps(dataclasses.asdict(record), ensure_ascii=False).encode("utf-8")
-        atomic_write(self.record_path(record.id, record.sha256), data)
+        atomic_write(self.record_path(record.id, record.sha256), data, sync=False)  # see sync_records
+
+    def sync_records(self) -> None:
+        """The records written by ``write_record``, on disk: before the manifest names them."""
+        sync_folder(self.records_dir)
 
     def discard_record(self, doc_id: str, sha256: str) -> None:
         """Remove a record file (one this process wrote, or one no entry names any more)."""

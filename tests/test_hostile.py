@@ -234,3 +234,45 @@ def test_symlinks_out_of_a_folder_are_not_followed(cli, home, tmp_path):
 def test_numeric_options_have_bounds(cli, args):
     result = cli(*args)
     assert result.code == 2 and result.stderr.count("\n") == 1 and "range" in result.stderr, result
+
+
+# -- smaller: a home that is a file, stray Latin-1, names without Latin letters ----------
+
+
+def test_a_home_that_is_a_file_gets_one_message(run_carbon, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    for home in (blocker, blocker / "sub"):
+        for args in (("search", "碳"), ("docs", "list"), ("docs", "add", str(STORAGE)), ("docs", "remove", "x")):
+            result = run_carbon(*args, env={"CARBON_HOME": str(home)})
+            assert result.code == 2, (home, args, result)
+            assert result.stderr == f"carbon: error: {blocker} is not a folder: CARBON_HOME must name a folder\n"
+
+
+def test_utf_8_with_one_stray_latin_1_word_is_read_with_a_warning(run_carbon, tmp_path):
+    path = tmp_path / "stray.txt"
+    path.write_bytes("关于推进碳达峰工作的通知\n一、总体要求。引用法文 ".encode() + b"caf\xe9" + " 一词。\n".encode())
+    result = run_carbon("docs", "add", str(path), "--json")
+    assert result.code == 0, result
+    assert result.stderr.count("\n") == 1 and "Windows-1252" in result.stderr and "stray.txt" in result.stderr
+    added = json.loads(result.stdout)["added"][0]
+    assert added["encoding"] == "utf-8+cp1252"
+    shown = json.loads(run_carbon("show", added["id"], "--json").stdout)
+    assert any("café" in p["text"] for p in shown)
+    gbk = tmp_path / "gbk.txt"  # a whole file in another encoding is not taken for UTF-8
+    gbk.write_bytes("关于推进碳达峰工作的通知\n一、总体要求。".encode("gb18030"))
+    assert readers.read_file(gbk).encoding == "gb18030"
+
+
+def test_names_without_latin_letters_get_ids_from_the_title(run_carbon, tmp_path):
+    first = tmp_path / "通知.txt"
+    first.write_text("关于推进碳达峰工作的通知\n一、总体要求。", encoding="utf-8")
+    second = tmp_path / "方案.txt"
+    second.write_text("  某某市碳达峰实施方案（2022—2030年）\n一、总体要求。", encoding="utf-8")  # cut at 16 characters
+    third = tmp_path / "副本.txt"
+    third.write_text("关于推进碳达峰工作的通知\n二、另一份。", encoding="utf-8")
+    result = run_carbon("docs", "add", str(first), str(second), str(third), "--json")
+    assert result.code == 0, result
+    ids = [a["id"] for a in json.loads(result.stdout)["added"]]
+    assert ids == ["关于推进碳达峰工作的通知", "某某市碳达峰实施方案-2022", "关于推进碳达峰工作的通知-2"]
+    assert run_carbon("show", ids[1]).code == 0 and run_carbon("docs", "remove", ids[2]).code == 0

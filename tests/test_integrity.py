@@ -429,3 +429,20 @@ def test_every_file_of_a_pre_existing_open_home_is_user_only(home, carbon_exe, t
     for path in home.rglob("*"):
         mode = stat.S_IMODE(path.lstat().st_mode)
         assert mode == (0o700 if path.is_dir() else 0o600), (path, oct(mode))
+
+
+def test_temporary_files_of_dead_writers_are_swept_at_start(run_carbon, home, tmp_path):
+    """A full disk left ``cache/.lexicon-….tmp`` (2 MB) that nothing removed; the
+    next writer removes those of writers no longer running, and keeps a live one's."""
+    env = {"CARBON_CACHE": ""}  # the cache inside the home
+    assert run_carbon("search", "碳", env=env).code == 0
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    left = home / "cache" / f".lexicon-0123456789abcdef.txt.{dead.pid}.tmp"
+    left.write_bytes(b"x" * 2_000_000)
+    live = home / "cache" / f".t2s-chars.txt.{os.getppid()}.tmp"  # a process that is running
+    live.write_bytes(b"x")
+    records = home / "library" / "docs" / f".orphan.json.{dead.pid}.tmp"
+    records.write_bytes(b"{")
+    assert run_carbon("docs", "add", str(STORAGE), env=env).code == 0
+    assert not left.exists() and not records.exists() and live.exists()

@@ -8,7 +8,7 @@ import typer
 
 from .. import render, scope
 from .app import Command, app
-from .options import JSON, Sort, complete_doc, open_catalog, open_index, record_docs, record_filtered
+from .options import JSON, Sort, complete_doc, open_catalog, open_index, record_docs, record_filtered, warn
 
 if TYPE_CHECKING:
     from ..records import RecordFilter
@@ -43,6 +43,8 @@ def docs_add(
         paths, include=include or (), exclude=exclude or (), doc_id=doc_id, progress=render.progress
     )
     errors = [{"path": display_path(path), "error": message} for path, message in report.problems]
+    for note in report.notes:
+        warn(note)
     if json_out:
         render.emit_json({"added": [render.added_json(a) for a in report.added], "errors": errors,
                           "indexed": report.summary()})
