@@ -95,12 +95,12 @@ def _start_worker(cache: str) -> None:
     _pipeline = Pipeline(Path(cache))
 
 
-def _segment(item: tuple[str, str]) -> str:
+def _segment(file: str) -> str:
     """One generated document, parsed and cut as carbon indexes it: a JSON line."""
     from carbon_cli import index as ix
     from carbon_cli.catalog import Record, sha256_text
 
-    name, text = item
+    name, text = Path(file).name, Path(file).read_text(encoding="utf-8")
     doc_id = name.removesuffix(".txt").replace("_", "-")
     record = Record(doc_id, text, name, "utf-8", "text", sha256_text(text), "")
     docs = []
@@ -129,11 +129,15 @@ def make_tokens(count: int, path: Path, cache: Path) -> dict:
     sys.path.insert(0, str(BENCH))
     import corpus
 
+    folder = path.with_name(f"corpus-{count}")
+    if not folder.exists():  # written first, untimed: generating it is no part of segmenting
+        corpus.write_corpus(folder, count)
+    files = sorted(str(p) for p in folder.glob("*.txt"))
     workers = os.cpu_count() or 1
     started, before = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
     tmp = path.with_suffix(".tmp")
     with Pool(workers, initializer=_start_worker, initargs=(str(cache),)) as pool, tmp.open("w", encoding="utf-8") as out:
-        for line in pool.imap(_segment, corpus.documents(count), chunksize=4):
+        for line in pool.imap(_segment, files, chunksize=4):
             out.write(line + "\n")
         pool.close()
         pool.join()  # reaped, so that their CPU time is counted
@@ -384,9 +388,9 @@ class Engine:
         return total
 
 
-def in_process(engine: str, base: Path, cache: Path, plans: dict[str, Plan], passes: int) -> dict:
+def in_process(engine: str, base: Path, cache: Path, plans: dict[str, Plan], passes: int, warmup: bool) -> dict:
     opened = Engine(engine, base, cache)
-    for raw, plan in plans.items():  # unmeasured: pages into the cache, lazy imports done
+    for raw, plan in plans.items() if warmup else ():  # unmeasured: pages into the cache, lazy imports done
         opened.answer(raw, plan)
     times: dict[str, list[float]] = {raw: [] for raw in plans}
     totals: dict[str, int] = {}
@@ -397,7 +401,8 @@ def in_process(engine: str, base: Path, cache: Path, plans: dict[str, Plan], pas
             times[raw].append(time.perf_counter() - started)
     medians = sorted(statistics.median(t) for t in times.values())
     return {"median_ms": 1000 * statistics.median(medians), "p90_ms": 1000 * medians[int(len(medians) * 0.9)],
-            "max_ms": 1000 * medians[-1], "queries": len(medians), "passes": passes, "peak_mb": peak_mb(),
+            "max_ms": 1000 * medians[-1], "queries": len(medians), "passes": passes, "warmup": warmup,
+            "peak_mb": peak_mb(),
             "totals": totals}
 
 
@@ -444,8 +449,10 @@ def subcommand(args: list[str]) -> None:
         print(json.dumps(run_build(engine, tokens, target, cache)))
     elif args[0] == "inprocess":
         engine, base, cache, plans_file, passes = args[1], Path(args[2]), Path(args[3]), Path(args[4]), int(args[5])
+        asked = json.loads(args[6])
         plans = json.loads(plans_file.read_text(encoding="utf-8"))
-        print(json.dumps(in_process(engine, base, cache, plans, passes), ensure_ascii=False))
+        plans = {raw: plans[raw] for raw in asked}
+        print(json.dumps(in_process(engine, base, cache, plans, passes, args[7] == "warm"), ensure_ascii=False))
     else:
         probe(args[1], Path(args[2]), Path(args[3]), Path(args[4]), args[5])
 
@@ -467,6 +474,10 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=BENCH / "out" / "engines")
     parser.add_argument("--fresh", type=int, default=40, help="queries timed in a fresh process, per engine")
     parser.add_argument("--passes", type=int, default=3, help="measured passes over the queries in process")
+    parser.add_argument("--no-warmup", dest="warmup", action="store_false",
+                        help="no unmeasured pass before the measured ones in process")
+    parser.add_argument("--sample", type=int, default=0,
+                        help="queries timed in process (the eight, then judged ones evenly spread); 0: all")
     parser.add_argument("--engines", default=",".join(ENGINES))
     parser.add_argument("--from-json", type=Path, help="print the table of an earlier run, run nothing")
     args = parser.parse_args()
@@ -502,8 +513,10 @@ def main() -> None:
     plans_file = base / "plans.json"
     plans_file.write_text(json.dumps(make_plans(engine_path(base, "store"), cache, asked), ensure_ascii=False))
     for engine in engines:
+        sample = spread(asked, args.sample) if args.sample else asked
         result["engines"][engine]["in_process"] = _child(
-            "inprocess", engine, str(base), str(cache), str(plans_file), str(args.passes))
+            "inprocess", engine, str(base), str(cache), str(plans_file), str(args.passes),
+            json.dumps(sample, ensure_ascii=False), "warm" if args.warmup else "cold")
         result["engines"][engine]["fresh"] = fresh(engine, base, cache, plans_file, spread(asked, args.fresh))
     result["load"] = [round(load_before[0], 2), round(os.getloadavg()[0], 2)]
     (out / f"engines-{args.docs}.json").write_text(json.dumps(result, ensure_ascii=False, indent=1))
@@ -543,7 +556,8 @@ def print_table(result: dict) -> None:
               f"fresh median {ratio(a['fresh']['median_ms'], b['fresh']['median_ms'])}, "
               f"size {ratio(a['build']['size_mb'], b['build']['size_mb'])}")
     inproc = engines[first]["in_process"]["queries"]
-    print(f"queries: {inproc} in process ({engines[first]['in_process']['passes']} passes after one unmeasured), "
+    warm = "after one unmeasured" if engines[first]["in_process"].get("warmup", True) else "no unmeasured pass"
+    print(f"queries: {inproc} in process ({engines[first]['in_process']['passes']} passes, {warm}), "
           f"{engines[first]['fresh']['queries']} in a fresh process each")
     if "store" in engines:
         store = engines["store"]["build"]
