@@ -7,8 +7,14 @@ No traceback reaches the user: errors the user can act on print as
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from typer._click import Command
 
 
 def _quiet_broken_pipe() -> int:
@@ -26,16 +32,15 @@ def _error(message: str) -> int:
     return 2
 
 
-def _click_exceptions():  # type: ignore[no-untyped-def]
+def _click_exceptions() -> ModuleType:
     """Typer's parser exceptions: recent Typer carries its own copy of Click."""
     try:
-        from typer._click import exceptions
+        return importlib.import_module("typer._click.exceptions")
     except ImportError:
-        from click import exceptions
-    return exceptions
+        return importlib.import_module("click.exceptions")
 
 
-def _invoke(command, argv: list[str] | None):  # type: ignore[no-untyped-def]
+def _invoke(command: Command, argv: list[str] | None) -> Any:
     """Run the command; an index found damaged while in use is removed and the
     command run once more, on an index rebuilt from the library."""
     import sqlite3

@@ -1,8 +1,8 @@
 """Document analysis: key terms, a concordance, statistics and export.
 
 Every function works on a *scope*: a list of passages taken from the index
-(``select_passages``): a whole document, one passage with the passages nested under
-it (a section), all passages of a kind (every action), or any mix of those filters.
+(``scope.select_passages``): a whole document, one passage with the passages nested
+under it (a section), all passages of a kind (every action), or any mix of those filters.
 
 - ``keywords``: the key terms of a scope with ``jieba.analyse`` (TF-IDF or
   TextRank), run on the project's tokenizer, stop words and an idf drawn from the
@@ -11,10 +11,10 @@ it (a section), all passages of a kind (every action), or any mix of those filte
   matched on the normalised text, located in the original.
 - ``statistics`` and ``term_counts``: sizes, vocabulary, frequent terms, and one
   term's frequency in each passage.
-- ``export_row``, ``to_jsonl``, ``to_csv``, ``to_markdown``, ``write_atomically``:
+- ``export_row``, ``to_jsonl``, ``to_csv``, ``to_markdown``, ``exported``, ``write_atomically``:
   the structured passages for other tools.
 
-Nothing here prints: ``cli_analysis.py`` renders. jieba and rich are imported only
+Nothing here prints: ``cli/analysis.py`` calls, ``render_analysis.py`` renders. jieba and rich are imported only
 by the functions that need them, so ``carbon --help`` and ``carbon export`` stay fast.
 """
 
@@ -51,68 +51,6 @@ EXPORT_FIELDS = ("id", "doc", "kind", "number", "label", "title", "section", "pa
 # English words (ccus).
 TEXTRANK_POS = ("n", "nz", "ns", "nt", "vn", "v", "eng")
 USER_WORD_POS = "nz"  # the part of speech given to user-dictionary words jieba does not tag
-
-
-# -- scope --------------------------------------------------------------------------
-
-
-def select_passages(
-    index: Index,
-    target: str | None = None,
-    docs: Sequence[str] = (),
-    kinds: Sequence[str] = (),
-    *,
-    nested: bool = True,
-) -> list[Passage]:
-    """The passages a command works on, in reading order.
-
-    ``target`` is a passage id (the passage and every passage nested under it in the
-    outline: ``qa/question/3`` is the question, its answer and the ten actions) or a
-    document id (the whole document). ``docs`` keeps only passages of those
-    documents. ``kinds`` keeps passages of those kinds and, when ``nested``, what is
-    nested under them: a safeguard whose heading line (（十五）加强组织领导工作。)
-    has its text in a paragraph below is read with that paragraph. ``export`` asks
-    for the passages of the kinds alone (``nested=False``): its rows are passages.
-    Empty ``docs`` or ``kinds`` means no filter.
-    """
-    if target:
-        root = index.passage(target)
-        if root is not None:
-            passages = _subtree(index.passages(doc=root.doc), root.id)
-        else:
-            passages = index.passages(doc=target)
-            if not passages:
-                raise CarbonError(f"no passage or document {target!r} (see: carbon outline)")
-    else:
-        passages = index.passages()
-    if docs:
-        passages = [p for p in passages if p.doc in docs]
-    if kinds:
-        inside: set[str] = set()
-        for p in passages:  # reading order: a parent always comes before its children
-            if p.kind in kinds or (nested and p.parent in inside):
-                inside.add(p.id)
-        passages = [p for p in passages if p.id in inside]
-    return passages
-
-
-def _subtree(passages: Sequence[Passage], root: str) -> list[Passage]:
-    """``root`` and its descendants, in reading order."""
-    inside = {root}
-    for p in passages:  # reading order: a parent always comes before its children
-        if p.parent in inside:
-            inside.add(p.id)
-    return [p for p in passages if p.id in inside]
-
-
-def describe_scope(target: str | None, docs: Sequence[str], kinds: Sequence[str]) -> str:
-    """``qa/question/3``, ``kind action in qa`` …: for headers and messages."""
-    parts = [target] if target else []
-    if kinds:
-        parts.append("kind " + ", ".join(kinds))
-    if docs:
-        parts.append(("in " if parts else "documents ") + ", ".join(docs))
-    return " ".join(parts) or "all documents"
 
 
 # -- matching -----------------------------------------------------------------------
@@ -375,7 +313,7 @@ def _textrank(tokenizer: Any, stops: StopWords) -> Any:
     return extractor
 
 
-def _pos_tokenizer(tokenizer: "jieba.Tokenizer") -> Any:
+def _pos_tokenizer(tokenizer: jieba.Tokenizer) -> Any:
     """A part-of-speech tokenizer over the project's tokenizer.
 
     jieba's POSTokenizer would read the parts of speech from jieba's dictionary file
@@ -613,6 +551,21 @@ def encode(text: str, bom: bool = False) -> bytes:
     """UTF-8 bytes, with the byte-order mark spreadsheets look for when ``bom``."""
     data = text.encode("utf-8", "replace")
     return b"\xef\xbb\xbf" + data if bom else data
+
+
+EXPORT_FORMATS = ("jsonl", "csv", "markdown")
+
+
+def exported(passages: Sequence[Passage], fmt: str, documents: Sequence[dict], bom: bool = True) -> bytes:
+    """The bytes ``carbon export`` writes: ``fmt`` one of ``EXPORT_FORMATS``; ``bom``
+    applies to CSV only, the format spreadsheets open."""
+    if fmt == "csv":
+        return encode(to_csv(passages), bom=bom)
+    if fmt == "markdown":
+        return encode(to_markdown(passages, documents))
+    if fmt == "jsonl":
+        return encode(to_jsonl(passages))
+    raise CarbonError(f"unknown format {fmt!r}: {', '.join(EXPORT_FORMATS)}")
 
 
 def write_atomically(path: Path, data: bytes) -> None:

@@ -388,7 +388,9 @@ class Catalog:
         started, cpu = time.perf_counter(), time.process_time()
         report = AddReport([], [])
         if not self.writable:
-            report.problems.extend((path, f"{display_path(path)}: {self.home.root} cannot be written") for path in paths)
+            report.problems.extend(
+                (path, f"{display_path(path)}: {self.home.root} cannot be written") for path in paths
+            )
             return report
         with self._writing(f"adding to {self.home.root}"):
             manifest = self.home.manifest()
@@ -403,12 +405,14 @@ class Catalog:
                     if os.environ.get("CARBON_DEBUG"):
                         raise
                     reason = " ".join(str(error).split())[:200]
-                    report.problems.append((path, f"{display_path(path)}: cannot be read ({type(error).__name__}: {reason})"))
+                    problem = f"{display_path(path)}: cannot be read ({type(error).__name__}: {reason})"
+                    report.problems.append((path, problem))
                     continue
                 sha = sha256_text(source.text)
                 known = next((doc_id for doc_id, entry in taken.items() if entry["sha256"] == sha), None)
                 if known is not None:
-                    report.added.append(Added(known, display_path(path), "unchanged", 0, source.encoding, source.format))
+                    unchanged = Added(known, display_path(path), "unchanged", 0, source.encoding, source.format)
+                    report.added.append(unchanged)
                     report.positions.append(position)
                     continue
                 location = _location(path)

@@ -32,9 +32,14 @@ import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .model import CarbonError
 from .resources import data_dir, data_file
+
+if TYPE_CHECKING:
+    from .rank import Params
+    from .search import Searcher
 
 HEADER = ("qid", "category", "query", "relevant")
 METRICS = ("mrr@10", "ndcg@10", "recall@5", "top1")
@@ -83,30 +88,6 @@ class Report:
         """Queries whose first relevant result is not at rank 1."""
         return [o for o in self.outcomes if o.first_relevant != 1]
 
-    def to_json(self) -> dict:
-        return {
-            "queries": self.queries,
-            "overall": self.overall,
-            "categories": self.categories,
-            "misses": [miss_json(o) for o in self.misses],
-            "corpus": self.corpus,
-            "params": self.params,
-        }
-
-
-def miss_json(outcome: Outcome) -> dict:
-    judged = outcome.judged
-    return {
-        "qid": judged.qid,
-        "category": judged.category,
-        "query": judged.query,
-        "first_relevant_rank": outcome.first_relevant,
-        "relevant": [
-            {"id": pid, "grade": judged.relevant[pid], "rank": rank} for pid, rank in outcome.ranks.items()
-        ],
-        "top": outcome.ranking[:3],
-    }
-
 
 # -- the judged set ---------------------------------------------------------------
 
@@ -121,7 +102,8 @@ def load_judgments(path: Path | None = None) -> list[Judged]:
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as error:
-        raise CarbonError(f"cannot read the judged queries {path}: {getattr(error, 'strerror', None) or error}") from error
+        reason = getattr(error, "strerror", None) or error
+        raise CarbonError(f"cannot read the judged queries {path}: {reason}") from error
     if not lines or tuple(c.strip() for c in lines[0].split("\t")) != HEADER:
         raise CarbonError(f"{path}: the first line must be the header {' TAB '.join(HEADER)}")
     judged: list[Judged] = []
@@ -267,7 +249,7 @@ def run(judged: Sequence[Judged], ranker: Ranker, corpus: Sequence[str] = (), pa
     return Report(len(outcomes), overall, categories, outcomes, list(corpus), dict(params or {}))
 
 
-def searcher_ranker(searcher) -> Ranker:  # type: ignore[no-untyped-def]
+def searcher_ranker(searcher: Searcher) -> Ranker:
     """The product's ranking: ``Searcher.search`` exactly as ``carbon search`` runs it."""
 
     def rank(query: str) -> list[tuple[str, float]]:
@@ -283,7 +265,7 @@ def searcher_ranker(searcher) -> Ranker:  # type: ignore[no-untyped-def]
 def evaluate(
     path: Path | None = None,
     *,
-    params=None,  # type: ignore[no-untyped-def]
+    params: Params | None = None,
     cache: Path | None = None,
     warn: Callable[[str], None] | None = None,
 ) -> Report:

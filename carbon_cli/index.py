@@ -223,7 +223,9 @@ class Writer:
         self.sections: dict[tuple[str, ...], str] = {}  # a section's JSON: the passages under a heading share it
         conn.execute(f"PRAGMA cache_size = -{WRITE_CACHE_KIB}")
         conn.execute(f"PRAGMA temp.cache_size = -{WRITE_CACHE_KIB}")
-        conn.execute("CREATE TEMP TABLE IF NOT EXISTS staged_postings(tid INTEGER, pid INTEGER, tf INTEGER, dl INTEGER)")
+        conn.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS staged_postings(tid INTEGER, pid INTEGER, tf INTEGER, dl INTEGER)"
+        )
 
     def add(
         self,
@@ -436,10 +438,11 @@ class Index:
             rows = self.conn.execute(f"SELECT pid, kind, title_line FROM passages WHERE {condition}", kinds)
             wanted = set(among)
             return [(pid, kind, bool(line)) for pid, kind, line in rows if pid in wanted]
-        found = []
+        found: list[tuple[int, str, bool]] = []
         for chunk, pid_marks in _chunks(sorted(among)):
             rows = self.conn.execute(
-                f"SELECT pid, kind, title_line FROM passages WHERE pid IN ({pid_marks}) AND {condition}", (*chunk, *kinds)
+                f"SELECT pid, kind, title_line FROM passages WHERE pid IN ({pid_marks}) AND {condition}",
+                (*chunk, *kinds),
             )
             found.extend((pid, kind, bool(line)) for pid, kind, line in rows)
         return found
@@ -458,7 +461,8 @@ class Index:
         found: dict[int, tuple[str, str]] = {}
         columns = "pid, norm, section" if sections else "pid, norm, ''"
         for chunk, marks in _chunks(pids):
-            for pid, norm, section in self.conn.execute(f"SELECT {columns} FROM passages WHERE pid IN ({marks})", chunk):
+            rows = self.conn.execute(f"SELECT {columns} FROM passages WHERE pid IN ({marks})", chunk)
+            for pid, norm, section in rows:
                 found[pid] = (norm, section)
         return found
 
@@ -508,8 +512,10 @@ class Index:
             "SELECT d.id, d.origin, d.title, d.truncated, d.builtin, d.source, d.encoding, d.format, d.sha256, d.chars,"
             " d.added, d.meta, (SELECT count(*) FROM passages p WHERE p.doc = d.id) FROM documents d ORDER BY d.seq"
         )
-        keys = ("id", "origin", "title", "truncated", "builtin", "source", "encoding", "format", "sha256", "chars", "added",
-                "meta", "passages")
+        keys = (
+            "id", "origin", "title", "truncated", "builtin", "source", "encoding", "format", "sha256", "chars", "added",
+            "meta", "passages",
+        )
         docs = []
         for row in rows:
             doc = dict(zip(keys, row))

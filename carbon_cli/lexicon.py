@@ -132,11 +132,12 @@ class Lexicon:
 
 
 class WordTable(Protocol):
-    """What segmentation asks of a dictionary: a word's frequency, 0 for a prefix."""
+    """What segmentation asks of a dictionary: a word's frequency, 0 for a prefix, None
+    for neither (a ``Lexicon``, or a ``dict[str, int]`` with a ``total``)."""
 
     total: int
 
-    def get(self, word: str, default: int | None = None) -> int | None: ...
+    def get(self, word: str, /) -> int | None: ...
 
 
 # jieba's block and whitespace patterns (jieba/__init__.py, re_han_default and re_skip_default)

@@ -1,4 +1,6 @@
-"""Output: JSON for scripts, rich text for people.
+"""Output: JSON for scripts, rich text for people; what every view shares, and the
+views of passages, outlines and documents (the others: ``render_search.py``,
+``render_analysis.py``, ``render_eval.py``).
 
 JSON goes straight to stdout with ``json.dumps(..., ensure_ascii=False)``; it never
 passes through rich, which would wrap lines and read ``[...]`` as markup. The
@@ -16,11 +18,12 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .model import Passage
-from .search import Hit, SearchResult
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
+
+    from .catalog import AddReport
 
 HIGHLIGHT = "bold reverse"
 ELLIPSIS = "…"
@@ -58,29 +61,6 @@ def passage_json(passage: Passage) -> dict[str, Any]:
         "end": passage.end,
         "text": passage.text,
     }
-
-
-def hit_json(hit: Hit, explain: bool = False) -> dict[str, Any]:
-    data = {"rank": hit.rank, **passage_json(hit.passage), "score": round(hit.score, 6)}
-    data.update(excerpt=hit.excerpt, excerpt_start=hit.excerpt_start, highlights=[list(s) for s in hit.highlights])
-    if explain:
-        data["explain"] = [
-            {"term": c.term, "idf": round(c.idf, 6), "tf": c.tf, "weight": c.weight, "score": round(c.score, 6)}
-            for c in hit.explain
-        ]
-    return data
-
-
-def search_json(result: SearchResult, explain: bool = False) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "query": result.query,
-        "tokens": result.tokens,
-        "total": result.total,
-        "results": [hit_json(hit, explain) for hit in result.hits],
-    }
-    if explain:
-        data["terms"] = [{"term": t.term, "weight": t.weight, "source": t.source} for t in result.terms]
-    return data
 
 
 # -- the terminal -----------------------------------------------------------------
@@ -125,53 +105,6 @@ def heading(passage: Passage) -> str:
     An answer is named by its question, a body paragraph by its item.
     """
     return passage.title or (passage.section[-1] if passage.section else passage.kind)
-
-
-def print_search(result: SearchResult) -> None:
-    from rich.text import Text
-
-    out = console()
-    for hit in result.hits:
-        p = hit.passage
-        line = Text()
-        line.append(f"{hit.rank:>2}. ", style="bold")
-        line.append(heading(p), style="bold")
-        line.append(f"  {p.id}", style="cyan")
-        line.append(f"  {hit.score:.2f}", style="dim")
-        out.print(line)
-        place = " › ".join(p.section)
-        if place:
-            out.print(Text("    " + place, style="dim"))
-        body = Text("    ")
-        if hit.excerpt_start > 0:
-            body.append(ELLIPSIS)
-        body.append_text(highlighted(hit.excerpt, hit.highlights, hit.excerpt_start))
-        if hit.excerpt_start + len(hit.excerpt) < len(p.text):
-            body.append(ELLIPSIS)
-        out.print(body)
-        if hit.explain:
-            for c in hit.explain:
-                out.print(Text(f"      {c.term}: idf {c.idf:.3f} × tf {c.tf} × weight {c.weight:g} → {c.score:.3f}", style="dim"))
-        out.print()
-
-
-def print_explain_terms(result: SearchResult) -> None:
-    """The query as searched: each literal word, then each expansion with its words."""
-    from rich.text import Text
-
-    out = console()
-    out.print(Text("query terms:", style="bold"))
-    groups: dict[int, list] = {}
-    for term in result.terms:
-        if term.group:
-            groups.setdefault(term.group, []).append(term)
-        else:
-            out.print(Text(f"  {term.term}  weight {term.weight:g}  ({term.source})", style="dim"))
-    for members in groups.values():
-        words = " + ".join(t.term for t in members)
-        first = members[0]
-        out.print(Text(f"  {words}  weight {first.weight:g}  ({first.source}; all words needed)", style="dim"))
-    out.print()
 
 
 def print_list(passages: Sequence[Passage], doc_titles: dict[str, str]) -> None:
@@ -226,6 +159,20 @@ def print_outline(documents: Sequence[dict], passages: Sequence[Passage]) -> Non
         tree = Tree(f"{doc['id']}  {doc['title']}{flag}")
         grow(tree, by_doc.get(doc["id"], []))
         out.print(tree)
+
+
+def outline(documents: Sequence[dict], passages: Sequence[Passage], json_out: bool) -> None:
+    """``carbon outline`` and ``carbon docs show``: the tree as JSON or on the terminal."""
+    if json_out:
+        emit_json(outline_json(documents, passages))
+    else:
+        print_outline(documents, passages)
+
+
+def print_no_items(kind: str, docs: Sequence[str]) -> None:
+    """On stderr: a plan view found nothing."""
+    where = ", ".join(docs) if docs else "any document"
+    sys.stderr.write(f"carbon: no {kind} in {where}\n")
 
 
 def _outline_label(p: Passage) -> Text:
@@ -302,3 +249,23 @@ def progress(items: Sequence[Any], what: str) -> Iterable[Any]:
         for item in items:
             yield item
             bar.advance(task)
+
+
+def print_indexed(report: AddReport) -> None:
+    """On stderr: what a ``docs add`` indexed and how fast."""
+    rate = report.summary()["chars_per_second"]
+    processes = "1 process" if report.workers == 1 else f"{report.workers} processes"
+    sys.stderr.write(
+        f"carbon: indexed {report.documents:,} documents, {report.chars:,} characters in {report.seconds:.1f} s"
+        f" ({rate:,} characters/s, {processes})\n"
+    )
+
+
+def print_removed(doc_id: str) -> None:
+    sys.stdout.write(f"removed {doc_id}\n")
+
+
+def print_errors(messages: Sequence[str]) -> None:
+    """On stderr, one line each: the files a command refused, and why."""
+    for message in messages:
+        sys.stderr.write(f"carbon: error: {message}\n")

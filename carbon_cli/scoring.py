@@ -391,12 +391,14 @@ class _Run:
             else:
                 holding = [*words, *(pid for pid in wordings if pid not in words)] if wordings else words
             for pid in holding:
-                best, options = words.get(pid), wordings.get(pid)
+                own, options = words.get(pid), wordings.get(pid)
                 if self.explain:
-                    best, parts = self._best(pid, concept, best, options)
+                    best, parts = self._best(pid, concept, own, options)
                     explained.setdefault(pid, []).extend(parts)
                 elif options:
-                    best = max(options.values()) if best is None else max(best, *options.values())
+                    best = max(options.values()) if own is None else max(own, *options.values())
+                else:  # a passage of ``holding`` without a wording has the concept's own words
+                    best = words[pid]
                 sums[pid] = sums.get(pid, 0.0) + best
                 matched[pid] = matched.get(pid, 0) + 1
         for concept, cover in self.spanned.items():

@@ -200,7 +200,10 @@ class Searcher:
                 if word not in known:
                     known.add(word)
                     out.append(
-                        Term(word, term.weight * FALLBACK_WEIGHT, f"contains {term.term}", term.highlight, concept=term.concept)
+                        Term(
+                            word, term.weight * FALLBACK_WEIGHT, f"contains {term.term}", term.highlight,
+                            concept=term.concept,
+                        )
                     )
             notes.append(f"{term.term}: not a word of the index; looked for it inside longer words")
         return out

@@ -22,6 +22,7 @@ import unicodedata
 from collections.abc import Iterator
 from functools import cached_property
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from .lexicon import Lexicon, Segmenter, merge_entries, write_lexicon
@@ -29,6 +30,7 @@ from .resources import data_file
 
 if TYPE_CHECKING:
     import jieba
+    import opencc
 
 # Bump when segmentation or normalisation changes: every index is then rebuilt.
 PIPELINE_VERSION = "1"
@@ -78,7 +80,7 @@ class Normaliser:
         self._traditional = traditional
 
     @cached_property
-    def _converter(self):  # type: ignore[no-untyped-def]
+    def _converter(self) -> opencc.OpenCC:
         import opencc
 
         return opencc.OpenCC("t2s")
@@ -139,7 +141,7 @@ def stop_words() -> frozenset[str]:
     return frozenset(unicodedata.normalize("NFKC", w).lower() for w in _read_list("stopwords.txt"))
 
 
-def _import_jieba() -> "jieba":  # type: ignore[valid-type]
+def _import_jieba() -> ModuleType:
     """Import jieba silently and without pkg_resources.
 
     jieba's compatibility module imports pkg_resources (70 ms) only to locate its own
@@ -218,7 +220,7 @@ class Pipeline:
             return chars
 
     @cached_property
-    def full_tokenizer(self) -> "jieba.Tokenizer":
+    def full_tokenizer(self) -> jieba.Tokenizer:
         """jieba with its whole dictionary in memory: for segmenting many documents.
 
         The prefix dictionary is built from jieba's plain-text dictionary, never read
@@ -236,7 +238,7 @@ class Pipeline:
         return tokenizer
 
     @cached_property
-    def lexicon_tokenizer(self) -> "jieba.Tokenizer":
+    def lexicon_tokenizer(self) -> jieba.Tokenizer:
         """jieba itself reading its dictionary from the lexicon file: for jieba.analyse,
         which calls into the tokenizer's internals."""
         jieba = _import_jieba()
@@ -295,6 +297,8 @@ class Pipeline:
 
 class _MemoryLexicon(dict[str, int]):
     """The lexicon kept in memory when it cannot be written: prefixes map to 0."""
+
+    total: int
 
     def __init__(self, freq: dict[bytes, bytes], total: int) -> None:
         super().__init__()

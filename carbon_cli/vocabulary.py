@@ -19,8 +19,8 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from .resources import data_file
 from .index import kind_term
+from .resources import data_file
 from .text import Pipeline
 
 SYNONYM_WEIGHT = 0.6
@@ -177,7 +177,8 @@ class Vocabulary:
                 for heads, terms in self.related:  # and its related terms: carbon tax is in no text
                     if self._norm(zh) in heads:
                         weight = ENGLISH_WEIGHT * RELATED_WEIGHT
-                        expansions.extend(Expansion(t, weight, f"english: {phrase} → {zh}, related", phrase) for t in terms)
+                        source = f"english: {phrase} → {zh}, related"
+                        expansions.extend(Expansion(t, weight, source, phrase) for t in terms)
         for word, kind in self.kind_words:
             if word in normalised:
                 expansions.append(Expansion(kind_term(kind), KIND_WEIGHT, f"{kind} items ({word})", word, kind=True))

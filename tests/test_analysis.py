@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from rich.cells import cell_len
 
-from carbon_cli import analysis
+from carbon_cli import analysis, scope
 from carbon_cli.model import Passage
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -534,10 +534,10 @@ def test_select_passages_subtree(cli, home):
 
     index = Catalog(Home()).open()
     try:
-        ids = [p.id for p in analysis.select_passages(index, "qa/question/2")]
+        ids = [p.id for p in scope.select_passages(index, "qa/question/2")]
         assert ids == ["qa/question/2", "qa/answer/2", "qa/principle/1", "qa/principle/2", "qa/principle/3"]
-        ids = [p.id for p in analysis.select_passages(index, "qa/question/2", kinds=["principle"])]
+        ids = [p.id for p in scope.select_passages(index, "qa/question/2", kinds=["principle"])]
         assert ids == ["qa/principle/1", "qa/principle/2", "qa/principle/3"]
-        assert len(analysis.select_passages(index, "news-05")) == 1
+        assert len(scope.select_passages(index, "news-05")) == 1
     finally:
         index.conn.close()

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from carbon_cli import render_eval
 from carbon_cli.evaluate import (
     METRICS,
     Judged,
@@ -108,7 +109,7 @@ def test_misses_list_the_queries_without_a_relevant_first_result():
     assert [o.judged.qid for o in report.misses] == ["q2", "q3"]
     assert report.misses[0].first_relevant == 2 and report.misses[0].ranks == {"a": 3, "c": 2}
     assert report.misses[1].first_relevant is None
-    data = report.to_json()
+    data = render_eval.report_json(report)
     assert data["misses"][0]["relevant"] == [{"id": "a", "grade": 2, "rank": 3}, {"id": "c", "grade": 1, "rank": 2}]
 
 

@@ -26,11 +26,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import OPINIONS, ROOT, STORAGE
 from carbon_cli import readers
 from carbon_cli.outline import parse_documents
 from carbon_cli.search import MAX_QUERY_CHARS, excerpt, merge_spans
 from carbon_cli.text import Pipeline
+from conftest import OPINIONS, ROOT, STORAGE
 from test_outline import check_invariants
 
 # -- strategies ---------------------------------------------------------------------

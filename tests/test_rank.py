@@ -68,7 +68,6 @@ def test_a_word_in_most_passages_still_makes_every_one_a_hit(tmp_path):
     """In the ten actions, 低碳 is in more than half: BM25Okapi's raw idf is negative,
     yet every action that says 低碳 is a hit, and none that does not."""
     import math
-
     from dataclasses import replace
 
     pipeline = Pipeline(tmp_path)

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import OPINIONS, STORAGE
 from carbon_cli.outline import parse_documents
+from conftest import OPINIONS, STORAGE
 
 KILLS = int(os.environ.get("CARBON_KILLS", "20"))
 ROUNDS = int(os.environ.get("CARBON_CONCURRENT_ROUNDS", "1"))
@@ -146,17 +146,16 @@ def test_adders_and_searchers_at_once(home, carbon_exe, tmp_path):
         names = list(docs)
         queries = ["碳达峰", "储能", "CCUS", "绿色金融 碳汇", '"新型储能"', "编号", "zzzz不存在", "kind:action 行动"]
 
-        def add(worker: int) -> list[subprocess.CompletedProcess]:
-            mine = names[worker::4]
+        def add(worker: int, mine: list[str], docs: dict[str, Path]) -> list[subprocess.CompletedProcess]:
             return [carbon(carbon_exe, "docs", "add", *(str(docs[d]) for d in mine[k : k + 2]), "--json")
                     for k in range(0, len(mine), 2)]
 
-        def search(worker: int) -> list[subprocess.CompletedProcess]:
+        def search(worker: int, queries: list[str]) -> list[subprocess.CompletedProcess]:
             return [carbon(carbon_exe, "search", queries[(worker + k) % len(queries)], "--json") for k in range(6)]
 
         with ThreadPoolExecutor(max_workers=8) as pool:
-            adds = [pool.submit(add, w) for w in range(4)]
-            searches = [pool.submit(search, w) for w in range(4)]
+            adds = [pool.submit(add, w, names[w::4], docs) for w in range(4)]
+            searches = [pool.submit(search, w, queries) for w in range(4)]
             add_results = [r for f in adds for r in f.result()]
             search_results = [r for f in searches for r in f.result()]
         for result in add_results:
@@ -173,7 +172,7 @@ def test_adders_and_searchers_at_once(home, carbon_exe, tmp_path):
 
 
 def test_two_processes_build_a_fresh_index_at_once(home, carbon_exe, tmp_path):
-    for attempt in range(3):
+    for _ in range(3):
         shutil.rmtree(home, ignore_errors=True)
         procs = [subprocess.Popen([carbon_exe, "search", "CCUS", "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
                  for _ in range(2)]

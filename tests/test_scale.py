@@ -18,7 +18,6 @@ from carbon_cli import scoring
 from carbon_cli.catalog import Catalog, Record, prepare, prepare_all
 from carbon_cli.search import Searcher, check_query
 from carbon_cli.store import Home
-
 from conftest import FIXTURES, OPINIONS, STORAGE
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
