@@ -13,10 +13,11 @@ import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 
+from .engine import Clause, Engine, reach
 from .index import Index
 from .model import CarbonError, Passage
 from .query import ParsedQuery, parse_query
-from .rank import Params, default_params
+from .rank import Params, default_params, idf
 from .scoring import Contribution, Scorer, Scores, Term
 from .text import Pipeline
 from .vocabulary import Vocabulary
@@ -63,8 +64,11 @@ def check_query(raw: str) -> ParsedQuery:
 class Searcher:
     """Runs queries against one index with one pipeline and one scoring."""
 
-    def __init__(self, index: Index, pipeline: Pipeline, params: Params | None = None) -> None:
+    def __init__(
+        self, index: Index, pipeline: Pipeline, params: Params | None = None, engine: Engine | None = None
+    ) -> None:
         self.index = index
+        self.engine = engine  # a large library's: it picks the passages worth scoring
         self.pipeline = pipeline
         self.params = params or default_params()
         self.vocabulary = Vocabulary(pipeline)
@@ -83,11 +87,16 @@ class Searcher:
         kinds = tuple(dict.fromkeys([*kinds, *parsed.kinds]))
         docs = tuple(dict.fromkeys([*docs, *parsed.docs]))
         tokens, terms, stats, notes = self.prepare(parsed)
-        scoring = self.scorer.score(terms, stats)
-        candidates = sorted(scoring.values)
-        if kinds or docs:
-            candidates = sorted(self.index.filter_pids(candidates, kinds, docs))
         conditions = self._conditions(parsed)
+        if self.engine is not None and not conditions and self.params.variant == "lucene":
+            scoring, total = self._from_engine(self.engine, terms, stats, kinds, docs, limit)
+            candidates = sorted(scoring.values)
+        else:
+            scoring = self.scorer.score(terms, stats)
+            candidates = sorted(scoring.values)
+            if kinds or docs:
+                candidates = sorted(self.index.filter_pids(candidates, kinds, docs))
+            total = len(candidates)
         if conditions:
             norms = self.index.norms_by_pid(candidates)
             candidates = [
@@ -103,7 +112,50 @@ class Searcher:
             hit.highlights = self.highlights(hit.passage.text, [t.highlight for t in terms])
             hit.excerpt_start, hit.excerpt = excerpt(hit.passage.text, hit.highlights)
             hits.append(hit)
-        return SearchResult(raw, parsed, tokens, terms, hits, len(candidates), notes)
+        return SearchResult(raw, parsed, tokens, terms, hits, len(candidates) if conditions else total, notes)
+
+    def _from_engine(
+        self, engine: Engine, terms: list[Term], stats: dict[str, tuple[int, int]], kinds: Sequence[str],
+        docs: Sequence[str], limit: int,
+    ) -> tuple[Scores, int]:
+        """Exact scores of every passage that can be shown, and the number of hits, with
+        the engine choosing which passages to score.
+
+        The engine counts the passages that hold a query word (hits by presence) and
+        ranks every passage by its own BM25 over the same concepts and weights. Its
+        best are scored exactly, with the passages that hold an expansion's words and
+        no query word (only their text says whether they are hits). carbon's score of
+        a passage is at most ``reach`` times the engine's: once the shown ones score
+        above that for the last passage the engine handed over, no other can reach
+        them; until then, more are asked for."""
+        own, wordings = _engine_plan(terms, stats)
+        plan = [(own.get(c, []), wordings.get(c, [])) for c in dict.fromkeys([*own, *wordings])]
+        by_presence = engine.query([(words, ()) for words in own.values()], kinds=kinds, docs=docs)
+        unproven: list[int] = []
+        if wordings:
+            through = engine.query([((), [w for ws in wordings.values() for w in ws])], kinds=kinds, docs=docs)
+            unproven = engine.matching(engine.exclude(through, by_presence) if own else through)
+        ranked, bound = engine.query(plan, kinds=kinds, docs=docs), self._reach(engine, terms, stats)
+        wanted = max(limit, 1) * CANDIDATE_FACTOR
+        while True:
+            count, best, last = engine.best(ranked, wanted)
+            scoring = self.scorer.score(terms, stats, among={*best, *unproven})
+            if not last or _shown_bar(scoring, self.scorer.priors, limit) > bound * last * (1 + 1e-6):
+                break
+            wanted *= 4
+        held = engine.best(by_presence, 0)[0] if own else 0
+        return scoring, held + sum(1 for pid in unproven if pid in scoring.values)
+
+    def _reach(self, engine: Engine, terms: list[Term], stats: dict[str, tuple[int, int]]) -> float:
+        """How far above the engine's score carbon's can be, for this query's terms."""
+        corpus = self.scorer.corpus()
+        engine_corpus = corpus._replace(n=max(corpus.n, 1))
+        ratios = [1.0]
+        for term in {t.term for t in terms if t.term in stats}:
+            ours = idf(stats[term][1], corpus, self.params)
+            theirs = idf(max(engine.doc_freq(term), 1), engine_corpus, self.params)
+            ratios.append(ours / theirs if theirs > 0 else float("inf"))
+        return reach(engine, corpus.avgdl, self.params.k1, self.params.b, max(ratios))
 
     # -- the terms of a query -----------------------------------------------------
 
@@ -243,6 +295,42 @@ class Searcher:
                     start, end = offsets[start], offsets[end - 1] + 1
                 spans.append((start, end))
         return merge_spans(spans)
+
+
+def _engine_plan(
+    terms: list[Term], stats: dict[str, tuple[int, int]]
+) -> tuple[dict[str, list[tuple[str, float]]], dict[str, list[list[Clause]]]]:
+    """Per concept, its own words with their weights, and its other wordings as the
+    engine's clauses (all words of an expansion needed; the loose words of one
+    translation, one wording); terms the index does not know left out."""
+    own: dict[str, list[tuple[str, float]]] = {}
+    wordings: dict[str, dict[int, list[Clause]]] = {}
+    groups: dict[int, list[Term]] = {}
+    for term in terms:
+        if term.group:
+            groups.setdefault(term.group, []).append(term)
+        elif term.term in stats:
+            own.setdefault(term.concept, []).append((term.term, term.weight))
+    for group, members in groups.items():
+        if all(m.term in stats for m in members):
+            first = members[0]
+            clause = (tuple(m.term for m in members), first.weight)
+            wordings.setdefault(first.concept, {}).setdefault(first.alternative or group, []).append(clause)
+    return own, {concept: list(by_wording.values()) for concept, by_wording in wordings.items()}
+
+
+CANDIDATE_FACTOR = 20  # passages the engine first hands over, per passage shown
+
+
+def _shown_bar(scoring: Scores, priors_of: Callable[[Collection[int]], dict[int, float]], limit: int) -> float:
+    """The score of the last passage shown among those scored (with its prior): what
+    a passage not scored must exceed to be shown."""
+    values = scoring.values
+    if len(values) < max(limit, 1):
+        return float("-inf")
+    best = heapq.nlargest(limit + SAMPLE, values, key=values.__getitem__)
+    priors = priors_of(best)
+    return heapq.nlargest(max(limit, 1), (values[pid] * priors.get(pid, 1.0) for pid in best))[-1]
 
 
 SAMPLE = 50  # hits beyond the limit whose priors set the first bar in ``_top``

@@ -20,10 +20,13 @@ def search(
     json_out: bool = JSON,
 ) -> None:
     """Ranked passages for a query, matched words highlighted."""
+    from ..engine import attach
     from ..search import Searcher
 
     catalog, index = open_index()
-    searcher = Searcher(index, catalog.pipeline)
+    home = catalog.home
+    engine = attach(index, home.root / "engine", home.lock if catalog.writable else None)
+    searcher = Searcher(index, catalog.pipeline, engine=engine)
     result = searcher.search(
         " ".join(query), limit=limit, kinds=check_kinds(index, kind), docs=check_docs(index, doc), explain=explain
     )
