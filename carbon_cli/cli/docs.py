@@ -7,7 +7,7 @@ import typer
 
 from .. import render, scope
 from .app import app
-from .options import JSON, open_catalog, open_index
+from .options import JSON, engine_in_step, open_catalog, open_index
 
 docs_app = typer.Typer(no_args_is_help=True, help="Add, list, show and remove your own documents.")
 app.add_typer(docs_app, name="docs")
@@ -25,6 +25,8 @@ def docs_add(
     files, found = discover(paths)
     problems = [(path, f"{display_path(path)}: {message}") for path, message in found]  # name the file, as readers do
     report = catalog.add_files(files, progress=lambda records: render.progress(records, "adding"))
+    if report.documents:
+        engine_in_step(catalog)
     problems.extend(report.problems)
     errors = [{"path": display_path(path), "error": message} for path, message in problems]
     if json_out:
@@ -52,7 +54,9 @@ def docs_list(json_out: bool = JSON) -> None:
 @docs_app.command("remove")
 def docs_remove(doc_id: str = typer.Argument(..., metavar="ID"), json_out: bool = JSON) -> None:
     """Remove a document you added."""
-    open_catalog().remove(doc_id)
+    catalog = open_catalog()
+    catalog.remove(doc_id)
+    engine_in_step(catalog)
     if json_out:
         render.emit_json({"removed": doc_id})
     else:

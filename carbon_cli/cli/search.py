@@ -7,7 +7,7 @@ import typer
 from .. import render
 from ..scope import check_docs, check_kinds
 from .app import app
-from .options import DOC, JSON, open_index
+from .options import DOC, JSON, open_engine, open_index
 
 
 @app.command()
@@ -20,13 +20,10 @@ def search(
     json_out: bool = JSON,
 ) -> None:
     """Ranked passages for a query, matched words highlighted."""
-    from ..engine import attach
     from ..search import Searcher
 
     catalog, index = open_index()
-    home = catalog.home
-    engine = attach(index, home.root / "engine", home.lock if catalog.writable else None)
-    searcher = Searcher(index, catalog.pipeline, engine=engine)
+    searcher = Searcher(index, catalog.pipeline, engine=open_engine(catalog, index))
     result = searcher.search(
         " ".join(query), limit=limit, kinds=check_kinds(index, kind), docs=check_docs(index, doc), explain=explain
     )
