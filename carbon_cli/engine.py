@@ -197,7 +197,11 @@ class Engine:
     def best(self, query: Any, limit: int) -> tuple[int, list[int], float]:
         """How many passages the query matches, the numbers of the best ``limit``, and
         the engine's score of the last of them (0 when it returned all)."""
-        found = self.searcher.search(query, max(limit, 1), count=True)
+        try:
+            found = self.searcher.search(query, max(limit, 1), count=True)
+        except ValueError as error:  # a segment damaged past what opening checks
+            self.discard()
+            raise EngineDamaged(str(error)) from error
         hits = found.hits[:limit] if limit > 0 else []
         pids = list(self.searcher.fast_field_values("pid", [address for _, address in hits])) if hits else []
         last = float(hits[-1][0]) if hits and len(hits) < found.count else 0.0
@@ -207,6 +211,10 @@ class Engine:
         """The numbers of every passage the query matches."""
         count = self.best(query, 0)[0]
         return self.best(query, count)[1] if count else []
+
+    def discard(self) -> None:
+        """Mark the engine out of step: the next ``attach`` rebuilds it from the store."""
+        (self.path / KEY_FILE).unlink(missing_ok=True)
 
     def doc_freq(self, term: str) -> int:
         """The passages holding a term, as the engine's BM25 counts them (removed

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 
-from .engine import Clause, Engine, reach
+from .engine import Clause, Engine, EngineDamaged, reach
 from .index import Index
 from .model import CarbonError, Passage
 from .query import ParsedQuery, parse_query
@@ -88,8 +88,12 @@ class Searcher:
         docs = tuple(dict.fromkeys([*docs, *parsed.docs]))
         tokens, terms, stats, notes = self.prepare(parsed)
         conditions = self._conditions(parsed)
-        if self.engine is not None and not conditions and self.params.variant == "lucene":
-            scoring, total = self._from_engine(self.engine, terms, stats, kinds, docs, limit)
+        engine = self.engine if not conditions and self.params.variant == "lucene" else None
+        try:
+            scoring, total = self._from_engine(engine, terms, stats, kinds, docs, limit) if engine else (None, 0)
+        except EngineDamaged:  # derived data: the full scorer answers, the next search rebuilds it
+            self.engine = scoring = None
+        if scoring is not None:
             candidates = sorted(scoring.values)
         else:
             scoring = self.scorer.score(terms, stats)

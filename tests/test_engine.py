@@ -94,6 +94,7 @@ def test_a_damaged_or_unfinished_engine_is_brought_back_from_the_store(library: 
     full, engine = _engine(library)
     expected = [_answer(full, q) for q in ("碳达峰", "CCUS", "储能 安全")]
     path = library.home.root / "engine"
+    segments = sorted(path.glob("*.idx"))
     if damage == "key":
         (path / en.KEY_FILE).unlink()
     elif damage == "meta":
@@ -103,6 +104,26 @@ def test_a_damaged_or_unfinished_engine_is_brought_back_from_the_store(library: 
             segment.write_bytes(b"\0" * segment.stat().st_size)
     _, engine = _engine(library)
     assert [_answer(engine, q) for q in ("碳达峰", "CCUS", "储能 安全")] == expected
+    assert damage == "key" or sorted(path.glob("*.idx")) != segments  # built again
+
+
+class _DamagedSegments:
+    """A searcher over segments damaged after they were opened: tantivy reports it as
+    a ValueError when a query reaches the bad bytes."""
+
+    def search(self, *args: object, **kwargs: object) -> None:
+        raise ValueError("Data corrupted: checksum mismatch")
+
+
+def test_a_segment_found_damaged_while_searching_gives_way_to_the_full_scorer(library: Catalog) -> None:
+    full, engine = _engine(library)
+    expected = _answer(full, "碳达峰")
+    assert engine.engine is not None
+    engine.engine.searcher = _DamagedSegments()
+    assert _answer(engine, "碳达峰") == expected
+    assert not (library.home.root / "engine" / en.KEY_FILE).exists()  # the next search rebuilds it
+    _, again = _engine(library)
+    assert _answer(again, "碳达峰") == expected
 
 
 def test_a_small_store_has_no_engine(home: Path) -> None:
