@@ -185,10 +185,16 @@ class Engine:
         return must[0][1] if len(must) == 1 else query.boolean_query(must)
 
     def _clause(self, words: Sequence[str], boost: float) -> Any:
+        """All the words required, scored as the strongest of them: carbon counts an
+        expansion as its strongest word, so the engine's score stays close to carbon's
+        (the closer, the fewer passages ``reach`` lets through)."""
         tantivy = _tantivy()
-        terms = [tantivy.Query.term_query(self.schema, "body", word) for word in words]
-        clause = terms[0] if len(terms) == 1 else tantivy.Query.boolean_query([(tantivy.Occur.Must, t) for t in terms])
-        return tantivy.Query.boost_query(clause, boost)
+        occur, query = tantivy.Occur, tantivy.Query
+        terms = [query.term_query(self.schema, "body", word) for word in words]
+        if len(terms) > 1:
+            required = query.const_score_query(query.boolean_query([(occur.Must, t) for t in terms]), 0.0)
+            terms = [query.boolean_query([(occur.Must, required), (occur.Must, query.disjunction_max_query(terms))])]
+        return query.boost_query(terms[0], boost)
 
     def _term(self, word: str, boost: float) -> Any:
         query = _tantivy().Query
@@ -335,7 +341,7 @@ def reach(engine: Engine, avgdl: float, k1: float, b: float, idf_ratio: float) -
     ``max(1, K1 / k1 · norm_t / norm_c)``, and ``norm_t / norm_c``, over every length,
     is bounded with the quantisation of tantivy's lengths and the pad tokens as
     written. A concept takes the best of its wordings in carbon and in the engine,
-    expansions weigh their strongest word in carbon and all their words in the engine,
+    expansions weigh their strongest word in both,
     coordination and priors only lower carbon's: the bound of a term bounds the sum.
     ``idf_ratio``: the largest of carbon's idf over the engine's, among the query's terms."""
     pad, grow, shrink = engine.padding, 1 + QUANTISATION, 1 - QUANTISATION
