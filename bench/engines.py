@@ -1,6 +1,13 @@
 """Today's store, tantivy and SQLite FTS5 side by side, on the same documents and tokens.
 
     python bench/engines.py [--docs 1000] [--out bench/out/engines] [--fresh 40] [--passes 3]
+    python bench/engines.py --docs 10000 --engines engine --add   # one more column, the store kept
+
+Four columns: **store** (today's SQLite index and carbon's full scorer), **tantivy**
+and **fts5** (the engines alone, given carbon's tokens and plans), and **engine**
+(carbon as it ships for a large library: the store with tantivy beneath it,
+``carbon_cli/engine.py``, built from the store's postings; its size is the engine's
+alone, beside the store's).
 
 1. **tokens**: the documents of ``bench/corpus.py`` are parsed by carbon's outline
    parser and every passage is cut by carbon's own pipeline (normalisation, jieba with
@@ -46,7 +53,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = Path(__file__).resolve().parent
-ENGINES = ("store", "tantivy", "fts5")
+ENGINES = ("store", "tantivy", "fts5", "engine")
 QUERIES = ("碳", "技术", "碳达峰", "储能", "碳达峰 行动", "绿色金融", "CCUS", "可再生能源 消纳")
 JUDGED = ("judgments.tsv", "judgments_holdout.tsv")
 LIMIT = 10
@@ -191,24 +198,16 @@ def build_store(tokens: Path, target: Path, cache: Path) -> None:
     conn.close()
 
 
-def tantivy_schema():  # type: ignore[no-untyped-def]
-    import tantivy
-
-    schema = tantivy.SchemaBuilder()
-    schema.add_text_field("body", stored=False, tokenizer_name="whitespace", index_option="position")
-    schema.add_unsigned_field("pid", stored=True, indexed=True, fast=True)
-    schema.add_text_field("doc", stored=False, tokenizer_name="raw", index_option="basic")
-    schema.add_text_field("kind", stored=False, tokenizer_name="raw", index_option="basic")
-    return schema.build()
-
-
 def build_tantivy(tokens: Path, target: Path) -> None:
     """tantivy: the tokens as whitespace-separated text, positions on; the passage
-    number stored and as a fast field, document and kind as raw (filterable) terms."""
+    number as a fast field, document and kind as raw (filterable) terms: carbon's
+    engine schema (``engine.schema``), with positions."""
     import tantivy
 
+    from carbon_cli.engine import schema
+
     target.mkdir(parents=True)
-    index = tantivy.Index(tantivy_schema(), path=str(target))
+    index = tantivy.Index(schema(positions=True), path=str(target))
     writer = index.writer(heap_size=TANTIVY_HEAP, num_threads=os.cpu_count() or 1)
     pid = 0
     for rec in records(tokens):
@@ -271,9 +270,25 @@ def build_fts5(tokens: Path, target: Path) -> None:
     mapping.save()
 
 
+def build_engine(target: Path) -> None:
+    """carbon as it ships: today's store with the engine beneath (``engine.attach``),
+    built from the store's postings; the store is the one built above."""
+    import contextlib
+    import sqlite3
+
+    from carbon_cli import engine as en
+    from carbon_cli.index import Index
+
+    conn = sqlite3.connect(f"file:{target.parent / 'index.sqlite'}?mode=ro", uri=True)
+    en.attach(Index(conn), target, contextlib.nullcontext)
+    conn.close()
+
+
 def run_build(engine: str, tokens: Path, target: Path, cache: Path) -> dict:
     started, cpu = time.perf_counter(), time.process_time()
-    if engine == "store":
+    if engine == "engine":
+        build_engine(target)
+    elif engine == "store":
         build_store(tokens, target, cache)
     elif engine == "tantivy":
         build_tantivy(tokens, target)
@@ -285,7 +300,7 @@ def run_build(engine: str, tokens: Path, target: Path, cache: Path) -> dict:
 
 
 def engine_path(base: Path, engine: str) -> Path:
-    return base / {"store": "index.sqlite", "tantivy": "tantivy", "fts5": "fts5.sqlite"}[engine]
+    return base / {"store": "index.sqlite", "tantivy": "tantivy", "fts5": "fts5.sqlite", "engine": "engine"}[engine]
 
 
 # -- 3. plans -----------------------------------------------------------------------
@@ -336,11 +351,18 @@ class Engine:
 
     def __init__(self, name: str, base: Path, cache: Path) -> None:
         self.name = name
+        self.shown: dict[str, list] = {}  # carbon's shown hits and scores, per query
         path = engine_path(base, name)
-        if name == "store":
+        if name in ("store", "engine"):
             from carbon_cli.text import Pipeline
 
-            self.searcher = _store_searcher(path, cache, Pipeline)
+            self.searcher = _store_searcher(engine_path(base, "store"), cache, Pipeline)
+            if name == "engine":
+                import contextlib
+
+                from carbon_cli.engine import attach
+
+                self.searcher.engine = attach(self.searcher.index, path, contextlib.nullcontext)
         elif name == "tantivy":
             import tantivy
 
@@ -355,8 +377,10 @@ class Engine:
             self.conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
 
     def answer(self, raw: str, plan: Plan) -> int:
-        if self.name == "store":
-            return self.searcher.search(raw, limit=LIMIT).total
+        if self.name in ("store", "engine"):
+            result = self.searcher.search(raw, limit=LIMIT)
+            self.shown[raw] = [[hit.passage.id, hit.score] for hit in result.hits]
+            return result.total
         if self.name == "tantivy":
             return self._tantivy(plan)
         return self._fts5(plan)
@@ -371,8 +395,7 @@ class Engine:
         if not clauses:
             return 0
         found = self.searcher.search(t.Query.boolean_query(clauses), LIMIT, count=True)
-        for _, address in found.hits:
-            self.searcher.doc(address)["pid"]
+        self.searcher.fast_field_values("pid", [address for _, address in found.hits])
         return found.count
 
     def _fts5(self, plan: Plan) -> int:
@@ -403,7 +426,7 @@ def in_process(engine: str, base: Path, cache: Path, plans: dict[str, Plan], pas
     return {"median_ms": 1000 * statistics.median(medians), "p90_ms": 1000 * medians[int(len(medians) * 0.9)],
             "max_ms": 1000 * medians[-1], "queries": len(medians), "passes": passes, "warmup": warmup,
             "peak_mb": peak_mb(),
-            "totals": totals}
+            "totals": totals, "shown": opened.shown}
 
 
 def probe(engine: str, base: Path, cache: Path, plans_file: Path, raw: str) -> None:
@@ -411,7 +434,7 @@ def probe(engine: str, base: Path, cache: Path, plans_file: Path, raw: str) -> N
     from carbon_cli.text import Pipeline
 
     plan = json.loads(plans_file.read_text(encoding="utf-8"))[raw]
-    if engine != "store":  # the store's searcher cuts the query itself
+    if engine not in ("store", "engine"):  # carbon's searcher cuts the query itself
         pipeline = Pipeline(cache)
         pipeline.segment(pipeline.normaliser.normalise(raw))
     total = Engine(engine, base, cache).answer(raw, plan)
@@ -480,6 +503,8 @@ def main() -> None:
                         help="queries timed in process (the eight, then judged ones evenly spread); 0: all")
     parser.add_argument("--engines", default=",".join(ENGINES))
     parser.add_argument("--from-json", type=Path, help="print the table of an earlier run, run nothing")
+    parser.add_argument("--add", action="store_true",
+                        help="measure --engines beside those of the last run on this corpus (its store kept)")
     args = parser.parse_args()
     if args.from_json:
         print_table(json.loads(args.from_json.read_text(encoding="utf-8")))
@@ -497,12 +522,17 @@ def main() -> None:
         raw_bytes, chars = raw_bytes + rec["bytes"], chars + rec["chars"]
         passages += sum(len(d["passages"]) for d in rec["documents"])
     base = out / str(args.docs)
-    shutil.rmtree(base, ignore_errors=True)
-    base.mkdir(parents=True)
     engines = args.engines.split(",")
     load_before = os.getloadavg()
     result: dict = {"documents": args.docs, "chars": chars, "raw_mb": raw_bytes / 2**20, "passages": passages,
                     "segmentation": segmentation, "engines": {}}
+    previous = out / f"engines-{args.docs}.json"
+    if args.add:
+        result = json.loads(previous.read_text(encoding="utf-8"))
+        result["added"] = {"engines": engines, "load": [round(load_before[0], 2)]}
+    else:
+        shutil.rmtree(base, ignore_errors=True)
+        base.mkdir(parents=True)
     for engine in engines:
         built = _child("build", engine, str(tokens), str(engine_path(base, engine)), str(cache))
         built["size_mb"] = size_mb(engine_path(base, engine))
@@ -511,15 +541,19 @@ def main() -> None:
         result["engines"][engine] = {"build": built}
     asked = queries()
     plans_file = base / "plans.json"
-    plans_file.write_text(json.dumps(make_plans(engine_path(base, "store"), cache, asked), ensure_ascii=False))
+    if not args.add:
+        plans_file.write_text(json.dumps(make_plans(engine_path(base, "store"), cache, asked), ensure_ascii=False))
     for engine in engines:
         sample = spread(asked, args.sample) if args.sample else asked
         result["engines"][engine]["in_process"] = _child(
             "inprocess", engine, str(base), str(cache), str(plans_file), str(args.passes),
             json.dumps(sample, ensure_ascii=False), "warm" if args.warmup else "cold")
         result["engines"][engine]["fresh"] = fresh(engine, base, cache, plans_file, spread(asked, args.fresh))
-    result["load"] = [round(load_before[0], 2), round(os.getloadavg()[0], 2)]
-    (out / f"engines-{args.docs}.json").write_text(json.dumps(result, ensure_ascii=False, indent=1))
+    if args.add:
+        result["added"]["load"].append(round(os.getloadavg()[0], 2))
+    else:
+        result["load"] = [round(load_before[0], 2), round(os.getloadavg()[0], 2)]
+    previous.write_text(json.dumps(result, ensure_ascii=False, indent=1))
     print_table(result)
 
 
@@ -527,6 +561,9 @@ def print_table(result: dict) -> None:
     engines = result["engines"]
     names = list(engines)
     seg = result["segmentation"]
+    if "added" in result:
+        added = result["added"]
+        print(f"measured later, beside the others: {', '.join(added['engines'])}, load average {added['load']}")
     print(f"{result['documents']:,} documents, {result['chars']:,} characters ({result['raw_mb']:.1f} MB of UTF-8), "
           f"{result['passages']:,} passages; load average {result['load'][0]} before, {result['load'][1]} after")
     print(f"segmentation alone (carbon's pipeline, {seg['workers']} processes): {seg['wall']:.1f} s wall, "
@@ -559,6 +596,13 @@ def print_table(result: dict) -> None:
     warm = "after one unmeasured" if engines[first]["in_process"].get("warmup", True) else "no unmeasured pass"
     print(f"queries: {inproc} in process ({engines[first]['in_process']['passes']} passes, {warm}), "
           f"{engines[first]['fresh']['queries']} in a fresh process each")
+    if "store" in engines and "engine" in engines:
+        ours, theirs = engines["store"]["in_process"], engines["engine"]["in_process"]
+        shown = "shown" in ours  # a run before the shown hits were kept compares the totals
+        same = [raw for raw in theirs["totals"] if ours["totals"].get(raw) == theirs["totals"][raw]
+                and (not shown or ours["shown"].get(raw) == theirs["shown"][raw])]
+        what = "total, shown hits and scores (to the last bit)" if shown else "total"
+        print(f"engine against store: the same {what} for {len(same)} of {len(theirs['totals'])} queries")
     if "store" in engines:
         store = engines["store"]["build"]
         print(f"store by part: postings and terms {store['postings_mb']:.1f} MB "
