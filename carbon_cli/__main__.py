@@ -63,7 +63,13 @@ def run(argv: list[str] | None = None) -> int:
     from .model import CarbonError
 
     click = _click_exceptions()
-    load_commands(sys.argv[1:] if argv is None else argv)
+    if os.environ.get("_CARBON_COMPLETE"):  # a shell asks what to complete (completion.py)
+        from .completion import prepare
+
+        prepare()
+        load_commands([])
+    else:
+        load_commands(sys.argv[1:] if argv is None else argv)
     try:
         command = typer.main.get_command(app)
         result = _invoke(command, argv)
@@ -76,7 +82,7 @@ def run(argv: list[str] | None = None) -> int:
         sys.stderr.write(error.ctx.get_help() + "\n")
         return 2
     except click.UsageError as error:
-        hint = f" (see: carbon {error.ctx.info_name} --help)" if error.ctx and error.ctx.parent else ""
+        hint = f" (see: {error.ctx.command_path} --help)" if error.ctx and error.ctx.parent else ""
         return _error(error.format_message().replace("\n", " ") + hint)
     except typer.Abort:
         sys.stderr.write("\n")

@@ -29,7 +29,7 @@ import sqlite3
 import tempfile
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -224,10 +224,17 @@ class StopWords(frozenset):
         return super().__contains__(word) or not (isinstance(word, str) and any(c.isalpha() for c in word))
 
 
-def stop_words(pipeline: Pipeline) -> StopWords:
+def stop_words(pipeline: Pipeline, *, boilerplate: bool = False) -> StopWords:
+    """What the statistics leave out: the pipeline's stop words and question words;
+    with ``boilerplate`` (for keywords), also the verbs and adverbs every official text
+    is written with (``data/boilerplate_words.txt``, measured by ``bench/boilerplate.py``),
+    which say nothing of what a text is about. Word counts keep them: how often a text
+    says 推进 is a fact about it."""
+    from .text import boilerplate_words
     from .vocabulary import Vocabulary
 
-    return StopWords(pipeline.stop_words | Vocabulary(pipeline).question_words)
+    words = pipeline.stop_words | Vocabulary(pipeline).question_words
+    return StopWords(words | boilerplate_words() if boilerplate else words)
 
 
 class _Recorder:
@@ -269,7 +276,7 @@ def keywords(
     if not normalised.strip():
         return []
     tokenizer = pipeline.full_tokenizer if len(normalised) > BULK_CHARS else pipeline.lexicon_tokenizer
-    stops = stop_words(pipeline)
+    stops = stop_words(pipeline, boilerplate=True)
     if method == "tfidf":
         recorder = _Recorder(tokenizer)
         extractor = _tfidf(recorder, stops, CorpusIdf(index))
@@ -379,8 +386,7 @@ def statistics(pipeline: Pipeline, passages: Sequence[Passage], top: int = DEFAU
     """
     original = "\n".join(p.text for p in passages)
     normalised, offsets = pipeline.normaliser.normalise_with_offsets(original)
-    tokenizer = pipeline.full_tokenizer if len(normalised) > BULK_CHARS else pipeline.lexicon_tokenizer
-    counts: Counter[str] = Counter(w for w in tokenizer.cut(normalised) if any(c.isalnum() for c in w))
+    counts = _token_counts(pipeline, normalised)
     stops = stop_words(pipeline)
     content = sorted(((w, n) for w, n in counts.items() if len(w) > 1 and w not in stops), key=lambda i: (-i[1], i[0]))
     return Statistics(
@@ -392,6 +398,54 @@ def statistics(pipeline: Pipeline, passages: Sequence[Passage], top: int = DEFAU
         kinds=dict(Counter(p.kind for p in passages)),
         top_terms=[TermCount(_written_form(original, normalised, offsets, w), w, n) for w, n in content[:top]],
     )
+
+
+def _token_counts(pipeline: Pipeline, normalised: str) -> Counter[str]:
+    """The words of a normalised text (jieba's precise cut), punctuation left out."""
+    tokenizer = pipeline.full_tokenizer if len(normalised) > BULK_CHARS else pipeline.lexicon_tokenizer
+    return Counter(w for w in tokenizer.cut(normalised) if any(c.isalnum() for c in w))
+
+
+@dataclass
+class GroupedCounts:
+    """Term counts by group (issuer, year, document, type): the word-frequency-by-year
+    table of policy text analysis. ``rows``: each term with its count in each group."""
+
+    by: str
+    groups: list[str]
+    passages: dict[str, int]  # passages in each group
+    rows: list[tuple[TermCount, dict[str, int]]]
+
+
+def statistics_by(
+    pipeline: Pipeline,
+    passages: Sequence[Passage],
+    by: str,
+    groups_of: Mapping[str, Sequence[str]],
+    top: int = DEFAULT_TOP,
+    terms: Sequence[str] = (),
+) -> GroupedCounts:
+    """The most frequent terms of the scope (or ``terms``), counted in each group.
+
+    ``groups_of`` gives each document's groups: a joint document belongs to each of
+    its issuers, so the groups' counts can add up to more than a term's total.
+    Groups are in the order of their names (years oldest first).
+    """
+    members: dict[str, list[Passage]] = {}
+    for passage in passages:
+        for group in groups_of.get(passage.doc, ()):
+            members.setdefault(group, []).append(passage)
+    counts = {
+        group: _token_counts(pipeline, pipeline.normaliser.normalise("\n".join(p.text for p in inside)))
+        for group, inside in members.items()
+    }
+    if terms:
+        everywhere = _token_counts(pipeline, pipeline.normaliser.normalise("\n".join(p.text for p in passages)))
+        chosen = [TermCount(t, n, everywhere[n]) for t, n in ((t, normalise_term(pipeline, t)) for t in terms)]
+    else:
+        chosen = statistics(pipeline, passages, top).top_terms
+    rows = [(term, {group: counts[group][term.normalised] for group in sorted(members)}) for term in chosen]
+    return GroupedCounts(by, sorted(members), {g: len(members[g]) for g in sorted(members)}, rows)
 
 
 def term_counts(

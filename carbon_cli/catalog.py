@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING
 
 from . import index as ix
 from .model import CarbonError, Document
-from .resources import seed_file
+from .resources import data_file, seed_file
 from .store import Home
 from .text import Pipeline, pipeline_key
 
@@ -56,7 +56,10 @@ PARALLEL_CHARS = 1_000_000
 # workers than it can keep up with would only queue their results in memory.
 MAX_WORKERS = 4
 
-_SOURCES = ("outline.py", "text.py", "index.py")
+# The code that decides what is indexed; a package counts with every module in it.
+_SOURCES = ("outline", "section_words.py", "text.py", "index.py", "records.py", "references.py")
+# the outline's vocabulary and the records' issuer names (the pipeline's own is in pipeline_key)
+_DATA = ("section_words.tsv", "issuers.tsv")
 
 
 def _quiet(_: str) -> None:
@@ -105,11 +108,21 @@ def seed_record() -> Record:
     return Record(SEED_DOC, text, "seed:" + seed_file().name, "utf-8", "text", sha256_text(text), "")
 
 
-def _build_key() -> str:
-    digest = hashlib.sha256(f"{ix.SCHEMA_VERSION}:{pipeline_key()}".encode())
-    here = Path(__file__).parent
+def source_files(package: Path = Path(__file__).parent) -> list[Path]:
+    """The files of ``_SOURCES``: a module, or every module of a package, in a fixed order."""
+    out: list[Path] = []
     for name in _SOURCES:
-        digest.update((here / name).read_bytes())
+        path = package / name
+        out.extend(sorted(path.rglob("*.py")) if path.is_dir() else [path])
+    return out
+
+
+def _build_key(user_dir: Path | None = None, package: Path = Path(__file__).parent) -> str:
+    digest = hashlib.sha256(f"{ix.SCHEMA_VERSION}:{pipeline_key(user_dir)}".encode())
+    for path in source_files(package):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    for name in _DATA:
+        digest.update(data_file(name).read_bytes())
     digest.update(seed_file().read_bytes())
     return digest.hexdigest()[:16]
 
@@ -135,9 +148,9 @@ def prepare(record: Record, pipeline: Pipeline, *, bulk: bool) -> Prepared:
 _worker_pipeline: Pipeline | None = None
 
 
-def _start_worker(cache_dir: Path) -> None:
+def _start_worker(cache_dir: Path, user_dir: Path | None) -> None:
     global _worker_pipeline
-    _worker_pipeline = Pipeline(cache_dir)
+    _worker_pipeline = Pipeline(cache_dir, user_dir)
 
 
 def _prepare_in_worker(record: Record) -> Prepared:
@@ -165,7 +178,8 @@ def prepare_all(records: Sequence[Record], pipeline: Pipeline, workers: int) -> 
         return
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(pipeline.cache_dir,)) as pool:
+    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(pipeline.cache_dir, pipeline.user_dir)
+    ) as pool:
         queue = iter(records)
         pending: deque[Future[Prepared]] = deque()
         for record in queue:
@@ -210,11 +224,11 @@ class Catalog:
 
     @cached_property
     def pipeline(self) -> Pipeline:
-        return Pipeline(self.home.cache)
+        return Pipeline(self.home.cache, self.home.root)
 
     @cached_property
     def build_key(self) -> str:
-        return _build_key()
+        return _build_key(self.home.root)
 
     # -- opening ------------------------------------------------------------------
 
@@ -508,20 +522,33 @@ class Catalog:
             candidate, n = f"{base}-{n}", n + 1
         return candidate
 
-    def remove(self, doc_id: str) -> None:
+    def remove(self, doc_id: str) -> str:
+        """Remove a document of the library, named by its id or a short form of it
+        (``ids.resolve``); the id removed."""
+        from .ids import matches
+
         with self._writing(doc_id):
             manifest = self.home.manifest()
-            if doc_id not in manifest:
+            found = matches(doc_id, manifest)
+            if doc_id not in manifest and len(found) != 1:
                 raise CarbonError(self._not_in_library(doc_id, manifest))
+            doc_id = doc_id if doc_id in manifest else found[0]
             self.home.delete_record(doc_id)
             self._refresh(self.home.library_key()).conn.close()
+            return doc_id
 
     def _not_in_library(self, doc_id: str, manifest: dict) -> str:
+        from .ids import resolve
+
         if doc_id == SEED_DOC or doc_id.startswith(SEED_TEASERS + "-"):
             return f"{doc_id} is part of the shipped document and cannot be removed"
         for origin in manifest:
             if doc_id.startswith(origin + "-news-"):
                 return f"{doc_id} was read from {origin}: remove {origin}"
+        try:  # fits several documents, or none: the error names them, or the nearest
+            resolve(doc_id, manifest)
+        except CarbonError as error:
+            return str(error)
         return f"no document {doc_id!r} in the library (see: carbon docs list)"
 
 

@@ -18,18 +18,22 @@ import sqlite3
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .model import Document, Passage, title_line
 from .text import Pipeline
 
-SCHEMA_VERSION = "2"
+if TYPE_CHECKING:
+    from .records import Issuers
+
+SCHEMA_VERSION = "3"  # 3: the record of each document, its citations and names
 
 SCHEMA = """
 CREATE TABLE meta(k TEXT PRIMARY KEY, v TEXT NOT NULL);
 CREATE TABLE documents(
   id TEXT PRIMARY KEY, origin TEXT NOT NULL, seq INTEGER NOT NULL, title TEXT NOT NULL, truncated INTEGER NOT NULL,
   builtin INTEGER NOT NULL, source TEXT NOT NULL, encoding TEXT NOT NULL, format TEXT NOT NULL,
-  sha256 TEXT NOT NULL, chars INTEGER NOT NULL, added TEXT NOT NULL, meta TEXT NOT NULL);
+  sha256 TEXT NOT NULL, chars INTEGER NOT NULL, added TEXT NOT NULL, meta TEXT NOT NULL, record TEXT NOT NULL);
 CREATE TABLE passages(
   pid INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, doc TEXT NOT NULL, kind TEXT NOT NULL,
   number INTEGER, label TEXT NOT NULL, title TEXT NOT NULL, parent TEXT, section TEXT NOT NULL,
@@ -44,6 +48,13 @@ CREATE TABLE postings(
   tid INTEGER NOT NULL, pid INTEGER NOT NULL, tf INTEGER NOT NULL, dl INTEGER NOT NULL,
   PRIMARY KEY(tid, pid)) WITHOUT ROWID;
 CREATE INDEX postings_pid ON postings(pid);
+CREATE TABLE refs(
+  doc TEXT NOT NULL, passage TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, cited TEXT NOT NULL,
+  key TEXT NOT NULL, alias_of TEXT);
+CREATE INDEX refs_doc ON refs(doc);
+CREATE INDEX refs_key ON refs(key);
+CREATE TABLE names(doc TEXT NOT NULL, key TEXT NOT NULL, how TEXT NOT NULL, PRIMARY KEY(key, doc)) WITHOUT ROWID;
+CREATE INDEX names_doc ON names(doc);
 """
 
 PASSAGE_COLUMNS = 'pid, id, doc, kind, number, label, title, parent, section, start, "end", text'
@@ -221,6 +232,7 @@ class Writer:
         self.passages = self.total = self.staged = 0
         self.unused: set[int] = set()  # terms of removed documents, pruned at ``finish`` if still unused
         self.sections: dict[tuple[str, ...], str] = {}  # a section's JSON: the passages under a heading share it
+        self.issuers: Issuers | None = None  # the issuer table, read at the first document
         conn.execute(f"PRAGMA cache_size = -{WRITE_CACHE_KIB}")
         conn.execute(f"PRAGMA temp.cache_size = -{WRITE_CACHE_KIB}")
         conn.execute(
@@ -239,13 +251,14 @@ class Writer:
         conn = self.conn
         for index, (doc, info) in enumerate(documents):
             self.seq += 1
+            passages = _unique_ids(doc.passages)
+            record = self._record(doc, passages)
             conn.execute(
-                "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (doc.id, info.origin, self.seq, doc.title, int(doc.truncated), int(info.builtin), info.source,
                  info.encoding, info.format, info.sha256, doc.end - doc.start, info.added,
-                 json.dumps(doc.meta, ensure_ascii=False)),
+                 json.dumps(doc.meta, ensure_ascii=False), record),
             )
-            passages = _unique_ids(doc.passages)
             counted = counts[index] if counts is not None else count_terms(self.pipeline, passages, bulk=bulk)
             tids = self.terms.ids([term for tf, _, _ in counted for term in tf])
             passage_rows, posting_rows = [], []
@@ -265,6 +278,26 @@ class Writer:
             self.staged += len(posting_rows)
             conn.executemany("INSERT INTO passages VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", passage_rows)
             conn.executemany("INSERT INTO temp.staged_postings VALUES (?,?,?,?)", posting_rows)
+
+    def _record(self, doc: Document, passages: Sequence[Passage]) -> str:
+        """Store what ``records`` and ``references`` read from the document: its record
+        (returned, as JSON), the names it is known by, and the citations of its passages."""
+        from . import records, references  # only builds read records: keep them off the warm path
+
+        if self.issuers is None:
+            self.issuers = records.issuers_table(self.pipeline.normaliser.normalise)
+        normalise = self.pipeline.normaliser.normalise
+        record = records.record_of(doc, self.issuers)
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO names VALUES (?,?,?)",
+            ((doc.id, key, how) for key, how in references.names(record, normalise).items()),
+        )
+        self.conn.executemany(
+            "INSERT INTO refs VALUES (?,?,?,?,?,?,?)",
+            ((doc.id, c.passage, c.start, c.end, c.cited, c.key, c.alias_of)
+             for c in references.citations(passages, normalise)),
+        )
+        return json.dumps(record.to_json(), ensure_ascii=False)
 
     def _section(self, section: tuple[str, ...]) -> str:
         found = self.sections.get(section)
@@ -344,6 +377,8 @@ def remove_origin(conn: sqlite3.Connection, origin: str, *, prune: bool = True) 
     if prune:
         _prune_terms(conn, tids)
     conn.executemany("DELETE FROM passages WHERE doc = ?", ((doc,) for doc in docs))
+    conn.executemany("DELETE FROM refs WHERE doc = ?", ((doc,) for doc in docs))
+    conn.executemany("DELETE FROM names WHERE doc = ?", ((doc,) for doc in docs))
     conn.execute("DELETE FROM documents WHERE origin = ?", (origin,))
     _add_statistics(conn, -removed, -total)
     return tids
@@ -454,6 +489,19 @@ class Index:
                 found[row[0]] = row_to_passage(row)
         return found
 
+    def places_by_pid(self, pids: Sequence[int]) -> dict[int, tuple[str, str]]:
+        """pid -> (document, kind): what facets count and the date sort orders by. For a
+        common word's hits the whole table is read once rather than each hit looked up."""
+        found: dict[int, tuple[str, str]] = {}
+        if len(pids) > FEW_PIDS:
+            wanted = set(pids)
+            rows = self.conn.execute("SELECT pid, doc, kind FROM passages")
+            return {pid: (doc, kind) for pid, doc, kind in rows if pid in wanted}
+        for chunk, marks in _chunks(pids):
+            rows = self.conn.execute(f"SELECT pid, doc, kind FROM passages WHERE pid IN ({marks})", chunk)
+            found.update((pid, (doc, kind)) for pid, doc, kind in rows)
+        return found
+
     def norms_by_pid(self, pids: Sequence[int], *, sections: bool = False) -> dict[int, tuple[str, str]]:
         """pid -> (the matching form of its text, its section as stored JSON): what phrases
         and expansions are looked for in, read without building a Passage for each of a
@@ -510,16 +558,76 @@ class Index:
     def documents(self) -> list[dict]:
         rows = self.conn.execute(
             "SELECT d.id, d.origin, d.title, d.truncated, d.builtin, d.source, d.encoding, d.format, d.sha256, d.chars,"
-            " d.added, d.meta, (SELECT count(*) FROM passages p WHERE p.doc = d.id) FROM documents d ORDER BY d.seq"
+            " d.added, d.meta, (SELECT count(*) FROM passages p WHERE p.doc = d.id), d.record FROM documents d"
+            " ORDER BY d.seq"
         )
         keys = (
             "id", "origin", "title", "truncated", "builtin", "source", "encoding", "format", "sha256", "chars", "added",
-            "meta", "passages",
+            "meta", "passages", "record",
         )
         docs = []
         for row in rows:
             doc = dict(zip(keys, row))
             doc["truncated"], doc["builtin"] = bool(doc["truncated"]), bool(doc["builtin"])
-            doc["meta"] = json.loads(doc["meta"])
+            doc["meta"], doc["record"] = json.loads(doc["meta"]), json.loads(doc["record"])
             docs.append(doc)
         return docs
+
+    def records(self) -> dict[str, dict]:
+        """Document id -> its record, as ``records.DocRecord.to_json`` gives it."""
+        rows = self.conn.execute("SELECT id, record FROM documents ORDER BY seq")
+        return {doc: json.loads(record) for doc, record in rows}
+
+    def citations(self, *, doc: str | None = None, passage: str | None = None, key: str | None = None) -> list[dict]:
+        """Stored citations (of a document, a passage, or naming a key), each with the
+        documents its name resolves to (``targets``, in library order; empty: unresolved)."""
+        column, value = next(((c, v) for c, v in (("doc", doc), ("passage", passage), ("key", key)) if v is not None),
+                             ("doc", None))
+        if value is None or not storable(value):
+            return []
+        rows = self.conn.execute(
+            'SELECT r.doc, r.passage, r.start, r."end", r.cited, r.key, r.alias_of, d.id, n.how FROM refs r'
+            " LEFT JOIN names n ON n.key = r.key LEFT JOIN documents d ON d.id = n.doc"
+            f" WHERE r.{column} = ? ORDER BY r.rowid, d.seq",
+            (value,),
+        )
+        found: dict[tuple[str, int], dict] = {}
+        for source, pid, start, end, cited, name, alias_of, target, how in rows:
+            entry = found.setdefault((pid, start), {
+                "doc": source, "passage": pid, "start": start, "end": end, "cited": cited, "key": name,
+                "alias_of": alias_of, "targets": [],
+            })
+            if target is not None:
+                entry["targets"].append({"doc": target, "by": how})
+        return list(found.values())
+
+    def passages_by_id(self, ids: Sequence[str]) -> dict[str, Passage]:
+        found: dict[str, Passage] = {}
+        wanted = [i for i in dict.fromkeys(ids) if storable(i)]
+        for chunk, marks in _chunks(wanted):
+            for row in self.conn.execute(f"SELECT {PASSAGE_COLUMNS} FROM passages WHERE id IN ({marks})", chunk):
+                found[row[1]] = row_to_passage(row)
+        return found
+
+    def passage_postings(self, passage_id: str) -> tuple[int, list[tuple[str, int, int, int]]] | None:
+        """A passage's pid and the (term, tid, df, tf) of every term it is indexed under."""
+        row = self.conn.execute("SELECT pid FROM passages WHERE id = ?", (passage_id,)).fetchone() if storable(
+            passage_id) else None
+        if row is None:
+            return None
+        rows = self.conn.execute(
+            "SELECT t.term, t.tid, t.df, p.tf FROM postings p JOIN terms t ON t.tid = p.tid WHERE p.pid = ?", row
+        )
+        return row[0], rows.fetchall()
+
+    def names_of(self, doc: str) -> list[str]:
+        if not storable(doc):
+            return []
+        return [key for (key,) in self.conn.execute("SELECT key FROM names WHERE doc = ?", (doc,))]
+
+    def all_citations(self) -> list[dict]:
+        """Every stored citation, resolved, in library order: the citation graph."""
+        found = []
+        for (doc,) in self.conn.execute("SELECT id FROM documents ORDER BY seq"):
+            found.extend(self.citations(doc=doc))
+        return found

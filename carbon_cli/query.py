@@ -18,9 +18,10 @@ A forgiving syntax, parsed by :func:`parse_query`, which never raises on any ``s
     ``1+N`` and ``2022—2030`` are plain terms. ``－`` (full width) works too.
     A lone ``+``/``-``, or a sign followed by whitespace, is ignored; in a run of
     signs (``+-碳``) the first one counts and the rest are dropped.
-``kind:action``, ``doc:qa``
-    filters, also with a full-width colon (``kind：action``). Field names are ASCII
-    and case-insensitive; values are lower-cased. Repeated filters, or
+``kind:action``, ``doc:qa``, ``issuer:发改委``, ``type:意见``, ``year:2021``
+    filters (the last three on the document's record, see ``records.py``), also
+    with a full-width colon (``kind：action``). Field names are ASCII and
+    case-insensitive; values are lower-cased. Repeated filters, or
     comma-separated values (``kind:action,principle``), mean OR within the field.
     ``kind:"…"`` takes the quoted text as the value. ``+kind:x`` is the same
     filter; ``-kind:x`` (a negated filter) is not supported and is dropped.
@@ -48,7 +49,7 @@ __all__ = ["Clause", "FIELDS", "Occur", "ParsedQuery", "parse_query"]
 Occur = Literal["should", "must", "must_not"]
 
 #: The known filter fields. ``ParsedQuery`` has one tuple per field, in the plural.
-FIELDS: tuple[str, ...] = ("kind", "doc")
+FIELDS: tuple[str, ...] = ("kind", "doc", "issuer", "type", "year")
 
 # opener -> the characters that close it
 _QUOTES: dict[str, str] = {
@@ -97,12 +98,16 @@ class Clause:
 class ParsedQuery:
     """A parsed query: clauses in the order typed, then the filters.
 
-    ``kinds``/``docs`` are OR-ed within the field (empty: no restriction).
+    ``kinds``/``docs``/``issuers``/``types``/``years`` are OR-ed within the field
+    (empty: no restriction).
     """
 
     clauses: tuple[Clause, ...] = ()
     kinds: tuple[str, ...] = ()
     docs: tuple[str, ...] = ()
+    issuers: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+    years: tuple[str, ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -115,7 +120,7 @@ class ParsedQuery:
 
     @property
     def has_filters(self) -> bool:
-        return bool(self.kinds or self.docs)
+        return bool(self.kinds or self.docs or self.issuers or self.types or self.years)
 
     @property
     def positive(self) -> tuple[Clause, ...]:
@@ -133,7 +138,8 @@ class ParsedQuery:
     def to_string(self) -> str:
         """Render as query syntax; ``parse_query(q.to_string()) == q``."""
         parts = [c.to_string() for c in self.clauses]
-        for field, values in (("kind", self.kinds), ("doc", self.docs)):
+        for field, values in (("kind", self.kinds), ("doc", self.docs), ("issuer", self.issuers), ("type", self.types),
+                              ("year", self.years)):
             parts.extend(f"{field}:{_quote(v) if _NEEDS_QUOTES.search(v) else v}" for v in values)
         return " ".join(parts)
 
@@ -192,7 +198,7 @@ def parse_query(raw: str) -> ParsedQuery:
             if v and v not in bucket:
                 bucket.append(v)
 
-    return ParsedQuery(tuple(clauses), tuple(filters["kind"]), tuple(filters["doc"]))
+    return ParsedQuery(tuple(clauses), *(tuple(filters[f]) for f in FIELDS))
 
 
 def _read_phrase(s: str, i: int) -> tuple[str, int]:

@@ -141,6 +141,8 @@ def print_outline(documents: Sequence[dict], passages: Sequence[Passage]) -> Non
     """Documents, then their passages nested under the headings they sit in."""
     from rich.tree import Tree
 
+    from .render_records import record_line
+
     out = console()
     children: dict[str | None, list[Passage]] = {}
     for p in passages:
@@ -156,7 +158,8 @@ def print_outline(documents: Sequence[dict], passages: Sequence[Passage]) -> Non
 
     for doc in documents:
         flag = "  (truncated)" if doc["truncated"] else ""
-        tree = Tree(f"{doc['id']}  {doc['title']}{flag}")
+        known = record_line(doc.get("record"))
+        tree = Tree(f"{doc['id']}  {doc['title']}{flag}" + (f"\n{known}" if known else ""))
         grow(tree, by_doc.get(doc["id"], []))
         out.print(tree)
 
@@ -195,13 +198,16 @@ def _clip(text: str, width: int) -> str:
 def print_documents(documents: Sequence[dict]) -> None:
     from rich.table import Table
 
+    from .render_records import record_cells
+
     table = Table(box=None, pad_edge=False)
-    for column in ("id", "title", "passages", "chars", "format", "encoding", "source"):
+    for column in ("id", "title", "issuers", "number", "date", "type", "passages", "chars", "format", "encoding",
+                   "source"):
         table.add_column(column, overflow="fold")
     for doc in documents:
         table.add_row(
-            doc["id"], _clip(doc["title"], 40), str(doc["passages"]), str(doc["chars"]),
-            doc["format"], doc["encoding"], doc["source"],
+            doc["id"], _clip(doc["title"], 40), *record_cells(doc.get("record")), str(doc["passages"]),
+            str(doc["chars"]), doc["format"], doc["encoding"], doc["source"],
         )
     console().print(table)
 

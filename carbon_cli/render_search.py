@@ -30,6 +30,8 @@ def search_json(result: SearchResult, explain: bool = False) -> dict[str, Any]:
         "total": result.total,
         "results": [hit_json(hit, explain) for hit in result.hits],
     }
+    if result.facets is not None:
+        data["facets"] = result.facets
     if explain:
         data["terms"] = [{"term": t.term, "weight": t.weight, "source": t.source} for t in result.terms]
     return data

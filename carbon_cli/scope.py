@@ -16,19 +16,30 @@ means, how an item is shown in full) are written once:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from .ids import resolve, resolve_passage
 from .index import Index
 from .model import CarbonError, Passage
 
+if TYPE_CHECKING:
+    from .records import Normalise, RecordFilter
 
-def check_docs(index: Index, docs: Sequence[str] | None) -> list[str]:
-    """``docs`` as a list, once every one is a document of the index."""
+
+def check_docs(
+    index: Index, docs: Sequence[str] | None, where: RecordFilter | None = None, normalise: Normalise | None = None
+) -> list[str]:
+    """``docs`` as a list of document ids (each given as an id or a short form of one),
+    narrowed by the
+    record filters ``where`` (issuer names matched through ``records.Issuers`` with
+    ``normalise``): ``[records.NO_DOCUMENT]`` when they leave no document."""
     known = index.document_ids() if docs else set()
-    for doc in docs or []:
-        if doc not in known:
-            raise CarbonError(f"no document {doc!r} (see: carbon docs list)")
-    return list(docs or [])
+    docs = list(dict.fromkeys(resolve(doc, known) for doc in docs or []))  # ids.resolve: short forms
+    if where is None or not where.active:
+        return docs
+    from .records import issuers_table, scope
+
+    return scope(docs or [], index.records(), where, issuers_table(normalise) if normalise else issuers_table())
 
 
 def check_kinds(index: Index, kinds: Sequence[str] | None) -> list[str]:
@@ -44,10 +55,13 @@ def find(index: Index, target: str) -> tuple[Passage | None, list[Passage]]:
     """The passage ``target`` names and ``[it]``, or ``None`` and every passage of the
     document it names; neither is an error."""
     passage = index.passage(target)
-    passages = [passage] if passage else index.passages(doc=target)
-    if not passages:
-        raise CarbonError(f"no passage or document {target!r} (see: carbon outline)")
-    return passage, passages
+    if passage is None and index.passages(doc=target) == [] and "/" in target:
+        passage = index.passage(resolve_passage(target, index.document_ids()))
+    if passage is not None:
+        return passage, [passage]
+    if "/" in target:
+        raise CarbonError(f"no passage or document {target[:80]!r} (see: carbon outline)")
+    return None, index.passages(doc=resolve(target, index.document_ids()))
 
 
 def subtree(passages: Sequence[Passage], root: str) -> list[Passage]:

@@ -49,6 +49,7 @@ class SearchResult:
     hits: list[Hit]
     total: int  # hits before the limit
     notes: list[str] = field(default_factory=list)  # what was tried, for a no-hit suggestion
+    facets: dict[str, dict[str, int]] | None = None  # counts of all hits by doc, issuer, year, kind, when asked
 
 
 def check_query(raw: str) -> ParsedQuery:
@@ -82,31 +83,43 @@ class Searcher:
         kinds: Sequence[str] = (),
         docs: Sequence[str] = (),
         explain: bool = False,
+        sort: str = "relevance",
+        facets: bool = False,
     ) -> SearchResult:
+        """``sort``: ``relevance`` (best first) or ``date`` (newest document first, by
+        成文日期 else 发布日期, undated last; best first within a date). ``facets``:
+        count all hits by their document's record (``records.facets``)."""
         parsed = check_query(raw)
         kinds = tuple(dict.fromkeys([*kinds, *parsed.kinds]))
-        docs = tuple(dict.fromkeys([*docs, *parsed.docs]))
+        docs = self._by_record(parsed, tuple(dict.fromkeys([*docs, *parsed.docs])))
         tokens, terms, stats, notes = self.prepare(parsed)
         conditions = self._conditions(parsed)
-        engine = self.engine if not conditions and self.params.variant == "lucene" else None
+        engine = self.engine if not conditions and sort == "relevance" and self.params.variant == "lucene" else None
+        found = None
         try:
-            scoring, total = self._from_engine(engine, terms, stats, kinds, docs, limit) if engine else (None, 0)
+            found = self._from_engine(engine, terms, stats, kinds, docs, limit, facets) if engine else None
         except EngineDamaged:  # derived data: the full scorer answers, the next search rebuilds it
-            self.engine = scoring = None
-        if scoring is not None:
+            self.engine = None
+        total: int | None = None  # the engine's count: it scores only the passages that can be shown
+        every: list[int] | None = None  # every hit, where the engine found them for the facets
+        if found is not None:
+            scoring, total, every = found
             candidates = sorted(scoring.values)
         else:
             scoring = self.scorer.score(terms, stats)
             candidates = sorted(scoring.values)
             if kinds or docs:
                 candidates = sorted(self.index.filter_pids(candidates, kinds, docs))
-            total = len(candidates)
         if conditions:
             norms = self.index.norms_by_pid(candidates)
             candidates = [
                 pid for pid in candidates if all((needle in norms[pid][0]) == wanted for needle, wanted in conditions)
             ]
-        shown, priors = _top(scoring, self.scorer.priors, candidates, max(limit, 0))
+        places = self.index.places_by_pid(candidates if every is None else every) if facets or sort == "date" else {}
+        if sort == "date":
+            shown, priors = self._newest(scoring, candidates, places, max(limit, 0))
+        else:
+            shown, priors = _top(scoring, self.scorer.priors, candidates, max(limit, 0))
         scores = {pid: scoring.values[pid] * priors.get(pid, 1.0) for pid in shown}
         passages = self.index.passages_by_pid(shown)
         explained = self.scorer.score(terms, stats, among=set(shown), explain=True).explained if explain else {}
@@ -116,12 +129,46 @@ class Searcher:
             hit.highlights = self.highlights(hit.passage.text, [t.highlight for t in terms])
             hit.excerpt_start, hit.excerpt = excerpt(hit.passage.text, hit.highlights)
             hits.append(hit)
-        return SearchResult(raw, parsed, tokens, terms, hits, len(candidates) if conditions else total, notes)
+        result = SearchResult(raw, parsed, tokens, terms, hits, len(candidates) if total is None else total, notes)
+        if facets:
+            from .records import facets as count_facets
+
+            result.facets = count_facets(places.values(), self.index.records())
+        return result
+
+    def _by_record(self, parsed: ParsedQuery, docs: tuple[str, ...]) -> tuple[str, ...]:
+        """The query's record filters (``issuer:``, ``type:``, ``year:``) as the documents
+        they leave, scoped as ``doc:`` is: a query without them is not touched."""
+        if not (parsed.issuers or parsed.types or parsed.years):
+            return docs
+        from .records import RecordFilter, issuers_table, scope
+
+        where = RecordFilter(issuers=parsed.issuers, types=parsed.types, years=parsed.years)
+        return tuple(scope(docs, self.index.records(), where, issuers_table(self.pipeline.normaliser.normalise)))
+
+    def _newest(
+        self, scoring: Scores, candidates: list[int], places: dict[int, tuple[str, str]], limit: int
+    ) -> tuple[list[int], dict[int, float]]:
+        """The ``limit`` hits of the newest documents, best first within one date."""
+        records = self.index.records()
+        dated: dict[str, list[int]] = {}
+        for pid in candidates:
+            record = records.get(places[pid][0], {})
+            dated.setdefault(record.get("date_written") or record.get("date_published") or "", []).append(pid)
+        shown: list[int] = []
+        priors: dict[int, float] = {}
+        for day in sorted(dated, reverse=True):  # "" (undated) sorts last
+            if len(shown) >= limit:
+                break
+            top, known = _top(scoring, self.scorer.priors, dated[day], limit - len(shown))
+            shown.extend(top)
+            priors.update(known)
+        return shown, priors
 
     def _from_engine(
         self, engine: Engine, terms: list[Term], stats: dict[str, tuple[int, int]], kinds: Sequence[str],
-        docs: Sequence[str], limit: int,
-    ) -> tuple[Scores, int]:
+        docs: Sequence[str], limit: int, every: bool,
+    ) -> tuple[Scores, int, list[int] | None]:
         """Exact scores of every passage that can be shown, and the number of hits, with
         the engine choosing which passages to score.
 
@@ -131,7 +178,8 @@ class Searcher:
         no query word (only their text says whether they are hits). carbon's score of
         a passage is at most ``reach`` times the engine's: once the shown ones score
         above that for the last passage the engine handed over, no other can reach
-        them; until then, more are asked for."""
+        them; until then, more are asked for. ``every``: also every hit's number (for
+        the facets)."""
         own, wordings = _engine_plan(terms, stats)
         plan = [(own.get(c, []), wordings.get(c, [])) for c in dict.fromkeys([*own, *wordings])]
         by_presence = engine.query([(words, ()) for words in own.values()], kinds=kinds, docs=docs)
@@ -147,8 +195,11 @@ class Searcher:
             if not last or _shown_bar(scoring, self.scorer.priors, limit) > bound * last * (1 + 1e-6):
                 break
             wanted *= 4
-        held = engine.best(by_presence, 0)[0] if own else 0
-        return scoring, held + sum(1 for pid in unproven if pid in scoring.values)
+        proven = [pid for pid in unproven if pid in scoring.values]
+        if every:
+            hits = [*(engine.matching(by_presence) if own else []), *proven]
+            return scoring, len(hits), hits
+        return scoring, (engine.best(by_presence, 0)[0] if own else 0) + len(proven), None
 
     def _reach(self, engine: Engine, terms: list[Term], stats: dict[str, tuple[int, int]]) -> float:
         """How far above the engine's score carbon's can be, for this query's terms."""

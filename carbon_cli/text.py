@@ -141,6 +141,13 @@ def stop_words() -> frozenset[str]:
     return frozenset(unicodedata.normalize("NFKC", w).lower() for w in _read_list("stopwords.txt"))
 
 
+def boilerplate_words() -> frozenset[str]:
+    """The verbs and adverbs of every official text (``bench/boilerplate.py``): words
+    ``keywords`` does not rank; search still finds them."""
+    rows = _read_list("boilerplate_words.txt")
+    return frozenset(unicodedata.normalize("NFKC", row.split("\t")[0]).lower() for row in rows)
+
+
 def _import_jieba() -> ModuleType:
     """Import jieba silently and without pkg_resources.
 
@@ -175,19 +182,25 @@ def _hmm_cut(text: str) -> Iterator[str]:
     return _import_jieba().finalseg.cut(text)
 
 
-def dictionary_key() -> str:
-    """Changes whenever jieba's dictionary or the user dictionary changes."""
+def dictionary_key(user_dir: Path | None = None) -> str:
+    """Changes whenever jieba's dictionary, the project's user dictionary or the
+    user's own (``user_vocab.py``) changes."""
     digest = hashlib.sha256()
     stat = jieba_dict_path().stat()
     digest.update(f"{stat.st_size}:{stat.st_mtime_ns}:{PIPELINE_VERSION}".encode())
     digest.update(data_file("userdict.txt").read_bytes())
+    if user_dir is not None:  # read as bytes: a search must not pay for parsing it
+        try:
+            digest.update((user_dir / "userdict.txt").read_bytes())
+        except OSError:
+            pass
     return digest.hexdigest()[:16]
 
 
-def pipeline_key() -> str:
+def pipeline_key(user_dir: Path | None = None) -> str:
     """Everything that decides which terms a text yields."""
     digest = hashlib.sha256()
-    digest.update(f"{PIPELINE_VERSION}:{SEGMENT_MODE}:{dictionary_key()}".encode())
+    digest.update(f"{PIPELINE_VERSION}:{SEGMENT_MODE}:{dictionary_key(user_dir)}".encode())
     digest.update(data_file("stopwords.txt").read_bytes())
     return digest.hexdigest()[:16]
 
@@ -196,13 +209,15 @@ class Pipeline:
     """Normalise, segment and filter: the same steps for documents and queries.
 
     ``cache_dir`` holds the lexicon and the list of traditional characters; both are
-    derived from installed packages and rebuilt when they change.
+    derived from installed packages and rebuilt when they change. ``user_dir`` is the
+    home whose own vocabulary (``user_vocab.py``) joins the project's.
     """
 
-    def __init__(self, cache_dir: Path) -> None:
+    def __init__(self, cache_dir: Path, user_dir: Path | None = None) -> None:
         self.cache_dir = cache_dir
+        self.user_dir = user_dir
         self.stop_words = stop_words()
-        self._lexicon_path = cache_dir / f"lexicon-{dictionary_key()}.txt"
+        self._lexicon_path = cache_dir / f"lexicon-{dictionary_key(user_dir)}.txt"
         self._traditional_path = cache_dir / "t2s-chars.txt"
         # (text, precise) -> words; both tokenizers give the same words, so bulk is not part of the key
         self._short: dict[tuple[str, bool], list[str]] = {}
@@ -233,9 +248,16 @@ class Pipeline:
         with open(jieba_dict_path(), "rb") as handle:
             tokenizer.FREQ, tokenizer.total = tokenizer.gen_pfdict(handle)
         tokenizer.initialized = True
-        for word, freq in user_words():
+        for word, freq in self.dictionary_words():
             tokenizer.add_word(word, freq)
         return tokenizer
+
+    def dictionary_words(self) -> list[tuple[str, int]]:
+        """The project's user dictionary, then the user's own: a later entry wins."""
+        from .user_vocab import UserVocabulary
+
+        home = UserVocabulary(self.user_dir).words() if self.user_dir is not None else []
+        return user_words() + home
 
     @cached_property
     def lexicon_tokenizer(self) -> jieba.Tokenizer:
@@ -261,7 +283,7 @@ class Pipeline:
             return Lexicon(self._lexicon_path)
         except (OSError, ValueError):
             pass
-        freq, total = merge_entries(jieba_dict_path().read_bytes(), user_words())
+        freq, total = merge_entries(jieba_dict_path().read_bytes(), self.dictionary_words())
         try:
             self.cache_dir.mkdir(parents=True, exist_ok=True)
             write_lexicon(self._lexicon_path, freq, total)

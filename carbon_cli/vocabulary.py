@@ -1,6 +1,7 @@
 """What people type, mapped to the words of the documents.
 
-Three curated files in ``data/`` (see ``docs/vocabulary.md``):
+Curated files in ``data/`` (see ``docs/vocabulary.md``), joined by the user's own
+``synonyms.tsv`` and ``glossary_en.tsv`` in CARBON_HOME (``user_vocab.py``):
 
 - ``synonyms.tsv``: groups of equivalent terms and abbreviations (CCUS and
   碳捕集利用与封存, 双碳 and 碳达峰碳中和). A query for one also searches the others,
@@ -21,6 +22,7 @@ from functools import cached_property
 
 from .index import kind_term
 from .resources import data_file
+from .section_words import query_words
 from .text import Pipeline
 
 SYNONYM_WEIGHT = 0.6
@@ -101,7 +103,17 @@ class Vocabulary:
 
     @cached_property
     def synonym_groups(self) -> list[tuple[str, ...]]:
-        return [tuple(self._norm(term) for term in row) for row in _rows("synonyms.tsv") if len(row) > 1]
+        rows = _rows("synonyms.tsv") + self._user_rows("synonyms.tsv")
+        return [tuple(self._norm(term) for term in row) for row in rows if len(row) > 1]
+
+    def _user_rows(self, name: str) -> list[list[str]]:
+        """The rows the user keeps in their home's file of that name (``user_vocab.py``,
+        imported only when the file is there)."""
+        if self.pipeline.user_dir is None or not (self.pipeline.user_dir / name).is_file():
+            return []
+        from .user_vocab import UserVocabulary
+
+        return UserVocabulary(self.pipeline.user_dir).rows(name)
 
     @cached_property
     def related(self) -> list[tuple[frozenset[str], tuple[str, ...]]]:
@@ -116,13 +128,14 @@ class Vocabulary:
 
     @cached_property
     def kind_words(self) -> list[tuple[str, str]]:
-        """(word, kind): 保障措施 asks for guarantees."""
-        return [(self._norm(word), row[0]) for row in _rows("kind_words.tsv") for word in row[1:]]
+        """(word, kind): 保障措施 asks for guarantees (section_words.tsv), 重点任务 for actions."""
+        words = query_words() + [(word, row[0]) for row in _rows("kind_words.tsv") for word in row[1:]]
+        return [(self._norm(word), kind) for word, kind in words]
 
     @cached_property
     def glossary(self) -> dict[tuple[str, ...], tuple[str, ...]]:
         table: dict[tuple[str, ...], tuple[str, ...]] = {}
-        for row in _rows("glossary_en.tsv"):
+        for row in _rows("glossary_en.tsv") + self._user_rows("glossary_en.tsv"):
             if len(row) < 2:
                 continue
             key = english_key(self._norm(row[0]))

@@ -302,3 +302,35 @@ def test_a_warm_query_peaks_below_80_mb(run_carbon, home, carbon_exe):
     peak_rss_mb = runpy.run_path(str(ROOT / "bench" / "warm.py"), run_name="bench_warm")["peak_rss_mb"]
     assert run_carbon("search", "CCUS", "--json").code == 0
     assert peak_rss_mb([carbon_exe, "search", "碳汇", "储能", "--json"], dict(os.environ)) < 80
+
+
+def test_editing_any_outline_module_changes_the_build_key(tmp_path):
+    """The parser is a package: each of its modules decides what is indexed."""
+    from carbon_cli import catalog
+
+    package = tmp_path / "carbon_cli"
+    shutil.copytree(os.path.dirname(catalog.__file__), package,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    modules = sorted((package / "outline").glob("*.py"))
+    assert {p.name for p in modules} >= {"__init__.py", "tree.py", "kinds.py", "passages.py"}
+    assert set(modules) <= set(catalog.source_files(package))
+    keys = {catalog._build_key(package=package)}
+    for module in modules:
+        with module.open("a", encoding="utf-8") as handle:
+            handle.write("\n# edited\n")
+        keys.add(catalog._build_key(package=package))
+    assert len(keys) == len(modules) + 1
+
+
+def test_a_section_word_change_rebuilds_the_index(cli, home, tmp_path, monkeypatch):
+    """A word added to section_words.tsv changes what the outline marks, so the index."""
+    from carbon_cli import catalog
+
+    cli("guarantees", "--list", "--json")
+    before = _build_key(home)
+    table = tmp_path / "section_words.tsv"
+    table.write_text(resources.data_file("section_words.tsv").read_text(encoding="utf-8")
+                     + "guarantee\tin\t支撑体系\t-\n", encoding="utf-8")
+    monkeypatch.setattr(catalog, "data_file", lambda name: table if name == "section_words.tsv" else resources.data_file(name))
+    assert cli("guarantees", "--list", "--json").code == 0
+    assert _build_key(home) != before

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from carbon_cli.model import Document
 from carbon_cli.outline import cn_number, parse_documents, title_of
+from carbon_cli.section_words import query_words
 
 ROOT = Path(__file__).resolve().parent.parent
 FIX = ROOT / "tests" / "fixtures"
@@ -504,6 +505,25 @@ def test_huge_single_line_is_fast():
     check_invariants(text, docs)
 
 
+def test_100_kb_of_dash_lines_under_two_seconds():
+    """Each child looks at its earlier siblings once: one forward pass per parent."""
+    text = "——\n" * (100_000 // 3)
+    t0 = time.perf_counter()
+    (d,) = parse_documents(text, "dash")
+    assert time.perf_counter() - t0 < 2
+    assert len(d.passages) == 100_000 // 3
+    check_invariants(text, [d])
+
+
+def test_64000_repeated_section_lines_are_fast():
+    text = "一、\n" * 64_000
+    t0 = time.perf_counter()
+    (d,) = parse_documents(text, "yi")
+    assert time.perf_counter() - t0 < 6
+    assert [p.id for p in d.passages[:3]] == ["yi/s1", "yi/s1-2", "yi/s1-3"]
+    check_invariants(text, [d])
+
+
 def test_many_lines_are_fast():
     line = "（三）强化绿色低碳发展规划引领。一是加强，二是推进，三是落实。\n——全国统筹。全国一盘棋。\n"
     text = read(CPC) + line * 5000
@@ -959,6 +979,23 @@ def test_traditional_characters_read_alike():
     assert titles(d, "guarantee") == ["加強組織領導"]
 
 
+def test_traditional_headings_are_folded_as_every_text_is():
+    """規劃 and 舉措 are folded by OpenCC, as queries and documents are, not by a list of characters."""
+    text = ("某某規劃\n一、發展原則\n（一）統籌推進。全局謀劃。\n二、規劃實施\n（一）健全協調機制。明確責任。\n"
+            "三、保障舉措\n各地區要加強組織領導，落實責任。\n各部門要強化監測評估，定期調度。\n")
+    (d,) = parse_documents(text, "tf")
+    assert titles(d, "principle") == ["統籌推進"]
+    assert titles(d, "guarantee") == ["健全協調機制", "各地區要加強組織領導", "各部門要強化監測評估"]
+
+
+@pytest.mark.parametrize(("word", "kind"), query_words(), ids=[w for w, _ in query_words()])
+def test_every_query_word_of_a_kind_names_its_section_in_a_document(word, kind):
+    """One table: the word that asks for a kind's items also makes a heading hold them."""
+    text = f"某某方案\n一、{word}\n（一）加强统筹协调。明确责任分工。\n（二）强化监测评估。定期调度。\n"
+    (d,) = parse_documents(text, "qw")
+    assert titles(d, kind) == ["加强统筹协调", "强化监测评估"]
+
+
 def test_answer_with_its_own_numbered_sections_stays_under_its_question():
     text = ("某某局负责人答记者问\n问：《方案》有哪些重点任务？\n答：主要有两方面。\n一、加快发展新能源。推进光伏。\n"
             "二、推进节能降碳。实施改造。\n问：如何确保《方案》落实？\n答：一是加强领导；二是强化考核。\n")
@@ -1143,3 +1180,16 @@ def test_semantic_views(path, doc, principles, actions, guarantees):
     assert titles(d, "principle") == principles
     assert titles(d, "action") == actions
     assert titles(d, "guarantee") == guarantees
+
+
+def test_an_empty_metadata_cell_takes_nothing_from_the_next_line():
+    """gov.cn tables keep each value beside its key; 主 题 词： alone is an empty cell, not the title's key."""
+    text = ("索 引 号：\t 000014349/2019-00007\t 主题分类：\t 综合政务\n发文字号：\t 国发〔2019〕5号\n主 题 词：\n"
+            "国务院关于在某某领域全面推行\n某某监管的意见\n国发〔2019〕5号\n各省、自治区、直辖市人民政府：\n一、总体要求\n推进工作。\n")
+    (d,) = parse_documents(text, "ec")
+    assert d.title == "国务院关于在某某领域全面推行某某监管的意见"
+    assert "主题词" not in d.meta
+    text = "发布机构：\n文件有效性：\n公开事项名称：某某通知\n某某局关于某某的通知\n一、总体要求\n推进工作。\n"
+    (d,) = parse_documents(text, "ek")
+    assert d.title == "某某局关于某某的通知"
+    assert [p.kind for p in d.passages] == ["title", "heading", "paragraph"]

@@ -6,6 +6,9 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 ANSI = "\x1b["
 
@@ -61,3 +64,47 @@ def test_first_run_builds_then_reuses_the_index(run_carbon, home):
     built = (home / "index.sqlite").stat().st_mtime_ns
     assert run_carbon("search", "碳汇", "--json").code == 0
     assert (home / "index.sqlite").stat().st_mtime_ns == built
+
+
+# Distribution names whose import name differs from the name on PyPI.
+_IMPORT_NAMES = {"beautifulsoup4": "bs4", "python-docx": "docx", "charset-normalizer": "charset_normalizer"}
+
+
+def test_every_runtime_dependency_is_imported_by_the_product():
+    """A runtime dependency is one the product imports: nothing is installed for
+    carbon that it never loads (test-only libraries belong to the test extra)."""
+    import ast
+    import re
+
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11 and newer
+
+    root = Path(__file__).resolve().parent.parent
+    declared = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    names = {re.split(r"[<>=\[ ;]", spec, maxsplit=1)[0].lower() for spec in declared}
+    imported: set[str] = set()
+    for path in (root / "carbon_cli").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                imported.add(node.module.split(".")[0])
+    unused = sorted(name for name in names if _IMPORT_NAMES.get(name, name.replace("-", "_")) not in imported)
+    assert not unused, f"declared but never imported by carbon_cli: {unused}"
+
+
+def test_help_reads_plainly(cli):
+    """-h is --help; usage lines and options name their values (QUERY..., N, ID), not
+    Typer's internals ({query}..., <int range>, <str>)."""
+    import re
+
+    for command in (["search"], ["actions"], ["show"], ["docs", "add"], ["kwic"], ["export"], ["eval"], ["vocab", "add"]):
+        result = cli(*command, "-h")
+        assert result.code == 0 and result.stdout.startswith("Usage: carbon " + " ".join(command)), (command, result)
+        assert not re.search(r"\{\w+\}|<[a-z ]+>", result.stdout), (command, result.stdout)
+    assert "Usage: carbon search [OPTIONS] QUERY..." in cli("search", "--help").stdout
+    assert "-n, --limit N" in cli("search", "--help").stdout
+
+
+def test_a_usage_error_names_the_whole_command(cli):
+    result = cli("docs", "add")
+    assert result.code == 2 and "(see: carbon docs add --help)" in result.stderr

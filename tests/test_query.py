@@ -126,7 +126,7 @@ CASES: list[tuple[str, tuple[Clause, ...], tuple[str, ...], tuple[str, ...]]] = 
     ("kind: action", (S("action"),), (), ()),
     ('kind:""', (), (), ()),
     # unknown fields are plain terms
-    ("type:action", (S("type:action"),), (), ()),
+    ("lang:action", (S("lang:action"),), (), ()),
     ("https://www.most.gov.cn", (S("https://www.most.gov.cn"),), (), ()),
     ("10:30", (S("10:30"),), (), ()),
     ("注：储能", (S("注：储能"),), (), ()),

@@ -8,7 +8,7 @@ there is something to show, 1 when the scope or the result is empty, 2 on errors
 
 from enum import Enum
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import typer
 
@@ -17,22 +17,38 @@ from ..catalog import Catalog
 from ..index import Index
 from ..model import CarbonError, Passage
 from ..scope import check_docs, check_kinds, select_passages
-from .app import app
-from .options import DOC, JSON, open_index
+from .app import Command, app
+from .options import DOC, JSON, complete_id, complete_kind, open_index, record_docs, record_filtered
+
+if TYPE_CHECKING:
+    from ..records import RecordFilter
 
 TARGET = typer.Argument(
-    None, metavar="[ID]", help="A passage id (it and the passages under it: qa/question/3) or a document id (qa)."
+    None, metavar="[ID]", help="A passage id (it and the passages under it: qa/question/3) or a document id (qa).",
+    autocompletion=complete_id,
 )
 KIND = typer.Option(
-    None, "--kind", "-k", help="Only passages of this kind, with what is nested under them (repeatable): action …"
+    None, "--kind", "-k", metavar="KIND",
+    help="Only passages of this kind, with what is nested under them (repeatable): action …",
+    autocompletion=complete_kind,
 )
-EXPORT_KIND = typer.Option(None, "--kind", "-k", help="Only passages of this kind (repeatable): action, principle …")
-TOP = typer.Option(20, "--top", "-n", min=1, help="How many terms.")
+EXPORT_KIND = typer.Option(
+    None, "--kind", "-k", metavar="KIND", help="Only passages of this kind (repeatable): action, principle …",
+    autocompletion=complete_kind,
+)
+TOP = typer.Option(20, "--top", "-n", min=1, metavar="N", help="How many terms.")
 
 
 class Method(str, Enum):
     tfidf = "tfidf"
     textrank = "textrank"
+
+
+class By(str, Enum):
+    issuer = "issuer"
+    year = "year"
+    doc = "doc"
+    type = "type"
 
 
 class Format(str, Enum):
@@ -42,11 +58,13 @@ class Format(str, Enum):
 
 
 def _scope(
-    target: Optional[str], doc: Optional[list[str]], kind: Optional[list[str]], nested: bool = True
+    target: Optional[str], doc: Optional[list[str]], kind: Optional[list[str]], nested: bool = True,
+    filters: Optional["RecordFilter"] = None,
 ) -> tuple[Catalog, Index, list[Passage], dict[str, Any]]:
     """The catalog, the index, the passages in scope and a description of the scope."""
     catalog, index = open_index()
-    docs, kinds = check_docs(index, doc), check_kinds(index, kind)
+    docs = check_docs(index, doc) if filters is None else record_docs(catalog, index, doc, filters)
+    kinds = check_kinds(index, kind)
     passages = select_passages(index, target, docs, kinds, nested=nested)
     return catalog, index, passages, {"id": target, "docs": docs, "kinds": kinds}
 
@@ -64,10 +82,12 @@ def _no_passage(scope: dict[str, Any]) -> typer.Exit:
     return _empty(f"no passage in {described(scope)}")
 
 
-@app.command()
+@app.command(cls=Command)
 def keywords(
     target: Optional[str] = TARGET,
-    method: Method = typer.Option(Method.tfidf, "--method", "-m", help="tfidf (idf from the index) or textrank."),
+    method: Method = typer.Option(
+        Method.tfidf, "--method", "-m", metavar="METHOD", help="tfidf (idf from the index) or textrank."
+    ),
     top: int = TOP,
     kind: Optional[list[str]] = KIND,
     doc: Optional[list[str]] = DOC,
@@ -89,14 +109,15 @@ def keywords(
         raise _empty(f"no key terms in {described(scope)}")
 
 
-@app.command()
+@app.command(cls=Command)
 def kwic(
     term: str = typer.Argument(
         ..., metavar="TERM", help="The word or phrase (matched ignoring width, case and traditional forms)."
     ),
     target: Optional[str] = TARGET,
     width: int = typer.Option(
-        30, "--width", "-w", min=1, help="Context on each side, in terminal cells (a Chinese character is 2)."
+        30, "--width", "-w", min=1, metavar="CELLS",
+        help="Context on each side, in terminal cells (a Chinese character is 2).",
     ),
     kind: Optional[list[str]] = KIND,
     doc: Optional[list[str]] = DOC,
@@ -118,18 +139,25 @@ def kwic(
         raise _empty(f"{term!r} does not occur in {described(scope)}")
 
 
-@app.command()
+@app.command(cls=Command)
 def stats(
     target: Optional[str] = TARGET,
     term: Optional[str] = typer.Option(
-        None, "--term", "-t", help="Chart this term's frequency in each passage of --kind (default: action)."
+        None, "--term", "-t", metavar="TERM",
+        help="Chart this term's frequency in each passage of --kind (default: action).",
     ),
     top: int = TOP,
     kind: Optional[list[str]] = KIND,
     doc: Optional[list[str]] = DOC,
+    by: Optional[By] = typer.Option(
+        None, "--by", help="Count the frequent terms (or --term) by issuer, year, doc or type."
+    ),
     json_out: bool = JSON,
 ) -> None:
     """Sizes, vocabulary and frequent terms; or one term across passages, as a bar chart."""
+    if by is not None:
+        _grouped(by.value, term, target, doc, kind, top, json_out)
+        return
     if term is not None:
         _term_chart(term, target, doc, kind or ["action"], json_out)
         return
@@ -142,6 +170,25 @@ def stats(
         render.emit_json(stats_json(scope, result))
     elif passages:
         print_stats(scope, result)
+    if not passages:
+        raise _no_passage(scope)
+
+
+def _grouped(
+    by: str, term: Optional[str], target: Optional[str], doc: Optional[list[str]], kind: Optional[list[str]], top: int,
+    json_out: bool,
+) -> None:
+    from ..analysis import statistics_by
+    from ..records import groups_of
+    from ..render_analysis import described
+    from ..render_records import grouped_json, print_grouped
+
+    catalog, index, passages, scope = _scope(target, doc, kind)
+    result = statistics_by(catalog.pipeline, passages, by, groups_of(index.records(), by), top, [term] if term else [])
+    if json_out:
+        render.emit_json({"scope": scope, **grouped_json(result)})
+    elif passages:
+        print_grouped(result, described(scope))
     if not passages:
         raise _no_passage(scope)
 
@@ -160,12 +207,15 @@ def _term_chart(term: str, target: Optional[str], doc: Optional[list[str]], kind
         raise _no_passage(scope)
 
 
-@app.command()
+@app.command(cls=Command)
+@record_filtered
 def export(
     target: Optional[str] = TARGET,
-    fmt: Optional[Format] = typer.Option(None, "--format", "-f", help="jsonl (the default), csv or markdown."),
+    fmt: Optional[Format] = typer.Option(
+        None, "--format", "-f", metavar="FORMAT", help="jsonl (the default), csv or markdown."
+    ),
     output: Optional[Path] = typer.Option(
-        None, "--output", "-o", help="Write to this file (atomically) instead of stdout; - is stdout."
+        None, "--output", "-o", metavar="PATH", help="Write to this file (atomically) instead of stdout; - is stdout."
     ),
     bom: bool = typer.Option(
         True, "--bom/--no-bom", help="CSV: start with a UTF-8 byte-order mark, so spreadsheets read Chinese right."
@@ -175,6 +225,7 @@ def export(
     json_out: bool = typer.Option(
         False, "--json", help="Without --output: JSON Lines (as --format jsonl). With it: a JSON summary on stdout."
     ),
+    filters: Optional["RecordFilter"] = None,
 ) -> None:
     """The structured passages (ids, kinds, numbers, titles, sections, text) for other tools."""
     from ..analysis import exported, write_atomically
@@ -184,7 +235,7 @@ def export(
     if json_out and not to_file and fmt is not None and fmt is not Format.jsonl:
         raise CarbonError(f"--json without --output writes JSON Lines, not {fmt.value}: drop --json or add --output")
     chosen = (fmt or Format.jsonl).value
-    _, index, passages, scope = _scope(target, doc, kind, nested=False)
+    _, index, passages, scope = _scope(target, doc, kind, nested=False, filters=filters)
     data = exported(passages, chosen, index.documents(), bom=bom)
     if output is not None and to_file:
         write_atomically(output, data)

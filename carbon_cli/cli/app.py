@@ -9,13 +9,16 @@ module, so the help lists every command and a typo gets its suggestion.
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 import typer
+from typer.core import TyperCommand
 
 from .. import __version__
 
 app = typer.Typer(
     add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -37,7 +40,30 @@ MODULES = {
     "stats": "analysis",
     "export": "analysis",
     "eval": "eval",
+    "vocab": "vocab",
+    "analyze": "vocab",
+    "completion": "shell",
+    "refs": "records",
+    "cited-by": "records",
+    "similar": "records",
+    "diff": "records",
 }
+
+
+class Command(TyperCommand):
+    """A command whose usage line reads as the README writes it,
+    ``carbon search [OPTIONS] QUERY...``, not in Typer's braces (``{query}...``)."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:  # Click's Context: Typer vendors Click from 0.16
+        return [_plain(piece) for piece in super().collect_usage_pieces(ctx)]
+
+
+def _plain(piece: str) -> str:
+    """``{query}...`` -> ``QUERY...``; optional ``[ID]`` and ``[OPTIONS]`` stay."""
+    if not piece.startswith("{"):
+        return piece
+    name, _, rest = piece[1:].partition("}")
+    return name.upper() + rest
 
 
 def _version(value: bool) -> None:

@@ -2,18 +2,22 @@
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
 from .. import render, scope
-from .app import app
-from .options import JSON, engine_in_step, open_catalog, open_index
+from .app import Command, app
+from .options import JSON, Sort, complete_doc, engine_in_step, open_catalog, open_index, record_docs, record_filtered
+
+if TYPE_CHECKING:
+    from ..records import RecordFilter
 
 docs_app = typer.Typer(no_args_is_help=True, help="Add, list, show and remove your own documents.")
 app.add_typer(docs_app, name="docs")
 
 
-@docs_app.command("add")
+@docs_app.command("add", cls=Command)
 def docs_add(
     paths: list[Path] = typer.Argument(..., help="Files or folders (searched recursively)."),
     json_out: bool = JSON,
@@ -40,22 +44,38 @@ def docs_add(
     raise typer.Exit(2 if errors else 0)
 
 
-@docs_app.command("list")
-def docs_list(json_out: bool = JSON) -> None:
-    """Every document in the index, with where it came from."""
-    _, index = open_index()
-    documents = index.documents()
+@docs_app.command("list", cls=Command)
+@record_filtered
+def docs_list(
+    sort: Sort = typer.Option(
+        Sort.relevance, "--sort", metavar="ORDER", help="date: newest first (else in library order)."
+    ),
+    json_out: bool = JSON,
+    filters: Optional["RecordFilter"] = None,
+) -> None:
+    """Every document in the index, with its record and where it came from."""
+    from ..records import sort_by_date
+
+    catalog, index = open_index()
+    kept = set(record_docs(catalog, index, None, filters))
+    documents = [d for d in index.documents() if filters is None or not filters.active or d["id"] in kept]
+    if sort is Sort.date:
+        documents = sort_by_date(documents)
     if json_out:
         render.emit_json(documents)
     else:
         render.print_documents(documents)
+    if not documents:
+        raise typer.Exit(1)
 
 
-@docs_app.command("remove")
-def docs_remove(doc_id: str = typer.Argument(..., metavar="ID"), json_out: bool = JSON) -> None:
-    """Remove a document you added."""
+@docs_app.command("remove", cls=Command)
+def docs_remove(
+    doc_id: str = typer.Argument(..., metavar="ID", autocompletion=complete_doc), json_out: bool = JSON
+) -> None:
+    """Remove a document you added (its id, or a unique prefix of it)."""
     catalog = open_catalog()
-    catalog.remove(doc_id)
+    doc_id = catalog.remove(doc_id)
     engine_in_step(catalog)
     if json_out:
         render.emit_json({"removed": doc_id})
@@ -63,8 +83,10 @@ def docs_remove(doc_id: str = typer.Argument(..., metavar="ID"), json_out: bool 
         render.print_removed(doc_id)
 
 
-@docs_app.command("show")
-def docs_show(doc_id: str = typer.Argument(..., metavar="ID"), json_out: bool = JSON) -> None:
+@docs_app.command("show", cls=Command)
+def docs_show(
+    doc_id: str = typer.Argument(..., metavar="ID", autocompletion=complete_doc), json_out: bool = JSON
+) -> None:
     """The outline of one document."""
     _, index = open_index()
     render.outline(*scope.outline(index, scope.check_docs(index, [doc_id])), json_out=json_out)

@@ -6,14 +6,15 @@ from typing import Optional
 import typer
 
 from .. import render
-from .app import app
+from .app import Command, app
 from .options import JSON, warn
 
 
-@app.command("eval")
+@app.command("eval", cls=Command)
 def eval_command(
     queries: Optional[Path] = typer.Argument(
-        None, help="A judged query set (qid, category, query, passage_id:grade items); the shipped one by default."
+        None, metavar="[QUERIES]",
+        help="A judged query set (qid, category, query, passage_id:grade items); the shipped one by default.",
     ),
     json_out: bool = JSON,
 ) -> None:

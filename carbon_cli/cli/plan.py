@@ -1,23 +1,29 @@
 """The plan views: ``actions``, ``principles``, ``guarantees``, ``show`` and ``outline``."""
 
 from collections.abc import Sequence
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
 from .. import render, scope
 from ..model import Passage
-from .app import app
-from .options import DOC, JSON, open_index
+from .app import Command, app
+from .options import DOC, JSON, complete_id, open_index, record_docs, record_filtered
 
-NUMBER = typer.Argument(None, help="Show this one in full.", min=1)
+if TYPE_CHECKING:
+    from ..records import RecordFilter
+
+NUMBER = typer.Argument(None, metavar="[N]", help="Show this one in full.", min=1)
 LIST = typer.Option(False, "--list", "-l", help="List them, numbered, with titles.")
 
 
-def _items(kind: str, number: Optional[int], list_all: bool, doc: Optional[list[str]], json_out: bool) -> None:
+def _items(
+    kind: str, number: Optional[int], list_all: bool, doc: Optional[list[str]], json_out: bool,
+    filters: Optional["RecordFilter"],
+) -> None:
     """The shared body of ``actions``, ``principles`` and ``guarantees``."""
-    _, index = open_index()
-    docs = scope.check_docs(index, doc)
+    catalog, index = open_index()
+    docs = record_docs(catalog, index, doc, filters)
     if number is not None and not list_all:
         _passages(scope.item_in_full(index, kind, number, docs), json_out)
         return
@@ -39,33 +45,29 @@ def _passages(passages: Sequence[Passage], json_out: bool) -> None:
             render.print_passage(p)
 
 
-@app.command()
-def actions(
-    number: Optional[int] = NUMBER, list_all: bool = LIST, doc: Optional[list[str]] = DOC, json_out: bool = JSON
-) -> None:
-    """The actions of each plan (enumerated items titled …行动)."""
-    _items("action", number, list_all, doc, json_out)
+def _items_command(kind: str, name: str, summary: str) -> None:
+    """Register ``actions``, ``principles`` or ``guarantees``: one command shape, three kinds."""
+
+    def command(
+        number: Optional[int] = NUMBER, list_all: bool = LIST, doc: Optional[list[str]] = DOC, json_out: bool = JSON,
+        filters: Optional["RecordFilter"] = None,
+    ) -> None:
+        _items(kind, number, list_all, doc, json_out, filters)
+
+    command.__doc__ = summary
+    app.command(name, cls=Command)(record_filtered(command))
 
 
-@app.command()
-def principles(
-    number: Optional[int] = NUMBER, list_all: bool = LIST, doc: Optional[list[str]] = DOC, json_out: bool = JSON
-) -> None:
-    """The principles a document sets out (编制原则, 基本原则, 工作原则 …)."""
-    _items("principle", number, list_all, doc, json_out)
+_items_command("action", "actions", "The actions of each plan (enumerated items titled …行动).")
+_items_command("principle", "principles", "The principles a document sets out (编制原则, 基本原则, 工作原则 …).")
+_items_command("guarantee", "guarantees", "The safeguards and implementation measures (保障措施, 组织实施 …).")
 
 
-@app.command()
-def guarantees(
-    number: Optional[int] = NUMBER, list_all: bool = LIST, doc: Optional[list[str]] = DOC, json_out: bool = JSON
-) -> None:
-    """The safeguards and implementation measures (保障措施, 组织实施 …)."""
-    _items("guarantee", number, list_all, doc, json_out)
-
-
-@app.command()
+@app.command(cls=Command)
 def show(
-    passage_id: str = typer.Argument(..., metavar="ID", help="A passage id (qa/action/4) or a document id."),
+    passage_id: str = typer.Argument(
+        ..., metavar="ID", help="A passage id (qa/action/4) or a document id.", autocompletion=complete_id
+    ),
     json_out: bool = JSON,
 ) -> None:
     """Print one passage, or every passage of a document, in full."""
@@ -77,7 +79,7 @@ def show(
     _passages(passages, json_out)
 
 
-@app.command()
+@app.command(cls=Command)
 def outline(doc: Optional[list[str]] = DOC, json_out: bool = JSON) -> None:
     """The tree of documents, sections and passages."""
     _, index = open_index()

@@ -1,0 +1,149 @@
+"""Pass 1b: page metadata left by web reprints goes into ``Document.meta``, into no passage.
+
+Table lines (``| 索 引 号： | … |``), ``key：value`` lines (several on one line, or
+led by a time stamp or a site name), a key alone on its line with its value on
+the next, breadcrumbs, page numbers and page furniture (``字号 大 中 小``,
+``【打印】``, ``分享到`` and its buttons, ``上一篇：`` …) are marked ``meta``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .marks import PIPES, SENTENCE_PUNCT, WS, is_cell_row, md_skip, ordinal
+from .state import State
+
+META_KEYS = ["索引号", "主题分类", "发文机关", "成文日期", "标题", "发文字号", "文号",
+             "发布日期", "发布时间", "来源", "信息来源", "文章来源", "主题词", "访问次数",
+             "浏览次数", "阅读次数", "点击数", "生效日期", "有效性", "作者", "责任编辑",
+             "字号", "字体", "公文种类", "发布机构", "体裁分类", "当前位置", "浏览量",
+             "您的位置", "编辑", "发布者", "点击量", "阅读量", "稿件来源", "发文单位", "成文时间",
+             "公开事项名称", "制发日期", "文件有效性", "信息名称", "公开方式", "公开范围", "生成日期", "所属机构",
+             "效力状态", "时效性", "实施日期", "施行日期", "公布日期", "失效日期", "文件编号", "发布单位", "发文日期",
+             "登记号", "统一编号", "信息分类", "内容分类", "组配分类", "发文时间", "废止日期"]
+_META_KEYSET = frozenset(META_KEYS)
+_KEY_ALT = "|".join(r"[ \t\u3000]*".join(re.escape(c) for c in k)
+                    for k in sorted(META_KEYS, key=len, reverse=True))
+_KV_START_RX = re.compile(rf"^[【\[]?[ \t\u3000]*(?:{_KEY_ALT})[ \t\u3000]*[】\]]?[ \t\u3000]*[：:]")
+_KV_RX = re.compile(rf"(?P<k>{_KEY_ALT})[ \t\u3000]*[】\]]?[ \t\u3000]*[：:]")
+_NAV_RX = re.compile(r"大[ \t\u3000]*中[ \t\u3000]*小|打印本页|打印此页|关闭窗口|关闭本页|分享到|"
+                     r"扫一扫|返回顶部|我要纠错|[【\[]打印[】\]]|[【\[]关闭[】\]]|^打印$|^收藏$")
+# A page's own time stamp: dashes or slashes, or a clock time (a bare ``2021年7月15日``
+# line is the document's date, not metadata).
+_STAMP_RX = re.compile(
+    r"^[0-9]{4}(?:[-/.][0-9]{1,2}[-/.][0-9]{1,2}(?:[ \t\u3000]+[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)?|"
+    r"年[0-9]{1,2}月[0-9]{1,2}日[ \t\u3000]*[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)[ \t\u3000]*")
+_CRUMB_RX = re.compile(r"^(?:首页|主页|网站首页|您现在的位置|您所在的位置).{0,80}[>＞»›]")
+# Page numbers of a printed document: ``— 3 —``, ``- 3 -``, ``第3页 共10页``.
+_PAGE_NO_RX = re.compile(r"^(?:[-—－–]{1,2}[ \t\u3000]*[0-9]{1,4}[ \t\u3000]*[-—－–]{1,2}|"
+                         r"第[ \t\u3000]*[0-9]{1,4}[ \t\u3000]*页"
+                         r"(?:[ \t\u3000，,]*共[ \t\u3000]*[0-9]{1,4}[ \t\u3000]*页)?)$")
+# A line made of page buttons only: ``打印 关闭``, ``【打印】【关闭】``, ``字号：大 中 小``.
+_FURNITURE_RX = re.compile(
+    r"^(?:[\s\u3000【】\[\]|｜/：:]*(?:打印本页|打印此页|打印|关闭窗口|关闭本页|关闭|收藏本页|收藏|分享到|分享|"
+    r"我要纠错|纠错|返回顶部|返回|字号|字体|默认|大|中|小))+[\s\u3000【】\[\]|｜/：:]*$")
+_MD_RULE_RX = re.compile(r"^(?:-{3,}|\*{3,}|_{3,})$")  # a Markdown rule between sections
+_SIBLING_RX = re.compile(r"^(?:上一篇|下一篇|上一条|下一条)[：:]|^(?:相关稿件|相关链接|相关新闻|相关阅读|相关文件)$")
+_SHARE_RX = re.compile(r"^(?:微信|微博|QQ空间|QQ|朋友圈|收藏|纠错|返回|关闭|分享)$")
+_DANGLING_RX = re.compile(rf"^[【\[]?[ \t\u3000]*(?P<k>{_KEY_ALT})[ \t\u3000]*[】\]]?[ \t\u3000]*[：:]$")
+_FONT_SIZES_RX = re.compile(r"^[【\[]?[ \t\u3000]*大[ \t\u3000]*中[ \t\u3000]*小")
+
+
+def _strip_key(k: str) -> str:
+    return re.sub(r"[\s\u3000：:【】\[\]]", "", k)
+
+
+def _dangling_key(line: str) -> str | None:
+    """The key of a metadata line that holds a key and no value (``索 引 号：``)."""
+    m = _DANGLING_RX.match(line)
+    return _strip_key(m.group("k")) if m else None
+
+
+def _meta_value_like(line: str) -> bool:
+    """A short line that can be the value of the key above it, not a heading or a key."""
+    return len(line) <= 80 and ordinal(line) is None and not _KV_START_RX.match(line) \
+        and not any(ch in SENTENCE_PUNCT for ch in line)
+
+
+def _table_meta(line: str) -> dict[str, str] | None:
+    """The metadata of a table row ``| 索 引 号： | … |`` ({} for a rule row)."""
+    cells = [c.strip(WS) for c in re.split(r"[|｜]", line)]
+    inner = [c for c in cells if c]
+    if not inner or all(re.fullmatch(r":?-{2,}:?", c) for c in inner):
+        return {} if "-" in line else None
+    keys = [_strip_key(c) in _META_KEYSET for c in cells]
+    if not any(keys):
+        return None
+    out: dict[str, str] = {}
+    for i, c in enumerate(cells):
+        if keys[i]:
+            v = cells[i + 1] if i + 1 < len(cells) and not keys[i + 1] else ""
+            if v:
+                out.setdefault(_strip_key(c), v)
+    return out
+
+
+def _pairs_meta(line: str) -> dict[str, str]:
+    """The ``key：value`` pairs of one line."""
+    out: dict[str, str] = {}
+    ms = list(_KV_RX.finditer(line))
+    for j, m in enumerate(ms):
+        end = ms[j + 1].start() if j + 1 < len(ms) else len(line)
+        v = line[m.end():end].strip(WS + "【】[]|")
+        k = _strip_key(m.group("k"))
+        if k in ("字号", "字体") and (not v or _FONT_SIZES_RX.match(v)):
+            continue
+        if v:
+            out.setdefault(k, v)
+    return out
+
+
+def meta_of(line: str) -> dict[str, str] | None:
+    """The metadata a line holds ({} for page furniture), or None for content."""
+    if len(line) > 400:
+        return None
+    if _PAGE_NO_RX.match(line) or _MD_RULE_RX.match(line):
+        return {}
+    line = line[md_skip(line):] or line
+    if line[0] in PIPES:
+        return _table_meta(line)
+    stamp = _STAMP_RX.match(line)
+    if stamp and (stamp.end() == len(line) or _KV_START_RX.match(line[stamp.end():])):
+        rest = meta_of(line[stamp.end():]) if stamp.end() < len(line) else {}
+        return {"发布时间": stamp.group(0).strip(WS), **(rest or {})}
+    if _CRUMB_RX.match(line) or _SIBLING_RX.match(line) or len(line) <= 40 and _FURNITURE_RX.match(line):
+        return {}
+    if len(line) <= 160 and (_KV_START_RX.match(line) or len(_KV_RX.findall(line)) >= 2):
+        return _pairs_meta(line)
+    if len(line) <= 60 and _NAV_RX.search(line):
+        return {}
+    return None
+
+
+def mark_meta(state: State) -> None:
+    """Page metadata; a key alone on its line (``索 引 号：``) takes the next line as value.
+
+    Copying a gov.cn metadata table often puts each cell on its own line, so the
+    value would otherwise be read as the document's title. Where the table's rows
+    have held their values beside their keys (``发文字号：\t国发〔2019〕5号``), a key alone
+    (``主 题 词：``) is an empty cell: the next line is the title, not its value.
+    """
+    lines = state.lines
+    cells_hold_values = False  # a key with its value on its own line: an empty key is empty
+    i = 0
+    while i < len(lines):
+        ln = lines[i]
+        m = meta_of(ln.text)
+        if m is None and i > 0 and lines[i - 1].cls == "meta" and _SHARE_RX.match(ln.text):
+            m = {}  # the buttons under 分享到：
+        if m is not None:
+            ln.cls = "meta"
+            for k, v in m.items():
+                state.meta.setdefault(k, v)
+            cells_hold_values = cells_hold_values or bool(m) and is_cell_row(ln.text)
+            key = _dangling_key(ln.text)
+            if key and not cells_hold_values and i + 1 < len(lines) and _meta_value_like(lines[i + 1].text):
+                lines[i + 1].cls = "meta"
+                state.meta.setdefault(key, lines[i + 1].text)
+                i += 1
+        i += 1
