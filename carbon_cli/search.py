@@ -15,13 +15,14 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from .engine import Clause, Engine, EngineDamaged, reach
 from .index import Index
 from .intent import RERANKED, Intent, boost, intents_of
 from .model import CarbonError, Passage, title_line
 from .names import Names, Recognised, Reference, compact, may_name
 from .plan import QueryPlan, build_plan
 from .query import ParsedQuery, parse_query
-from .rank import Params, default_params
+from .rank import Params, default_params, idf
 from .scope import subtree
 from .scoring import Contribution, Scorer, Scores, Term
 from .suggest import Correction, Corrector
@@ -75,9 +76,15 @@ class Searcher:
     """Runs queries against one index with one pipeline and one scoring."""
 
     def __init__(
-        self, index: Index, pipeline: Pipeline, params: Params | None = None, tuning: Tuning = DEFAULT
+        self,
+        index: Index,
+        pipeline: Pipeline,
+        params: Params | None = None,
+        tuning: Tuning = DEFAULT,
+        engine: Engine | None = None,
     ) -> None:
         self.index = index
+        self.engine = engine  # a large library's: it picks the passages worth scoring
         self.pipeline = pipeline
         self.params = params or default_params()
         self.tuning = tuning
@@ -117,10 +124,29 @@ class Searcher:
             parsed = check_query(named.rest)
         plan, stats = self.plan(parsed)
         terms, conditions, tokens, notes = plan.terms, plan.conditions, plan.tokens, plan.notes
-        scoring = self.scorer.score(terms, stats)
-        candidates = sorted(scoring.values)
-        if kinds or docs:
-            candidates = sorted(self.index.filter_pids(candidates, kinds, docs))
+        positive = self.pipeline.normaliser.normalise(" ".join(c.text for c in parsed.positive))
+        years = [int(y) for y in _YEAR.findall(positive)] if limit > 0 and sort != "date" else []
+        intents = intents_of(self.pipeline.normaliser.normalise(typed), tokens)
+        depth = max(limit, RERANKED if intents else 0, self.tuning.target_pool if years else 0)
+        # the engine filters by a passage's own kind; --kind also takes what is nested under
+        # an item of that kind (scope.py), which only the full scorer's filter knows
+        usable = not conditions and not kinds and sort == "relevance" and self.params.variant == "lucene"
+        engine = self.engine if usable else None
+        found = None
+        try:
+            found = self._from_engine(engine, terms, stats, kinds, docs, depth, facets) if engine else None
+        except EngineDamaged:  # derived data: the full scorer answers, the next search rebuilds it
+            self.engine = None
+        total: int | None = None  # the engine's count: it scores only the passages that can be shown
+        every: list[int] | None = None  # every hit, where the engine found them for the facets
+        if found is not None:
+            scoring, total, every = found
+            candidates = sorted(scoring.values)
+        else:
+            scoring = self.scorer.score(terms, stats)
+            candidates = sorted(scoring.values)
+            if kinds or docs:
+                candidates = sorted(self.index.filter_pids(candidates, kinds, docs))
         if conditions:
             shown_text = self._shown_text(candidates, any(not wanted for _, wanted in conditions))
             candidates = [
@@ -128,11 +154,7 @@ class Searcher:
                 for pid in candidates
                 if all((needle in shown_text[pid][wanted]) == wanted for needle, wanted in conditions)
             ]
-        positive = self.pipeline.normaliser.normalise(" ".join(c.text for c in parsed.positive))
-        years = [int(y) for y in _YEAR.findall(positive)] if limit > 0 and sort != "date" else []
-        intents = intents_of(self.pipeline.normaliser.normalise(typed), tokens)
-        depth = max(limit, RERANKED if intents else 0, self.tuning.target_pool if years else 0)
-        places = self.index.places_by_pid(candidates) if facets or sort == "date" else {}
+        places = self.index.places_by_pid(candidates if every is None else every) if facets or sort == "date" else {}
         if sort == "date":
             shown, priors = self._newest(scoring, candidates, places, max(limit, 0))
             intents = ()  # the order is the dates'
@@ -152,7 +174,8 @@ class Searcher:
             hit.highlights = self.highlights(hit.passage.text, [t.highlight for t in terms])
             hit.excerpt_start, hit.excerpt = excerpt(hit.passage.text, hit.highlights)
             hits.append(hit)
-        result = SearchResult(typed, parsed, tokens, terms, hits, len(candidates), notes, named.references, corrections)
+        count = len(candidates) if total is None else total
+        result = SearchResult(typed, parsed, tokens, terms, hits, count, notes, named.references, corrections)
         result.partial = _only_parts(terms, stats)
         if facets:
             from .facets import facets as count_facets
@@ -298,6 +321,53 @@ class Searcher:
                 scores[pid] *= self.tuning.target_prior
         return sorted(shown, key=lambda pid: (-scores[pid], pid))
 
+    def _from_engine(
+        self, engine: Engine, terms: list[Term], stats: dict[str, tuple[int, int]], kinds: Sequence[str],
+        docs: Sequence[str], limit: int, every: bool,
+    ) -> tuple[Scores, int, list[int] | None]:
+        """Exact scores of every passage that can be shown, and the number of hits, with
+        the engine choosing which passages to score.
+
+        The engine counts the passages that hold a query word (hits by presence) and
+        ranks every passage by its own BM25 over the same concepts and weights. Its
+        best are scored exactly, with the passages that hold an expansion's words and
+        no query word (only their text says whether they are hits). carbon's score of
+        a passage is at most ``reach`` times the engine's: once the shown ones score
+        above that for the last passage the engine handed over, no other can reach
+        them; until then, more are asked for. ``every``: also every hit's number (for
+        the facets)."""
+        own, wordings = _engine_plan(terms, stats)
+        plan = [(own.get(c, []), wordings.get(c, [])) for c in dict.fromkeys([*own, *wordings])]
+        by_presence = engine.query([(words, ()) for words in own.values()], kinds=kinds, docs=docs)
+        unproven: list[int] = []
+        if wordings:
+            through = engine.query([((), [w for ws in wordings.values() for w in ws])], kinds=kinds, docs=docs)
+            unproven = engine.matching(engine.exclude(through, by_presence) if own else through)
+        ranked, bound = engine.query(plan, kinds=kinds, docs=docs), self._reach(engine, terms, stats)
+        wanted = max(limit, 1) * CANDIDATE_FACTOR
+        while True:
+            count, best, last = engine.best(ranked, wanted)
+            scoring = self.scorer.score(terms, stats, among={*best, *unproven})
+            if not last or _shown_bar(scoring, self.scorer.priors, limit) > bound * last * (1 + 1e-6):
+                break
+            wanted *= 4
+        proven = [pid for pid in unproven if pid in scoring.values]
+        if every:
+            hits = [*(engine.matching(by_presence) if own else []), *proven]
+            return scoring, len(hits), hits
+        return scoring, (engine.best(by_presence, 0)[0] if own else 0) + len(proven), None
+
+    def _reach(self, engine: Engine, terms: list[Term], stats: dict[str, tuple[int, int]]) -> float:
+        """How far above the engine's score carbon's can be, for this query's terms."""
+        corpus = self.scorer.corpus()
+        engine_corpus = corpus._replace(n=max(corpus.n, 1))
+        ratios = [1.0]
+        for term in {t.term for t in terms if t.term in stats}:
+            ours = idf(stats[term][1], corpus, self.params)
+            theirs = idf(max(engine.doc_freq(term), 1), engine_corpus, self.params)
+            ratios.append(ours / theirs if theirs > 0 else float("inf"))
+        return reach(engine, corpus.avgdl, self.params.k1, self.params.b, max(ratios))
+
     # -- the terms of a query -----------------------------------------------------
 
     def plan(self, parsed: ParsedQuery) -> tuple[QueryPlan, dict[str, tuple[int, int]]]:
@@ -410,6 +480,41 @@ def _interleave(rows: list[list[Passage]]) -> list[list[Passage]]:
     """The first of each list, then the second of each …"""
     longest = max((len(r) for r in rows), default=0)
     return [[r[i] for r in rows if i < len(r)] for i in range(longest)]
+
+def _engine_plan(
+    terms: list[Term], stats: dict[str, tuple[int, int]]
+) -> tuple[dict[str, list[tuple[str, float]]], dict[str, list[list[Clause]]]]:
+    """Per concept, its own words with their weights, and its other wordings as the
+    engine's clauses (all words of an expansion needed; the loose words of one
+    translation, one wording); terms the index does not know left out."""
+    own: dict[str, list[tuple[str, float]]] = {}
+    wordings: dict[str, dict[int, list[Clause]]] = {}
+    groups: dict[int, list[Term]] = {}
+    for term in terms:
+        if term.group:
+            groups.setdefault(term.group, []).append(term)
+        elif term.term in stats:
+            own.setdefault(term.concept, []).append((term.term, term.weight))
+    for group, members in groups.items():
+        if all(m.term in stats for m in members):
+            first = members[0]
+            clause = (tuple(m.term for m in members), first.weight)
+            wordings.setdefault(first.concept, {}).setdefault(first.alternative or group, []).append(clause)
+    return own, {concept: list(by_wording.values()) for concept, by_wording in wordings.items()}
+
+
+CANDIDATE_FACTOR = 20  # passages the engine first hands over, per passage shown
+
+
+def _shown_bar(scoring: Scores, priors_of: Callable[[Collection[int]], dict[int, float]], limit: int) -> float:
+    """The score of the last passage shown among those scored (with its prior): what
+    a passage not scored must exceed to be shown."""
+    values = scoring.values
+    if len(values) < max(limit, 1):
+        return float("-inf")
+    best = heapq.nlargest(limit + SAMPLE, values, key=values.__getitem__)
+    priors = priors_of(best)
+    return heapq.nlargest(max(limit, 1), (values[pid] * priors.get(pid, 1.0) for pid in best))[-1]
 
 
 SAMPLE = 50  # hits beyond the limit whose priors set the first bar in ``_top``

@@ -17,7 +17,7 @@ import pytest
 from carbon_cli import readers
 from carbon_cli.catalog import MAX_FILES_PER_ADD
 from carbon_cli.outline import parse_documents
-from conftest import ROOT
+from helpers import ROOT
 
 sys.path.insert(0, str(ROOT / "bench"))
 import hostile_inputs  # noqa: E402

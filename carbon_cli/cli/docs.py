@@ -8,7 +8,17 @@ import typer
 
 from .. import render, scope
 from .app import Command, app
-from .options import JSON, Sort, complete_doc, open_catalog, open_index, record_docs, record_filtered, warn
+from .options import (
+    JSON,
+    Sort,
+    complete_doc,
+    engine_in_step,
+    open_catalog,
+    open_index,
+    record_docs,
+    record_filtered,
+    warn,
+)
 
 if TYPE_CHECKING:
     from ..records import RecordFilter
@@ -45,6 +55,8 @@ def docs_add(
     errors = [{"path": display_path(path), "error": message} for path, message in report.problems]
     for note in report.notes:
         warn(note)
+    if report.documents:
+        engine_in_step(open_catalog())
     if json_out:
         render.emit_json({"added": [render.added_json(a) for a in report.added], "errors": errors,
                           "indexed": report.summary()})
@@ -116,6 +128,7 @@ def docs_remove(
     catalog = open_catalog()
     builtin = doc_id in catalog.builtin_ids()
     doc_id = catalog.remove(doc_id)
+    engine_in_step(catalog)
     if json_out:
         render.emit_json({"hidden": [doc_id]} if builtin else {"removed": doc_id})
     elif builtin:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Optional
 import typer
 
 from ..catalog import Catalog
+from ..engine import Engine, attach
 from ..index import Index
 from ..store import Home
 
@@ -140,3 +141,18 @@ def record_docs(
 
         print_no_document()
     return docs
+
+
+def open_engine(catalog: Catalog, index: Index) -> Engine | None:
+    """The engine beneath a large library's index, brought in step with it (see engine.py)."""
+    home = catalog.home
+    return attach(index, home.root / "engine", home.lock if catalog.writable else None)
+
+
+def engine_in_step(catalog: Catalog) -> None:
+    """After the library changed: the engine follows now, not at the next search."""
+    index = catalog.open()
+    try:
+        open_engine(catalog, index)
+    finally:
+        index.conn.close()

@@ -12,7 +12,7 @@ from .app import Command, app
 if TYPE_CHECKING:
     from ..records import RecordFilter
 
-from .options import DOC, JSON, Sort, complete_kind, open_index, record_docs, record_filtered
+from .options import DOC, JSON, Sort, complete_kind, open_engine, open_index, record_docs, record_filtered
 
 
 @app.command(cls=Command)
@@ -58,7 +58,7 @@ def search(
     typed = parse_query(" ".join(query))  # doc: and kind: in the query are checked as the options are
     check_kinds(index, typed.kinds)
     check_docs(index, typed.docs)
-    searcher = Searcher(index, catalog.pipeline)
+    searcher = Searcher(index, catalog.pipeline, engine=open_engine(catalog, index))
     ranked = ALL_HITS if files or group else offset + limit + COPIES_MARGIN
     docs = record_docs(catalog, index, doc, filters)
     result = searcher.search(
