@@ -4,7 +4,7 @@ A question names what it wants with a word that documents also use loosely: 目�
 appears in every paragraph that "works toward the targets", but the passage that
 answers 双碳意见的目标是什么 is the one stating them (到2025年，…达到…). So the
 question's intent is read from the raw query, and among the best hits the passages
-of the form that answers it rise (``INTENT_BOOST``, measured in docs/ranking.md):
+of the form that answers it rise (``Tuning.intent_boost``, measured in docs/ranking.md):
 
 - **targets** (目标, 多少, 指标, in a question: 双碳目标 asks nothing): a dated figure,
   到 2025 年 … 达到 / 下降 / 以上 / % …;
@@ -18,9 +18,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-INTENT_BOOST = 1.6
-RERANKED = 100  # best hits whose form is looked at
 
 
 @dataclass(frozen=True)
@@ -48,6 +45,6 @@ def intents_of(normalised_query: str, words: list[str]) -> tuple[Intent, ...]:
     return tuple(found)
 
 
-def boost(intents: tuple[Intent, ...], normalised_text: str) -> float:
-    """The factor of a passage for the query's intents: INTENT_BOOST if it states one."""
-    return INTENT_BOOST if any(i.states.search(normalised_text) for i in intents) else 1.0
+def boost(intents: tuple[Intent, ...], normalised_text: str, factor: float) -> float:
+    """The factor of a passage for the query's intents: ``factor`` if it states one."""
+    return factor if any(i.states.search(normalised_text) for i in intents) else 1.0

@@ -17,7 +17,7 @@ from functools import cached_property
 
 from .engine import Clause, Engine, EngineDamaged, reach
 from .index import Index
-from .intent import RERANKED, Intent, boost, intents_of
+from .intent import Intent, boost, intents_of
 from .model import CarbonError, Passage, title_line
 from .names import Names, Recognised, Reference, compact, may_name
 from .plan import QueryPlan, build_plan
@@ -127,7 +127,7 @@ class Searcher:
         positive = self.pipeline.normaliser.normalise(" ".join(c.text for c in parsed.positive))
         years = [int(y) for y in _YEAR.findall(positive)] if limit > 0 and sort != "date" else []
         intents = intents_of(self.pipeline.normaliser.normalise(typed), tokens)
-        depth = max(limit, RERANKED if intents else 0, self.tuning.target_pool if years else 0)
+        depth = max(limit, self.tuning.intent_pool if intents else 0, self.tuning.target_pool if years else 0)
         # the engine filters by a passage's own kind; --kind also takes what is nested under
         # an item of that kind (scope.py), which only the full scorer's filter knows
         usable = not conditions and not kinds and sort == "relevance" and self.params.variant == "lucene"
@@ -187,7 +187,7 @@ class Searcher:
         """The hits reordered with the passages that state what the question asks for raised."""
         norms = self.index.norms_by_pid(shown)
         for pid in shown:
-            scores[pid] *= boost(intents, norms[pid][0])
+            scores[pid] *= boost(intents, norms[pid][0], self.tuning.intent_boost)
         return sorted(shown, key=lambda pid: (-scores[pid], pid))
 
     # -- typos and documents named in the query -----------------------------------

@@ -5,7 +5,9 @@ vocabulary's expansions (``vocabulary.py``) and the scorer's priors and
 coordination (``scoring.py``). The defaults are what ``carbon search`` and
 ``carbon eval`` use; ``bench/compare_ranking.py`` measures other values by building
 other ``Tuning``s, never by changing these. How each value was chosen:
-docs/ranking.md.
+docs/ranking.md. The priors of passages that rarely answer (cut fragments, contents
+lines) are decided when a document is indexed and stored with it (``priors.py``): a
+change to them is a change to the index, which its build key covers.
 """
 
 from __future__ import annotations
@@ -47,6 +49,10 @@ class Tuning(NamedTuple):
     # the query's words; those that state one rank up by ``target_prior`` (docs/ranking.md, "Targets")
     target_pool: int = 20
     target_prior: float = 1.5
+    # -- questions (intent.py): a question asking for targets or a definition (目标是多少,
+    # 什么是) looks at its best ``intent_pool`` hits; those that state one rise by ``intent_boost``
+    intent_pool: int = 100
+    intent_boost: float = 1.6
 
 
 DEFAULT = Tuning()
