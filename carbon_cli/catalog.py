@@ -62,9 +62,17 @@ MAX_WORKERS = 4
 MAX_FILES_PER_ADD = 10_000
 
 # The code that decides what is indexed; a package counts with every module in it.
-_SOURCES = ("outline", "section_words.py", "text.py", "index.py", "records.py", "references.py")
-# the outline's vocabulary and the records' issuer names (the pipeline's own is in pipeline_key)
-_DATA = ("section_words.tsv", "issuers.tsv")
+# Every module whose code decides what the index holds: the outline, the text pipeline
+# and its segmenter, what a passage is indexed under, the records, citations, names and
+# priors stored with each document (tests/test_lifecycle.py checks that a build imports
+# no other module that could).
+_SOURCES = (
+    "outline", "section_words.py", "text.py", "lexicon.py", "model.py", "indexing.py", "index.py",
+    "records.py", "facets.py", "references.py", "names.py", "priors.py",
+)
+# the outline's vocabulary, the records' issuer names and the names' 文种 words (the
+# pipeline's own data is in pipeline_key)
+_DATA = ("section_words.tsv", "issuers.tsv", "doc_kinds.txt")
 
 
 def _quiet(_: str) -> None:

@@ -11,11 +11,12 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from carbon_cli import resources, text
-from helpers import only_waited
+from helpers import STORAGE, only_waited
 
 
 def _build_key(home):
@@ -287,6 +288,7 @@ def test_the_home_holds_plain_data_only(cli, home, monkeypatch):
 
 _WARM = """
 import sys
+from pathlib import Path
 from carbon_cli.__main__ import run
 code = run(["search", "CCUS", "--json"])
 loaded = {name.split(".")[0] for name in sys.modules} & {"rich", "jieba", "numpy", "rank_bm25", "opencc", "logging"}
@@ -340,3 +342,27 @@ def test_a_section_word_change_rebuilds_the_index(cli, home, tmp_path, monkeypat
     monkeypatch.setattr(catalog, "data_file", lambda name: table if name == "section_words.tsv" else resources.data_file(name))
     assert cli("guarantees", "--list", "--json").code == 0
     assert _build_key(home) != before
+
+
+# Modules a build imports that decide nothing of what the index holds: how files are
+# stored and written, locks and signals, where data lives, the index's life cycle itself.
+NOT_DECIDING = {"catalog", "store", "fsio", "interrupts", "resources", "user_vocab", "ids", "readers"}
+
+
+def test_the_build_key_covers_every_module_a_build_runs(home, tmp_path):
+    """A module that a build imports either is hashed into the build key or is one that
+    cannot change what is indexed: a new module that decides something must be listed."""
+    from carbon_cli import catalog
+
+    probe = (
+        "import sys; from pathlib import Path; from carbon_cli.catalog import Catalog; "
+        "from carbon_cli.store import Home; "
+        f"Catalog(Home(Path({str(tmp_path / 'h')!r}))).add_files([Path({str(STORAGE)!r})]); "
+        "print(' '.join(sorted(m for m in sys.modules if m.startswith('carbon_cli.'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    package = Path(catalog.__file__).parent
+    hashed = {str(path.relative_to(package).with_suffix("")).replace("/", ".") for path in catalog.source_files()}
+    hashed |= {name.removesuffix(".__init__") for name in hashed}
+    imported = {name.removeprefix("carbon_cli.") for name in out.split()}
+    assert imported - hashed - NOT_DECIDING == set()
