@@ -30,14 +30,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 
+from .doc_kinds import BRACKETS, LOOSE, compact, doc_kinds, may_name
 from .model import Document
-from .resources import data_file
 
 # characters a name may be written with or without: spaces, quotes, 《》
-_LOOSE = re.compile(r"[\s\u3000\"'“”‘’「」『』《》〈〉<>·•]")
-_BRACKETS = str.maketrans({"[": "〔", "]": "〕", "［": "〔", "］": "〕", "【": "〔", "】": "〕"})
 _INNER_TITLE = re.compile(r"《([^《》]{4,80})》")
 _YEARS = re.compile(r"[(（][^()（）]*\d{4}[^()（）]*[)）]$")
 _AFTER_GUANYU = re.compile(r"关于(.{4,80})$")
@@ -46,20 +44,6 @@ _ISSUE_NUMBER = re.compile(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{2,10}〔\d{4}�
 _ALIAS = re.compile(r"以下简称[“\"]?《([^《》]{2,20})》")
 OPENING = 3  # passages at a document's start looked at for its number and its alias
 MIN_PREFIX_WORDS = 2  # words left before a kind when leading query words are not part of the name
-
-
-def compact(text: str) -> str:
-    """A name's matching form: normalised text without spaces, quotes and 《》, brackets
-    of a 文号 unified (发改能源规[2021]1051号 = 发改能源规〔2021〕1051号)."""
-    return _LOOSE.sub("", text).translate(_BRACKETS)
-
-
-@lru_cache(maxsize=1)
-def doc_kinds() -> tuple[str, ...]:
-    """The 文种 words of ``data/doc_kinds.txt``, longest first."""
-    lines = data_file("doc_kinds.txt").read_text(encoding="utf-8").splitlines()
-    words = {line.split("#", 1)[0].strip() for line in lines}
-    return tuple(sorted(filter(None, words), key=lambda w: (-len(w), w)))
 
 
 @dataclass(frozen=True)
@@ -276,13 +260,6 @@ class Names:
         return bool(words) and all(any(w in text for w in [word, *self.synonyms(word)]) for word in words)
 
 
-def may_name(normalised: str) -> bool:
-    """Cheap test, before any name is read: could the query name a document at all?
-    Every name ends with a kind word or holds a 文号."""
-    text = compact(normalised)
-    return "〔" in text or any(kind in text for kind in doc_kinds())
-
-
 def _syntax_mask(text: str) -> list[bool]:
     """Per character: whether it belongs to a query operator or filter token (-零碳,
     +甲烷, kind:action), which names never span."""
@@ -312,8 +289,8 @@ def _chunks(chars: list[str], free: list[bool]) -> list[tuple[int, int]]:
 
 def _find_compact(chars: list[str], free: list[bool], form: str) -> tuple[int, int] | None:
     """Span of the query where ``form`` is written, loose characters skipped."""
-    positions = [i for i, c in enumerate(chars) if free[i] and not _LOOSE.match(c)]
-    text = "".join(chars[i] for i in positions).translate(_BRACKETS)
+    positions = [i for i, c in enumerate(chars) if free[i] and not LOOSE.match(c)]
+    text = "".join(chars[i] for i in positions).translate(BRACKETS)
     at = text.find(form)
     if at < 0:
         return None

@@ -14,21 +14,25 @@ import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-from .engine import Clause, Engine, EngineDamaged, reach
+from .doc_kinds import compact, may_name
 from .index import Index
 from .intent import Intent, boost, intents_of
 from .model import CarbonError, Passage, title_line
-from .names import Names, Recognised, Reference, compact, may_name
 from .plan import QueryPlan, build_plan
 from .query import ParsedQuery, parse_query
 from .rank import Params, default_params, idf
 from .scope import subtree
 from .scoring import Contribution, Scorer, Scores, Term
-from .suggest import Correction, Corrector
 from .text import Pipeline
 from .tuning import DEFAULT, Tuning
 from .vocabulary import Vocabulary
+
+if TYPE_CHECKING:  # imported where used: a plain search of a small library needs none of them
+    from .engine import Clause, Engine
+    from .names import Names, Recognised, Reference
+    from .suggest import Correction, Corrector
 
 MAX_QUERY_CHARS = 2000
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")  # a year a query names (the target prior, tuning.py)
@@ -113,7 +117,8 @@ class Searcher:
         kinds = tuple(dict.fromkeys([*kinds, *parsed.kinds]))
         docs = self._by_record(parsed, tuple(dict.fromkeys([*docs, *parsed.docs])))
         named = self.named(raw, docs)
-        if named.references:
+        references = named.references if named is not None else ()
+        if named is not None and named.references:
             docs = tuple(d for d in named.docs if not docs or d in docs)
             has_content = self._has_content(named.rest)
             section = self._section_named(named.rest, docs) if has_content else None
@@ -132,11 +137,7 @@ class Searcher:
         # an item of that kind (scope.py), which only the full scorer's filter knows
         usable = not conditions and not kinds and sort == "relevance" and self.params.variant == "lucene"
         engine = self.engine if usable else None
-        found = None
-        try:
-            found = self._from_engine(engine, terms, stats, kinds, docs, depth, facets) if engine else None
-        except EngineDamaged:  # derived data: the full scorer answers, the next search rebuilds it
-            self.engine = None
+        found = self._engine_scores(engine, terms, stats, kinds, docs, depth, facets) if engine else None
         total: int | None = None  # the engine's count: it scores only the passages that can be shown
         every: list[int] | None = None  # every hit, where the engine found them for the facets
         if found is not None:
@@ -175,7 +176,7 @@ class Searcher:
             hit.excerpt_start, hit.excerpt = excerpt(hit.passage.text, hit.highlights)
             hits.append(hit)
         count = len(candidates) if total is None else total
-        result = SearchResult(typed, parsed, tokens, terms, hits, count, notes, named.references, corrections)
+        result = SearchResult(typed, parsed, tokens, terms, hits, count, notes, references, corrections)
         result.partial = _only_parts(terms, stats)
         if facets:
             from .facets import facets as count_facets
@@ -194,15 +195,19 @@ class Searcher:
 
     @cached_property
     def corrector(self) -> Corrector:
-        vocabulary = self.vocabulary.terms
+        from .suggest import Corrector
 
         def known(term: str) -> int:
-            return self.index.term_stats([term]).get(term, (0, 0))[1] or int(term in vocabulary)
+            """A word of the index, else of the vocabulary (read only then: building its
+            set normalises every term of data/, a tenth of a warm search)."""
+            return self.index.term_stats([term]).get(term, (0, 0))[1] or int(term in self.vocabulary.terms)
 
         return Corrector(known, self.index.terms_like, lambda text: list(self.pipeline.segmenter.cut(text)))
 
     @cached_property
     def names(self) -> Names:
+        from .names import Names
+
         groups = {term: group for group in self.vocabulary.synonym_groups for term in group}
         return Names(
             self.index.query_names(),
@@ -210,14 +215,15 @@ class Searcher:
             synonyms=lambda word: [t for t in groups.get(word, ()) if t != word],
         )
 
-    def named(self, raw: str, docs: Sequence[str]) -> Recognised:
-        """The documents the query names (within ``docs``, when given) and the rest of it."""
+    def named(self, raw: str, docs: Sequence[str]) -> Recognised | None:
+        """The documents the query names (within ``docs``, when given) and the rest of
+        it; None when it names none."""
         normalised = self.pipeline.normaliser.normalise(raw)
         if not may_name(normalised):  # most queries: the library's names are not even read
-            return Recognised("", ())
+            return None
         recognised = self.names.recognise(normalised)
-        if docs and not any(d in docs for d in recognised.docs):
-            return Recognised("", ())
+        if not recognised.references or (docs and not any(d in docs for d in recognised.docs)):
+            return None
         return recognised
 
     def _has_content(self, text: str) -> bool:
@@ -357,6 +363,20 @@ class Searcher:
             return scoring, len(hits), hits
         return scoring, (engine.best(by_presence, 0)[0] if own else 0) + len(proven), None
 
+    def _engine_scores(
+        self, engine: Engine, terms: list[Term], stats: dict[str, tuple[int, int]], kinds: Sequence[str],
+        docs: Sequence[str], depth: int, every: bool,
+    ) -> tuple[Scores, int, list[int] | None] | None:
+        """``_from_engine``, or None when the engine is found damaged: it is derived
+        data, so the full scorer answers and the next search rebuilds it."""
+        from .engine import EngineDamaged
+
+        try:
+            return self._from_engine(engine, terms, stats, kinds, docs, depth, every)
+        except EngineDamaged:
+            self.engine = None
+            return None
+
     def _reach(self, engine: Engine, terms: list[Term], stats: dict[str, tuple[int, int]]) -> float:
         """How far above the engine's score carbon's can be, for this query's terms."""
         corpus = self.scorer.corpus()
@@ -366,6 +386,8 @@ class Searcher:
             ours = idf(stats[term][1], corpus, self.params)
             theirs = idf(max(engine.doc_freq(term), 1), engine_corpus, self.params)
             ratios.append(ours / theirs if theirs > 0 else float("inf"))
+        from .engine import reach
+
         return reach(engine, corpus.avgdl, self.params.k1, self.params.b, max(ratios))
 
     # -- the terms of a query -----------------------------------------------------
