@@ -68,7 +68,7 @@ MAX_FILES_PER_ADD = 10_000
 # no other module that could).
 _SOURCES = (
     "outline", "section_words.py", "text.py", "lexicon.py", "model.py", "indexing.py", "index.py",
-    "records.py", "facets.py", "references.py", "names.py", "priors.py",
+    "records.py", "facets.py", "references.py", "names.py", "doc_kinds.py", "priors.py",
 )
 # the outline's vocabulary, the records' issuer names and the names' 文种 words (the
 # pipeline's own data is in pipeline_key)

@@ -258,8 +258,8 @@ def test_shown_hits_are_the_best_of_all(searcher):
     for query in ["储能", "碳达峰碳中和", "双碳目标", "保障措施", "工作原则", "energy efficiency standards", "可再生能源 消纳",
                   "国家发展和改革委员会", "科技支撑双碳实施方案有哪些重点任务"]:
         named = searcher.named(query, ())  # a document the query names: the rest is scored, in it alone
-        exact = _exact(searcher, named.rest or query)
-        if named.docs:
+        exact = _exact(searcher, named.rest if named is not None and named.rest else query)
+        if named is not None and named.docs:
             inside = searcher.index.filter_pids(exact, (), named.docs)
             exact = {pid: v for pid, v in exact.items() if pid in inside}
         priors = searcher.scorer.priors(exact)
