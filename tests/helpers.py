@@ -58,3 +58,17 @@ def record_file(home: Path, doc_id: str) -> Path:
 def only_waited(stderr: str) -> bool:
     """Nothing on stderr but, at most, the line of a writer that waited for another."""
     return all(line.startswith("carbon: warning: waiting for ") for line in stderr.splitlines())
+
+# The ten actions of the seed's Q&A, in order, as the document titles them.
+SEED_ACTIONS = [
+    "能源绿色低碳转型科技支撑行动",
+    "低碳与零碳工业流程再造技术突破行动",
+    "建筑交通低碳零碳技术攻关行动",
+    "负碳及非二氧化碳温室气体减排技术能力提升行动",
+    "前沿颠覆性低碳技术创新行动",
+    "低碳零碳技术示范行动",
+    "碳达峰碳中和管理决策支撑行动",
+    "碳达峰碳中和创新项目、基地、人才协同增效行动",
+    "绿色低碳科技企业培育与服务行动",
+    "碳达峰碳中和科技创新国际合作行动",
+]

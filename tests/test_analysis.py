@@ -16,20 +16,8 @@ from rich.cells import cell_len
 
 from carbon_cli import analysis, scope
 from carbon_cli.model import PASSAGE_FIELDS, Passage
-from helpers import OPINIONS, OPINIONS_ID, SEED, STORAGE_ID
+from helpers import OPINIONS, OPINIONS_ID, SEED, SEED_ACTIONS, STORAGE_ID
 
-ACTION_TITLES = [
-    "能源绿色低碳转型科技支撑行动",
-    "低碳与零碳工业流程再造技术突破行动",
-    "建筑交通低碳零碳技术攻关行动",
-    "负碳及非二氧化碳温室气体减排技术能力提升行动",
-    "前沿颠覆性低碳技术创新行动",
-    "低碳零碳技术示范行动",
-    "碳达峰碳中和管理决策支撑行动",
-    "碳达峰碳中和创新项目、基地、人才协同增效行动",
-    "绿色低碳科技企业培育与服务行动",
-    "碳达峰碳中和科技创新国际合作行动",
-]
 SEED_TEXT = SEED.read_text(encoding="utf-8")
 
 
@@ -300,7 +288,7 @@ def test_stats_term_across_the_ten_actions(cli):
     data = ok_json(cli, "stats", "--term", "技术")
     assert data["term"] == "技术" and data["scope"]["kinds"] == ["action"]
     assert [p["number"] for p in data["passages"]] == list(range(1, 11))
-    assert [p["title"] for p in data["passages"]] == ACTION_TITLES
+    assert [p["title"] for p in data["passages"]] == SEED_ACTIONS
     texts = {p["id"]: p["text"] for p in ok_json(cli, "actions")}
     assert [p["count"] for p in data["passages"]] == [texts[p["id"]].count("技术") for p in data["passages"]]
     assert [p["count"] for p in data["passages"]] == [0, 2, 2, 3, 2, 5, 2, 0, 0, 1]
@@ -314,7 +302,7 @@ def test_stats_term_bar_chart(cli):
     assert lines[0] == "技术 in kind action: 17 occurrences in 10 passages"
     rows = lines[1:]
     assert len(rows) == 10
-    for number, (row, title) in enumerate(zip(rows, ACTION_TITLES), start=1):
+    for number, (row, title) in enumerate(zip(rows, SEED_ACTIONS), start=1):
         assert row.split()[0] == str(number) and title in row
     bars = [row.count("█") for row in rows]
     assert bars[5] == 40  # action 6, the most: the full bar
@@ -362,7 +350,7 @@ def test_export_csv_holds_the_ten_actions_with_their_titles(cli):
     assert result.stdout.startswith("\ufeffid,doc,kind,number,label,title,section,parent,start,end,text\r\n")
     rows = list(csv.DictReader(io.StringIO(result.stdout.lstrip("\ufeff"), newline="")))
     assert len(rows) == 10
-    assert [r["title"] for r in rows] == ACTION_TITLES
+    assert [r["title"] for r in rows] == SEED_ACTIONS
     assert [r["id"] for r in rows] == [f"qa/action/{i}" for i in range(1, 11)]
     assert [r["number"] for r in rows] == [str(i) for i in range(1, 11)]
     assert rows[3]["label"] == "四是" and rows[3]["parent"] == "qa/question/3"
@@ -413,7 +401,7 @@ def test_export_jsonl_is_the_outline_row_by_row(library):
     assert principle["section"] == ["总体要求", "基本原则"] and principle["number"] == 1
     assert library("export", "--json").stdout == result.stdout  # --json alone: JSON Lines
     actions = [json.loads(line) for line in library("export", "-k", "action", "-f", "jsonl").stdout.splitlines()]
-    assert [a["title"] for a in actions] == ACTION_TITLES
+    assert [a["title"] for a in actions] == SEED_ACTIONS
 
 
 def test_export_markdown_renders_the_outline(library):
@@ -480,7 +468,7 @@ def test_export_as_a_program(run_carbon, tmp_path):
     result = run_carbon("export", "-k", "action", "-f", "csv", env={"LC_ALL": "C", "PYTHONIOENCODING": "ascii"})
     assert result.code == 0, result
     assert result.stdout.startswith("\ufeffid,doc,kind")
-    assert ACTION_TITLES[3] in result.stdout
+    assert SEED_ACTIONS[3] in result.stdout
 
 
 # -- the library ----------------------------------------------------------------------
