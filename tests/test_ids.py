@@ -75,3 +75,16 @@ def test_an_ambiguous_form_removes_nothing(cli, tmp_path):
     assert result.code == 2 and "fits several documents: plan-a, plan-b" in result.stderr
     listed = cli("docs", "list").stdout
     assert "plan-a" in listed and "plan-b" in listed
+
+
+def test_the_link_commands_take_short_ids_too(cli):
+    """refs, cited-by, similar and diff resolve ids as every other command does."""
+    assert cli("docs", "add", str(OPINIONS), str(STORAGE)).code == 0
+    cited = json.loads(cli("cited-by", "cpc", "--json").stdout)
+    assert [c["passage"] for c in cited] == ["qa/answer/2"]
+    refs = json.loads(cli("refs", "cpc-opinions", "--json").stdout)
+    assert refs and {r["doc"] for r in refs} == {OPINIONS_ID}
+    similar = json.loads(cli("similar", "cpc-opinions/s12.33", "-n", "1", "--json").stdout)
+    assert similar["passage"] == f"{OPINIONS_ID}/s12.33"
+    compared = json.loads(cli("diff", "cpc", "ndrc", "--json").stdout)
+    assert (compared["a"], compared["b"]) == (OPINIONS_ID, STORAGE_ID)

@@ -12,6 +12,7 @@ from typing import Optional
 import typer
 
 from .. import render
+from ..ids import resolve, resolve_passage
 from ..model import CarbonError
 from .app import Command, app
 from .options import JSON, complete_doc, complete_id, open_index
@@ -60,12 +61,14 @@ def refs(
         raise CarbonError("--format is for --graph")
     if target is None:
         found = index.all_citations()
-    elif index.passage(target) is not None:
+    elif "/" in target:  # a passage, its document given in full or in short (ids.py)
+        target = resolve_passage(target, index.document_ids())
+        if index.passage(target) is None:
+            raise CarbonError(f"no passage or document {target[:80]!r} (see: carbon outline)")
         found = index.citations(passage=target)
-    elif target in index.document_ids():
-        found = index.citations(doc=target)
     else:
-        raise CarbonError(f"no passage or document {target!r} (see: carbon outline)")
+        target = resolve(target, index.document_ids())
+        found = index.citations(doc=target)
     if json_out:
         render.emit_json([citation_json(c) for c in found])
     else:
@@ -83,10 +86,9 @@ def cited_by(
     from ..render_records import citation_json, print_citing
 
     _, index = open_index()
-    if doc not in index.document_ids():
-        if index.passage(doc) is not None:
-            raise CarbonError(f"{doc} is a passage; cited-by takes a document (see: carbon refs {doc})")
-        raise CarbonError(f"no document {doc!r} (see: carbon docs list)")
+    if "/" in doc:
+        raise CarbonError(f"{doc[:80]} is a passage; cited-by takes a document (see: carbon refs {doc[:80]})")
+    doc = resolve(doc, index.document_ids())
     found = [c for key in index.names_of(doc) for c in index.citations(key=key) if c["doc"] != doc]
     found.sort(key=lambda c: (c["doc"], c["passage"], c["start"]))
     if json_out:
@@ -113,6 +115,7 @@ def similar(
     from ..similar import similar as like_this
 
     catalog, index = open_index()
+    passage_id = resolve_passage(passage_id, index.document_ids())  # cpc-opinions/s12.33 (ids.py)
     result = like_this(index, passage_id, limit=limit, same_doc=same_doc)
     if json_out:
         render.emit_json(similar_json(result))
@@ -137,9 +140,7 @@ def diff(
 
     catalog, index = open_index()
     known = index.document_ids()
-    for doc in (doc_a, doc_b):
-        if doc not in known:
-            raise CarbonError(f"no document {doc!r} (see: carbon docs list)")
+    doc_a, doc_b = resolve(doc_a, known), resolve(doc_b, known)
     normalise = catalog.pipeline.normaliser.normalise_with_offsets
     result = compare(doc_a, index.passages(doc=doc_a), doc_b, index.passages(doc=doc_b), normalise)
     if json_out:
