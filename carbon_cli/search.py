@@ -108,7 +108,7 @@ class Searcher:
     ) -> SearchResult:
         """``sort``: ``relevance`` (best first) or ``date`` (newest document first, by
         成文日期 else 发布日期, undated last; best first within a date). ``facets``:
-        count all hits by their document's record (``records.facets``)."""
+        count all hits by their document's record (``facets.py``)."""
         parsed = check_query(raw)
         typed = raw
         fixed, corrections = self.corrector.correct(self.pipeline.normaliser.normalise(raw))
