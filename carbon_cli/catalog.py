@@ -32,7 +32,7 @@ from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -374,7 +374,7 @@ class Catalog:
         (``docs hide`` / ``unhide`` since): the seed is small, so it is then indexed
         again whole."""
         shown = {doc for (doc,) in conn.execute("SELECT id FROM documents WHERE builtin = 1")}
-        return shown != {doc.id for doc in parse_record(seed_record())} - self.home.hidden()
+        return shown != set(self.builtin_ids()) - self.home.hidden()
 
     def _rebuild(self, library_key: str) -> None:
         """Build a new index beside the old one and swap it in."""
@@ -742,9 +742,11 @@ class Catalog:
     # -- the built-in documents -----------------------------------------------------------
 
     @staticmethod
-    def builtin_ids() -> list[str]:
-        """The shipped documents, hidden or not, in reading order."""
-        return [doc.id for doc in parse_record(seed_record())]
+    @lru_cache(maxsize=1)
+    def builtin_ids() -> tuple[str, ...]:
+        """The shipped documents, hidden or not, in reading order: the seed is parsed
+        once per process (``docs remove`` and a reconcile both ask)."""
+        return tuple(doc.id for doc in parse_record(seed_record()))
 
     def hide(self, names: Sequence[str]) -> list[str]:
         """Hide built-in documents from this library, so that they answer no query and

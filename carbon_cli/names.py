@@ -35,7 +35,6 @@ from functools import cached_property
 from .doc_kinds import BRACKETS, LOOSE, compact, doc_kinds, may_name
 from .model import Document
 
-# characters a name may be written with or without: spaces, quotes, 《》
 _INNER_TITLE = re.compile(r"《([^《》]{4,80})》")
 _YEARS = re.compile(r"[(（][^()（）]*\d{4}[^()（）]*[)）]$")
 _AFTER_GUANYU = re.compile(r"关于(.{4,80})$")
