@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import re
 import sys
 import unicodedata
 from collections.abc import Iterator
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
     import opencc
 
 # Bump when segmentation or normalisation changes: every index is then rebuilt.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
 # jieba's search mode also emits the dictionary words inside longer words
 # (碳达峰碳中和 -> 碳达峰, 碳中和, 中和 ...), so a query for a part finds the whole.
 SEGMENT_MODE = "search"
@@ -59,6 +60,29 @@ class _NormTable(dict[int, str]):
 
 
 _TABLE = _NormTable()
+
+
+# A line break with the blanks around it. A PDF's text layer breaks lines at the page
+# width, inside words and numbers (煤炭消\n费, 3.5\n亿千瓦): unless Latin letters or
+# digits stand on both sides (energy\nstorage), the break is no separator and goes.
+_BREAK_RX = re.compile(r"[ \t\u3000]*[\r\n\u2028\u2029\x85]+[ \t\u3000]*")
+
+
+def _join_breaks(text: str) -> tuple[str, list[int] | None]:
+    """``text`` with the line breaks inside CJK text removed, and each kept character's
+    offset (``None`` when nothing was removed)."""
+    kept: list[int] = []
+    pos = 0
+    for m in _BREAK_RX.finditer(text):
+        before, after = text[m.start() - 1: m.start()], text[m.end(): m.end() + 1]
+        if not before or not after or (before.isascii() and after.isascii()):
+            continue
+        kept.extend(range(pos, m.start()))
+        pos = m.end()
+    if pos == 0:
+        return text, None
+    kept.extend(range(pos, len(text)))
+    return "".join(text[i] for i in kept), kept
 
 
 def _fold_width_case(text: str) -> tuple[str, list[int] | None]:
@@ -107,11 +131,14 @@ class Normaliser:
         """
         if text.isascii():  # no width forms, no traditional characters: only case
             return text.lower(), None
-        folded, offsets = _fold_width_case(text)
+        joined, kept = _join_breaks(text) if "\n" in text or "\r" in text else (text, None)
+        folded, offsets = _fold_width_case(joined)
         simplified = self._to_simplified(folded)
         if len(simplified) != len(folded):  # a per-character conversion never changes length
             simplified = folded
-        return simplified, offsets
+        if kept is None:
+            return simplified, offsets
+        return simplified, kept if offsets is None else [kept[i] for i in offsets]
 
 
 def traditional_chars() -> frozenset[str]:

@@ -98,6 +98,18 @@ def test_normalisation_folds_width_case_and_script(pipeline):
     assert normaliser.normalise("２０３０年") == "2030年"
 
 
+def test_a_line_break_inside_chinese_text_is_no_word_boundary(pipeline):
+    """A PDF's text layer wraps lines inside words (煤炭消\n费): matching reads through the
+    break, the offsets still point at the original characters; between Latin words the
+    break stays a separator."""
+    text = "严格控制煤炭消\n  费。energy\nstorage"
+    normalised, offsets = pipeline.normaliser.normalise_with_offsets(text)
+    assert normalised.startswith("严格控制煤炭消费。")
+    assert "消费" in pipeline.segment(normalised)
+    assert offsets is not None and text[offsets[normalised.index("费")]] == "费"
+    assert "energy\nstorage" in normalised
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=200))
 def test_offsets_map_every_normalised_character_back(text):
