@@ -62,23 +62,35 @@ class _NormTable(dict[int, str]):
 _TABLE = _NormTable()
 
 
-# A line break with the blanks around it. A PDF's text layer breaks lines at the page
-# width, inside words and numbers (煤炭消\n费, 3.5\n亿千瓦): unless Latin letters or
-# digits stand on both sides (energy\nstorage), the break is no separator and goes.
-_BREAK_RX = re.compile(r"[ \t\u3000]*[\r\n\u2028\u2029\x85]+[ \t\u3000]*")
+# A line break. A PDF's text layer breaks lines at the page width, inside words and
+# numbers (煤炭消\n费, 3.5\n亿千瓦): unless Latin letters or digits stand on both
+# sides (energy\nstorage), the break and the blanks around it are no separator and go.
+_BREAK_RX = re.compile(r"[\r\n\u2028\u2029\x85]+")
+_BLANKS = " \t\u3000"
 
 
 def _join_breaks(text: str) -> tuple[str, list[int] | None]:
     """``text`` with the line breaks inside CJK text removed, and each kept character's
-    offset (``None`` when nothing was removed)."""
+    offset (``None`` when nothing was removed).
+
+    The blanks around a break are walked by hand, each at most once: a pattern with
+    blanks on both sides of the break would retry a long run of blanks from every
+    position in it.
+    """
     kept: list[int] = []
-    pos = 0
+    pos = scanned = 0
     for m in _BREAK_RX.finditer(text):
-        before, after = text[m.start() - 1: m.start()], text[m.end(): m.end() + 1]
+        start, end = m.start(), m.end()
+        while start > scanned and text[start - 1] in _BLANKS:
+            start -= 1
+        while end < len(text) and text[end] in _BLANKS:
+            end += 1
+        scanned = end
+        before, after = text[start - 1: start], text[end: end + 1]
         if not before or not after or (before.isascii() and after.isascii()):
             continue
-        kept.extend(range(pos, m.start()))
-        pos = m.end()
+        kept.extend(range(pos, start))
+        pos = end
     if pos == 0:
         return text, None
     kept.extend(range(pos, len(text)))
