@@ -33,7 +33,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from carbon_cli.catalog import Catalog  # noqa: E402
 from carbon_cli.evaluate import DEPTH, Report, eval_index, judged_corpus, load_judgments, run, searcher_ranker  # noqa: E402
+from carbon_cli.index import Index  # noqa: E402
 from carbon_cli.search import Searcher  # noqa: E402
 
 SETS = {
@@ -122,19 +124,23 @@ def tantivy_ranker(ids: Sequence[str], texts: Sequence[str], tokens: Callable[[s
     return rank
 
 
+def rankers(catalog: Catalog, index: Index, tmp: Path) -> dict[str, Ranker]:
+    """Every peer and carbon, each over the passages of ``index``."""
+    passages = index.passages()
+    ids, texts = [p.id for p in passages], [" ".join([*p.section, p.text]) for p in passages]
+    return {
+        "jieba + rank-bm25 (BM25Okapi)": rank_bm25_ranker(ids, texts),
+        "bm25s (jieba tokens)": bm25s_ranker(ids, texts),
+        "tantivy (jieba tokens)": tantivy_ranker(ids, texts, jieba_tokens, _fresh(tmp, "jieba")),
+        "tantivy (CJK bigrams, as Elasticsearch cjk)": tantivy_ranker(ids, texts, bigram_tokens, _fresh(tmp, "bigram")),
+        "carbon": searcher_ranker(Searcher(index, catalog.pipeline)),
+    }
+
+
 def reports(path: Path, tmp: Path) -> dict[str, Report]:
     judged = load_judgments(path)
     with eval_index(corpus=judged_corpus(path)) as (catalog, index):
-        passages = index.passages()
-        ids, texts = [p.id for p in passages], [" ".join([*p.section, p.text]) for p in passages]
-        rankers: dict[str, Ranker] = {
-            "jieba + rank-bm25 (BM25Okapi)": rank_bm25_ranker(ids, texts),
-            "bm25s (jieba tokens)": bm25s_ranker(ids, texts),
-            "tantivy (jieba tokens)": tantivy_ranker(ids, texts, jieba_tokens, _fresh(tmp, "jieba")),
-            "tantivy (CJK bigrams, as Elasticsearch cjk)": tantivy_ranker(ids, texts, bigram_tokens, _fresh(tmp, "bigram")),
-            "carbon": searcher_ranker(Searcher(index, catalog.pipeline)),
-        }
-        return {name: run(judged, ranker) for name, ranker in rankers.items()}
+        return {name: run(judged, ranker) for name, ranker in rankers(catalog, index, tmp).items()}
 
 
 def _fresh(tmp: Path, name: str) -> Path:

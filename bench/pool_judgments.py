@@ -30,9 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from carbon_cli.evaluate import eval_index, judged_corpus, load_judgments, searcher_ranker  # noqa: E402
-from carbon_cli.search import Searcher  # noqa: E402
-from peers import bigram_tokens, bm25s_ranker, jieba_tokens, rank_bm25_ranker, tantivy_ranker  # noqa: E402
+from carbon_cli.evaluate import eval_index, judged_corpus, load_judgments  # noqa: E402
+from peers import rankers  # noqa: E402
 
 SETS = {
     "library": (ROOT / "data" / "judgments_library.tsv", ROOT / "tests" / "eval" / "library_draft.tsv"),
@@ -54,17 +53,9 @@ def pool(set_names: list[str], depth: int, out: Path) -> int:
         with tempfile.TemporaryDirectory(prefix="carbon-pool-") as tmp, \
                 eval_index(corpus=judged_corpus(judged_path)) as (catalog, index):
             passages = {p.id: p for p in index.passages()}
-            ids = list(passages)
-            texts = [" ".join([*p.section, p.text]) for p in passages.values()]
-            folder = Path(tmp)
-            (folder / "a").mkdir()
-            (folder / "b").mkdir()
-            rankers = [rank_bm25_ranker(ids, texts), bm25s_ranker(ids, texts),
-                       tantivy_ranker(ids, texts, jieba_tokens, folder / "a"),
-                       tantivy_ranker(ids, texts, bigram_tokens, folder / "b"),
-                       searcher_ranker(Searcher(index, catalog.pipeline))]
+            systems = list(rankers(catalog, index, Path(tmp)).values())
             for item in judged:
-                found = {pid for rank in rankers for pid, _ in rank(item.query)[:depth]}
+                found = {pid for rank in systems for pid, _ in rank(item.query)[:depth]}
                 for pid in sorted(found - set(item.relevant)):
                     p = passages[pid]
                     place = " › ".join([p.doc, *p.section])
@@ -92,15 +83,15 @@ def add(set_name: str, graded: Path) -> int:
         passages = {p.id: p for p in index.passages()}
     by_doc: dict[str, list[str]] = {}
     for p in passages.values():
-        by_doc.setdefault(p.id.split("/")[0], []).append(p.text)
+        by_doc.setdefault(p.doc, []).append(p.text)
     items: dict[str, list[str]] = {}
     problems = 0
     for line in graded.read_text(encoding="utf-8").splitlines():
         qid, pid, grade = line.split("\t")[:3]
         if not grade.strip().isdigit() or int(grade) == 0 or pid not in passages:
             continue
-        doc = pid.split("/")[0]
-        if doc in ("qa",) or doc.startswith("news-"):
+        doc = passages[pid].doc
+        if doc == "qa" or doc.startswith("news-"):
             items.setdefault(qid, []).append(f"{pid}|{int(grade)}")
             continue
         text = passages[pid].text
