@@ -31,7 +31,7 @@ from pathlib import Path
 
 from .model import CarbonError, Passage
 from .resources import data_dir, data_file
-from .targets import Target, extract_all, plain_number
+from .targets import Target, document_starts, extract_all, plain_number
 
 COLUMNS = ("part", "kind", "doc", "passage", "year", "indicator", "direction", "value", "upper", "unit",
            "modifier", "base_year", "start", "span")
@@ -287,7 +287,8 @@ def evaluate_targets(
             warn(f"{len(missing)} judged documents are not in the evaluation index: {', '.join(missing)}")
         judged = [r for r in judged if r.doc in available]
         documents = sorted({r.doc for r in judged})
-        predicted = extract_all([p for p in passages.values() if p.doc in documents], normaliser)
+        starts = document_starts(index.documents(), index.records())
+        predicted = extract_all([p for p in passages.values() if p.doc in documents], normaliser, starts=starts)
     unresolved = [r for r in judged if r.passage not in passages or passages[r.passage].text[r.start : r.end] != r.span]
     part_of = {r.doc: r.part for r in judged}
     parts = {"overall": score(judged, predicted)}

@@ -12,20 +12,26 @@ every offset mapped back to the original:
 1. Years in scope. 到2025年, 2030年前, 2025年底, 2022年起, “十四五”期间/末 (→ 2025) set the
    year. A marker that opens a sentence holds until the next one that does; one inside a
    sentence holds to its full stop. 比2020年 and 在2020年基础上 are base years; a date
-   (2019年6月底前) sets nothing.
+   (2019年6月底前) sets nothing. A year looked back from (“十三五”以来, 截至2020年底) or
+   before the document's own time (``document_starts``) is its past: no target. A lead
+   paragraph ending with ： (“十四五”时期…主要目标是：) hands its year to the passages below
+   it in its section. A PDF's page-number lines inside the text are skipped.
 2. Clauses. The text is cut at ，；。：！？; a target never crosses a clause.
 3. In a clause, each ``direction`` verb followed by a number with a unit is a target;
    its indicator is the clause's words before it (after the previous target of the same
    clause), without leading words such as 其中, 并, 力争, nor a year before the verb;
    力争, 确保, 累计 before the verb and 左右, 以上, 以内 after the value are its
-   modifiers. 60%~65% is one target with a lower and an upper value. A verb and number
+   modifiers. 60%~65% is one target with a lower and an upper value; a share of a whole
+   may stand between verb and value (达到最大用电负荷的3%～5%). A verb and number
    with no words before them share the sentence's last indicator (…，到2030年达到5.1亿吨).
 4. Lists. A、B分别达到x和y gives one target per value, each spanning its value; A、B均达到x
    gives one target per listed indicator, sharing the span. The indicator is the list as
    written. “十四五”、“十五五”期间分别新增… gives one target per period.
-5. Counts. A ``count`` verb with the thing counted before the number (新增水电装机容量
+5. No verb: a share or rate (``measure``: 占比, 比重, 率 …) followed by its value
+   (焚烧处理能力占比65%左右), where the clause holds no other target.
+6. Counts. A ``count`` verb with the thing counted before the number (新增水电装机容量
    4000万千瓦) or after it (培育100个智能建造产业基地, …和5个绿色技术创新中心).
-6. With ``qualitative=True``, clauses in a year's scope that state a change without a
+7. With ``qualitative=True``, clauses in a year's scope that state a change without a
    number (单位国内生产总值能耗大幅下降, 体系基本建立) are returned as well, marked
    qualitative, with no value.
 
@@ -38,11 +44,12 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_right
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from .model import CarbonError, Passage
+from .outline.page_meta import is_page_number
 from .resources import data_file
 from .text import Normaliser, Pipeline
 
@@ -51,6 +58,9 @@ _CLAUSE_END = ",;。:!?"  # the normal forms of ，；。：！？ (and themselv
 _SENTENCE_END = "。!?"
 _NUMBER = r"\d+(?:\.\d+)?"
 _MULTIPLIER = "[万亿千百]"
+_SINCE = "以来"
+_AS_OF = ("截至", "截止")
+PERIOD_YEARS = 5  # a five-year plan's period: “十四五” is 2021–2025
 
 
 @dataclass(frozen=True)
@@ -144,6 +154,7 @@ class Patterns:
     more_value: re.Pattern[str]
     lead: re.Pattern[str]
     qualitative: re.Pattern[str]
+    measured: re.Pattern[str]  # 焚烧处理能力占比65%左右: a share or rate and its value, no verb
 
 
 @lru_cache(maxsize=1)
@@ -167,7 +178,8 @@ def patterns() -> Patterns:
     target = (
         rf"(?P<base>(?:比|较)(?P<base_year>(?:19|20)\d\d)年(?:底|末)?(?:水平)?"
         rf"|{base_from})?"
-        rf"(?P<adverbs>(?:{adverbs})*)(?P<verb>{w.alternation('direction')})(?P<pre>(?:{w.alternation('before')})?){value}"
+        rf"(?P<adverbs>(?:{adverbs})*)(?P<verb>{w.alternation('direction')})(?P<pre>(?:{w.alternation('before')})?)"
+        rf"(?P<share>[^\d的{re.escape(_CLAUSE_END)}]{{1,14}}的)?{value}"  # 达到最大用电负荷的3%~5%: a share of a whole
     )
     count_before = (
         rf"(?P<adverbs>(?:{adverbs})*)(?P<verb>{w.alternation('count')})"
@@ -183,7 +195,12 @@ def patterns() -> Patterns:
     more_value = rf"(?:{w.alternation('joiner')})(?P<v1>{_NUMBER})(?P<u1>{unit})?{after}"
     lead = rf"(?:(?:{w.alternation('lead')})|(?:{year}))+"
     qualitative = rf"(?P<adverbs>{w.alternation('qualitative')})(?P<verb>{w.alternation('change')})"
-    sources = (year, target, base_from, count_before, count_after, count_more, more_value, lead, qualitative)
+    measured = (
+        rf"(?P<measure>{w.alternation('measure')})(?P<base>(?P<base_year>)(?P<base_from>))"
+        rf"(?P<adverbs>)(?P<verb>)(?P<pre>(?:{w.alternation('before')})?)(?P<v1>{_NUMBER})(?P<u1>{unit})"
+        rf"(?:(?:{w.alternation('range')})(?P<v2>{_NUMBER})(?P<u2>{unit})?)?{after}"
+    )
+    sources = (year, target, base_from, count_before, count_after, count_more, more_value, lead, qualitative, measured)
     return Patterns(*(re.compile(x) for x in sources))
 
 
@@ -198,13 +215,15 @@ class _Text:
     passage: Passage
     norm: str
     origin: list[int]
+    dropped: set[int]  # offsets of page-number lines, no part of the text's words
 
     @classmethod
     def of(cls, passage: Passage, normaliser: Normaliser) -> _Text:
         folded, offsets = normaliser.normalise_with_offsets(passage.text)
-        keep = [i for i, char in enumerate(folded) if not char.isspace()]
-        origin = [offsets[i] for i in keep] if offsets is not None else keep
-        return cls(passage, "".join(folded[i] for i in keep), origin)
+        origin_of = offsets if offsets is not None else range(len(folded))
+        dropped = _page_numbers(passage.text)
+        keep = [i for i, char in enumerate(folded) if not char.isspace() and origin_of[i] not in dropped]
+        return cls(passage, "".join(folded[i] for i in keep), [origin_of[i] for i in keep], dropped)
 
     def original(self, start: int, end: int) -> tuple[int, int]:
         """Offsets in the passage text of the matching form's ``[start, end)``."""
@@ -213,14 +232,28 @@ class _Text:
     def words(self, start: int, end: int) -> str:
         """The original text of ``[start, end)`` without its whitespace: an indicator."""
         a, b = self.original(start, end)
-        return "".join(char for char in self.passage.text[a:b] if not char.isspace())
+        return "".join(c for i, c in enumerate(self.passage.text[a:b], a) if not c.isspace() and i not in self.dropped)
+
+
+def _page_numbers(text: str) -> set[int]:
+    """The offsets of a PDF's page-number lines (``— 13 —``) inside a passage: a page
+    break that fell inside a sentence (到\n— 13 —\n2025 年) is no part of it."""
+    if "\n" not in text:
+        return set()
+    dropped: set[int] = set()
+    start = 0
+    for line in text.split("\n"):
+        if is_page_number(line):
+            dropped.update(range(start, start + len(line)))
+        start += len(line) + 1
+    return dropped
 
 
 @dataclass(frozen=True)
 class _Year:
     start: int
     end: int
-    year: int
+    year: int | None  # None: a year of the past (“十三五”以来): its scope holds no target
     sentence: int  # the index of the sentence it is in
     opens: bool  # it opens its sentence: it holds for the sentences after it too
 
@@ -232,7 +265,8 @@ class _Years:
     marker inside a sentence (…，到2030年达到5.1亿吨) holds to the end of its sentence.
     """
 
-    def __init__(self, text: _Text) -> None:
+    def __init__(self, text: _Text, since: int | None = None, inherited: int | None = None) -> None:
+        self.inherited = inherited  # the year of a lead passage above (主要目标是：), for words before any marker
         self.sentence_starts = [0] + [i + 1 for i, char in enumerate(text.norm) if char in _SENTENCE_END]
         periods = words().periods
         self.markers: list[_Year] = []
@@ -241,7 +275,8 @@ class _Years:
             sentence = self.sentence_of(m.start())
             before = text.norm[self.sentence_starts[sentence] : m.start()]
             opens = not before or patterns().lead.fullmatch(before) is not None
-            self.markers.append(_Year(m.start(), m.end(), year, sentence, opens))
+            past = (since is not None and year < since) or _looks_back(text.norm, m.start(), m.end())
+            self.markers.append(_Year(m.start(), m.end(), None if past else year, sentence, opens))
 
     def sentence_of(self, position: int) -> int:
         return bisect_right(self.sentence_starts, position) - 1
@@ -252,7 +287,7 @@ class _Years:
         if local:
             return local[-1].year
         held = [m for m in self.markers if m.end <= position and m.opens]
-        return held[-1].year if held else None
+        return held[-1].year if held else self.inherited
 
     def listed(self, position: int, norm: str) -> list[int]:
         """The years of the last markers listed with 、 or 和 in the sentence before
@@ -265,7 +300,31 @@ class _Years:
                 run.append(m)
             else:
                 run = [m]
-        return [m.year for m in run] if len(run) > 1 else []
+        years = [m.year for m in run if m.year is not None]
+        return years if len(run) > 1 and len(years) == len(run) else []
+
+
+def _looks_back(norm: str, start: int, end: int) -> bool:
+    """A year a sentence looks back from: “十三五”以来, 截至2020年底."""
+    return norm.startswith(_SINCE, end) or norm[max(0, start - 2) : start] in _AS_OF
+
+
+def document_starts(documents: Iterable[dict], records: Mapping[str, dict]) -> dict[str, int]:
+    """The year each document's own time begins: the year of its date, else the first
+    year of the five-year period its title names (“十四五”现代能源体系规划 → 2021). A
+    year before it is the past the document reviews (“十三五”时期…达到15.9%), not a target."""
+    periods = words().periods
+    starts: dict[str, int] = {}
+    for document in documents:
+        record = records.get(document["id"]) or {}
+        dated = record.get("date_written") or record.get("date_published")
+        title = document["title"]
+        named = [end - PERIOD_YEARS + 1 for period, end in periods.items() if not period.isdigit() and period in title]
+        if dated:
+            starts[document["id"]] = int(dated[:4])
+        elif named:
+            starts[document["id"]] = min(named)
+    return starts
 
 
 def _clauses(norm: str) -> Iterator[tuple[int, int]]:
@@ -350,14 +409,26 @@ class _Value:
     end: int
 
 
-def extract(passage: Passage, normaliser: Normaliser, *, qualitative: bool = False) -> list[Target]:
-    """Every target of one passage, in reading order."""
+def extract(
+    passage: Passage, normaliser: Normaliser, *, qualitative: bool = False, since: int | None = None
+) -> list[Target]:
+    """Every target of one passage, in reading order; ``since`` the year its document's
+    own time begins (``document_starts``): earlier years are its past."""
+    return _read(passage, normaliser, qualitative, since, None)[0]
+
+
+def _read(
+    passage: Passage, normaliser: Normaliser, qualitative: bool, since: int | None, inherited: int | None
+) -> tuple[list[Target], int | None]:
+    """The targets of one passage and, when it leads a list (“十四五”时期…主要目标是：),
+    the year it hands to the passages below it."""
     text = _Text.of(passage, normaliser)
-    reading = _Reading(text, _Years(text), qualitative)
+    reading = _Reading(text, _Years(text, since, inherited), qualitative)
     found: list[Target] = []
     for start, end in _clauses(text.norm):
         found.extend(_clause_targets(reading, start, end))
-    return found
+    leads = text.norm.endswith((":", "："))
+    return found, reading.years.at(len(text.norm)) if leads else None
 
 
 def _clause_targets(reading: _Reading, start: int, end: int) -> list[Target]:
@@ -378,9 +449,21 @@ def _clause_targets(reading: _Reading, start: int, end: int) -> list[Target]:
         found.extend(_targets(reading, m, (ind_start, m.start()), leading, values, base))
         taken.append((m.start(), values[-1].end))
     found.extend(_counts(reading, (start, end), taken))
+    if not found:
+        found.extend(_measured(reading, start, end))
     if reading.qualitative and not found:
         found.extend(_qualitative(reading, start, end))
     return sorted(found, key=lambda t: t.start)
+
+
+def _measured(reading: _Reading, start: int, end: int) -> list[Target]:
+    """A share or rate stated with its value and no verb, in a year's scope: the clause's
+    words up to the measure word (占比, 比重, 率 …) are the indicator."""
+    m = patterns().measured.search(reading.text.norm, start, end)
+    if m is None:
+        return []
+    ind_start, leading = _strip_lead(reading.text.norm, start, m.start())
+    return _targets(reading, m, (ind_start, m.end("measure")), leading, _values(reading.text.norm, m, end), None)
 
 
 def _counts(reading: _Reading, clause: tuple[int, int], taken: list[tuple[int, int]]) -> list[Target]:
@@ -517,9 +600,27 @@ def _qualitative(reading: _Reading, start: int, end: int) -> list[Target]:
     ]
 
 
-def extract_all(passages: Iterable[Passage], normaliser: Normaliser, *, qualitative: bool = False) -> list[Target]:
-    """The targets of many passages, in their order."""
-    return [t for p in passages for t in extract(p, normaliser, qualitative=qualitative)]
+def extract_all(
+    passages: Iterable[Passage],
+    normaliser: Normaliser,
+    *,
+    qualitative: bool = False,
+    starts: Mapping[str, int] | None = None,
+) -> list[Target]:
+    """The targets of many passages, in their order; ``starts`` as ``document_starts``."""
+    since = starts or {}
+    found: list[Target] = []
+    lead: tuple[tuple[str, tuple[str, ...]], int] | None = None  # (document, section) of a lead passage, its year
+    for passage in passages:
+        place = (passage.doc, passage.section)
+        inherited = lead[1] if lead is not None and lead[0] == place else None
+        targets, handed = _read(passage, normaliser, qualitative, since.get(passage.doc), inherited)
+        found.extend(targets)
+        if handed is not None:
+            lead = (place, handed)
+        elif lead is not None and lead[0] != place:
+            lead = None
+    return found
 
 
 # -- choosing and exporting -------------------------------------------------------------
@@ -549,12 +650,13 @@ def select_targets(
     indicator: str | None = None,
     year: int | None = None,
     qualitative: bool = False,
+    starts: Mapping[str, int] | None = None,
 ) -> list[Target]:
     """The targets of ``passages`` whose indicator holds ``indicator`` (through its
     synonyms) and whose year is ``year``; with ``qualitative``, statements without a
     number too."""
     normaliser = pipeline.normaliser
-    found = extract_all(passages, normaliser, qualitative=qualitative)
+    found = extract_all(passages, normaliser, qualitative=qualitative, starts=starts)
     if year is not None:
         found = [t for t in found if t.year == year]
     if indicator:

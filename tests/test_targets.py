@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from carbon_cli.model import CarbonError, Passage
 from carbon_cli.target_eval import FIELDS, PARTS, evaluate_targets, load_judged, match, targets_index
-from carbon_cli.targets import extract, select_targets, words
+from carbon_cli.targets import document_starts, extract, extract_all, select_targets, words
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -34,6 +34,7 @@ FLOOR = json.loads((ROOT / "data" / "targets_floor.json").read_text(encoding="ut
 OPINIONS_ID = "cpc-sc-dual-carbon-opinions-2021"
 PEAK_ID = "sc-peak-action-plan-2030-2021"
 FARM_ID = "gov-cn-page-farm-machinery-2018"
+ENERGY_ID = "modern-energy-system-plan-14fyp-2022"
 
 
 @pytest.fixture(scope="module")
@@ -132,6 +133,48 @@ def test_two_periods_with_fenbie_give_a_target_for_each(corpus):
     ]
 
 
+def test_a_page_number_line_inside_a_sentence_is_no_part_of_it(corpus):
+    # 推动西南地区水电与风电、太阳能发电协同互补。到\n— 13 —\n\n\n2025 年，常规水电装机容量达到 3.8 亿千瓦左右。
+    found = targets_of(corpus, f"{ENERGY_ID}/s4.9.p2")
+    assert [fields(t) for t in found] == [(2025, "常规水电装机容量", "达到", 3.8, "亿千瓦", ("左右",), None)]
+    # 西\n— 22 —\n\n\n部清洁能源基地年综合生产能力…: the indicator is read without the page number
+    assert "西部清洁能源基地年综合生产能力" in {t.indicator for t in targets_of(corpus, f"{ENERGY_ID}/s5.14.p1")}
+
+
+def test_the_years_a_plan_looks_back_on_hold_no_targets(corpus):
+    passages, pipeline = corpus
+    # “十三五”以来，…油气管道总里程达到 17.5 万公里，发电装机容量达到 22 亿千瓦…
+    assert targets_of(corpus, f"{ENERGY_ID}/s1.2.p2") == []
+    # “十三五”时期，…非化石能源消费比重达到 15.9%: the 十四五 plan's own time begins in 2021
+    review = passages[f"{ENERGY_ID}/s1.2.p3"]
+    starts = document_starts([{"id": ENERGY_ID, "title": "“十四五”现代能源体系规划"}], {})
+    assert starts == {ENERGY_ID: 2021}
+    assert extract_all([review], pipeline.normaliser, starts=starts) == []
+    assert {t.year for t in extract(review, pipeline.normaliser)} == {2020}
+    # a date of the document's own, where it has one, is its beginning
+    assert document_starts([{"id": "x", "title": "“十四五”规划"}], {"x": {"date_written": "2022-06-10"}}) == {"x": 2022}
+
+
+def test_a_lead_paragraph_hands_its_year_to_the_items_below_it(corpus):
+    passages, pipeline = corpus
+    # s2.5.p1 “十四五”时期现代能源体系建设的主要目标是： / s2.5.d5 …人均年生活用电量达到 1000 千瓦时左右。
+    lead, item = passages[f"{ENERGY_ID}/s2.5.p1"], passages[f"{ENERGY_ID}/s2.5.d5"]
+    assert [t.year for t in extract_all([lead, item], pipeline.normaliser) if t.indicator == "人均年生活用电量"] == [2025]
+    assert [t for t in extract(item, pipeline.normaliser) if t.indicator == "人均年生活用电量"] == []
+
+
+def test_a_share_of_a_whole_and_a_rate_without_a_verb_are_targets(corpus):
+    # 到 2025 年，…电力需求侧响应能力达到最大用电负荷的 3%～5%。
+    passages, pipeline = corpus
+    found = extract_all([passages[f"{ENERGY_ID}/s2.5.p1"], passages[f"{ENERGY_ID}/s2.5.d3"]], pipeline.normaliser)
+    response = next(t for t in found if t.indicator == "电力需求侧响应能力")
+    assert (response.year, response.direction, response.value, response.upper, response.unit) == (2025, "达到", 3.0, 5.0, "%")
+    # 到 2025 年，全国集约布局的储气能力达到 550 亿～600 亿立方米，占天然气消费量的比重约 13%。
+    share = next(t for t in targets_of(corpus, f"{ENERGY_ID}/s3.7.p3") if t.value == 13.0)
+    assert (share.year, share.direction, share.modifiers) == (2025, "", ("约",))
+    assert share.span.replace("\n", "") == "占天然气消费量的比重约 13%"
+
+
 def test_years_listed_with_fenbie_pair_with_the_values(corpus):
     # 2025 年和 2030 年，全国短流程炼钢占比分别提升至 15%、20%以上。
     found = targets_of(corpus, "mee-pollution-carbon-synergy-plan-2022/s4.8")
@@ -185,13 +228,14 @@ def test_any_text_gives_targets_whose_spans_are_its_slices(corpus, text):
 # -- the judged set and the floor ---------------------------------------------------------
 
 
-def test_the_judged_set_holds_80_targets_and_20_negatives_in_two_parts():
+def test_the_judged_set_holds_80_targets_and_20_negatives_and_a_held_out_part():
     judged = load_judged()
     targets = [r for r in judged if not r.negative]
     assert len(targets) >= 80 and len(judged) - len(targets) >= 20
     assert {r.part for r in targets} == set(PARTS)
-    held = sum(r.part == "heldout" for r in targets) / len(targets)
-    assert 0.25 <= held <= 0.45
+    held = [r for r in targets if r.part == "heldout"]
+    assert len(held) >= 30  # judged by a reader who had not seen the extractor (the set's header)
+    assert {r.doc for r in held}.isdisjoint({r.doc for r in targets if r.part == "tuned"})
 
 
 def test_every_judged_span_is_at_its_offset_in_its_passage(report):

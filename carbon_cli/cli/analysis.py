@@ -249,9 +249,10 @@ def export(
     catalog, index, passages, scope = _scope(target, doc, kind, nested=False, filters=filters)
     rows: Sequence[Any] = passages
     if targets:
-        from ..targets import exported_targets, extract_all
+        from ..targets import document_starts, exported_targets, extract_all
 
-        rows = extract_all(passages, catalog.pipeline.normaliser)
+        starts = document_starts(index.documents(), index.records())
+        rows = extract_all(passages, catalog.pipeline.normaliser, starts=starts)
         data = exported_targets(rows, chosen, bom=bom, raw=raw)
     else:
         data = exported(passages, chosen, index.documents(), bom=bom, raw=raw)

@@ -38,11 +38,15 @@ def targets(
     """The quantified targets a plan commits to: year, indicator, direction, value, unit, modifiers."""
     from .. import render_targets
     from ..render_analysis import described
-    from ..targets import select_targets
+    from ..targets import document_starts, select_targets
 
     catalog, index, passages, scope = _scope(target, doc, None, filters=filters)
-    found = select_targets(passages, catalog.pipeline, indicator=indicator, year=year, qualitative=all_statements)
-    titles = {d["id"]: d["title"] for d in index.documents()}
+    documents = index.documents()
+    starts = document_starts(documents, index.records())
+    found = select_targets(
+        passages, catalog.pipeline, indicator=indicator, year=year, qualitative=all_statements, starts=starts
+    )
+    titles = {d["id"]: d["title"] for d in documents}
     if json_out:
         render.emit_json(render_targets.targets_json(found, titles))
     else:

@@ -107,6 +107,11 @@ def _pairs_meta(line: str) -> dict[str, str]:
     return out
 
 
+def is_page_number(line: str) -> bool:
+    """A printed page's number on a line of its own (``— 3 —``, ``第3页 共10页``)."""
+    return _PAGE_NO_RX.match(line.strip()) is not None
+
+
 def meta_of(line: str) -> dict[str, str] | None:
     """The metadata a line holds ({} for page furniture), or None for content."""
     if len(line) > 400:
