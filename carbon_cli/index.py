@@ -463,6 +463,21 @@ class Index:
                 found[pid] = (norm, section)
         return found
 
+    def titled_docs(self, word: str) -> list[str]:
+        """The documents whose title (as ``names.derive`` stored it: normalised, compact)
+        holds ``word``."""
+        sql = "SELECT DISTINCT doc FROM query_names WHERE how = 'title' AND instr(form, ?) > 0"
+        rows = self.conn.execute(sql, (word,))
+        return [doc for (doc,) in rows]
+
+    def document_count(self) -> int:
+        """The documents with a title of their own: the ones a word of a title can single out."""
+        return self.conn.execute("SELECT count(DISTINCT doc) FROM query_names WHERE how = 'title'").fetchone()[0]
+
+    def pids_of_docs(self, docs: Sequence[str]) -> set[int]:
+        marks = ",".join("?" * len(docs))
+        return {pid for (pid,) in self.conn.execute(f"SELECT pid FROM passages WHERE doc IN ({marks})", list(docs))}
+
     def filter_pids(self, pids: Iterable[int], kinds: Sequence[str], docs: Sequence[str]) -> set[int]:
         """The passages among ``pids`` of the given documents and of the given kinds or
         nested under a passage of them (a safeguard's heading line and its body)."""

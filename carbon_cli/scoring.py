@@ -157,6 +157,7 @@ class _Run:
         self.normaliser = scorer.normaliser
         self.params = scorer.params
         self.coordinate = coordination if scorer.tuning.coordination else _whole
+        self.title_share = scorer.tuning.title_share
         self.corpus = scorer.corpus()
         self.zero = term_weight(0, 1, self.corpus, self.params)
         self.stats = stats
@@ -408,7 +409,29 @@ class _Run:
             for pid in matched:
                 if pid not in done and all(pid in p for p in present):
                     matched[pid] += 1
+        self._covered_by_titles(matched)
         return sums, matched
+
+    def _covered_by_titles(self, matched: dict[int, int]) -> None:
+        """A concept the title of a passage's document holds counts as covered by the
+        passage: in 江西省碳达峰实施方案 every passage speaks of 江西, so 江西 非化石能源
+        prefers its targets to another plan's. Only a word that singles documents out
+        counts (in at most ``Tuning.title_share`` of the titles); it adds to the
+        coordination, not to the sum, so it makes no passage a hit."""
+        if not self.title_share or self.wanted < 2 or not matched:
+            return
+        most = max(1, min(TITLE_DOCS, int(self.title_share * self.index.document_count())))
+        for concept in self.concepts:
+            if len(concept) < 2 or not _CJK.search(concept):
+                continue
+            docs = self.index.titled_docs(concept)
+            if not docs or len(docs) > most:
+                continue
+            done = self.words.get(concept, {}).keys() | self.wordings.get(concept, {}).keys()
+            inside = self.index.pids_of_docs(docs)
+            for pid in matched:
+                if pid in inside and pid not in done:
+                    matched[pid] += 1
 
     @cached_property
     def concepts(self) -> list[str]:
@@ -448,6 +471,8 @@ def _whole(matched: int, wanted: int) -> float:
     return 1.0
 
 
+TITLE_DOCS = 50  # a word in more titles than this names a field, not a document
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _RUN_GAPS = re.compile(r"[ \t\u3000、“”‘’\"'「」『』]")
 
 

@@ -44,6 +44,9 @@ class Tuning(NamedTuple):
     # 第十五条 本市对重点排放单位实施…) is content, not a frame: its first paragraph is in it.
     carrying_heading_prior: float = 1.0
     coordination: bool = True  # scale a score by the share of the query's concepts it covers
+    # a query word in the titles of at most this share of the documents covers its concept
+    # for every passage of those documents (scoring.py, ``_covered_by_titles``); 0: off
+    title_share: float = 0.1
     # -- targets (search.py): a query naming a year (单位国内生产总值能耗 2025) looks at its
     # best ``target_pool`` hits for a quantified target of that year whose indicator holds
     # the query's words; those that state one rank up by ``target_prior`` (docs/ranking.md, "Targets")

@@ -19,6 +19,7 @@ from carbon_cli.outline import parse_documents
 from carbon_cli.priors import CONTENTS_PRIOR, FRAGMENT_PRIOR, passage_priors
 from carbon_cli.readers import read_file
 from carbon_cli.search import Searcher
+from carbon_cli.tuning import DEFAULT
 
 ROOT = Path(__file__).resolve().parent.parent
 LIBRARY = ROOT / "data" / "eval_library"
@@ -93,6 +94,19 @@ def test_a_named_document_scopes_the_search_and_its_name_stops_counting(library)
     assert [r.docs for r in result.documents] == [(STORAGE,)]
     assert "意见" not in result.tokens and "储能" not in result.tokens
     assert "容量电价机制" in result.hits[0].passage.text
+
+
+def test_a_word_of_a_documents_title_counts_as_covered_in_each_of_its_passages(library):
+    # 江西 names no document (no kind word), but only 江西省碳达峰实施方案 is about 江西 throughout
+    index, searcher = library
+    jiangxi = "jiangxi-carbon-peak-implementation-plan-2022"
+    covered = searcher.search("江西 光伏", limit=5)
+    assert covered.documents == () and {hit.passage.doc for hit in covered.hits} == {jiangxi}
+    plain = Searcher(index, searcher.pipeline, tuning=DEFAULT._replace(title_share=0.0)).search("江西 光伏", limit=5)
+    assert plain.total == covered.total  # the title adds to coordination only: no passage becomes a hit
+    assert {hit.passage.doc for hit in plain.hits} != {jiangxi}
+    # a word in many titles (碳达峰) singles out no document
+    assert len(index.titled_docs("碳达峰")) > 0.1 * index.document_count()
 
 
 def test_a_query_that_is_only_a_name_lists_what_the_document_says(library):
