@@ -59,6 +59,7 @@ from carbon_cli.evaluate import (
     run,
     searcher_ranker,
 )
+from carbon_cli.index import iter_postings
 from carbon_cli.rank import VARIANTS, Params, default_params
 from carbon_cli.rank import term_weight as product_term_weight
 from carbon_cli.store import Home
@@ -206,8 +207,9 @@ def indexed_terms(index) -> list[list[str]]:  # type: ignore[no-untyped-def]
     pids = [pid for (pid,) in index.conn.execute("SELECT pid FROM passages ORDER BY pid")]
     position = {pid: n for n, pid in enumerate(pids)}
     corpus: list[list[str]] = [[] for _ in pids]
-    for pid, term, tf in index.conn.execute("SELECT p.pid, t.term, p.tf FROM postings p JOIN terms t USING (tid)"):
-        corpus[position[pid]].extend([term] * tf)
+    terms = dict(index.conn.execute("SELECT tid, term FROM terms"))
+    for tid, pid, tf, _ in iter_postings(index.conn):
+        corpus[position[pid]].extend([terms[tid]] * tf)
     return corpus
 
 

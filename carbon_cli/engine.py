@@ -310,13 +310,10 @@ def _passage_terms(index: Index, spans: Sequence[list[int]]) -> Iterator[tuple[i
     for first, last in sorted(spans):
         for start in range(first, last + 1, SPAN_ROWS):
             end = min(last, start + SPAN_ROWS - 1)
-            counts: dict[int, dict[str, int]] = {}
-            rows = conn.execute("SELECT pid, tid, tf FROM postings WHERE pid BETWEEN ? AND ?", (start, end))
-            for pid, tid, tf in rows:
-                counts.setdefault(pid, {})[terms[tid]] = tf
+            counts = index.term_counts(start, end)
             described = conn.execute("SELECT pid, doc, kind FROM passages WHERE pid BETWEEN ? AND ?", (start, end))
             for pid, doc, kind in described:
-                yield pid, doc, kind, counts.get(pid, {})
+                yield pid, doc, kind, {terms[tid]: tf for tid, tf in counts.get(pid, {}).items()}
 
 
 # -- how far carbon's score can be above the engine's ----------------------------------

@@ -15,19 +15,19 @@ UNKNOWN = "unknown"  # a hit of a document without a date or an issuer
 
 
 def facets(
-    places: Iterable[tuple[str, str]], records: Mapping[str, Mapping[str, Any]]
+    places: Iterable[tuple[str, str, int]], records: Mapping[str, Mapping[str, Any]]
 ) -> dict[str, dict[str, int]]:
-    """Counts of hits, given as (document, kind), by document, issuer, year and kind,
-    most first. A hit of a joint document counts once for each issuer; a hit of a
-    document without a date or issuer counts under ``unknown``."""
+    """Counts of hits, given as (document, kind, hits of that kind in that document), by
+    document, issuer, year and kind, most first. A hit of a joint document counts once
+    for each issuer; a hit of a document without a date or issuer counts under ``unknown``."""
     counts: dict[str, Counter[str]] = {name: Counter() for name in ("doc", "issuer", "year", "kind")}
-    for doc, kind in places:
+    for doc, kind, hits in places:
         record = records.get(doc, {})
         day = record.get("date_written") or record.get("date_published")
-        counts["doc"][doc] += 1
-        counts["kind"][kind] += 1
-        counts["year"][day[:4] if day else UNKNOWN] += 1
+        counts["doc"][doc] += hits
+        counts["kind"][kind] += hits
+        counts["year"][day[:4] if day else UNKNOWN] += hits
         for issuer in record.get("issuers") or [UNKNOWN]:
-            counts["issuer"][issuer] += 1
+            counts["issuer"][issuer] += hits
     return {name: dict(counter.most_common()) for name, counter in counts.items()}
 

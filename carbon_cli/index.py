@@ -8,6 +8,12 @@ so a query reads a few pages instead of loading the whole index.
 The statistics BM25 needs are stored, not recomputed: each term's document
 frequency, each posting's term frequency and passage length, and the corpus size
 and average length in ``meta``.
+
+Postings are kept one row per term and document, the document's passages that hold
+the term packed as arrays (``_pack``): a row per passage and term was most of the
+index (about one per two characters of text, in two B-trees), and reading a common
+word's postings meant fetching as many rows. A packed row is read in one step and
+unpacked by ``array`` in C; removing a document deletes its rows by the document.
 """
 
 from __future__ import annotations
@@ -15,9 +21,13 @@ from __future__ import annotations
 import json
 import math
 import sqlite3
+import sys
+from array import array
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from . import indexing
@@ -29,7 +39,8 @@ if TYPE_CHECKING:
     from .names import Name
     from .records import Issuers
 
-SCHEMA_VERSION = "4"  # 3: the record of each document, its citations and names; 4: query names, priors
+SCHEMA_VERSION = "5"  # 3: the record of each document, its citations and names; 4: query names, priors;
+# 5: postings packed per term and document
 
 SCHEMA = """
 CREATE TABLE meta(k TEXT PRIMARY KEY, v TEXT NOT NULL);
@@ -46,11 +57,13 @@ CREATE INDEX documents_origin ON documents(origin);
 CREATE INDEX passages_doc ON passages(doc, pid);
 CREATE INDEX passages_kind ON passages(kind, pid);
 CREATE INDEX passages_title_line ON passages(pid) WHERE title_line;
+CREATE INDEX passages_place ON passages(pid, doc, kind);
 CREATE TABLE terms(tid INTEGER PRIMARY KEY, term TEXT UNIQUE NOT NULL, df INTEGER NOT NULL);
 CREATE TABLE postings(
-  tid INTEGER NOT NULL, pid INTEGER NOT NULL, tf INTEGER NOT NULL, dl INTEGER NOT NULL,
-  PRIMARY KEY(tid, pid)) WITHOUT ROWID;
-CREATE INDEX postings_pid ON postings(pid);
+  tid INTEGER NOT NULL, doc INTEGER NOT NULL, pids BLOB NOT NULL, tfs BLOB NOT NULL, dls BLOB NOT NULL,
+  PRIMARY KEY(tid, doc)) WITHOUT ROWID;
+CREATE INDEX postings_doc ON postings(doc);
+CREATE TABLE spans(doc INTEGER PRIMARY KEY, first INTEGER NOT NULL, last INTEGER NOT NULL);
 CREATE TABLE query_names(doc TEXT NOT NULL, form TEXT NOT NULL, how TEXT NOT NULL);
 CREATE INDEX query_names_doc ON query_names(doc);
 CREATE TABLE priors(pid INTEGER PRIMARY KEY, factor REAL NOT NULL);
@@ -116,7 +129,54 @@ def _chunks(values: Sequence) -> Iterator[tuple[list, str]]:
     for start in range(0, len(values), SQL_CHUNK):
         chunk = list(values[start : start + SQL_CHUNK])
         yield chunk, ",".join("?" * len(chunk))
-STAGE_DROP_INDEX = 200_000  # staged postings above which postings_pid is rebuilt, not updated
+# -- packed postings: one row per term and document -----------------------------------
+
+_TYPECODES = {1: "B", 2: "H", 4: "I", 8: "Q"}  # an item's size in bytes -> its array type
+
+
+def _pack(values: Sequence[int]) -> bytes:
+    """Non-negative integers as a little-endian array of the smallest item that holds
+    them all: the size of the blob over the number of items tells the type back."""
+    top = max(values)
+    code = "B" if top < 1 << 8 else "H" if top < 1 << 16 else "I" if top < 1 << 32 else "Q"
+    packed = array(code, values)
+    if sys.byteorder == "big":  # the file is the same on every machine
+        packed.byteswap()
+    return packed.tobytes()
+
+
+def _unpack(blob: bytes, count: int) -> array:
+    """The array ``_pack`` wrote, of ``count`` items."""
+    packed = array(_TYPECODES[len(blob) // count])
+    packed.frombytes(blob)
+    if sys.byteorder == "big":
+        packed.byteswap()
+    return packed
+
+
+def _rows_of(pids: bytes, tfs: bytes, dls: bytes) -> Iterator[tuple[int, int, int]]:
+    """(pid, tf, dl) of one packed row."""
+    count = len(pids) // 4
+    return zip(_unpack(pids, count), _unpack(tfs, count), _unpack(dls, count))
+
+
+def _packed_row(tid: int, doc: int, postings: list[tuple[int, int, int]]) -> tuple[int, int, bytes, bytes, bytes]:
+    """The row of one term in one document, from its (pid, tf, dl) in pid order."""
+    pids, tfs, dls = zip(*postings)
+    packed_pids = array("I", pids)
+    if sys.byteorder == "big":
+        packed_pids.byteswap()
+    return tid, doc, packed_pids.tobytes(), _pack(tfs), _pack(dls)
+
+
+def iter_postings(conn: sqlite3.Connection) -> Iterator[tuple[int, int, int, int]]:
+    """(tid, pid, tf, dl) of every posting, by term and passage: for checks and tools."""
+    for tid, pids, tfs, dls in conn.execute("SELECT tid, pids, tfs, dls FROM postings ORDER BY tid, doc"):
+        for pid, tf, dl in _rows_of(pids, tfs, dls):
+            yield tid, pid, tf, dl
+
+
+STAGE_DROP_INDEX = 50_000  # staged rows above which postings_doc is rebuilt, not updated
 # SQLite's page cache (KiB) for the index and for the staging table while writing: the
 # default 2 MB makes a large batch spill and re-read pages (docs/performance.md)
 WRITE_CACHE_KIB = 65_536
@@ -125,11 +185,11 @@ WRITE_CACHE_KIB = 65_536
 class Writer:
     """Adds documents to the index within the caller's transaction, in one batch.
 
-    Postings are the bulk of the index (about one row per 2 characters of text) and
-    live in two B-trees, by (term, passage) and by passage. Inserted document by
+    Postings are the bulk of the index (one packed row per term and document) and
+    live in two B-trees, by (term, document) and by document. Inserted document by
     document they land all over the first tree, and a large build spends its time
     moving pages. So they are staged in a temporary table and moved in at
-    ``finish`` in key order; for a large batch the by-passage index is dropped and
+    ``finish`` in key order; for a large batch the by-document index is dropped and
     built again by one sort. Term ids are looked up once per batch, document
     frequencies and the corpus statistics are moved by the amounts added instead of
     being recounted over the whole index.
@@ -149,7 +209,7 @@ class Writer:
         conn.execute(f"PRAGMA cache_size = -{WRITE_CACHE_KIB}")
         conn.execute(f"PRAGMA temp.cache_size = -{WRITE_CACHE_KIB}")
         conn.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS staged_postings(tid INTEGER, pid INTEGER, tf INTEGER, dl INTEGER)"
+            "CREATE TEMP TABLE IF NOT EXISTS staged_postings(tid INTEGER, doc INTEGER, pids BLOB, tfs BLOB, dls BLOB)"
         )
 
     def add(
@@ -183,7 +243,8 @@ class Writer:
                 counts[index] if counts is not None else indexing.count_terms(self.pipeline, passages, bulk=bulk)
             )
             tids = self.terms.ids([term for tf, _, _ in counted for term in tf])
-            passage_rows, posting_rows, prior_rows = [], [], []
+            passage_rows, prior_rows = [], []
+            by_term: dict[int, list[tuple[int, int, int]]] = {}
             priors = passage_priors(passages)  # priors.py: what a passage is worth, measured
             for passage, (tf, length, norm) in zip(passages, counted):
                 self.pid += 1
@@ -196,14 +257,19 @@ class Writer:
                 )
                 for term, n in tf.items():
                     tid = tids[term]
-                    posting_rows.append((tid, self.pid, n, length))
+                    by_term.setdefault(tid, []).append((self.pid, n, length))
                     self.df[tid] += 1
                 self.total += length
             self.passages += len(passages)
-            self.staged += len(posting_rows)
+            self.staged += len(by_term)
+            if passages:
+                conn.execute("INSERT INTO spans VALUES (?,?,?)", (self.seq, self.pid - len(passages) + 1, self.pid))
             conn.executemany("INSERT INTO passages VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", passage_rows)
             conn.executemany("INSERT INTO priors VALUES (?,?)", prior_rows)
-            conn.executemany("INSERT INTO temp.staged_postings VALUES (?,?,?,?)", posting_rows)
+            conn.executemany(
+                "INSERT INTO temp.staged_postings VALUES (?,?,?,?,?)",
+                (_packed_row(tid, self.seq, postings) for tid, postings in by_term.items()),
+            )
 
     def _record(self, doc: Document, passages: Sequence[Passage]) -> str:
         """Store what ``records`` and ``references`` read from the document: its record
@@ -240,10 +306,10 @@ class Writer:
         conn = self.conn
         rebuild = self.staged > STAGE_DROP_INDEX
         if rebuild:
-            conn.execute("DROP INDEX postings_pid")
-        conn.execute("INSERT INTO postings SELECT * FROM temp.staged_postings ORDER BY tid, pid")
+            conn.execute("DROP INDEX postings_doc")
+        conn.execute("INSERT INTO postings SELECT * FROM temp.staged_postings ORDER BY tid, doc")
         if rebuild:
-            conn.execute("CREATE INDEX postings_pid ON postings(pid)")
+            conn.execute("CREATE INDEX postings_doc ON postings(doc)")
         conn.execute("DELETE FROM temp.staged_postings")
         conn.executemany("UPDATE terms SET df = df + ? WHERE tid = ?", ((n, tid) for tid, n in sorted(self.df.items())))
         _prune_terms(conn, sorted(self.unused))
@@ -286,7 +352,8 @@ def remove_origin(conn: sqlite3.Connection, origin: str, *, prune: bool = True) 
     the terms it used; with ``prune`` those no passage uses any more are deleted
     (a ``Writer`` defers that to ``finish``, since its own documents may use them).
     """
-    docs = [doc for (doc,) in conn.execute("SELECT id FROM documents WHERE origin = ?", (origin,))]
+    found = conn.execute("SELECT id, seq FROM documents WHERE origin = ?", (origin,)).fetchall()
+    docs = [doc for doc, _ in found]
     pids: list[int] = []
     total = 0
     for doc in docs:
@@ -295,9 +362,12 @@ def remove_origin(conn: sqlite3.Connection, origin: str, *, prune: bool = True) 
             total += length
     removed = len(pids)
     counts: Counter[int] = Counter()
+    for _, seq in found:
+        for tid, size in conn.execute("SELECT tid, length(pids) FROM postings WHERE doc = ?", (seq,)):
+            counts[tid] += size // 4
+        conn.execute("DELETE FROM postings WHERE doc = ?", (seq,))
+        conn.execute("DELETE FROM spans WHERE doc = ?", (seq,))
     for chunk, marks in _chunks(pids):
-        counts.update(tid for (tid,) in conn.execute(f"SELECT tid FROM postings WHERE pid IN ({marks})", chunk))
-        conn.execute(f"DELETE FROM postings WHERE pid IN ({marks})", chunk)
         conn.execute(f"DELETE FROM priors WHERE pid IN ({marks})", chunk)
     tids = sorted(counts)
     conn.executemany("UPDATE terms SET df = df - ? WHERE tid = ?", ((counts[tid], tid) for tid in tids))
@@ -373,13 +443,46 @@ class Index:
                 df = self.conn.execute("SELECT df FROM terms WHERE tid = ?", (tid,)).fetchone()[0]
             if len(among) * 8 < df:
                 rows: list[tuple[int, int, int]] = []
-                for chunk, marks in _chunks(sorted(among)):
-                    rows.extend(self.conn.execute(
-                        f"SELECT pid, tf, dl FROM postings WHERE tid = ? AND pid IN ({marks})", (tid, *chunk)
-                    ))
+                for chunk, marks in _chunks(sorted(self._documents_of(among))):
+                    for packed in self.conn.execute(
+                        f"SELECT pids, tfs, dls FROM postings WHERE tid = ? AND doc IN ({marks})", (tid, *chunk)
+                    ):
+                        rows.extend(row for row in _rows_of(*packed) if row[0] in among)
                 return rows
-        rows = self.conn.execute("SELECT pid, tf, dl FROM postings WHERE tid = ?", (tid,)).fetchall()
+        rows = []
+        for packed in self.conn.execute("SELECT pids, tfs, dls FROM postings WHERE tid = ?", (tid,)):
+            rows.extend(_rows_of(*packed))
         return rows if among is None else [row for row in rows if row[0] in among]
+
+    @cached_property
+    def _spans(self) -> tuple[list[int], list[int], list[int]]:
+        """Each document's first passage, last passage and ``seq`` (as postings key
+        documents), by first passage: a document's passages are numbered in one run."""
+        rows = self.conn.execute("SELECT first, last, doc FROM spans ORDER BY first").fetchall()
+        return [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
+
+    def _documents_of(self, pids: Iterable[int]) -> set[int]:
+        """The documents (by ``seq``) of some passages."""
+        firsts, lasts, seqs = self._spans
+        found: set[int] = set()
+        for pid in pids:
+            at = bisect_right(firsts, pid) - 1
+            if at >= 0 and pid <= lasts[at]:
+                found.add(seqs[at])
+        return found
+
+    def term_counts(self, first: int, last: int) -> dict[int, dict[int, int]]:
+        """pid -> (tid -> tf) of the passages numbered ``first`` to ``last``."""
+        firsts, lasts, order = self._spans
+        seqs = [seq for start, end, seq in zip(firsts, lasts, order) if start <= last and first <= end]
+        counts: dict[int, dict[int, int]] = {}
+        for seq in seqs:
+            rows = self.conn.execute("SELECT tid, pids, tfs, dls FROM postings WHERE doc = ?", (seq,))
+            for tid, pids, tfs, dls in rows:
+                for pid, tf, _ in _rows_of(pids, tfs, dls):
+                    if first <= pid <= last:
+                        counts.setdefault(pid, {})[tid] = tf
+        return counts
 
     def terms_containing(self, fragment: str, limit: int = 200) -> list[str]:
         """Vocabulary terms that contain a fragment, most widely used first."""
@@ -450,6 +553,18 @@ class Index:
             rows = self.conn.execute(f"SELECT pid, doc, kind FROM passages WHERE pid IN ({marks})", chunk)
             found.update((pid, (doc, kind)) for pid, doc, kind in rows)
         return found
+
+    def place_counts(self, pids: Collection[int]) -> list[tuple[str, str, int]]:
+        """(document, kind, how many of ``pids``) for what the facets count: counted by
+        SQLite over a narrow index, the pids passed at once as one JSON array."""
+        if not pids:
+            return []
+        rows = self.conn.execute(
+            "SELECT doc, kind, count(*) FROM passages INDEXED BY passages_place "
+            "WHERE pid IN (SELECT value FROM json_each(?)) GROUP BY doc, kind",
+            (json.dumps(sorted(pids)),),
+        )
+        return rows.fetchall()
 
     def norms_by_pid(self, pids: Sequence[int], *, sections: bool = False) -> dict[int, tuple[str, str]]:
         """pid -> (the matching form of its text, its section as stored JSON): what phrases
@@ -590,10 +705,20 @@ class Index:
             passage_id) else None
         if row is None:
             return None
+        pid = row[0]
+        (seq,) = self._documents_of([pid])
+        found: list[tuple[str, int, int, int]] = []
         rows = self.conn.execute(
-            "SELECT t.term, t.tid, t.df, p.tf FROM postings p JOIN terms t ON t.tid = p.tid WHERE p.pid = ?", row
+            "SELECT t.term, t.tid, t.df, p.pids, p.tfs FROM postings p JOIN terms t ON t.tid = p.tid WHERE p.doc = ?",
+            (seq,),
         )
-        return row[0], rows.fetchall()
+        for term, tid, df, pids, tfs in rows:
+            count = len(pids) // 4
+            numbers = _unpack(pids, count)
+            at = bisect_left(numbers, pid)
+            if at < count and numbers[at] == pid:
+                found.append((term, tid, df, _unpack(tfs, count)[at]))
+        return pid, sorted(found, key=lambda posting: posting[1])
 
     def names_of(self, doc: str) -> list[str]:
         if not storable(doc):

@@ -155,7 +155,7 @@ class Searcher:
                 for pid in candidates
                 if all((needle in shown_text[pid][wanted]) == wanted for needle, wanted in conditions)
             ]
-        places = self.index.places_by_pid(candidates if every is None else every) if facets or sort == "date" else {}
+        places = self.index.places_by_pid(candidates) if sort == "date" else {}
         if sort == "date":
             shown, priors = self._newest(scoring, candidates, places, max(limit, 0))
             intents = ()  # the order is the dates'
@@ -181,7 +181,8 @@ class Searcher:
         if facets:
             from .facets import facets as count_facets
 
-            result.facets = count_facets(places.values(), self.index.records())
+            counted = self.index.place_counts(candidates if every is None else every)
+            result.facets = count_facets(counted, self.index.records())
         return result
 
     def _by_intent(self, shown: list[int], scores: dict[int, float], intents: tuple[Intent, ...]) -> list[int]:

@@ -8,6 +8,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ import pytest
 from carbon_cli import catalog as catalog_module
 from carbon_cli import indexing, scoring
 from carbon_cli.catalog import Catalog, prepare, prepare_all
+from carbon_cli.index import iter_postings
 from carbon_cli.search import Searcher, check_query
 from carbon_cli.store import Home, Record
 from carbon_cli.tuning import Tuning
@@ -35,7 +37,7 @@ def _dump(path: Path) -> dict[str, list[tuple]]:
             "documents": conn.execute(f"SELECT {', '.join(columns)} FROM documents ORDER BY seq").fetchall(),
             "passages": conn.execute("SELECT * FROM passages ORDER BY pid").fetchall(),
             "terms": conn.execute("SELECT * FROM terms ORDER BY tid").fetchall(),
-            "postings": conn.execute("SELECT * FROM postings ORDER BY tid, pid").fetchall(),
+            "postings": conn.execute("SELECT * FROM postings ORDER BY tid, doc").fetchall(),
             "meta": conn.execute("SELECT * FROM meta WHERE k NOT IN ('library') ORDER BY k").fetchall(),
         }
     finally:
@@ -50,9 +52,10 @@ def _recount(path: Path) -> None:
         n, total = conn.execute("SELECT count(*), coalesce(sum(length), 0) FROM passages").fetchone()
         assert (int(meta["n"]), int(meta["total"])) == (n, total)
         stored = dict(conn.execute("SELECT tid, df FROM terms"))
-        counted = dict(conn.execute("SELECT tid, count(*) FROM postings GROUP BY tid"))
-        assert stored == counted  # no term without postings, no posting without its term
-        assert not conn.execute("SELECT 1 FROM postings WHERE dl != (SELECT length FROM passages p WHERE p.pid = postings.pid)").fetchall()
+        postings = list(iter_postings(conn))
+        assert stored == Counter(tid for tid, _, _, _ in postings)  # no term without postings, nor the reverse
+        lengths = dict(conn.execute("SELECT pid, length FROM passages"))
+        assert all(dl == lengths[pid] for _, pid, _, dl in postings)
     finally:
         conn.close()
 
