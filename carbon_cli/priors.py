@@ -9,7 +9,9 @@ multiplies its score by it (``scoring.Scorer.priors``):
   (``年度\\n碳排放配额总量及分配方案…``): the passage holding the sentence's start
   names the matter, the fragment only continues it;
 - **a table of contents entry** (``四、基本原则………… 6``): a title with dot leaders
-  and a page number, which names a section and holds none of it.
+  and a page number, which names a section and holds none of it;
+- **a note of who is responsible** (``（省发展改革委、省工业和信息化厅等按职责分工负责）``),
+  a paragraph of its own under a task: it names the departments, not the matter.
 
 A heading line is no sentence: a paragraph below 一、工作原则 starts nothing anew.
 """
@@ -23,6 +25,8 @@ from .model import Passage, title_line
 
 FRAGMENT_PRIOR = 0.5
 CONTENTS_PRIOR = 0.3
+RESPONSIBILITY_PRIOR = 0.3
+_RESPONSIBLE = re.compile(r"^[（(][^（）()]{2,300}(?:负责|牵头|参与|配合)[）)]?$")
 _LEADERS = re.compile(r"(?:\.{4,}|…{3,}|·{4,})\s*(?:\d{1,4}|[ivxlc]{1,6})\s*$", re.I)  # then a page number
 _SENTENCE_END = tuple("。！？；!?;：:）)」”…")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -41,6 +45,8 @@ def passage_priors(passages: Sequence[Passage]) -> dict[str, float]:
             factor *= FRAGMENT_PRIOR
         if _LEADERS.search(passage.text.strip()):
             factor *= CONTENTS_PRIOR
+        if _RESPONSIBLE.match(passage.text.strip()):
+            factor *= RESPONSIBILITY_PRIOR
         if factor != 1.0:
             found[passage.id] = factor
         if _HAN.search(passage.text):  # a page number line (14, — 5 —) cuts no sentence

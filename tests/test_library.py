@@ -16,7 +16,7 @@ import pytest
 from carbon_cli.evaluate import eval_index
 from carbon_cli.names import compact
 from carbon_cli.outline import parse_documents
-from carbon_cli.priors import CONTENTS_PRIOR, FRAGMENT_PRIOR, passage_priors
+from carbon_cli.priors import CONTENTS_PRIOR, FRAGMENT_PRIOR, RESPONSIBILITY_PRIOR, passage_priors
 from carbon_cli.readers import read_file
 from carbon_cli.search import Searcher
 from carbon_cli.tuning import DEFAULT
@@ -173,6 +173,16 @@ def test_a_table_of_contents_entry_is_no_answer():
     assert all(priors.get(pid, 1.0) <= CONTENTS_PRIOR for pid in listed)
     assert not any(compact(p.text).startswith("四、基本原则") and "...." in p.text for p in passages.values()
                    if p.id not in {e.id for e in entries})
+
+
+def test_a_note_of_who_is_responsible_is_no_answer():
+    passages, priors = _priors_of("jiangxi_carbon_peak_implementation_plan_2022.txt",
+                                  "jiangxi-carbon-peak-implementation-plan-2022")
+    notes = [pid for pid, p in passages.items() if not p.label and p.text.startswith("（") and "职责分工负责" in p.text]
+    assert len(notes) == 2 and all(priors[pid] <= RESPONSIBILITY_PRIOR for pid in notes)
+    # a task that names its departments at the end of its own text ((一)建立…按职责分工负责) is content
+    tasks = [p for p in passages.values() if p.label and "按职责分工负责" in p.text]
+    assert tasks and all(p.id not in priors or priors[p.id] > RESPONSIBILITY_PRIOR for p in tasks)
 
 
 def test_a_paragraph_under_a_heading_is_no_fragment():
