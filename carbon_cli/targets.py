@@ -256,6 +256,7 @@ class _Year:
     year: int | None  # None: a year of the past (“十三五”以来): its scope holds no target
     sentence: int  # the index of the sentence it is in
     opens: bool  # it opens its sentence: it holds for the sentences after it too
+    hedges: tuple[str, ...] = ()  # 力争 before an opening year (力争到2025年，…): every target of its sentence's
 
 
 class _Years:
@@ -276,7 +277,8 @@ class _Years:
             before = text.norm[self.sentence_starts[sentence] : m.start()]
             opens = not before or patterns().lead.fullmatch(before) is not None
             past = (since is not None and year < since) or _looks_back(text.norm, m.start(), m.end())
-            self.markers.append(_Year(m.start(), m.end(), None if past else year, sentence, opens))
+            hedges = tuple(_split_words(before, words()["before"])) if opens else ()
+            self.markers.append(_Year(m.start(), m.end(), None if past else year, sentence, opens, hedges))
 
     def sentence_of(self, position: int) -> int:
         return bisect_right(self.sentence_starts, position) - 1
@@ -288,6 +290,13 @@ class _Years:
             return local[-1].year
         held = [m for m in self.markers if m.end <= position and m.opens]
         return held[-1].year if held else self.inherited
+
+    def hedges(self, position: int) -> list[str]:
+        """The hedges (力争, 确保) written before the year that opens the sentence of
+        ``position``: 力争到2025年，A超过x，B达到y hedges both."""
+        sentence = self.sentence_of(position)
+        opening = [m for m in self.markers if m.end <= position and m.sentence == sentence and m.opens]
+        return list(opening[-1].hedges) if opening else []
 
     def listed(self, position: int, norm: str) -> list[int]:
         """The years of the last markers listed with 、 or 和 in the sentence before
@@ -530,6 +539,7 @@ def _targets(
     ind_start, ind_end = bounds[0], _trim_year(text.norm, *bounds)
     adverbs = m.group("adverbs") or ""
     modifiers = leading + _split_words(adverbs, words()["before"]) + ([m.group("pre")] if m.group("pre") else [])
+    modifiers = [h for h in reading.years.hedges(m.start()) if h not in modifiers] + modifiers
     indicator = text.words(ind_start, ind_end) if ind_start < ind_end else reading.shared_indicator(m.start())
     if not indicator:
         return []
@@ -570,6 +580,7 @@ def _count_targets(reading: _Reading, m: re.Match[str], clause: tuple[int, int],
         start, end = m.start("verb") - len("".join(_split_words(adverbs, words()["before"]))), m.end()
     a, b = text.original(start, end)
     modifiers = leading + _split_words(adverbs, words()["before"]) + ([m.group("after")] if m.group("after") else [])
+    modifiers = [h for h in reading.years.hedges(m.start()) if h not in modifiers] + modifiers
     return [
         Target(
             doc=text.passage.doc, passage=text.passage.id, year=year, indicator=text.words(ind_start, ind_end),

@@ -163,6 +163,12 @@ def test_a_lead_paragraph_hands_its_year_to_the_items_below_it(corpus):
     assert [t for t in extract(item, pipeline.normaliser) if t.indicator == "人均年生活用电量"] == []
 
 
+def test_a_hedge_before_the_year_that_opens_a_sentence_is_every_targets_of_it(corpus):
+    # 力争到 2025 年，煤电机组灵活性改造规模累计超过 2 亿千瓦，抽水蓄能装机容量达到 6200 万千瓦以上、在建装机容量达到 6000 万千瓦左右。
+    found = [t for t in targets_of(corpus, f"{ENERGY_ID}/s4.10.p3") if t.year == 2025]
+    assert [t.modifiers for t in found[:3]] == [("力争", "累计"), ("力争", "以上"), ("力争", "左右")]
+
+
 def test_a_share_of_a_whole_and_a_rate_without_a_verb_are_targets(corpus):
     # 到 2025 年，…电力需求侧响应能力达到最大用电负荷的 3%～5%。
     passages, pipeline = corpus
