@@ -160,6 +160,18 @@ def _rows_of(pids: bytes, tfs: bytes, dls: bytes) -> Iterator[tuple[int, int, in
     return zip(_unpack(pids, count), _unpack(tfs, count), _unpack(dls, count))
 
 
+def _picked(pids: bytes, tfs: bytes, dls: bytes, wanted: Sequence[int]) -> list[tuple[int, int, int]]:
+    """(pid, tf, dl) of the ``wanted`` passages (sorted) in one packed row: found by
+    bisection in its pid array, so a few candidates cost no walk over a long row."""
+    count = len(pids) // 4
+    numbers = _unpack(pids, count)
+    places = [at for pid in wanted if (at := bisect_left(numbers, pid)) < count and numbers[at] == pid]
+    if not places:
+        return []
+    frequencies, lengths = _unpack(tfs, count), _unpack(dls, count)
+    return [(numbers[at], frequencies[at], lengths[at]) for at in places]
+
+
 def _packed_row(tid: int, doc: int, postings: list[tuple[int, int, int]]) -> tuple[int, int, bytes, bytes, bytes]:
     """The row of one term in one document, from its (pid, tf, dl) in pid order."""
     pids, tfs, dls = zip(*postings)
@@ -442,12 +454,13 @@ class Index:
             if df is None:
                 df = self.conn.execute("SELECT df FROM terms WHERE tid = ?", (tid,)).fetchone()[0]
             if len(among) * 8 < df:
+                wanted = self._by_document(among)
                 rows: list[tuple[int, int, int]] = []
-                for chunk, marks in _chunks(sorted(self._documents_of(among))):
-                    for packed in self.conn.execute(
-                        f"SELECT pids, tfs, dls FROM postings WHERE tid = ? AND doc IN ({marks})", (tid, *chunk)
+                for chunk, marks in _chunks(sorted(wanted)):
+                    for doc, pids, tfs, dls in self.conn.execute(
+                        f"SELECT doc, pids, tfs, dls FROM postings WHERE tid = ? AND doc IN ({marks})", (tid, *chunk)
                     ):
-                        rows.extend(row for row in _rows_of(*packed) if row[0] in among)
+                        rows.extend(_picked(pids, tfs, dls, wanted[doc]))
                 return rows
         rows = []
         for packed in self.conn.execute("SELECT pids, tfs, dls FROM postings WHERE tid = ?", (tid,)):
@@ -461,14 +474,14 @@ class Index:
         rows = self.conn.execute("SELECT first, last, doc FROM spans ORDER BY first").fetchall()
         return [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
 
-    def _documents_of(self, pids: Iterable[int]) -> set[int]:
-        """The documents (by ``seq``) of some passages."""
+    def _by_document(self, pids: Iterable[int]) -> dict[int, list[int]]:
+        """Some passages by their document (its ``seq``), in pid order."""
         firsts, lasts, seqs = self._spans
-        found: set[int] = set()
-        for pid in pids:
+        found: dict[int, list[int]] = {}
+        for pid in sorted(pids):
             at = bisect_right(firsts, pid) - 1
             if at >= 0 and pid <= lasts[at]:
-                found.add(seqs[at])
+                found.setdefault(seqs[at], []).append(pid)
         return found
 
     def term_counts(self, first: int, last: int) -> dict[int, dict[int, int]]:
@@ -663,9 +676,15 @@ class Index:
             docs.append(doc)
         return docs
 
-    def records(self) -> dict[str, dict]:
-        """Document id -> its record, as ``records.DocRecord.to_json`` gives it."""
-        rows = self.conn.execute("SELECT id, record FROM documents ORDER BY seq")
+    def records(self, docs: Collection[str] | None = None) -> dict[str, dict]:
+        """Document id -> its record, as ``records.DocRecord.to_json`` gives it; of
+        ``docs`` only, when given (the documents a search's facets count)."""
+        if docs is None:
+            rows = self.conn.execute("SELECT id, record FROM documents ORDER BY seq").fetchall()
+        else:
+            rows = []
+            for chunk, marks in _chunks(sorted(d for d in docs if storable(d))):
+                rows.extend(self.conn.execute(f"SELECT id, record FROM documents WHERE id IN ({marks})", chunk))
         return {doc: json.loads(record) for doc, record in rows}
 
     def citations(self, *, doc: str | None = None, passage: str | None = None, key: str | None = None) -> list[dict]:
@@ -706,7 +725,7 @@ class Index:
         if row is None:
             return None
         pid = row[0]
-        (seq,) = self._documents_of([pid])
+        (seq,) = self._by_document([pid])
         found: list[tuple[str, int, int, int]] = []
         rows = self.conn.execute(
             "SELECT t.term, t.tid, t.df, p.pids, p.tfs FROM postings p JOIN terms t ON t.tid = p.tid WHERE p.doc = ?",

@@ -182,7 +182,7 @@ class Searcher:
             from .facets import facets as count_facets
 
             counted = self.index.place_counts(candidates if every is None else every)
-            result.facets = count_facets(counted, self.index.records())
+            result.facets = count_facets(counted, self.index.records({doc for doc, _, _ in counted}))
         return result
 
     def _by_intent(self, shown: list[int], scores: dict[int, float], intents: tuple[Intent, ...]) -> list[int]:
