@@ -105,6 +105,14 @@ def default_judgments() -> Path:
     return data_file("judgments.tsv")
 
 
+SHIPPED_SETS = ("judgments.tsv", "judgments_holdout.tsv", "judgments_library.tsv", "judgments_library_holdout.tsv")
+
+
+def shipped_sets() -> list[Path]:
+    """The judged query sets the package ships: the seed's and the library's, tuned and held out."""
+    return [data_file(name) for name in SHIPPED_SETS]
+
+
 def load_judgments(path: Path | None = None) -> list[Judged]:
     """Parse a judged query set; a malformed line is an error naming it."""
     from .readers import read_bytes

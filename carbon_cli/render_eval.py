@@ -35,6 +35,13 @@ def miss_json(outcome: Outcome) -> dict[str, Any]:
     }
 
 
+def print_set_title(name: str) -> None:
+    """The name of a judged set, above its report (``carbon eval --all``)."""
+    from rich.text import Text
+
+    console().print(Text(f"\n{name}", style="bold"))
+
+
 def print_report(report: Report) -> None:
     """The metrics table and the misses on stdout; what was evaluated against on stderr."""
     from rich.table import Table

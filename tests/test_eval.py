@@ -30,6 +30,7 @@ from carbon_cli.evaluate import (
     top1,
 )
 from carbon_cli.model import CarbonError
+from carbon_cli.resources import data_file
 from helpers import OPINIONS_ID, ROOT, STORAGE_ID
 
 FLOOR = ROOT / "data" / "eval_floor.json"
@@ -187,6 +188,22 @@ def test_eval_of_a_custom_set(cli, tmp_path: Path):
     path.write_text("qid\tcategory\tquery\trelevant\nq1\tmine\t短流程\tqa/action/2:2\n", encoding="utf-8")
     data = json.loads(cli("eval", str(path), "--json").stdout)
     assert data["queries"] == 1 and data["overall"]["mrr@10"] == 1.0 and data["misses"] == []
+
+
+def test_eval_all_measures_every_shipped_set_each_over_its_own_documents(cli, report):
+    result = cli("eval", "--all", "--json")
+    assert result.code == 0, result
+    sets = json.loads(result.stdout)["sets"]
+    assert list(sets) == ["judgments.tsv", "judgments_holdout.tsv", "judgments_library.tsv",
+                          "judgments_library_holdout.tsv"]
+    assert sets["judgments.tsv"]["overall"] == report.overall  # the same run as the set alone
+    assert all(data["queries"] == len(load_judgments(data_file(name))) for name, data in sets.items())
+    assert "jiangxi-carbon-peak-implementation-plan-2022" in sets["judgments_library.tsv"]["corpus"]
+    assert "jiangxi-carbon-peak-implementation-plan-2022" not in sets["judgments.tsv"]["corpus"]
+    table = cli("eval", "--all")
+    assert table.code == 0 and all(name in table.stdout for name in sets)
+    refused = cli("eval", "--all", "mine.tsv")
+    assert refused.code == 2 and "--all" in refused.stderr
 
 
 def test_eval_refuses_passages_outside_the_eval_corpus(cli, tmp_path: Path):

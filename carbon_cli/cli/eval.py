@@ -6,6 +6,7 @@ from typing import Optional
 import typer
 
 from .. import render
+from ..model import CarbonError
 from .app import Command, app
 from .options import JSON, warn
 
@@ -19,6 +20,9 @@ def eval_command(
     targets: bool = typer.Option(
         False, "--targets", help="Measure target extraction instead (data/targets_judged.tsv, or QUERIES as one)."
     ),
+    every: bool = typer.Option(
+        False, "--all", help="Every shipped judged query set (the seed's and the library's, tuned and held out)."
+    ),
     json_out: bool = JSON,
 ) -> None:
     """Measure ranking quality: MRR@10, nDCG@10, recall@5 and top-1, overall and per category.
@@ -27,13 +31,20 @@ def eval_command(
     if targets:
         _eval_targets(queries, json_out)
         return
-    from ..evaluate import evaluate
-    from ..render_eval import print_report, report_json
+    from ..evaluate import evaluate, shipped_sets
+    from ..render_eval import print_report, print_set_title, report_json
 
-    report = evaluate(queries, warn=warn)
-    if json_out:
-        render.emit_json(report_json(report))
-    else:
+    if every and queries is not None:
+        raise CarbonError("--all measures every shipped set: give no QUERIES with it")
+    paths = shipped_sets() if every else [queries]
+    reports = [(path, evaluate(path, warn=warn)) for path in paths]
+    if json_out and every:
+        render.emit_json({"sets": {path.name: report_json(report) for path, report in reports if path}})
+    elif json_out:
+        render.emit_json(report_json(reports[0][1]))
+    for path, report in reports if not json_out else []:
+        if every and path is not None:
+            print_set_title(path.name)
         print_report(report)
 
 
