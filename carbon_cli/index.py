@@ -173,7 +173,9 @@ def _picked(pids: bytes, tfs: bytes, dls: bytes, wanted: Sequence[int]) -> list[
 
 
 def _packed_row(tid: int, doc: int, postings: list[tuple[int, int, int]]) -> tuple[int, int, bytes, bytes, bytes]:
-    """The row of one term in one document, from its (pid, tf, dl) in pid order."""
+    """The row of one term in one document, from its (pid, tf, dl) in pid order. Its
+    pids are always four bytes each: their count, read off the blob's length, tells the
+    item size of the other two arrays."""
     pids, tfs, dls = zip(*postings)
     packed_pids = array("I", pids)
     if sys.byteorder == "big":

@@ -418,20 +418,29 @@ class _Run:
         prefers its targets to another plan's. Only a word that singles documents out
         counts (in at most ``Tuning.title_share`` of the titles); it adds to the
         coordination, not to the sum, so it makes no passage a hit."""
-        if not self.title_share or self.wanted < 2 or not matched:
+        if self.wanted < 2 or not matched:
             return
+        for concept, inside in self._titled.items():
+            done = self.words.get(concept, {}).keys() | self.wordings.get(concept, {}).keys()
+            for pid in matched:
+                if pid in inside and pid not in done:
+                    matched[pid] += 1
+
+    @cached_property
+    def _titled(self) -> dict[str, set[int]]:
+        """Concept -> the passages of the few documents whose titles hold it (read once a
+        query: ``sums`` runs again to explain)."""
+        if not self.title_share or self.wanted < 2:
+            return {}
         most = max(1, min(TITLE_DOCS, int(self.title_share * self.index.document_count())))
+        found: dict[str, set[int]] = {}
         for concept in self.concepts:
             if len(concept) < 2 or not _CJK.search(concept):
                 continue
             docs = self.index.titled_docs(concept)
-            if not docs or len(docs) > most:
-                continue
-            done = self.words.get(concept, {}).keys() | self.wordings.get(concept, {}).keys()
-            inside = self.index.pids_of_docs(docs)
-            for pid in matched:
-                if pid in inside and pid not in done:
-                    matched[pid] += 1
+            if docs and len(docs) <= most:
+                found[concept] = self.index.pids_of_docs(docs)
+        return found
 
     @cached_property
     def concepts(self) -> list[str]:
