@@ -27,11 +27,19 @@ that case.
 
     python bench/warm.py                   # table on stdout
     python bench/warm.py --json out.json   # also the numbers as JSON ("-": stdout only)
+    python bench/warm.py --against ../old  # also this checkout against another one
+
+``--against CHECKOUT`` times the same warm query of another checkout of carbon (an
+earlier commit, say ``git worktree add ../old REV``) beside this one's, both run as
+``python -P -m carbon_cli`` from their own folders, each with a home of its own (an
+older index format is no trouble), in the same rounds: their ratio is what a change
+cost the warm query.
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import platform
@@ -163,11 +171,27 @@ def compile_package() -> None:
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
-def measure(runs: int, warmup: int, first_runs: int, query: str, use_hyperfine: bool, compiled: bool) -> dict:
+def checkout_command(checkout: Path, scratch: str, name: str, query: str) -> list[str]:
+    """The warm query of the carbon in ``checkout``, with a home of its own under
+    ``scratch``: ``-P`` keeps the current folder off ``sys.path``, so that
+    ``PYTHONPATH`` decides which checkout is imported."""
+    home = Path(scratch) / f"home-{name}"
+    return [
+        "/usr/bin/env", f"CARBON_HOME={home}", f"CARBON_CACHE={home / 'cache'}", f"PYTHONPATH={checkout}",
+        sys.executable, "-P", "-m", "carbon_cli", "search", query, "--json",
+    ]
+
+
+def measure(
+    runs: int, warmup: int, first_runs: int, query: str, use_hyperfine: bool, compiled: bool,
+    against: Path | None = None,
+) -> dict:
     """Every number of the report, measured in scratch folders."""
     carbon = carbon_program()
     if compiled:
         compile_package()
+        if against is not None:
+            compileall.compile_dir(str(against / "carbon_cli"), quiet=1)
     hyperfine = shutil.which("hyperfine") if use_hyperfine else None
     commands = {
         "carbon": [carbon, "search", query, "--json"],
@@ -176,6 +200,11 @@ def measure(runs: int, warmup: int, first_runs: int, query: str, use_hyperfine: 
         "naive": [sys.executable, str(NAIVE), query],
     }
     with tempfile.TemporaryDirectory(prefix="carbon-bench-") as scratch:
+        if against is not None:
+            commands["this"] = checkout_command(ROOT, scratch, "this", query)
+            commands["against"] = checkout_command(against, scratch, "against", query)
+            for name in ("this", "against"):
+                subprocess.run(commands[name], check=True, stdout=subprocess.DEVNULL)  # its index
         env = {key: value for key, value in os.environ.items() if key != "CARBON_DEBUG"}
         warm_env = {**env, "CARBON_HOME": str(Path(scratch) / "home"), "CARBON_CACHE": str(Path(scratch) / "cache")}
         fresh = Path(scratch) / "first"
@@ -196,6 +225,9 @@ def measure(runs: int, warmup: int, first_runs: int, query: str, use_hyperfine: 
         "carbon/naive": times["carbon"] / times["naive"],
         "first/naive": first / times["naive"],
     }
+    if against is not None:
+        ratios["this/against"] = times["this"] / times["against"]
+        ratios["this/against, CPU"] = cpu["this"] / cpu["against"]
     return {
         "query": query,
         "timer": "hyperfine" if hyperfine else "loop",
@@ -219,6 +251,7 @@ def measure(runs: int, warmup: int, first_runs: int, query: str, use_hyperfine: 
             "platform": platform.platform(),
         },
         "commands": {name: subprocess.list2cmdline(command) for name, command in commands.items()},
+        "against": str(against) if against is not None else None,
     }
 
 
@@ -245,6 +278,11 @@ def table(result: dict) -> str:
         f" / {cpu['naive']:.1f} ms | |",
         f"| carbon / floor, CPU time | {result['cpu_ratios']['carbon/floor']:.2f} | (for reference: varies less with load) |",
     ]
+    if result.get("against"):
+        rows.append(
+            f"| this checkout / `{result['against']}`, warm query | {ms['this']:.1f} / {ms['against']:.1f} ms:"
+            f" {ratios['this/against']:.3f} (CPU {ratios['this/against, CPU']:.3f}) | |"
+        )
     machine = result["machine"]
     rows.append("")
     rows.append(
@@ -264,8 +302,11 @@ def main() -> int:
     parser.add_argument("--no-hyperfine", action="store_true", help="use the built-in timing loop")
     parser.add_argument("--no-compile", action="store_true", help="do not byte-compile carbon's modules first")
     parser.add_argument("--json", metavar="FILE", nargs="?", const="-", help="write the results as JSON ('-': stdout)")
+    parser.add_argument("--against", type=Path, metavar="CHECKOUT", help="also time another checkout's warm query")
     args = parser.parse_args()
-    result = measure(args.runs, args.warmup, args.first_runs, args.query, not args.no_hyperfine, not args.no_compile)
+    result = measure(
+        args.runs, args.warmup, args.first_runs, args.query, not args.no_hyperfine, not args.no_compile, args.against
+    )
     if args.json == "-":
         print(json.dumps(result, indent=2, ensure_ascii=False))
     else:

@@ -152,7 +152,9 @@ class Vocabulary:
         for row in _rows("glossary_en.tsv") + self._user_rows("glossary_en.tsv"):
             if len(row) < 2:
                 continue
-            key = english_key(self.normalise(row[0]))
+            # an ASCII key's matching form is its lower case: the normaliser, OpenCC
+            # included, would give the same for each of the glossary's thousand rows
+            key = english_key(row[0].lower() if row[0].isascii() else self.normalise(row[0]))
             if key:
                 table[key] = tuple(dict.fromkeys(table.get(key, ()) + tuple(row[1:])))
         return table
