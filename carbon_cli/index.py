@@ -134,11 +134,13 @@ def _chunks(values: Sequence) -> Iterator[tuple[list, str]]:
 _TYPECODES = {1: "B", 2: "H", 4: "I", 8: "Q"}  # an item's size in bytes -> its array type
 
 
-def _pack(values: Sequence[int]) -> bytes:
+def _pack(values: Sequence[int], code: str | None = None) -> bytes:
     """Non-negative integers as a little-endian array of the smallest item that holds
-    them all: the size of the blob over the number of items tells the type back."""
-    top = max(values)
-    code = "B" if top < 1 << 8 else "H" if top < 1 << 16 else "I" if top < 1 << 32 else "Q"
+    them all (or of ``code``): the size of the blob over the number of items tells the
+    type back."""
+    if code is None:
+        top = max(values)
+        code = "B" if top < 1 << 8 else "H" if top < 1 << 16 else "I" if top < 1 << 32 else "Q"
     packed = array(code, values)
     if sys.byteorder == "big":  # the file is the same on every machine
         packed.byteswap()
@@ -177,10 +179,7 @@ def _packed_row(tid: int, doc: int, postings: list[tuple[int, int, int]]) -> tup
     pids are always four bytes each: their count, read off the blob's length, tells the
     item size of the other two arrays."""
     pids, tfs, dls = zip(*postings)
-    packed_pids = array("I", pids)
-    if sys.byteorder == "big":
-        packed_pids.byteswap()
-    return tid, doc, packed_pids.tobytes(), _pack(tfs), _pack(dls)
+    return tid, doc, _pack(pids, "I"), _pack(tfs), _pack(dls)
 
 
 def iter_postings(conn: sqlite3.Connection) -> Iterator[tuple[int, int, int, int]]:
@@ -605,6 +604,7 @@ class Index:
         return self.conn.execute("SELECT count(DISTINCT doc) FROM query_names WHERE how = 'title'").fetchone()[0]
 
     def pids_of_docs(self, docs: Sequence[str]) -> set[int]:
+        """Every passage of some documents (ids as the index stores them)."""
         marks = ",".join("?" * len(docs))
         return {pid for (pid,) in self.conn.execute(f"SELECT pid FROM passages WHERE doc IN ({marks})", list(docs))}
 
@@ -730,15 +730,12 @@ class Index:
         (seq,) = self._by_document([pid])
         found: list[tuple[str, int, int, int]] = []
         rows = self.conn.execute(
-            "SELECT t.term, t.tid, t.df, p.pids, p.tfs FROM postings p JOIN terms t ON t.tid = p.tid WHERE p.doc = ?",
+            "SELECT t.term, t.tid, t.df, p.pids, p.tfs, p.dls FROM postings p JOIN terms t ON t.tid = p.tid "
+            "WHERE p.doc = ?",
             (seq,),
         )
-        for term, tid, df, pids, tfs in rows:
-            count = len(pids) // 4
-            numbers = _unpack(pids, count)
-            at = bisect_left(numbers, pid)
-            if at < count and numbers[at] == pid:
-                found.append((term, tid, df, _unpack(tfs, count)[at]))
+        for term, tid, df, pids, tfs, dls in rows:
+            found.extend((term, tid, df, tf) for _, tf, _ in _picked(pids, tfs, dls, [pid]))
         return pid, sorted(found, key=lambda posting: posting[1])
 
     def names_of(self, doc: str) -> list[str]:

@@ -22,6 +22,7 @@ import re
 from collections.abc import Sequence
 
 from .model import Passage, title_line
+from .text import HAN
 
 FRAGMENT_PRIOR = 0.5
 CONTENTS_PRIOR = 0.3
@@ -29,7 +30,6 @@ RESPONSIBILITY_PRIOR = 0.3
 _RESPONSIBLE = re.compile(r"^[（(][^（）()]{2,300}(?:负责|牵头|参与|配合)[）)]?$")
 _LEADERS = re.compile(r"(?:\.{4,}|…{3,}|·{4,})\s*(?:\d{1,4}|[ivxlc]{1,6})\s*$", re.I)  # then a page number
 _SENTENCE_END = tuple("。！？；!?;：:）)」”…")
-_HAN = re.compile(r"[\u4e00-\u9fff]")
 _CONTINUED_KINDS = ("paragraph", "item", "principle", "action", "guarantee")
 
 
@@ -49,7 +49,7 @@ def passage_priors(passages: Sequence[Passage]) -> dict[str, float]:
             factor *= RESPONSIBILITY_PRIOR
         if factor != 1.0:
             found[passage.id] = factor
-        if _HAN.search(passage.text):  # a page number line (14, — 5 —) cuts no sentence
+        if HAN.search(passage.text):  # a page number line (14, — 5 —) cuts no sentence
             previous = passage
     return found
 

@@ -28,7 +28,7 @@ from typing import NamedTuple
 from .index import Index
 from .model import SEMANTIC_KINDS
 from .rank import Corpus, Params, idf, term_weight
-from .text import Normaliser
+from .text import HAN, Normaliser
 from .tuning import DEFAULT, Tuning
 
 _TIE = 1 + 1e-9  # margin for "cannot win": sums in another order may differ in the last bits
@@ -418,8 +418,6 @@ class _Run:
         prefers its targets to another plan's. Only a word that singles documents out
         counts (in at most ``Tuning.title_share`` of the titles); it adds to the
         coordination, not to the sum, so it makes no passage a hit."""
-        if self.wanted < 2 or not matched:
-            return
         for concept, inside in self._titled.items():
             done = self.words.get(concept, {}).keys() | self.wordings.get(concept, {}).keys()
             for pid in matched:
@@ -435,7 +433,7 @@ class _Run:
         most = max(1, min(TITLE_DOCS, int(self.title_share * self.index.document_count())))
         found: dict[str, set[int]] = {}
         for concept in self.concepts:
-            if len(concept) < 2 or not _CJK.search(concept):
+            if len(concept) < 2 or not HAN.search(concept):
                 continue
             docs = self.index.titled_docs(concept)
             if docs and len(docs) <= most:
@@ -481,7 +479,6 @@ def _whole(matched: int, wanted: int) -> float:
 
 
 TITLE_DOCS = 50  # a word in more titles than this names a field, not a document
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 _RUN_GAPS = re.compile(r"[ \t\u3000、“”‘’\"'「」『』]")
 
 

@@ -25,7 +25,7 @@ from .query import ParsedQuery, parse_query
 from .rank import Params, default_params, idf
 from .scope import subtree
 from .scoring import Contribution, Scorer, Scores, Term
-from .text import Pipeline
+from .text import HAN, Pipeline
 from .tuning import DEFAULT, Tuning
 from .vocabulary import Vocabulary
 
@@ -486,7 +486,6 @@ def _only_parts(terms: Sequence[Term], stats: dict[str, tuple[int, int]]) -> lis
     return found
 
 
-_HAN = re.compile(r"[\u4e00-\u9fff]")
 _SECTION_KINDS = ("heading", "item")  # what a section's title is the title of
 _NOT_CONTENT = ("title", "number", "addressee", "signature", "date", "note", "attachment")
 
@@ -494,7 +493,7 @@ _NOT_CONTENT = ("title", "number", "addressee", "signature", "date", "note", "at
 def _says_something(passage: Passage) -> bool:
     """A passage worth listing for a document: not a title, number, signature or other
     framing line, nor a heading or item that is only its title."""
-    if passage.kind in _NOT_CONTENT or title_line(passage) or not _HAN.search(passage.text):
+    if passage.kind in _NOT_CONTENT or title_line(passage) or not HAN.search(passage.text):
         return False
     return not (passage.kind == "heading" and len(passage.text.strip()) <= len(passage.label + passage.title) + 2)
 

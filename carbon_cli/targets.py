@@ -328,7 +328,7 @@ def document_starts(documents: Iterable[dict], records: Mapping[str, dict]) -> d
         record = records.get(document["id"]) or {}
         dated = record.get("date_written") or record.get("date_published")
         title = document["title"]
-        named = [end - PERIOD_YEARS + 1 for period, end in periods.items() if not period.isdigit() and period in title]
+        named = [end - PERIOD_YEARS + 1 for period, end in periods.items() if period in title]
         if dated:
             starts[document["id"]] = int(dated[:4])
         elif named:
@@ -401,6 +401,10 @@ class _Reading:
     years: _Years
     qualitative: bool
     last_indicator: tuple[int, str] | None = None  # (sentence, indicator)
+
+    def hedged(self, position: int, modifiers: list[str]) -> list[str]:
+        """A target's modifiers after the hedges of the year that opens its sentence."""
+        return [h for h in self.years.hedges(position) if h not in modifiers] + modifiers
 
     def shared_indicator(self, position: int) -> str | None:
         if self.last_indicator and self.last_indicator[0] == self.years.sentence_of(position):
@@ -538,8 +542,8 @@ def _targets(
         return []
     ind_start, ind_end = bounds[0], _trim_year(text.norm, *bounds)
     adverbs = m.group("adverbs") or ""
-    modifiers = leading + _split_words(adverbs, words()["before"]) + ([m.group("pre")] if m.group("pre") else [])
-    modifiers = [h for h in reading.years.hedges(m.start()) if h not in modifiers] + modifiers
+    written = leading + _split_words(adverbs, words()["before"]) + ([m.group("pre")] if m.group("pre") else [])
+    modifiers = reading.hedged(m.start(), written)
     indicator = text.words(ind_start, ind_end) if ind_start < ind_end else reading.shared_indicator(m.start())
     if not indicator:
         return []
@@ -579,8 +583,8 @@ def _count_targets(reading: _Reading, m: re.Match[str], clause: tuple[int, int],
     else:
         start, end = m.start("verb") - len("".join(_split_words(adverbs, words()["before"]))), m.end()
     a, b = text.original(start, end)
-    modifiers = leading + _split_words(adverbs, words()["before"]) + ([m.group("after")] if m.group("after") else [])
-    modifiers = [h for h in reading.years.hedges(m.start()) if h not in modifiers] + modifiers
+    written = leading + _split_words(adverbs, words()["before"]) + ([m.group("after")] if m.group("after") else [])
+    modifiers = reading.hedged(m.start(), written)
     return [
         Target(
             doc=text.passage.doc, passage=text.passage.id, year=year, indicator=text.words(ind_start, ind_end),

@@ -62,6 +62,8 @@ class _NormTable(dict[int, str]):
 _TABLE = _NormTable()
 
 
+HAN = re.compile(r"[\u4e00-\u9fff]")  # a Chinese character (CJK Unified Ideographs)
+
 # A line break. A PDF's text layer breaks lines at the page width, inside words and
 # numbers (煤炭消\n费, 3.5\n亿千瓦): unless Latin letters or digits stand on both
 # sides (energy\nstorage), the break and the blanks around it are no separator and go.

@@ -42,10 +42,11 @@ def eval_command(
         render.emit_json({"sets": {path.name: report_json(report) for path, report in reports if path}})
     elif json_out:
         render.emit_json(report_json(reports[0][1]))
-    for path, report in reports if not json_out else []:
-        if every and path is not None:
-            print_set_title(path.name)
-        print_report(report)
+    else:
+        for path, report in reports:
+            if every and path is not None:
+                print_set_title(path.name)
+            print_report(report)
 
 
 def _eval_targets(judged: Optional[Path], json_out: bool) -> None:
