@@ -16,6 +16,11 @@
 6. **add one**: ``carbon docs add OUT/extra/<file> --json``, then **remove one**:
    ``carbon docs remove <id>``.
 
+``--against CHECKOUT`` also runs another checkout of carbon (``python -P -m carbon_cli``
+with that checkout on ``PYTHONPATH``) on a home of its own, step by step beside this
+one: both build the same corpus, and every query is run by one and then the other, so
+load on the machine falls on both alike; the table gives both and their ratio.
+
 Every step is the installed ``carbon`` program in its own process, timed from outside:
 wall time, CPU time (user + sys of the process and of every process it started, from
 ``wait4``), CPU utilisation (CPU over wall: 2.0 means both cores
@@ -92,10 +97,12 @@ def _tree_rss(root: int) -> int:
 
 
 def run(name: str, args: list[str], env: dict[str, str]) -> Step:
-    """Run ``carbon ARGS``, timing it and sampling its memory."""
+    """Run ``carbon ARGS`` (or the program ``env`` names in ``CARBON_PROGRAM``, a JSON
+    list), timing it and sampling its memory."""
+    program = json.loads(env["CARBON_PROGRAM"]) if "CARBON_PROGRAM" in env else [_carbon()]
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
-        proc = subprocess.Popen([_carbon(), *args], env=env, stdout=out, stderr=err)
+        proc = subprocess.Popen([*program, *args], env=env, stdout=out, stderr=err)
         peak = 0
         done = threading.Event()
 
@@ -138,9 +145,10 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "scale")
     parser.add_argument("--from-json", type=Path, help="print the table of an earlier --json run, run nothing")
     parser.add_argument("--no-judged", dest="judged", action="store_false", help="skip timing every judged query")
+    parser.add_argument("--against", type=Path, metavar="CHECKOUT", help="also run another checkout, step by step")
     args = parser.parse_args()
     if args.from_json:
-        _print(json.loads(args.from_json.read_text(encoding="utf-8")))
+        _print_all(json.loads(args.from_json.read_text(encoding="utf-8")))
         return
 
     out: Path = args.out
@@ -150,61 +158,98 @@ def main() -> None:
     (out / "extra").mkdir(parents=True)
     extra = out / "extra" / f"extra_{extra_name}"
     extra.write_text(extra_text, encoding="utf-8")
-    env = {**os.environ, "CARBON_HOME": str(out / "home"), "CARBON_CACHE": str(out / "cache"), "NO_COLOR": "1"}
+    sides = {"this": _env(out / "home", out / "cache")}
+    if args.against:
+        import compileall
+
+        compileall.compile_dir(str(args.against / "carbon_cli"), quiet=1)
+        against = _env(out / "home-against", out / "cache-against")
+        against["PYTHONPATH"] = str(args.against.resolve())
+        against["CARBON_PROGRAM"] = json.dumps([sys.executable, "-P", "-m", "carbon_cli"])
+        sides[str(args.against)] = against
     load_before = os.getloadavg()
 
-    run("prepare", ["search", "碳", "--json"], env)
-    build = run("build", ["docs", "add", str(out / "corpus"), "--json"], env)
-    indexed = json.loads(build.stdout)["indexed"]
-    queries = []
+    builds = {}
+    for name, env in sides.items():
+        run("prepare", ["search", "碳", "--json"], env)
+        builds[name] = run("build", ["docs", "add", str(out / "corpus"), "--json"], env)
+    queries: dict[str, list[dict]] = {name: [] for name in sides}
     for query in QUERIES:
-        run("warm-up", ["search", *query.split(), "--json"], env)
-        steps = [run(query, ["search", *query.split(), "--json"], env) for _ in range(REPEAT)]
-        total = json.loads(steps[0].stdout)["total"]
-        queries.append({
-            "query": query, "hits": total,
-            "wall_median": statistics.median(s.wall for s in steps), "wall_max": max(s.wall for s in steps),
-            "cpu_median": statistics.median(s.cpu for s in steps),
-            "peak_rss_mb": max(s.peak_rss_mb for s in steps),
-        })
-    judged = _judged(env) if args.judged else None
-    add_one = run("add one", ["docs", "add", str(extra), "--json"], env)
-    added_id = json.loads(add_one.stdout)["added"][0]["id"]
-    remove_one = run("remove one", ["docs", "remove", added_id, "--json"], env)
-    index_mb = (out / "home" / "index.sqlite").stat().st_size / 2**20
-
-    result = {
-        "machine": {"cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
-                    "load_before": [round(x, 2) for x in load_before],
-                    "load_after": [round(x, 2) for x in os.getloadavg()]},
-        "corpus": {"documents": files, "chars": chars, "index_mb": round(index_mb, 1)},
-        "build": {**_step(build), "chars_per_second": round(chars / build.wall), "reported": indexed},
-        "queries": [{k: round(v, 3) if isinstance(v, float) else v for k, v in q.items()} for q in queries],
-        "judged": judged,
-        "add_one": {**_step(add_one), "chars": len(extra_text)},
-        "remove_one": _step(remove_one),
-    }
+        steps: dict[str, list[Step]] = {name: [] for name in sides}
+        for env in sides.values():
+            run("warm-up", ["search", *query.split(), "--json"], env)
+        for _ in range(REPEAT):
+            for name, env in sides.items():
+                steps[name].append(run(query, ["search", *query.split(), "--json"], env))
+        for name in sides:
+            queries[name].append(_query_row(query, steps[name]))
+    judged = _judged(sides) if args.judged else {name: None for name in sides}
+    results = {}
+    for name, env in sides.items():
+        add_one = run("add one", ["docs", "add", str(extra), "--json"], env)
+        added_id = json.loads(add_one.stdout)["added"][0]["id"]
+        remove_one = run("remove one", ["docs", "remove", added_id, "--json"], env)
+        index_mb = (Path(env["CARBON_HOME"]) / "index.sqlite").stat().st_size / 2**20
+        build = builds[name]
+        results[name] = {
+            "corpus": {"documents": files, "chars": chars, "index_mb": round(index_mb, 1)},
+            "build": {**_step(build), "chars_per_second": round(chars / build.wall),
+                      "reported": json.loads(build.stdout)["indexed"]},
+            "queries": queries[name],
+            "judged": judged[name],
+            "add_one": {**_step(add_one), "chars": len(extra_text)},
+            "remove_one": _step(remove_one),
+        }
+    machine = {"cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
+               "load_before": [round(x, 2) for x in load_before],
+               "load_after": [round(x, 2) for x in os.getloadavg()]}
+    result = {"machine": machine, **results["this"]}
+    if args.against:
+        result["against"] = {"checkout": str(args.against), **results[str(args.against)]}
     if args.json:
         json.dump(result, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
-        _print(result)
+        _print_all(result)
 
 
-def _judged(env: dict[str, str]) -> dict:
-    """Wall time of each judged query, run once each: their spread and the slowest."""
+def _env(home: Path, cache: Path) -> dict[str, str]:
+    return {**os.environ, "CARBON_HOME": str(home), "CARBON_CACHE": str(cache), "NO_COLOR": "1"}
+
+
+def _query_row(query: str, steps: list[Step]) -> dict:
+    row = {
+        "query": query, "hits": json.loads(steps[0].stdout)["total"],
+        "wall_median": statistics.median(s.wall for s in steps), "wall_max": max(s.wall for s in steps),
+        "cpu_median": statistics.median(s.cpu for s in steps), "peak_rss_mb": max(s.peak_rss_mb for s in steps),
+    }
+    return {k: round(v, 3) if isinstance(v, float) else v for k, v in row.items()}
+
+
+def _judged(sides: dict[str, dict[str, str]]) -> dict[str, dict]:
+    """Wall time of each judged query, run once each by every side in turn: their
+    spread and the slowest."""
     from carbon_cli.evaluate import load_judgments
 
     queries = [j.query for name in JUDGED for j in load_judgments(ROOT / "data" / name)]
-    times = sorted(((run(q, ["search", "--json", "--", q], env).wall, q) for q in queries), reverse=True)
+    times: dict[str, list[tuple[float, str]]] = {name: [] for name in sides}
+    for query in queries:
+        for name, env in sides.items():
+            times[name].append((run(query, ["search", "--json", "--", query], env).wall, query))
+    return {name: _spread(found) for name, found in times.items()}
+
+
+def _spread(times: list[tuple[float, str]]) -> dict:
     walls = sorted(t for t, _ in times)
+    slowest = sorted(times, reverse=True)[:5]
     return {
         "queries": len(walls),
         "median": round(statistics.median(walls), 3),
         "p90": round(walls[int(len(walls) * 0.9)], 3),
         "max": round(walls[-1], 3),
         "over_half_second": sum(t > 0.5 for t in walls),
-        "slowest": [{"query": q, "wall": round(t, 3)} for t, q in times[:5]],
+        "slowest": [{"query": q, "wall": round(t, 3)} for t, q in slowest],
+        "walls": {q: round(t, 3) for t, q in times},
     }
 
 
@@ -214,10 +259,38 @@ def _step(step: Step) -> dict[str, float]:
     return {k: round(v, 3) for k, v in data.items()}
 
 
-def _print(result: dict) -> None:
-    machine, corpus_info, build = result["machine"], result["corpus"], result["build"]
+def _print_all(result: dict) -> None:
+    machine = result["machine"]
     print(f"machine: {machine['cores']} cores, Python {machine['python']}, load average "
           f"{machine['load_before'][0]} before, {machine['load_after'][0]} after")
+    _print(result)
+    against = result.get("against")
+    if against:
+        print(f"\nagainst {against['checkout']}, step by step beside the above:")
+        _print(against)
+        print(_ratios(result, against))
+
+
+def _ratios(this: dict, other: dict) -> str:
+    """This side over the other: build, the eight queries, the judged queries query by query."""
+    lines = ["| this / against | ratio |", "| --- | ---: |",
+             f"| build, wall / CPU | {this['build']['wall'] / other['build']['wall']:.3f} / "
+             f"{this['build']['cpu'] / other['build']['cpu']:.3f} |",
+             f"| index on disk | {this['corpus']['index_mb'] / other['corpus']['index_mb']:.3f} |"]
+    for mine, theirs in zip(this["queries"], other["queries"]):
+        lines.append(f"| {mine['query']}, median | {mine['wall_median'] / theirs['wall_median']:.3f} |")
+    if this.get("judged") and other.get("judged"):
+        pairs = [(t, other["judged"]["walls"][q]) for q, t in this["judged"]["walls"].items()]
+        ratios = sorted(a / b for a, b in pairs)
+        lines.append(f"| judged queries ({len(ratios)}), median of the per-query ratios | "
+                     f"{statistics.median(ratios):.3f} |")
+        for key in ("median", "p90", "max"):
+            lines.append(f"| judged queries, {key} | {this['judged'][key] / other['judged'][key]:.3f} |")
+    return "\n".join(lines)
+
+
+def _print(result: dict) -> None:
+    corpus_info, build = result["corpus"], result["build"]
     print(f"corpus: {corpus_info['documents']:,} documents, {corpus_info['chars']:,} characters; "
           f"index {corpus_info['index_mb']} MB")
     print("| step | wall s | CPU s | CPU / wall | peak RSS MB |")

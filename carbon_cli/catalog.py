@@ -362,7 +362,9 @@ class Catalog:
         return records
 
     def _fill(self, conn: sqlite3.Connection, library_key: str) -> None:
-        ix.create(conn, self.build_key)
+        from .vocabulary import Vocabulary  # the expansions recorded as written: a build's step
+
+        ix.create(conn, self.build_key, Vocabulary(self.pipeline).written_phrases())
         seed = seed_record()
         conn.execute("BEGIN")
         self._index_records(conn, [seed, *self._records()], builtin=seed)

@@ -31,7 +31,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from . import indexing
-from .indexing import PassageCounts, unique_ids
+from .indexing import PassageCounts, Phrases, matching_text, unique_ids
 from .model import Document, Passage, title_line
 from .text import Pipeline
 
@@ -39,8 +39,8 @@ if TYPE_CHECKING:
     from .names import Name
     from .records import Issuers
 
-SCHEMA_VERSION = "5"  # 3: the record of each document, its citations and names; 4: query names, priors;
-# 5: postings packed per term and document
+SCHEMA_VERSION = "6"  # 3: the record of each document, its citations and names; 4: query names, priors;
+# 5: postings packed per term and document; 6: the passages of each expansion as written
 
 SCHEMA = """
 CREATE TABLE meta(k TEXT PRIMARY KEY, v TEXT NOT NULL);
@@ -64,6 +64,10 @@ CREATE TABLE postings(
   PRIMARY KEY(tid, doc)) WITHOUT ROWID;
 CREATE INDEX postings_doc ON postings(doc);
 CREATE TABLE spans(doc INTEGER PRIMARY KEY, first INTEGER NOT NULL, last INTEGER NOT NULL);
+CREATE TABLE phrases(wid INTEGER PRIMARY KEY, phrase TEXT UNIQUE NOT NULL, anchor TEXT NOT NULL);
+CREATE TABLE written(
+  wid INTEGER NOT NULL, doc INTEGER NOT NULL, pids BLOB NOT NULL, PRIMARY KEY(wid, doc)) WITHOUT ROWID;
+CREATE INDEX written_doc ON written(doc);
 CREATE TABLE query_names(doc TEXT NOT NULL, form TEXT NOT NULL, how TEXT NOT NULL);
 CREATE INDEX query_names_doc ON query_names(doc);
 CREATE TABLE priors(pid INTEGER PRIMARY KEY, factor REAL NOT NULL);
@@ -99,12 +103,16 @@ def row_to_passage(row: Sequence) -> Passage:
     )
 
 
-def create(conn: sqlite3.Connection, build_key: str) -> None:
+def create(conn: sqlite3.Connection, build_key: str, phrases: Sequence[tuple[str, str]] = ()) -> None:
+    """A new, empty index; ``phrases`` ((phrase, anchor), ``Vocabulary.written_phrases``)
+    are the expansions it records as written, fixed for its life: a document added
+    later is searched for the same ones, so a phrase's list is whole or absent."""
     conn.executescript(SCHEMA)
     conn.executemany(
         "INSERT INTO meta VALUES (?, ?)",
         [("schema", SCHEMA_VERSION), ("build", build_key), ("library", ""), ("n", "0"), ("total", "0")],
     )
+    conn.executemany("INSERT INTO phrases(phrase, anchor) VALUES (?, ?)", phrases)
 
 
 def add_documents(
@@ -218,6 +226,8 @@ class Writer:
         self.passages = self.total = self.staged = 0
         self.unused: set[int] = set()  # terms of removed documents, pruned at ``finish`` if still unused
         self.sections: dict[tuple[str, ...], str] = {}  # a section's JSON: the passages under a heading share it
+        self.titles: dict[str, str] = {}  # a heading title -> its matching form
+        self.phrases = Phrases(conn.execute("SELECT wid, phrase, anchor FROM phrases"))
         self.issuers: Issuers | None = None  # the issuer table, read at the first document
         conn.execute(f"PRAGMA cache_size = -{WRITE_CACHE_KIB}")
         conn.execute(f"PRAGMA temp.cache_size = -{WRITE_CACHE_KIB}")
@@ -258,6 +268,7 @@ class Writer:
             tids = self.terms.ids([term for tf, _, _ in counted for term in tf])
             passage_rows, prior_rows = [], []
             by_term: dict[int, list[tuple[int, int, int]]] = {}
+            written: dict[int, list[int]] = {}
             priors = passage_priors(passages)  # priors.py: what a passage is worth, measured
             for passage, (tf, length, norm) in zip(passages, counted):
                 self.pid += 1
@@ -272,6 +283,8 @@ class Writer:
                     tid = tids[term]
                     by_term.setdefault(tid, []).append((self.pid, n, length))
                     self.df[tid] += 1
+                for wid in self.phrases.found(tf, self._matching_text(norm, passage.section)):
+                    written.setdefault(wid, []).append(self.pid)
                 self.total += length
             self.passages += len(passages)
             self.staged += len(by_term)
@@ -283,6 +296,18 @@ class Writer:
                 "INSERT INTO temp.staged_postings VALUES (?,?,?,?,?)",
                 (_packed_row(tid, self.seq, postings) for tid, postings in by_term.items()),
             )
+            conn.executemany(
+                "INSERT INTO written VALUES (?,?,?)",
+                ((wid, self.seq, _pack(pids, "I")) for wid, pids in written.items()),
+            )
+
+    def _matching_text(self, norm: str, section: tuple[str, ...]) -> str:
+        """Where the phrases are looked for: as the scorer would (``matching_text``)."""
+        titles = self.titles
+        for title in section:
+            if title not in titles:
+                titles[title] = self.pipeline.normaliser.normalise(title)
+        return matching_text(norm, (titles[title] for title in section))
 
     def _record(self, doc: Document, passages: Sequence[Passage]) -> str:
         """Store what ``records`` and ``references`` read from the document: its record
@@ -379,6 +404,7 @@ def remove_origin(conn: sqlite3.Connection, origin: str, *, prune: bool = True) 
         for tid, size in conn.execute("SELECT tid, length(pids) FROM postings WHERE doc = ?", (seq,)):
             counts[tid] += size // 4
         conn.execute("DELETE FROM postings WHERE doc = ?", (seq,))
+        conn.execute("DELETE FROM written WHERE doc = ?", (seq,))
         conn.execute("DELETE FROM spans WHERE doc = ?", (seq,))
     for chunk, marks in _chunks(pids):
         conn.execute(f"DELETE FROM priors WHERE pid IN ({marks})", chunk)
@@ -467,6 +493,22 @@ class Index:
         for packed in self.conn.execute("SELECT pids, tfs, dls FROM postings WHERE tid = ?", (tid,)):
             rows.extend(_rows_of(*packed))
         return rows if among is None else [row for row in rows if row[0] in among]
+
+    def written_ids(self, phrases: Iterable[str]) -> dict[str, tuple[int, str]]:
+        """phrase -> its id and anchor, for the phrases this index recorded as written (``create``)."""
+        wanted = [p for p in dict.fromkeys(phrases) if storable(p)]
+        found: dict[str, tuple[int, str]] = {}
+        for chunk, marks in _chunks(wanted):
+            rows = self.conn.execute(f"SELECT phrase, wid, anchor FROM phrases WHERE phrase IN ({marks})", chunk)
+            found.update((phrase, (wid, anchor)) for phrase, wid, anchor in rows)
+        return found
+
+    def written_pids(self, wid: int) -> list[int]:
+        """The passages a recorded phrase occurs in as written, in pid order."""
+        pids: list[int] = []
+        for (packed,) in self.conn.execute("SELECT pids FROM written WHERE wid = ? ORDER BY doc", (wid,)):
+            pids.extend(_unpack(packed, len(packed) // 4))
+        return pids
 
     @cached_property
     def _spans(self) -> tuple[list[int], list[int], list[int]]:

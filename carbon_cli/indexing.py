@@ -7,10 +7,17 @@ titles of the headings it sits under (the principles under 工作原则 are foun
 ``kind:<kind>`` (``kind_term``), which no text can yield. ``count_terms`` turns a
 document's passages into what the writer inserts: term frequencies, lengths and
 each text's matching form.
+
+A passage is also indexed under the vocabulary's expansions of several words that
+occur in it as written (``Phrases``): 碳捕集利用与封存 is the terms 碳, 捕集, 利用 and
+封存, and only the text tells whether they stand side by side. Found once when the
+passage is indexed, that is one short list per expansion, read in place of the
+passages of its common words and their texts at every query.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
@@ -105,3 +112,40 @@ def count_terms(pipeline: Pipeline, passages: Sequence[Passage], *, bulk: bool =
         terms = passage_terms(pipeline, passage, bulk=bulk, kind=carried.get(passage.id), normalised=norm)
         counted.append((dict(Counter(terms)), len(terms), norm))
     return counted
+
+
+_RUN_GAPS = re.compile(r"[ \t\u3000、“”‘’\"'「」『』]")
+
+
+def run_text(normalised: str) -> str:
+    """Text in which words written side by side are adjacent: spaces, enumeration
+    commas and quotes removed (碳达峰、碳中和 holds the run 碳达峰碳中和); line breaks
+    stay, so a passage's text and its headings never run into each other."""
+    return _RUN_GAPS.sub("", normalised)
+
+
+def matching_text(norm: str, titles: Iterable[str]) -> str:
+    """Where an expansion must occur as written: a passage's matching form and the
+    matching forms of its headings' titles, each on a line of its own (国家 … 发展 …
+    委员会 is not 国家发展和改革委员会). One definition for the index and the scorer."""
+    return run_text(norm + "".join("\n" + title for title in titles))
+
+
+class Phrases:
+    """The expansions of several words an index records where they occur as written.
+
+    Each phrase has an anchor, one of its index terms (the longest): a passage can
+    hold the phrase only if it holds that term, so a passage is checked only for the
+    phrases anchored at its own terms, a few dictionary look-ups per passage.
+    """
+
+    def __init__(self, phrases: Iterable[tuple[int, str, str]]) -> None:
+        self.by_anchor: dict[str, list[tuple[int, str]]] = {}
+        for wid, phrase, anchor in phrases:
+            self.by_anchor.setdefault(anchor, []).append((wid, phrase))
+
+    def found(self, terms: Iterable[str], text: str) -> list[int]:
+        """The ids of the phrases that occur in ``text`` (a ``matching_text``), among
+        those anchored at ``terms``, the passage's index terms."""
+        by_anchor = self.by_anchor
+        return [wid for term in terms if term in by_anchor for wid, phrase in by_anchor[term] if phrase in text]

@@ -20,12 +20,12 @@ ranking it explains.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Collection, Iterable, Sequence
 from functools import cached_property
 from typing import NamedTuple
 
 from .index import Index
+from .indexing import matching_text, run_text
 from .model import SEMANTIC_KINDS
 from .rank import Corpus, Params, idf, term_weight
 from .text import HAN, Normaliser
@@ -90,6 +90,11 @@ class Scores:
         for pid in pending:
             self.values[pid] = self.run.finish(sums[pid], matched[pid])
             del self.upper[pid]
+
+
+    def holding_query_words(self) -> set[int]:
+        """The passages scored that hold a word of the query itself, not only an expansion."""
+        return set().union(*self.run.found.values())
 
 
 class Scorer:
@@ -181,7 +186,7 @@ class _Run:
         self.unread: dict[int, list[int]] = {}  # passage -> expansions to look for in its text
         self.texts: dict[int, str] = {}  # passage -> the matching form of its text and headings
         self.titles: dict[str, str] = {}  # heading title -> its matching form
-        self.sections: dict[str, str] = {}  # a section as stored -> its titles' matching forms
+        self.sections: dict[str, list[str]] = {}  # a section as stored -> its titles' matching forms
 
     def _idf(self, term: str) -> float:
         value = idf(self.stats[term][1], self.corpus, self.params)
@@ -238,17 +243,22 @@ class _Run:
         for term in terms:
             self.groups.setdefault(term.group, []).append(term)
         known: dict[tuple, dict[int, float]] = {}  # 碳达峰碳中和 and 碳中和碳达峰: one set of words
+        recorded = self._recorded()
         for group, members in self.groups.items():
             if all(m.term in self.stats for m in members):
-                key = (tuple(sorted((m.term, m.weight) for m in members)), members[0].covered_by)
+                within = recorded.get(group)
+                key = (tuple(sorted((m.term, m.weight) for m in members)), members[0].covered_by,
+                       None if within is None else members[0].highlight)
                 if key not in known:
-                    known[key] = self._complete(members, key)
+                    known[key] = self._complete(members, key, within)
                 self.tops[group] = known[key]
                 self.keys[group] = key
                 self.wordings.setdefault(members[0].concept, {})
-        evident = {group for group in self.tops if _self_evident(self.groups[group])}
+        evident = {group for group in self.tops if group in recorded or _self_evident(self.groups[group])}
         hopeless = self._outscored(evident)
-        for group in sorted(evident):
+        # a passage's expansions found in its text are counted after those its postings
+        # prove (``resolve``): the recorded ones likewise, so the sums are the same bits
+        for group in sorted(evident, key=lambda group: (group in recorded, group)):
             self._count(group, self.tops[group])
         for group, tops in self.tops.items():
             if group not in evident:
@@ -286,13 +296,24 @@ class _Run:
         for group in sorted(found):  # in expansion order, as for those counted at once
             self._count(group, found[group])
 
-    def _complete(self, members: list[Term], key: tuple) -> dict[int, float]:
+    def _recorded(self) -> dict[int, set[int]]:
+        """``recorded_expansions`` of this query, within the passages scored."""
+        found = recorded_expansions(self.index, self.groups, self.stats)
+        if self.among is not None:
+            among = self.among
+            found = {group: {pid for pid in pids if pid in among} for group, pids in found.items()}
+        return found
+
+    def _complete(self, members: list[Term], key: tuple, within: set[int] | None = None) -> dict[int, float]:
         """Passages holding every word of an expansion, with its strongest word's share.
 
-        Words are read rarest first, each only where the words before it were found;
-        a passage where the query's own words cover the concept is left out."""
+        Words are read rarest first, each only where the words before it were found
+        (the first only ``within`` the passages it is recorded in, if it is); a
+        passage where the query's own words cover the concept is left out."""
         tops: dict[int, float] | None = None
         parts: dict[int, Contribution] = self.top_parts.setdefault(key, {})
+        if within is not None and not within:
+            return {}
         for member in sorted(members, key=lambda m: self.stats[m.term][1]):
             term_idf = self._idf(member.term)
             factor = member.weight * term_idf
@@ -300,7 +321,7 @@ class _Run:
             # BM25's tf part by (tf, length), computed once a pair and inline, as in literal:
             # a common word's postings repeat few pairs, and a call per posting costs more
             weights: dict[tuple[int, int], float] = {}
-            for pid, tf, dl in self.postings(member.term, among=None if tops is None else tops.keys()):
+            for pid, tf, dl in self.postings(member.term, among=within if tops is None else tops.keys()):
                 weight = weights.get((tf, dl))
                 if weight is None:
                     weight = weights[tf, dl] = term_weight(tf, dl, self.corpus, self.params)
@@ -351,8 +372,8 @@ class _Run:
         for pid, (norm, section) in self.index.norms_by_pid([p for p in pids if p not in texts], sections=True).items():
             heads = sections.get(section)
             if heads is None:
-                heads = sections[section] = "".join("\n" + self._title(title) for title in json.loads(section))
-            texts[pid] = run_text(norm + heads)
+                heads = sections[section] = [self._title(title) for title in json.loads(section)]
+            texts[pid] = matching_text(norm, heads)
         return texts
 
     def _title(self, title: str) -> str:
@@ -456,6 +477,27 @@ class _Run:
         return max(options, key=lambda option: option[0])
 
 
+def recorded_expansions(
+    index: Index, groups: dict[int, list[Term]], stats: dict[str, tuple[int, int]]
+) -> dict[int, set[int]]:
+    """Expansion -> the passages it occurs in as written, for the expansions of several
+    words whose passages the index recorded (``indexing.Phrases``): no text of theirs
+    need be read, and their common words only in those passages.
+
+    A record holds the passages with the phrase and its anchor word; it stands for an
+    expansion whose words include that anchor, so an index recorded by another
+    vocabulary still answers exactly, reading the texts where its records do not fit."""
+    targets = {
+        group: run_text(members[0].highlight) for group, members in groups.items()
+        if not _self_evident(members) and all(m.term in stats for m in members)
+    }
+    ids = index.written_ids(targets.values())
+    fitting = {group: ids[phrase][0] for group, phrase in targets.items()
+               if phrase in ids and any(m.term == ids[phrase][1] for m in groups[group])}
+    by_wid = {wid: set(index.written_pids(wid)) for wid in dict.fromkeys(fitting.values())}
+    return {group: by_wid[wid] for group, wid in fitting.items()}
+
+
 def _self_evident(members: Sequence[Term]) -> bool:
     """Whether a posting of the expansion's words already proves it occurs as written:
     one word is the whole expansion, or it is a kind (``kind:action``). Index terms
@@ -479,11 +521,3 @@ def _whole(matched: int, wanted: int) -> float:
 
 
 TITLE_DOCS = 50  # a word in more titles than this names a field, not a document
-_RUN_GAPS = re.compile(r"[ \t\u3000、“”‘’\"'「」『』]")
-
-
-def run_text(normalised: str) -> str:
-    """Text in which words written side by side are adjacent: spaces, enumeration
-    commas and quotes removed (碳达峰、碳中和 holds the run 碳达峰碳中和); line breaks
-    stay, so a passage's text and its headings never run into each other."""
-    return _RUN_GAPS.sub("", normalised)

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from .indexing import kind_term
+from .indexing import kind_term, run_text
 from .resources import data_file
 from .section_words import query_words
 from .text import Pipeline
@@ -158,6 +158,22 @@ class Vocabulary:
             if key:
                 table[key] = tuple(dict.fromkeys(table.get(key, ()) + tuple(row[1:])))
         return table
+
+    def written_phrases(self) -> list[tuple[str, str]]:
+        """(phrase, anchor) of every expansion of several index terms the vocabulary
+        can add to a query, as the scorer looks for it in a text (``run_text``), with
+        the term a passage must hold to hold it: what an index records as written
+        (``indexing.Phrases``). An expansion that is one term needs no record."""
+        texts = {term for row in self.synonym_groups for term in row}
+        texts.update(term for _, terms in self.related for term in terms)
+        texts.update(self.normalise(zh) for renderings in self.glossary.values() for zh in renderings)
+        shared: dict[str, set[str]] = {}  # 碳达峰、碳中和 and 碳达峰碳中和 are one phrase
+        for text in sorted(texts):
+            members, phrase = self.content_terms(text), run_text(text)
+            if phrase and len(members) > 1 and phrase not in members:
+                shared[phrase] = shared[phrase] & set(members) if phrase in shared else set(members)
+        # the anchor is a word of every expansion written so: a passage without it holds none of them
+        return [(phrase, min(words, key=lambda w: (-len(w), w))) for phrase, words in sorted(shared.items()) if words]
 
     @cached_property
     def _longest_phrase(self) -> int:

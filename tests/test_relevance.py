@@ -143,7 +143,7 @@ def test_a_badly_cut_abbreviation_is_still_found_through_its_full_name(library):
 
 
 def test_runs_ignore_enumeration_commas_and_quotes_but_not_line_breaks():
-    from carbon_cli.scoring import run_text
+    from carbon_cli.indexing import run_text
 
     assert run_text("碳达峰、碳中和") == "碳达峰碳中和"
     assert "储能项目" in run_text("“新能源+储能”项目")

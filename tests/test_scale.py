@@ -4,6 +4,7 @@ and --explain changes no score. Real jieba, real files."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 import subprocess
@@ -38,6 +39,8 @@ def _dump(path: Path) -> dict[str, list[tuple]]:
             "passages": conn.execute("SELECT * FROM passages ORDER BY pid").fetchall(),
             "terms": conn.execute("SELECT * FROM terms ORDER BY tid").fetchall(),
             "postings": conn.execute("SELECT * FROM postings ORDER BY tid, doc").fetchall(),
+            "phrases": conn.execute("SELECT * FROM phrases ORDER BY wid").fetchall(),
+            "written": conn.execute("SELECT * FROM written ORDER BY wid, doc").fetchall(),
             "meta": conn.execute("SELECT * FROM meta WHERE k NOT IN ('library') ORDER BY k").fetchall(),
         }
     finally:
@@ -181,23 +184,25 @@ def _exact(searcher: Searcher, query: str, **options) -> dict[int, float]:
 
 
 def test_skipped_reads_change_no_score(searcher, monkeypatch):
-    """The scorer skips reading texts where a posting already proves an expansion occurs
-    as written, or where the query's own words outscore it: with both shortcuts off,
-    every passage's score is equal to the last bit."""
+    """The scorer skips reading texts where the index recorded where an expansion occurs
+    as written, where a posting already proves it, or where the query's own words
+    outscore it: with every shortcut off, every passage's score is equal to the last bit."""
     for query in QUERIES:
         quick = _exact(searcher, query)
         with monkeypatch.context() as patch:
+            patch.setattr(scoring, "recorded_expansions", lambda index, groups, stats: {})
             patch.setattr(scoring, "_self_evident", lambda members: False)
             patch.setattr(scoring._Run, "_outscored", lambda self, evident: set())
             full = _exact(searcher, query)
         assert quick == full, query
 
 
-def test_texts_are_read_only_where_they_can_matter(searcher, monkeypatch):
-    """An expansion is looked for in the text of a passage that is a hit without it only
-    when that passage could reach the shown ones (that the hits are still the best of
-    all is ``test_shown_hits_are_the_best_of_all``): fewer texts than scoring every
-    passage in full."""
+QUERIES_READING = ["储能项目怎么备案并网", "国家发展和改革委员会", "碳排放权交易", "双碳目标", "科技支撑双碳实施方案有哪些重点任务",
+                   "energy efficiency standards"]
+
+
+def _texts_read(searcher: Searcher, monkeypatch, run) -> int:  # type: ignore[no-untyped-def]
+    """How many passages' texts ``run`` reads to look for expansions in them."""
     read: list[int] = []
     real = scoring._Run._texts
 
@@ -205,17 +210,49 @@ def test_texts_are_read_only_where_they_can_matter(searcher, monkeypatch):
         read.extend(p for p in pids if p not in self.texts)
         return real(self, pids)
 
-    monkeypatch.setattr(scoring._Run, "_texts", counting)
-    lazy_reads = eager_reads = 0
-    for query in ["储能项目怎么备案并网", "国家发展和改革委员会", "碳排放权交易", "双碳目标", "科技支撑双碳实施方案有哪些重点任务",
-                  "energy efficiency standards"]:
-        read.clear()
-        searcher.search(query, limit=5)
-        lazy_reads += len(read)
-        read.clear()
-        _exact(searcher, query)
-        eager_reads += len(read)
-    assert lazy_reads < eager_reads
+    with monkeypatch.context() as patch:
+        patch.setattr(scoring._Run, "_texts", counting)
+        for query in QUERIES_READING:
+            run(query)
+    return len(read)
+
+
+def test_texts_are_read_only_where_they_can_matter(searcher, monkeypatch):
+    """Where the index did not record an expansion (a synonym the user added after it
+    was built), it is looked for in the text of a passage that is a hit without it only
+    when that passage could reach the shown ones (that the hits are still the best of
+    all is ``test_shown_hits_are_the_best_of_all``): fewer texts than scoring every
+    passage in full."""
+    monkeypatch.setattr(scoring, "recorded_expansions", lambda index, groups, stats: {})
+    lazy = _texts_read(searcher, monkeypatch, lambda query: searcher.search(query, limit=5))
+    eager = _texts_read(searcher, monkeypatch, lambda query: _exact(searcher, query))
+    assert 0 < lazy < eager
+
+
+def test_recorded_expansions_need_no_text(searcher, monkeypatch):
+    """The vocabulary's expansions of several words are recorded where they occur as
+    written when the index is built: scoring every passage in full reads no text."""
+    assert _texts_read(searcher, monkeypatch, lambda query: _exact(searcher, query)) == 0
+
+
+def test_recorded_passages_are_those_whose_texts_hold_the_phrase(searcher):
+    """What the index recorded for each phrase equals reading every text: the passages
+    whose matching form and headings hold it as written, and its anchor word."""
+    index, normalise = searcher.index, searcher.pipeline.normaliser.normalise
+    phrases = index.conn.execute("SELECT wid, phrase, anchor FROM phrases").fetchall()
+    assert len(phrases) > 300
+    norms = index.norms_by_pid(list(range(1, index.n + 1)), sections=True)
+    assert len(norms) == index.n
+    texts = {pid: indexing.matching_text(norm, [normalise(t) for t in json.loads(section)])
+             for pid, (norm, section) in norms.items()}
+    anchors = index.term_stats({anchor for _, _, anchor in phrases})
+    recorded = 0
+    for wid, phrase, anchor in phrases:
+        holding = {pid for pid, _, _ in index.posting_rows(anchors[anchor][0])} if anchor in anchors else set()
+        expected = sorted(pid for pid in holding if phrase in texts[pid])
+        assert index.written_pids(wid) == expected, phrase
+        recorded += bool(expected)
+    assert recorded > 50
 
 
 def test_explain_changes_no_score(searcher):
@@ -292,3 +329,19 @@ def test_a_common_part_of_a_query_word_makes_no_hits(searcher):
 
     assert "能源" in parts(every) and "能源" not in parts(fewer) and "可再生" in parts(fewer)
     assert fewer.hits and fewer.total < every.total
+
+
+def test_a_record_of_another_vocabulary_is_not_used(searcher):
+    """A phrase recorded with an anchor that is no word of the expansion (an index built
+    when the vocabulary cut it otherwise) is not used: its texts are read, and the
+    scores are those of reading every text."""
+    terms, stats = _query(searcher, "CCUS")
+    groups: dict[int, list] = {}
+    for term in terms:
+        if term.group:
+            groups.setdefault(term.group, []).append(term)
+    before = _exact(searcher, "CCUS")
+    assert scoring.recorded_expansions(searcher.index, groups, stats)
+    searcher.index.conn.execute("UPDATE phrases SET anchor = '不是其中的词'")
+    assert scoring.recorded_expansions(searcher.index, groups, stats) == {}
+    assert _exact(searcher, "CCUS") == before
