@@ -45,6 +45,9 @@ HELD_OUT = frozenset({
     "mohurd_ndrc_urban_rural_carbon_peak_plan_2022.txt",
     "shanghai_carbon_peak_implementation_plan_2022.txt",
     "mee_carbon_emissions_trading_measures_trial_2020.txt",
+    "miit_industrial_green_development_plan_14fyp_2021.txt",
+    "mohurd_building_energy_efficiency_green_building_plan_14fyp_2022.txt",
+    "ndrc_circular_economy_plan_14fyp_2021.txt",
 })
 _ARTICLE_RX = re.compile(r"^第[一二三四五六七八九十百零〇0-9０-９]{1,5}条$")
 _MD_RX = re.compile(r"^(?:#{1,6}[ \t]+|\*\*|__)+|(?:\*\*|__)$")
