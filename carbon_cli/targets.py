@@ -175,10 +175,12 @@ def patterns() -> Patterns:
     )
     clause_text = f"[^{re.escape(_CLAUSE_END)}]"
     base_from = r"在(?P<base_from>(?:19|20)\d\d)年的?基础上"
+    verbs = "|".join(filter(None, (w.alternation("direction"), w.alternation("bounded"))))
     target = (
+        rf"(?P<adverbs0>(?:{adverbs})*)"  # 分别比2020年下降25%和20%: an adverb may come before the base
         rf"(?P<base>(?:比|较)(?P<base_year>(?:19|20)\d\d)年(?:底|末)?(?:水平)?"
-        rf"|{base_from})?"
-        rf"(?P<adverbs>(?:{adverbs})*)(?P<verb>{w.alternation('direction')})(?P<pre>(?:{w.alternation('before')})?)"
+        rf"|{base_from}|在现有(?:水平|基础)上)?"
+        rf"(?P<adverbs>(?:{adverbs})*)(?P<verb>{verbs})(?P<pre>(?:{w.alternation('before')})?)"
         rf"(?P<share>[^\d的{re.escape(_CLAUSE_END)}]{{1,14}}的)?{value}"  # 达到最大用电负荷的3%~5%: a share of a whole
     )
     count_before = (
@@ -196,7 +198,7 @@ def patterns() -> Patterns:
     lead = rf"(?:(?:{w.alternation('lead')})|(?:{year}))+"
     qualitative = rf"(?P<adverbs>{w.alternation('qualitative')})(?P<verb>{w.alternation('change')})"
     measured = (
-        rf"(?P<measure>{w.alternation('measure')})(?P<base>(?P<base_year>)(?P<base_from>))"
+        rf"(?P<measure>{w.alternation('measure')})(?P<adverbs0>)(?P<base>(?P<base_year>)(?P<base_from>))"
         rf"(?P<adverbs>)(?P<verb>)(?P<pre>(?:{w.alternation('before')})?)(?P<v1>{_NUMBER})(?P<u1>{unit})"
         rf"(?:(?:{w.alternation('range')})(?P<v2>{_NUMBER})(?P<u2>{unit})?)?{after}"
     )
@@ -363,6 +365,12 @@ def _trim_year(norm: str, start: int, end: int) -> int:
     return last[-1].start() if last and last[-1].start() > start else end
 
 
+def _adverbs(m: re.Match[str]) -> str:
+    """The adverbs of a verb's match, those written before its base year included."""
+    before = m.group("adverbs0") if "adverbs0" in m.re.groupindex else None
+    return (before or "") + (m.group("adverbs") or "")
+
+
 def _base_year(m: re.Match[str]) -> int | None:
     """比2020年 or 在2020年基础上: the year a change is measured from."""
     year = m.group("base_year") or m.group("base_from")
@@ -375,7 +383,54 @@ def _number(text: str | None) -> float | None:
 
 def _list_size(indicator: str) -> int:
     """How many indicators a list written 马铃薯种植、收获机械化率 names."""
-    return len([part for part in re.split("[、和及与]", indicator) if part])
+    return len(_list_items(indicator))
+
+
+def _list_items(indicator: str) -> list[str]:
+    return [part for part in re.split("[、和及与]", indicator) if part]
+
+
+def _measures(indicator: str) -> bool:
+    """Whether an indicator lists several shares or rates, each whole (邮轮码头岸电设施
+    使用率和港作船舶岸电使用率): one value is then each one's, as with 均. A list of
+    things measured together (风电、太阳能发电总装机容量) is one indicator."""
+    items = _list_items(indicator)
+    return len(items) > 1 and all(item.endswith(words()["measure"]) for item in items)
+
+
+def _hedges_inside(indicator: str) -> tuple[list[str], str]:
+    """An indicator with the hedges written inside it taken out (…屋顶面积力争实现光伏
+    覆盖率 is …屋顶面积光伏覆盖率, hedged 力争), and those hedges."""
+    hedges = [re.escape(w) for w in words()["before"] if w in words()["lead"]]  # 力争, 确保: not 约 of 节约
+    m = re.search(f"({'|'.join(hedges)})(?:实现)?", indicator)
+    if m is None or m.start() == 0 or m.end() == len(indicator):
+        return [], indicator
+    return [m.group(1)], indicator[: m.start()] + indicator[m.end() :]
+
+
+def _previous_subject(text: _Text, clause: int) -> str:
+    """The indicator of a clause that opens with its year and verb (天然气产量快速增长，
+    力争2025年达到2300亿立方米): what the clause before it, in the same sentence, says
+    is changing, up to the change (天然气产量)."""
+    norm = text.norm
+    end = clause - 1
+    while end > 0 and norm[end] not in _CLAUSE_END:
+        end -= 1
+    if end <= 0 or norm[end] in _SENTENCE_END:
+        return ""
+    start = max(norm.rfind(c, 0, end) for c in _CLAUSE_END) + 1
+    change = re.search(f"(?:{words().alternation('qualitative')}|快速)?(?:{words().alternation('change')}|稳中有升)",
+                       norm[start:end])
+    if change is None or change.start() < 2 or re.search(r"\d", norm[start : start + change.start()]):
+        return ""
+    return text.words(start, start + change.start())
+
+
+def _trim_tail(norm: str, start: int, end: int) -> int:
+    """Where an indicator ends: before a change it is said to go through on the way
+    (原油年产量回升并稳定在2亿吨: 原油年产量)."""
+    m = re.search(f"(?:{words().alternation('change')}|回升|稳中有升)?并$", norm[start:end])
+    return start + m.start() if m and m.start() > 0 else end
 
 
 def _split_words(text: str, vocabulary: Sequence[str]) -> list[str]:
@@ -507,7 +562,7 @@ def _values(norm: str, m: re.Match[str], clause_end: int) -> list[_Value]:
     """The value or values a verb's match states: one, a range, or a 分别 list."""
     first = _Value(m.group("v1"), m.group("v2"), m.group("u2") or m.group("u1") or "", m.group("after"),
                    m.start("v1"), m.end())
-    if "分别" not in (m.group("adverbs") or ""):
+    if "分别" not in _adverbs(m):
         return [first]
     values = [first]
     position = m.end()
@@ -541,16 +596,22 @@ def _targets(
     if year is None:
         return []
     ind_start, ind_end = bounds[0], _trim_year(text.norm, *bounds)
-    adverbs = m.group("adverbs") or ""
-    written = leading + _split_words(adverbs, words()["before"]) + ([m.group("pre")] if m.group("pre") else [])
+    ind_end = _trim_tail(text.norm, ind_start, ind_end)
+    adverbs = _adverbs(m)
+    if m.group("verb") in words()["bounded"] and not values[-1].after:
+        return []  # 在 states a target only with a bound: 占比在2%以下
+    hedges, indicator = _hedges_inside(text.words(ind_start, ind_end)) if ind_start < ind_end else ([], "")
+    written = (leading + hedges + _split_words(adverbs, words()["before"])
+               + ([m.group("pre")] if m.group("pre") else []))
     modifiers = reading.hedged(m.start(), written)
-    indicator = text.words(ind_start, ind_end) if ind_start < ind_end else reading.shared_indicator(m.start())
+    indicator = indicator or reading.shared_indicator(m.start()) or _previous_subject(text, bounds[0])
     if not indicator:
         return []
-    if ind_start >= ind_end:  # the indicator is a previous target's: the span begins at the modifiers or verb
-        ind_start = m.start() - sum(len(word) for word in leading)
+    if ind_start >= ind_end:  # the indicator is not in the clause: the span begins at the modifiers or verb
+        lead = "".join(leading)  # 力争达到…, but 力争2025年达到… at the verb
+        ind_start = m.start() - len(lead) if text.norm.endswith(lead, 0, m.start()) else m.start()
     reading.last_indicator = (reading.years.sentence_of(m.start()), indicator)
-    copies = _list_size(indicator) if "均" in adverbs else 1
+    copies = _list_size(indicator) if "均" in adverbs or (len(values) == 1 and _measures(indicator)) else 1
     listed = reading.years.listed(m.start(), text.norm) if "分别" in adverbs else []
     years = listed if len(listed) == len(values) > 1 else [year] * len(values)
     found = []
@@ -571,7 +632,7 @@ def _count_targets(reading: _Reading, m: re.Match[str], clause: tuple[int, int],
     """新增水电装机容量4000万千瓦左右, 培育100个智能建造产业基地: a count of things;
     ``verb`` that of the count before, for one more written …和5个绿色技术创新中心."""
     text = reading.text
-    adverbs = m.group("adverbs") or ""
+    adverbs = _adverbs(m)
     years = reading.years.listed(m.start(), text.norm) if "分别" in adverbs else []
     years = years or [y for y in [reading.years.at(m.start())] if y is not None]
     subject_start, leading = _strip_lead(text.norm, clause[0], m.start())

@@ -221,6 +221,28 @@ PIECES = st.sampled_from(
 )
 
 
+
+def test_a_bound_after_the_value_makes_zai_a_verb_and_a_list_of_rates_shares_one_value(corpus):
+    # 锂电材料、光纤行业非电能源占比分别在 7%、2%以下 (在 with a bound; alone it is no verb)
+    found = targets_of(corpus, "miit-industry-carbon-peak-plan-2022/s3.10.7")
+    shares = [t for t in found if t.indicator == "锂电材料、光纤行业非电能源占比"]
+    assert [(t.direction, t.value, t.modifiers) for t in shares] == [("在", 7.0, ("以下",)), ("在", 2.0, ("以下",))]
+    passage = Passage("d/p", "d", "paragraph", None, "", "", None, (), 0, 20, "到2025年，在5个城市开展试点。")
+    assert extract(passage, corpus[1].normaliser) == []
+    # 邮轮码头岸电设施使用率和港作船舶岸电使用率力争达到 100%: each rate's target
+    rates = [t for t in targets_of(corpus, "shanghai-carbon-peak-implementation-plan-2022/s2.5.3.p1") if t.value == 100]
+    assert len(rates) == 2 and rates[0].modifiers == ("力争",)
+
+
+def test_an_adverb_before_the_base_year_and_a_subject_in_the_clause_before(corpus):
+    # 乘用车和商用车新车二氧化碳排放强度分别比 2020 年下降 25%和 20%以上
+    cars = [t for t in targets_of(corpus, "miit-industry-carbon-peak-plan-2022/s3.11.3.p2") if t.base_year == 2020]
+    assert {t.indicator for t in cars} == {"乘用车和商用车新车二氧化碳排放强度"} and [t.value for t in cars] == [25.0, 20.0]
+    # 天然气产量快速增长，力争 2025 年达到 2300 亿立方米以上
+    found = targets_of(corpus, "modern-energy-system-plan-14fyp-2022/s3.6.p1")
+    assert [(t.year, t.indicator, t.value, t.span) for t in found] == [
+        (2022, "石油产量", 2.0, "回升到 2 亿吨"), (2025, "天然气产量", 2300.0, "达到 2300 亿立方米以上")]
+
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.one_of(PIECES, st.text(max_size=3)), max_size=40).map("".join))
 def test_any_text_gives_targets_whose_spans_are_its_slices(corpus, text):
