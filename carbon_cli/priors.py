@@ -11,7 +11,9 @@ multiplies its score by it (``scoring.Scorer.priors``):
 - **a table of contents entry** (``四、基本原则………… 6``): a title with dot leaders
   and a page number, which names a section and holds none of it;
 - **a note of who is responsible** (``（省发展改革委、省工业和信息化厅等按职责分工负责）``),
-  a paragraph of its own under a task: it names the departments, not the matter.
+  a paragraph of its own under a task: it names the departments, not the matter;
+- **a bare page number** (``25``), the printed number of a PDF's page left between two
+  paragraphs: it holds no word of its own, only the headings above it.
 
 A heading line is no sentence: a paragraph below 一、工作原则 starts nothing anew.
 """
@@ -27,6 +29,8 @@ from .text import HAN
 FRAGMENT_PRIOR = 0.5
 CONTENTS_PRIOR = 0.3
 RESPONSIBILITY_PRIOR = 0.3
+PAGE_NUMBER_PRIOR = 0.3
+_PAGE_NUMBER = re.compile(r"^\d{1,3}$")  # 43.4, 2.8% and 〔-7.0〕 are a table's cells, not pages
 _RESPONSIBLE = re.compile(r"^[（(][^（）()]{2,300}(?:负责|牵头|参与|配合)[）)]?$")
 _LEADERS = re.compile(r"(?:\.{4,}|…{3,}|·{4,})\s*(?:\d{1,4}|[ivxlc]{1,6})\s*$", re.I)  # then a page number
 _SENTENCE_END = tuple("。！？；!?;：:）)」”…")
@@ -47,6 +51,8 @@ def passage_priors(passages: Sequence[Passage]) -> dict[str, float]:
             factor *= CONTENTS_PRIOR
         if _RESPONSIBLE.match(passage.text.strip()):
             factor *= RESPONSIBILITY_PRIOR
+        if _PAGE_NUMBER.match(passage.text.strip()):
+            factor *= PAGE_NUMBER_PRIOR
         if factor != 1.0:
             found[passage.id] = factor
         if HAN.search(passage.text):  # a page number line (14, — 5 —) cuts no sentence

@@ -16,7 +16,7 @@ import pytest
 from carbon_cli.evaluate import eval_index
 from carbon_cli.names import compact
 from carbon_cli.outline import parse_documents
-from carbon_cli.priors import CONTENTS_PRIOR, FRAGMENT_PRIOR, RESPONSIBILITY_PRIOR, passage_priors
+from carbon_cli.priors import CONTENTS_PRIOR, FRAGMENT_PRIOR, PAGE_NUMBER_PRIOR, RESPONSIBILITY_PRIOR, passage_priors
 from carbon_cli.readers import read_file
 from carbon_cli.search import Searcher
 from carbon_cli.tuning import DEFAULT
@@ -184,6 +184,15 @@ def test_a_note_of_who_is_responsible_is_no_answer():
     tasks = [p for p in passages.values() if p.label and "按职责分工负责" in p.text]
     assert tasks and all(p.id not in priors or priors[p.id] > RESPONSIBILITY_PRIOR for p in tasks)
 
+
+
+def test_a_bare_page_number_is_no_answer_and_a_table_cell_is_kept():
+    passages, priors = _priors_of("miit_industry_carbon_peak_plan_2022.txt", "miit-industry-carbon-peak-plan-2022")
+    pages = [pid for pid, p in passages.items() if p.text.strip().isdigit()]
+    assert len(pages) >= 5 and all(priors[pid] <= PAGE_NUMBER_PRIOR for pid in pages)
+    passages, priors = _priors_of("modern_energy_system_plan_14fyp_2022.txt", "modern-energy-system-plan-14fyp-2022")
+    cells = [pid for pid, p in passages.items() if p.text.strip() in ("43.4", "2.8%", "〔-7.0〕")]
+    assert cells and all(priors.get(pid, 1.0) == 1.0 for pid in cells)
 
 def test_a_paragraph_under_a_heading_is_no_fragment():
     passages, priors = _priors_of("cpc_sc_dual_carbon_opinions_2021.txt", OPINIONS)
