@@ -92,11 +92,6 @@ class Scores:
             del self.upper[pid]
 
 
-    def holding_query_words(self) -> set[int]:
-        """The passages scored that hold a word of the query itself, not only an expansion."""
-        return set().union(*self.run.found.values())
-
-
 class Scorer:
     """Scores passages for a query's terms, reading only the postings and texts it needs."""
 

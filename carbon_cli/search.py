@@ -346,22 +346,20 @@ class Searcher:
         own, wordings = _engine_plan(terms, stats)
         plan = [(own.get(c, []), wordings.get(c, [])) for c in dict.fromkeys([*own, *wordings])]
         by_presence = engine.query([(words, ()) for words in own.values()], kinds=kinds, docs=docs)
-        unproven = self._recorded(terms, stats, kinds, docs)
-        loose = _engine_plan([t for t in terms if t.group not in unproven], stats)[1]  # their texts say
-        unproven_pids = set().union(*unproven.values())
-        if loose:
-            through = engine.query([((), [w for ws in loose.values() for w in ws])], kinds=kinds, docs=docs)
-            unproven_pids.update(engine.matching(engine.exclude(through, by_presence) if own else through))
+        unproven: list[int] = []
+        if wordings:
+            through = engine.query([((), [w for ws in wordings.values() for w in ws])], kinds=kinds, docs=docs)
+            unproven = engine.matching(engine.exclude(through, by_presence) if own else through)
+            unproven = self._written_only(terms, stats, unproven)
         ranked, bound = engine.query(plan, kinds=kinds, docs=docs), self._reach(engine, terms, stats)
         wanted = max(limit, 1) * CANDIDATE_FACTOR
         while True:
             count, best, last = engine.best(ranked, wanted)
-            scoring = self.scorer.score(terms, stats, among={*best, *unproven_pids})
+            scoring = self.scorer.score(terms, stats, among={*best, *unproven})
             if not last or _shown_bar(scoring, self.scorer.priors, limit) > bound * last * (1 + 1e-6):
                 break
             wanted *= 4
-        own_words = scoring.holding_query_words()
-        proven = sorted(pid for pid in unproven_pids if pid in scoring.values and pid not in own_words)
+        proven = [pid for pid in unproven if pid in scoring.values]
         if every:
             hits = [*(engine.matching(by_presence) if own else []), *proven]
             return scoring, len(hits), hits
@@ -381,18 +379,18 @@ class Searcher:
             self.engine = None
             return None
 
-    def _recorded(
-        self, terms: list[Term], stats: dict[str, tuple[int, int]], kinds: Sequence[str], docs: Sequence[str]
-    ) -> dict[int, set[int]]:
-        """The passages of the expansions the index recorded as written, within the filters."""
+    def _written_only(self, terms: list[Term], stats: dict[str, tuple[int, int]], unproven: list[int]) -> list[int]:
+        """The passages holding an expansion's words and no query word, left to those
+        holding one as written when the index recorded every expansion of the query."""
         groups: dict[int, list[Term]] = {}
         for term in terms:
             if term.group:
                 groups.setdefault(term.group, []).append(term)
-        found = recorded_expansions(self.index, groups, stats)
-        if kinds or docs:
-            found = {group: self.index.filter_pids(pids, kinds, docs) for group, pids in found.items()}
-        return found
+        recorded = recorded_expansions(self.index, groups, stats)
+        if not recorded or _engine_plan([t for t in terms if t.group not in recorded], stats)[1]:
+            return unproven  # an expansion only its texts can prove: the scorer reads them
+        written = set().union(*recorded.values())
+        return [pid for pid in unproven if pid in written]
 
     def _reach(self, engine: Engine, terms: list[Term], stats: dict[str, tuple[int, int]]) -> float:
         """How far above the engine's score carbon's can be, for this query's terms."""
