@@ -27,7 +27,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from typing import TYPE_CHECKING
 
 from . import indexing
@@ -283,7 +283,7 @@ class Writer:
                     tid = tids[term]
                     by_term.setdefault(tid, []).append((self.pid, n, length))
                     self.df[tid] += 1
-                for wid in self.phrases.found(tf, self._matching_text(norm, passage.section)):
+                for wid in self.phrases.found(tf, partial(self._matching_text, norm, passage.section)):
                     written.setdefault(wid, []).append(self.pid)
                 self.total += length
             self.passages += len(passages)

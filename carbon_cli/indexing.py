@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
 from .model import SEMANTIC_KINDS, Passage
@@ -134,9 +134,10 @@ def matching_text(norm: str, titles: Iterable[str]) -> str:
 class Phrases:
     """The expansions of several words an index records where they occur as written.
 
-    Each phrase has an anchor, one of its index terms (the longest): a passage can
-    hold the phrase only if it holds that term, so a passage is checked only for the
-    phrases anchored at its own terms, a few dictionary look-ups per passage.
+    Each phrase has an anchor, one of its index terms (the rarest in jieba's
+    dictionary): a passage can hold the phrase only if it holds that term, so a passage
+    is checked only for the phrases anchored at its own terms, a few dictionary
+    look-ups per passage, and its text made only when one is left to look for.
     """
 
     def __init__(self, phrases: Iterable[tuple[int, str, str]]) -> None:
@@ -144,8 +145,13 @@ class Phrases:
         for wid, phrase, anchor in phrases:
             self.by_anchor.setdefault(anchor, []).append((wid, phrase))
 
-    def found(self, terms: Iterable[str], text: str) -> list[int]:
-        """The ids of the phrases that occur in ``text`` (a ``matching_text``), among
-        those anchored at ``terms``, the passage's index terms."""
+    def found(self, terms: Iterable[str], text: Callable[[], str]) -> list[int]:
+        """The ids of the phrases that occur in ``text()`` (a ``matching_text``, made
+        only for a passage holding an anchor), among those anchored at ``terms``, the
+        passage's index terms."""
         by_anchor = self.by_anchor
-        return [wid for term in terms if term in by_anchor for wid, phrase in by_anchor[term] if phrase in text]
+        candidates = [pair for term in terms if term in by_anchor for pair in by_anchor[term]]
+        if not candidates:
+            return []
+        written = text()
+        return [wid for wid, phrase in candidates if phrase in written]

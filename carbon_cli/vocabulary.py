@@ -172,8 +172,11 @@ class Vocabulary:
             members, phrase = self.content_terms(text), run_text(text)
             if phrase and len(members) > 1 and phrase not in members:
                 shared[phrase] = shared[phrase] & set(members) if phrase in shared else set(members)
-        # the anchor is a word of every expansion written so: a passage without it holds none of them
-        return [(phrase, min(words, key=lambda w: (-len(w), w))) for phrase, words in sorted(shared.items()) if words]
+        # the anchor is a word of every expansion written so (a passage without it holds none of
+        # them), the rarest in jieba's dictionary: the fewer passages hold it, the fewer are read
+        frequency = self.pipeline.lexicon.get
+        return [(phrase, min(words, key=lambda w: (frequency(w) or 0, -len(w), w)))
+                for phrase, words in sorted(shared.items()) if words]
 
     @cached_property
     def _longest_phrase(self) -> int:
