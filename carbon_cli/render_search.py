@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from .grouping import Group
 from .model import passage_row
 from .render import ELLIPSIS, clip_value, console, fit_cells, heading, highlighted
-from .scoring import Term
+from .scoring import expansion_groups
 from .search import Hit, SearchResult
 
 if TYPE_CHECKING:
@@ -124,13 +124,10 @@ def print_explain_terms(result: SearchResult) -> None:
     for fix in result.corrections:
         out.print(Text(f"searched {fix.searched} for {fix.typed}", style="bold"))
     out.print(Text("query terms:", style="bold"))
-    groups: dict[int, list[Term]] = {}
     for term in result.terms:
-        if term.group:
-            groups.setdefault(term.group, []).append(term)
-        else:
+        if not term.group:
             out.print(Text(f"  {term.term}  weight {term.weight:g}  ({term.source})", style="dim"))
-    for members in groups.values():
+    for members in expansion_groups(result.terms).values():
         words = " + ".join(t.term for t in members)
         first = members[0]
         out.print(Text(f"  {words}  weight {first.weight:g}  ({first.source}; all words needed)", style="dim"))

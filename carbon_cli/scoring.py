@@ -112,18 +112,26 @@ class Scorer:
         *,
         among: Collection[int] | None = None,
         explain: bool = False,
+        recorded: dict[int, set[int]] | None = None,
     ) -> Scores:
         """Every hit's score (exact, or bounded until settled), and with ``explain`` each
         one's contributions.
 
         ``among`` limits the work to some passages: their scores are the ones the
         whole run gives them, since every rule looks at one passage at a time. With
-        ``among`` or ``explain`` every score is exact at once.
+        ``among`` or ``explain`` every score is exact at once. ``recorded``: the
+        query's ``recorded`` expansions, when a caller scoring it several times has
+        them already.
         """
-        run = _Run(self, terms, stats, among, explain)
+        run = _Run(self, terms, stats, among, explain, self.recorded(terms, stats) if recorded is None else recorded)
         run.literal([t for t in terms if not t.group])
         run.expansions([t for t in terms if t.group])
         return run.scores()
+
+    def recorded(self, terms: Sequence[Term], stats: dict[str, tuple[int, int]]) -> dict[int, set[int]]:
+        """``recorded_expansions`` of a query's terms: read once a query, whatever
+        the passes that score it."""
+        return recorded_expansions(self.index, expansion_groups(terms), stats)
 
     def priors(self, pids: Collection[int]) -> dict[int, float]:
         """The factor below 1 of each passage among ``pids`` that frames content: a
@@ -152,6 +160,7 @@ class _Run:
         stats: dict[str, tuple[int, int]],
         among: Collection[int] | None,
         explain: bool,
+        recorded: dict[int, set[int]],
     ) -> None:
         self.index = scorer.index
         self.normaliser = scorer.normaliser
@@ -162,6 +171,7 @@ class _Run:
         self.zero = term_weight(0, 1, self.corpus, self.params)
         self.stats = stats
         self.among = among
+        self.recorded = recorded
         self.explain = explain
         self.wanted = len({t.concept for t in terms if t.term in stats})
         self.spanned = {t.concept: t.covered_by for t in terms if t.covered_by}
@@ -235,8 +245,7 @@ class _Run:
 
         Expansions whose postings prove it are counted at once; the others wait to be
         looked for in the text, read now only where the passage is no hit without them."""
-        for term in terms:
-            self.groups.setdefault(term.group, []).append(term)
+        self.groups = expansion_groups(terms)
         known: dict[tuple, dict[int, float]] = {}  # 碳达峰碳中和 and 碳中和碳达峰: one set of words
         recorded = self._recorded()
         for group, members in self.groups.items():
@@ -292,12 +301,11 @@ class _Run:
             self._count(group, found[group])
 
     def _recorded(self) -> dict[int, set[int]]:
-        """``recorded_expansions`` of this query, within the passages scored."""
-        found = recorded_expansions(self.index, self.groups, self.stats)
-        if self.among is not None:
-            among = self.among
-            found = {group: {pid for pid in pids if pid in among} for group, pids in found.items()}
-        return found
+        """The query's recorded expansions, within the passages scored."""
+        if self.among is None:
+            return self.recorded
+        among = self.among
+        return {group: {pid for pid in pids if pid in among} for group, pids in self.recorded.items()}
 
     def _complete(self, members: list[Term], key: tuple, within: set[int] | None = None) -> dict[int, float]:
         """Passages holding every word of an expansion, with its strongest word's share.
@@ -470,6 +478,16 @@ class _Run:
         options = [] if words is None else [(words, self.parts.get((pid, concept), []))]
         options.extend((total, self.wording_parts[pid, concept, alt]) for alt, total in (wordings or {}).items())
         return max(options, key=lambda option: option[0])
+
+
+def expansion_groups(terms: Iterable[Term]) -> dict[int, list[Term]]:
+    """Expansion (its ``group``) -> its terms, in the order given; the query's own
+    words (group 0) are none."""
+    groups: dict[int, list[Term]] = {}
+    for term in terms:
+        if term.group:
+            groups.setdefault(term.group, []).append(term)
+    return groups
 
 
 def recorded_expansions(

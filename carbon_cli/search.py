@@ -24,7 +24,7 @@ from .plan import QueryPlan, build_plan
 from .query import ParsedQuery, parse_query
 from .rank import Params, default_params, idf
 from .scope import subtree
-from .scoring import Contribution, Scorer, Scores, Term, recorded_expansions
+from .scoring import Contribution, Scorer, Scores, Term, expansion_groups
 from .text import HAN, Pipeline
 from .tuning import DEFAULT, Tuning
 from .vocabulary import Vocabulary
@@ -137,14 +137,15 @@ class Searcher:
         # an item of that kind (scope.py), which only the full scorer's filter knows
         usable = not conditions and not kinds and sort == "relevance" and self.params.variant == "lucene"
         engine = self.engine if usable else None
-        found = self._engine_scores(engine, terms, stats, kinds, docs, depth, facets) if engine else None
+        recorded = self.scorer.recorded(terms, stats)  # read once for every pass that scores the query
+        found = self._engine_scores(engine, terms, stats, recorded, kinds, docs, depth, facets) if engine else None
         total: int | None = None  # the engine's count: it scores only the passages that can be shown
         every: list[int] | None = None  # every hit, where the engine found them for the facets
         if found is not None:
             scoring, total, every = found
             candidates = sorted(scoring.values)
         else:
-            scoring = self.scorer.score(terms, stats)
+            scoring = self.scorer.score(terms, stats, recorded=recorded)
             candidates = sorted(scoring.values)
             if kinds or docs:
                 candidates = sorted(self.index.filter_pids(candidates, kinds, docs))
@@ -168,7 +169,10 @@ class Searcher:
         if years:
             shown = self._by_targets(shown, scores, passages, years[0], terms)
         shown = shown[: max(limit, 0)]
-        explained = self.scorer.score(terms, stats, among=set(shown), explain=True).explained if explain else {}
+        explained = (
+            self.scorer.score(terms, stats, among=set(shown), explain=True, recorded=recorded).explained
+            if explain else {}
+        )
         hits = []
         for rank, pid in enumerate(shown, start=1):
             hit = Hit(passage=passages[pid], score=scores[pid], rank=rank, explain=explained.get(pid, []))
@@ -329,8 +333,8 @@ class Searcher:
         return sorted(shown, key=lambda pid: (-scores[pid], pid))
 
     def _from_engine(
-        self, engine: Engine, terms: list[Term], stats: dict[str, tuple[int, int]], kinds: Sequence[str],
-        docs: Sequence[str], limit: int, every: bool,
+        self, engine: Engine, terms: list[Term], stats: dict[str, tuple[int, int]], recorded: dict[int, set[int]],
+        kinds: Sequence[str], docs: Sequence[str], limit: int, every: bool,
     ) -> tuple[Scores, int, list[int] | None]:
         """Exact scores of every passage that can be shown, and the number of hits, with
         the engine choosing which passages to score.
@@ -341,8 +345,9 @@ class Searcher:
         no query word (only their text says whether they are hits). carbon's score of
         a passage is at most ``reach`` times the engine's: once the shown ones score
         above that for the last passage the engine handed over, no other can reach
-        them; until then, more are asked for. ``every``: also every hit's number (for
-        the facets)."""
+        them; until then, more are asked for. ``recorded``: the query's expansions the
+        index recorded as written (``Scorer.recorded``). ``every``: also every hit's
+        number (for the facets)."""
         own, wordings = _engine_plan(terms, stats)
         plan = [(own.get(c, []), wordings.get(c, [])) for c in dict.fromkeys([*own, *wordings])]
         by_presence = engine.query([(words, ()) for words in own.values()], kinds=kinds, docs=docs)
@@ -350,12 +355,12 @@ class Searcher:
         if wordings:
             through = engine.query([((), [w for ws in wordings.values() for w in ws])], kinds=kinds, docs=docs)
             unproven = engine.matching(engine.exclude(through, by_presence) if own else through)
-            unproven = self._written_only(terms, stats, unproven)
+            unproven = _written_only(terms, stats, recorded, unproven)
         ranked, bound = engine.query(plan, kinds=kinds, docs=docs), self._reach(engine, terms, stats)
         wanted = max(limit, 1) * CANDIDATE_FACTOR
         while True:
             count, best, last = engine.best(ranked, wanted)
-            scoring = self.scorer.score(terms, stats, among={*best, *unproven})
+            scoring = self.scorer.score(terms, stats, among={*best, *unproven}, recorded=recorded)
             if not last or _shown_bar(scoring, self.scorer.priors, limit) > bound * last * (1 + 1e-6):
                 break
             wanted *= 4
@@ -366,31 +371,18 @@ class Searcher:
         return scoring, (engine.best(by_presence, 0)[0] if own else 0) + len(proven), None
 
     def _engine_scores(
-        self, engine: Engine, terms: list[Term], stats: dict[str, tuple[int, int]], kinds: Sequence[str],
-        docs: Sequence[str], depth: int, every: bool,
+        self, engine: Engine, terms: list[Term], stats: dict[str, tuple[int, int]], recorded: dict[int, set[int]],
+        kinds: Sequence[str], docs: Sequence[str], depth: int, every: bool,
     ) -> tuple[Scores, int, list[int] | None] | None:
         """``_from_engine``, or None when the engine is found damaged: it is derived
         data, so the full scorer answers and the next search rebuilds it."""
         from .engine import EngineDamaged
 
         try:
-            return self._from_engine(engine, terms, stats, kinds, docs, depth, every)
+            return self._from_engine(engine, terms, stats, recorded, kinds, docs, depth, every)
         except EngineDamaged:
             self.engine = None
             return None
-
-    def _written_only(self, terms: list[Term], stats: dict[str, tuple[int, int]], unproven: list[int]) -> list[int]:
-        """The passages holding an expansion's words and no query word, left to those
-        holding one as written when the index recorded every expansion of the query."""
-        groups: dict[int, list[Term]] = {}
-        for term in terms:
-            if term.group:
-                groups.setdefault(term.group, []).append(term)
-        recorded = recorded_expansions(self.index, groups, stats)
-        if not recorded or _engine_plan([t for t in terms if t.group not in recorded], stats)[1]:
-            return unproven  # an expansion only its texts can prove: the scorer reads them
-        written = set().union(*recorded.values())
-        return [pid for pid in unproven if pid in written]
 
     def _reach(self, engine: Engine, terms: list[Term], stats: dict[str, tuple[int, int]]) -> float:
         """How far above the engine's score carbon's can be, for this query's terms."""
@@ -517,6 +509,20 @@ def _interleave(rows: list[list[Passage]]) -> list[list[Passage]]:
     longest = max((len(r) for r in rows), default=0)
     return [[r[i] for r in rows if i < len(r)] for i in range(longest)]
 
+def _written_only(
+    terms: list[Term], stats: dict[str, tuple[int, int]], recorded: dict[int, set[int]], unproven: list[int]
+) -> list[int]:
+    """The passages holding an expansion's words and no query word, left to those
+    holding one as written when the index recorded every expansion of the query that
+    can match (all its words in the index)."""
+    unrecorded = [members for group, members in expansion_groups(terms).items()
+                  if group not in recorded and all(m.term in stats for m in members)]
+    if not recorded or unrecorded:
+        return unproven  # an expansion only its texts can prove: the scorer reads them
+    written = set().union(*recorded.values())
+    return [pid for pid in unproven if pid in written]
+
+
 def _engine_plan(
     terms: list[Term], stats: dict[str, tuple[int, int]]
 ) -> tuple[dict[str, list[tuple[str, float]]], dict[str, list[list[Clause]]]]:
@@ -525,13 +531,10 @@ def _engine_plan(
     translation, one wording); terms the index does not know left out."""
     own: dict[str, list[tuple[str, float]]] = {}
     wordings: dict[str, dict[int, list[Clause]]] = {}
-    groups: dict[int, list[Term]] = {}
     for term in terms:
-        if term.group:
-            groups.setdefault(term.group, []).append(term)
-        elif term.term in stats:
+        if not term.group and term.term in stats:
             own.setdefault(term.concept, []).append((term.term, term.weight))
-    for group, members in groups.items():
+    for group, members in expansion_groups(terms).items():
         if all(m.term in stats for m in members):
             first = members[0]
             clause = (tuple(m.term for m in members), first.weight)

@@ -336,12 +336,8 @@ def test_a_record_of_another_vocabulary_is_not_used(searcher):
     when the vocabulary cut it otherwise) is not used: its texts are read, and the
     scores are those of reading every text."""
     terms, stats = _query(searcher, "CCUS")
-    groups: dict[int, list] = {}
-    for term in terms:
-        if term.group:
-            groups.setdefault(term.group, []).append(term)
     before = _exact(searcher, "CCUS")
-    assert scoring.recorded_expansions(searcher.index, groups, stats)
+    assert searcher.scorer.recorded(terms, stats)
     searcher.index.conn.execute("UPDATE phrases SET anchor = '不是其中的词'")
-    assert scoring.recorded_expansions(searcher.index, groups, stats) == {}
+    assert searcher.scorer.recorded(terms, stats) == {}
     assert _exact(searcher, "CCUS") == before
