@@ -5,6 +5,7 @@ Kept free of heavy imports: the warm search path loads this module.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,6 +48,16 @@ def passage_row(passage: Passage) -> dict[str, Any]:
 
 
 _TITLE_LINE_TRIM = "。．.；;：:，, \t\u3000"
+_MARKDOWN_HEADING = re.compile(r"\s*#{1,6}[ \t]+")
+
+
+def bare_text(passage: Passage) -> str:
+    """A passage's text without surrounding space and the marks of a Markdown heading
+    (``### 第三节 建筑节能``), which the text keeps so that offsets stay those of the
+    source: a Markdown heading is as bare a title as a plain one."""
+    text = passage.text.strip()
+    marks = _MARKDOWN_HEADING.match(text)
+    return text[marks.end() :] if marks else text
 
 
 def title_line(passage: Passage) -> bool:
@@ -54,7 +65,7 @@ def title_line(passage: Passage) -> bool:
     (（十七）鼓励地方先行先试。): it frames the paragraph below it, as a heading does."""
     if not passage.title:
         return False
-    text = passage.text.strip()
+    text = bare_text(passage)
     if passage.label and text.startswith(passage.label):
         text = text[len(passage.label) :]
     return text.strip(_TITLE_LINE_TRIM) == passage.title.strip(_TITLE_LINE_TRIM)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from .doc_kinds import compact, may_name
 from .index import Index
 from .intent import Intent, boost, intents_of
-from .model import CarbonError, Passage, title_line
+from .model import CarbonError, Passage, bare_text, title_line
 from .plan import QueryPlan, build_plan
 from .query import ParsedQuery, parse_query
 from .rank import Params, default_params, idf
@@ -501,7 +501,7 @@ def _says_something(passage: Passage) -> bool:
     framing line, nor a heading or item that is only its title."""
     if passage.kind in _NOT_CONTENT or title_line(passage) or not HAN.search(passage.text):
         return False
-    return not (passage.kind == "heading" and len(passage.text.strip()) <= len(passage.label + passage.title) + 2)
+    return not (passage.kind == "heading" and len(bare_text(passage)) <= len(passage.label + passage.title) + 2)
 
 
 def _interleave(rows: list[list[Passage]]) -> list[list[Passage]]:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from carbon_cli.evaluate import eval_index
+from carbon_cli.model import title_line
 from carbon_cli.names import compact
 from carbon_cli.outline import parse_documents
 from carbon_cli.priors import CONTENTS_PRIOR, FRAGMENT_PRIOR, PAGE_NUMBER_PRIOR, RESPONSIBILITY_PRIOR, passage_priors
@@ -283,3 +284,14 @@ def test_a_name_and_a_section_title_list_that_section_in_reading_order(library):
     articles = [h.passage.text[:5] for h in result.hits if h.passage.text.startswith("第")]
     assert articles[:3] == ["第七十二条", "第七十三条", "第七十四条"]
     assert {h.passage.doc for h in result.hits} == {TIANJIN}
+
+
+def test_a_markdown_heading_is_a_bare_title_like_a_plain_one(library):
+    """The law is Markdown: ``### 第三节 建筑节能`` frames its articles, as a plain
+    ``第三节 建筑节能`` line would, so a listing of that section starts at its first
+    article and the heading is ranked as a title line."""
+    _, searcher = library
+    heading = next(p for p in searcher.index.passages(doc=ENERGY_LAW) if p.title == "建筑节能")
+    assert heading.text.startswith("###") and title_line(heading)
+    result = searcher.search("节约能源法 建筑节能", limit=3)
+    assert [h.passage.label for h in result.hits] == ["第三十四条", "第三十五条", "第三十六条"]
