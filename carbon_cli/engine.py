@@ -43,9 +43,9 @@ QUANTISATION = 0.125  # at most this relative error in the length tantivy keeps 
 ENGINE_PASSAGES = 20_000
 KEY_FILE = "carbon.json"
 DOCS_FILE = "documents.json"  # document -> [first pid, last pid]: what an update compares
-PADDING_FILE = "padding.json"  # the pad tokens every passage carries (see ``padding_for``)
+LAYOUT_FILE = "layout.json"  # fixed at creation: the schema's FORMAT and the pad tokens of every passage
 SPAN_ROWS = 2_000  # passages whose postings are read at once while writing the engine
-FORMAT = "1"  # the schema below: a change rebuilds every engine index
+FORMAT = "2"  # the schema below: a change rebuilds every engine index (2: document and kind as fast fields)
 WRITER_HEAP = 64_000_000  # bytes of tantivy's indexing buffer, shared by its threads
 
 # A clause: terms that are all required (a multi-word expansion) and its boost. A
@@ -66,18 +66,20 @@ def _tantivy() -> Any:
     return tantivy
 
 
-# (field, tokenizer, what is recorded): the terms as carbon gives them, separated by
-# spaces (no analysis of the engine's own), with frequencies; document and kind whole
-TEXT_FIELDS = (("body", "whitespace", "freq"), ("doc", "raw", "basic"), ("kind", "raw", "basic"))
+# (field, tokenizer, what is recorded, fast): the terms as carbon gives them, separated
+# by spaces (no analysis of the engine's own), with frequencies; document and kind whole,
+# and as fast fields, which the engine counts hits by (``place_counts``)
+TEXT_FIELDS = (("body", "whitespace", "freq", False), ("doc", "raw", "basic", True), ("kind", "raw", "basic", True))
+FACET_FIELDS = ("doc", "kind")
 
 
 def schema(positions: bool = False) -> Any:
     """The engine's fields, the passage number as a fast field; ``positions``: record
     where each term is in ``body``, for phrase queries (the benchmark measures it)."""
     builder = _tantivy().SchemaBuilder()
-    for name, tokenizer, recorded in TEXT_FIELDS:
+    for name, tokenizer, recorded, fast in TEXT_FIELDS:
         recorded = "position" if positions and name == "body" else recorded
-        builder.add_text_field(name, stored=False, tokenizer_name=tokenizer, index_option=recorded)
+        builder.add_text_field(name, stored=False, fast=fast, tokenizer_name=tokenizer, index_option=recorded)
     builder.add_unsigned_field("pid", stored=False, indexed=False, fast=True)
     return builder.build()
 
@@ -213,6 +215,20 @@ class Engine:
         last = float(hits[-1][0]) if hits and len(hits) < found.count else 0.0
         return int(found.count), pids, last
 
+    def place_counts(self, query: Any) -> tuple[dict[str, int], dict[str, int]]:
+        """How many passages the query matches in each document and of each kind, counted
+        by the engine over its fast fields: the facets of a common word's hundreds of
+        thousands of hits without handing one of them over."""
+        buckets = {"size": max(self.size, 1)}  # every document and kind: none left out
+        aggregation = {name: {"terms": {"field": name, **buckets}} for name in FACET_FIELDS}
+        try:
+            found = self.searcher.aggregate(query, aggregation)
+        except ValueError as error:
+            self.discard()
+            raise EngineDamaged(str(error)) from error
+        by_doc, by_kind = ({b["key"]: int(b["doc_count"]) for b in found[name]["buckets"]} for name in FACET_FIELDS)
+        return by_doc, by_kind
+
     def matching(self, query: Any) -> list[int]:
         """The numbers of every passage the query matches."""
         count = self.best(query, 0)[0]
@@ -269,9 +285,12 @@ def attach(index: Index, path: Path, lock: Callable[[], AbstractContextManager[o
 def _bring_in_step(index: Index, path: Path, key: str) -> Engine:
     try:
         stored = json.loads((path / DOCS_FILE).read_text(encoding="utf-8"))
-        padding = int(json.loads((path / PADDING_FILE).read_text(encoding="utf-8")))
+        layout = json.loads((path / LAYOUT_FILE).read_text(encoding="utf-8"))
+        if layout["format"] != FORMAT:  # made by another version: its schema is not this one
+            return _rebuild(index, path, key)
+        padding = int(layout["padding"])
         engine = Engine(path, _tantivy().Index.open(str(path)), padding)
-    except (OSError, ValueError, TypeError):
+    except (OSError, ValueError, TypeError, KeyError):
         return _rebuild(index, path, key)
     present = _documents(index)
     removed = [doc for doc, span in stored.items() if present.get(doc) != span]
@@ -286,7 +305,7 @@ def _rebuild(index: Index, path: Path, key: str) -> Engine:
     engine = Engine.create(tmp, padding_for(index.avgdl))
     from .store import atomic_write
 
-    atomic_write(tmp / PADDING_FILE, str(engine.padding).encode())
+    atomic_write(tmp / LAYOUT_FILE, json.dumps({"format": FORMAT, "padding": engine.padding}).encode())
     engine.write(_passage_terms(index, list(present.values())), [], key, present)
     old = path.with_name(f".{path.name}.{os.getpid()}.old")
     if path.exists():

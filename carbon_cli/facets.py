@@ -14,20 +14,41 @@ from typing import Any
 UNKNOWN = "unknown"  # a hit of a document without a date or an issuer
 
 
-def facets(
-    places: Iterable[tuple[str, str, int]], records: Mapping[str, Mapping[str, Any]]
-) -> dict[str, dict[str, int]]:
-    """Counts of hits, given as (document, kind, hits of that kind in that document), by
-    document, issuer, year and kind, most first. A hit of a joint document counts once
-    for each issuer; a hit of a document without a date or issuer counts under ``unknown``."""
+Places = tuple[dict[str, int], dict[str, int]]  # hits by document, hits by kind
+
+
+def facets(places: Places, records: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, int]]:
+    """Counts of hits, given by document and by kind, by document, issuer, year and
+    kind, most first. A hit of a joint document counts once for each issuer; a hit of
+    a document without a date or issuer counts under ``unknown``."""
+    by_doc, by_kind = places
     counts: dict[str, Counter[str]] = {name: Counter() for name in ("doc", "issuer", "year", "kind")}
-    for doc, kind, hits in places:
+    counts["kind"].update(by_kind)
+    for doc, hits in by_doc.items():
         record = records.get(doc, {})
         day = record.get("date_written") or record.get("date_published")
         counts["doc"][doc] += hits
-        counts["kind"][kind] += hits
         counts["year"][day[:4] if day else UNKNOWN] += hits
         for issuer in record.get("issuers") or [UNKNOWN]:
             counts["issuer"][issuer] += hits
     return {name: dict(counter.most_common()) for name, counter in counts.items()}
 
+
+def places_of(rows: Iterable[tuple[str, str, int]]) -> Places:
+    """The places of (document, kind, hits) rows, as ``Index.place_counts`` gives them."""
+    by_doc: Counter[str] = Counter()
+    by_kind: Counter[str] = Counter()
+    for doc, kind, hits in rows:
+        by_doc[doc] += hits
+        by_kind[kind] += hits
+    return dict(by_doc), dict(by_kind)
+
+
+def added(*places: Places) -> Places:
+    """The places of disjoint sets of hits, counted together."""
+    by_doc: Counter[str] = Counter()
+    by_kind: Counter[str] = Counter()
+    for docs, kinds in places:
+        by_doc.update(docs)
+        by_kind.update(kinds)
+    return dict(by_doc), dict(by_kind)

@@ -83,6 +83,13 @@ class Scores:
         self.upper: dict[int, float] = {}  # hits whose texts are still unread
         self.explained: dict[int, list[Contribution]] = {}
 
+    def add(self, more: Scores) -> None:
+        """The scores of other passages for the same query, scored with ``among``: each
+        passage's score is its own, so rounds of scoring need not score one twice."""
+        self.values.update(more.values)
+        self.upper.update(more.upper)
+        self.explained.update(more.explained)
+
     def settle(self, pids: Collection[int]) -> None:
         pending = [pid for pid in pids if pid in self.upper]
         self.run.resolve(pending)

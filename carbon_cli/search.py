@@ -8,6 +8,7 @@ that half the passages contain. Scores only order the hits.
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import json
 import re
@@ -17,6 +18,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .doc_kinds import compact, may_name
+from .facets import Places, added, places_of
 from .index import Index
 from .intent import Intent, boost, intents_of
 from .model import CarbonError, Passage, bare_text, title_line
@@ -140,9 +142,9 @@ class Searcher:
         recorded = self.scorer.recorded(terms, stats)  # read once for every pass that scores the query
         found = self._engine_scores(engine, terms, stats, recorded, kinds, docs, depth, facets) if engine else None
         total: int | None = None  # the engine's count: it scores only the passages that can be shown
-        every: list[int] | None = None  # every hit, where the engine found them for the facets
+        spread: Places | None = None  # the hits by document and kind, where the engine counted them
         if found is not None:
-            scoring, total, every = found
+            scoring, total, spread = found
             candidates = sorted(scoring.values)
         else:
             scoring = self.scorer.score(terms, stats, recorded=recorded)
@@ -185,8 +187,8 @@ class Searcher:
         if facets:
             from .facets import facets as count_facets
 
-            counted = self.index.place_counts(candidates if every is None else every)
-            result.facets = count_facets(counted, self.index.records({doc for doc, _, _ in counted}))
+            counted = places_of(self.index.place_counts(candidates)) if spread is None else spread
+            result.facets = count_facets(counted, self.index.records(set(counted[0])))
         return result
 
     def _by_intent(self, shown: list[int], scores: dict[int, float], intents: tuple[Intent, ...]) -> list[int]:
@@ -335,7 +337,7 @@ class Searcher:
     def _from_engine(
         self, engine: Engine, terms: list[Term], stats: dict[str, tuple[int, int]], recorded: dict[int, set[int]],
         kinds: Sequence[str], docs: Sequence[str], limit: int, every: bool,
-    ) -> tuple[Scores, int, list[int] | None]:
+    ) -> tuple[Scores, int, Places | None]:
         """Exact scores of every passage that can be shown, and the number of hits, with
         the engine choosing which passages to score.
 
@@ -346,8 +348,8 @@ class Searcher:
         a passage is at most ``reach`` times the engine's: once the shown ones score
         above that for the last passage the engine handed over, no other can reach
         them; until then, more are asked for. ``recorded``: the query's expansions the
-        index recorded as written (``Scorer.recorded``). ``every``: also every hit's
-        number (for the facets)."""
+        index recorded as written (``Scorer.recorded``). ``every``: also how the hits
+        spread over documents and kinds (for the facets)."""
         own, wordings = _engine_plan(terms, stats)
         plan = [(own.get(c, []), wordings.get(c, [])) for c in dict.fromkeys([*own, *wordings])]
         by_presence = engine.query([(words, ()) for words in own.values()], kinds=kinds, docs=docs)
@@ -358,22 +360,31 @@ class Searcher:
             unproven = _written_only(terms, stats, recorded, unproven)
         ranked, bound = engine.query(plan, kinds=kinds, docs=docs), self._reach(engine, terms, stats)
         wanted = max(limit, 1) * CANDIDATE_FACTOR
+        scoring: Scores | None = None
+        scored: set[int] = set()
         while True:
             count, best, last = engine.best(ranked, wanted)
-            scoring = self.scorer.score(terms, stats, among={*best, *unproven}, recorded=recorded)
+            new = {*best, *unproven} - scored  # a round scores only the passages the last did not
+            more = self.scorer.score(terms, stats, among=new, recorded=recorded)
+            if scoring is None:
+                scoring = more
+            else:
+                scoring.add(more)
+            scored |= new
             if not last or _shown_bar(scoring, self.scorer.priors, limit) > bound * last * (1 + 1e-6):
                 break
             wanted *= 4
         proven = [pid for pid in unproven if pid in scoring.values]
+        total = (engine.best(by_presence, 0)[0] if own else 0) + len(proven)
         if every:
-            hits = [*(engine.matching(by_presence) if own else []), *proven]
-            return scoring, len(hits), hits
-        return scoring, (engine.best(by_presence, 0)[0] if own else 0) + len(proven), None
+            present = engine.place_counts(by_presence) if own else ({}, {})
+            return scoring, total, added(present, places_of(self.index.place_counts(proven)))
+        return scoring, total, None
 
     def _engine_scores(
         self, engine: Engine, terms: list[Term], stats: dict[str, tuple[int, int]], recorded: dict[int, set[int]],
         kinds: Sequence[str], docs: Sequence[str], depth: int, every: bool,
-    ) -> tuple[Scores, int, list[int] | None] | None:
+    ) -> tuple[Scores, int, Places | None] | None:
         """``_from_engine``, or None when the engine is found damaged: it is derived
         data, so the full scorer answers and the next search rebuilds it."""
         from .engine import EngineDamaged
@@ -624,11 +635,8 @@ def excerpt(text: str, highlights: list[tuple[int, int]], width: int = EXCERPT_C
     if len(text) <= width:
         return 0, text
     spans = sentences(text) or [(0, len(text))]
-
-    def covered(span: tuple[int, int]) -> int:
-        return sum(max(0, min(e, span[1]) - max(s, span[0])) for s, e in highlights)
-
-    best = max(range(len(spans)), key=lambda i: (covered(spans[i]), -i))
+    covered = _covered(spans, highlights)
+    best = max(range(len(spans)), key=lambda i: (covered[i], -i))
     lo = hi = best
     while True:
         grown = False
@@ -644,6 +652,20 @@ def excerpt(text: str, highlights: list[tuple[int, int]], width: int = EXCERPT_C
     while start < end and text[start].isspace():
         start += 1
     return start, text[start:end].rstrip()
+
+
+def _covered(spans: list[tuple[int, int]], highlights: list[tuple[int, int]]) -> list[int]:
+    """How many highlighted characters each span (in order, not overlapping) holds: each
+    highlight visits only the spans it overlaps, so a long passage with hundreds of
+    highlights costs no more than their number."""
+    ends = [end for _, end in spans]
+    covered = [0] * len(spans)
+    for start, end in highlights:
+        i = bisect.bisect_right(ends, start)
+        while i < len(spans) and spans[i][0] < end:
+            covered[i] += max(0, min(end, spans[i][1]) - max(start, spans[i][0]))
+            i += 1
+    return covered
 
 
 def _cut_long_sentence(

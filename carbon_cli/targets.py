@@ -490,7 +490,12 @@ def _read(
 ) -> tuple[list[Target], int | None]:
     """The targets of one passage and, when it leads a list (“十四五”时期…主要目标是：),
     the year it hands to the passages below it."""
-    text = _Text.of(passage, normaliser)
+    return _read_text(_Text.of(passage, normaliser), qualitative, since, inherited)
+
+
+def _read_text(
+    text: _Text, qualitative: bool, since: int | None, inherited: int | None
+) -> tuple[list[Target], int | None]:
     reading = _Reading(text, _Years(text, since, inherited), qualitative)
     found: list[Target] = []
     for start, end in _clauses(text.norm):
@@ -744,8 +749,13 @@ def select_targets(
 def states_target(passage: Passage, normaliser: Normaliser, year: int, wordings: Collection[Sequence[str]]) -> bool:
     """Whether ``passage`` states a quantified target for ``year`` whose indicator holds
     every word of one of ``wordings`` (normalised words of a query, or a synonym): search
-    ranks such a passage up."""
-    for target in extract(passage, normaliser):
+    ranks such a passage up. A passage whose matching form holds none of the wordings
+    is not read for targets: an indicator is words of its text (a query word does not
+    span a hedge that ``_hedges_inside`` takes out of one)."""
+    text = _Text.of(passage, normaliser)
+    if not any(all(word in text.norm for word in wording) for wording in wordings):
+        return False
+    for target in _read_text(text, False, None, None)[0]:
         indicator = normaliser.normalise(target.indicator)
         if target.year == year and any(all(word in indicator for word in wording) for wording in wordings):
             return True

@@ -39,8 +39,10 @@ def _engine(catalog: Catalog) -> tuple[Searcher, Searcher]:
 
 
 def _answer(searcher: Searcher, query: str, kinds: tuple = (), docs: tuple = ()) -> tuple:
-    result = searcher.search(query, limit=10, kinds=kinds, docs=docs)
-    return result.total, [(hit.passage.id, hit.score) for hit in result.hits]
+    """The total, the shown hits with their scores, and the facets (which the engine
+    counts itself, the full scorer from the store)."""
+    result = searcher.search(query, limit=10, kinds=kinds, docs=docs, facets=True)
+    return result.total, [(hit.passage.id, hit.score) for hit in result.hits], result.facets
 
 
 def _queries() -> list[str]:
@@ -64,9 +66,9 @@ def test_fewer_candidates_than_hits_still_rank_the_best_first(library: Catalog, 
     monkeypatch.setattr("carbon_cli.search.CANDIDATE_FACTOR", 2)
     full, engine = _engine(library)
     for query in ("技术", "碳达峰", "储能", "碳达峰 行动", "可再生能源 消纳", "双碳 领导小组", "绿色 金融 支持"):
-        total, shown = _answer(full, query)
+        total, shown, facets = _answer(full, query)
         assert total > 50, query
-        assert _answer(engine, query) == (total, shown), query
+        assert _answer(engine, query) == (total, shown, facets), query
 
 
 def test_the_engine_follows_an_added_and_a_removed_document(library: Catalog, tmp_path: Path) -> None:
@@ -83,7 +85,7 @@ def test_the_engine_follows_an_added_and_a_removed_document(library: Catalog, tm
     library.remove(added.id)
     full, engine = _engine(library)
     assert json.loads((path / en.DOCS_FILE).read_text(encoding="utf-8")) == before
-    assert _answer(engine, "碳达峰 行动", docs=(added.id,)) == (0, [])
+    assert _answer(engine, "碳达峰 行动", docs=(added.id,))[:2] == (0, [])
     assert engine.engine is not None and engine.engine.size == full.index.n
 
 
@@ -105,6 +107,23 @@ def test_a_damaged_or_unfinished_engine_is_brought_back_from_the_store(library: 
     _, engine = _engine(library)
     assert [_answer(engine, q) for q in ("碳达峰", "CCUS", "储能 安全")] == expected
     assert damage == "key" or sorted(path.glob("*.idx")) != segments  # built again
+
+
+def test_an_engine_made_by_another_version_is_built_again_not_brought_in_step(library: Catalog) -> None:
+    """Its key and layout name another schema: adding the library's new documents to
+    it would keep fields the queries cannot use (an engine without fast fields cannot
+    count the facets)."""
+    full, _ = _engine(library)
+    expected = _answer(full, "碳达峰")
+    path = library.home.root / "engine"
+    for name in (en.KEY_FILE, en.LAYOUT_FILE):
+        stored = json.loads((path / name).read_text(encoding="utf-8"))
+        (path / name).write_text(json.dumps({**stored, "format": "0"}), encoding="utf-8")
+    segments = sorted(path.glob("*.idx"))
+    _, engine = _engine(library)
+    assert json.loads((path / en.LAYOUT_FILE).read_text(encoding="utf-8"))["format"] == en.FORMAT
+    assert sorted(path.glob("*.idx")) != segments
+    assert _answer(engine, "碳达峰") == expected
 
 
 class _DamagedSegments:
