@@ -8,7 +8,8 @@ title, its ``meta`` (the fields a web reprint leaves: 发文机关, 发文字号
 
 - **issuers**: the authorities before 关于 / 转发 / 印发 in the title
   (``国家发展改革委 国家能源局关于…`` names two), those of a Q&A's title
-  (``国家能源局有关负责人就…``) or an order's (``生态环境部令``), the signature's
+  (``国家能源局有关负责人就…``), an order's (``生态环境部令``) or a cover page's (the
+  block under the title that is only authorities and a date), the signature's
   lines and the metadata's 发文机关 / 发布机构, each normalised through
   ``data/issuers.tsv`` and kept once, in that order.
 - **doc_number**: 文号 with its parts: ``发改能源规〔2021〕1051号`` is agency code
@@ -235,6 +236,24 @@ def _order_issuers(front: str, table: Issuers) -> list[str]:
     return []
 
 
+_COVER_DATE = re.compile(r"(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年\s*(?:\d{1,2}|[一二三四五六七八九十]{1,2})\s*月(?:.{1,4}日)?")
+
+
+def _cover_issuers(document: Document, table: Issuers) -> list[str]:
+    """The authorities of a cover page: the block after the title that is only their
+    names and a date (天津市发展和改革委员会 / 2021 年 12 月), as a plan printed on its own
+    carries them."""
+    passages = document.passages
+    if len(passages) < 2 or passages[0].kind != "title" or passages[1].kind != "preamble":
+        return []
+    lines = [line.strip() for line in passages[1].text.splitlines() if line.strip()]
+    names = [table.line(line) for line in lines]
+    dated = [bool(_COVER_DATE.fullmatch(line)) for line in lines]
+    if not any(dated) or not any(names) or not all(n or d for n, d in zip(names, dated)):
+        return []
+    return [name for found in names for name in found]
+
+
 # -- numbers and dates ---------------------------------------------------------------
 
 
@@ -340,7 +359,8 @@ def record_of(document: Document, table: Issuers | None = None) -> DocRecord:
     number = parse_number(number_text) if number_text else _front_number(document)
     front = _front_text(document)
     title = _without_number(_whole_title(meta.get("标题") or document.title, front), number)  # 标题 is never cut
-    issuers = _title_issuers(title, table) or _qa_issuers(title, document, table) or _order_issuers(front, table)
+    issuers = (_title_issuers(title, table) or _qa_issuers(title, document, table) or _order_issuers(front, table)
+               or _cover_issuers(document, table))
     issuers.extend(_signature_issuers(document, table))
     issued_by = _first(meta, ISSUER_KEYS)
     if issued_by:

@@ -15,7 +15,11 @@ every offset mapped back to the original:
    (2019年6月底前) sets nothing. A year looked back from (“十三五”以来, 截至2020年底) or
    before the document's own time (``document_starts``) is its past: no target. A lead
    paragraph ending with ： (“十四五”时期…主要目标是：) hands its year to the passages below
-   it in its section. A PDF's page-number lines inside the text are skipped.
+   it in its section. The year that opens a sentence also holds into the next passage of
+   the section where the text runs on into it: a passage that ends mid-sentence (a PDF's
+   page break cut 到2025年， from what it governs), and every passage of a goals section
+   (its title ends with 目标), whose paragraphs a PDF's short lines may cut apart. A
+   PDF's page-number lines inside the text are skipped.
 2. Clauses. The text is cut at ，；。：！？; a target never crosses a clause.
 3. In a clause, each ``direction`` verb followed by a number with a unit is a target;
    its indicator is the clause's words before it (after the previous target of the same
@@ -56,6 +60,7 @@ from .text import Normaliser, Pipeline
 WORDS_FILE = "target_words.tsv"
 _CLAUSE_END = ",;。:!?"  # the normal forms of ，；。：！？ (and themselves)
 _SENTENCE_END = "。!?"
+_CLOSERS = ")]）】”’\"'"  # a passage ending in one is closed: （…等按职责分工负责）
 _NUMBER = r"\d+(?:\.\d+)?"
 _MULTIPLIER = "[万亿千百]"
 _SINCE = "以来"
@@ -155,6 +160,9 @@ class Patterns:
     lead: re.Pattern[str]
     qualitative: re.Pattern[str]
     measured: re.Pattern[str]  # 焚烧处理能力占比65%左右: a share or rate and its value, no verb
+    share_first: re.Pattern[str]  # 80%以上党政机关建成节约型机关: the share of a group that will
+    open_verb: re.Pattern[str]  # …人均生活用电量和用气量分别达到| : a verb whose values the next passage holds
+    first_value: re.Pattern[str]  # |1200千瓦时和92立方米。: the values a passage opens with
 
 
 @lru_cache(maxsize=1)
@@ -165,7 +173,9 @@ def patterns() -> Patterns:
         f"(?:/{_MULTIPLIER}*(?:{w.alternation('per')}))?"
     )
     after = f"(?P<after>{w.alternation('after')})?"
-    value = f"(?P<v1>{_NUMBER})(?P<u1>{unit})?(?:(?:{w.alternation('range')})(?P<v2>{_NUMBER})(?P<u2>{unit})?)?{after}"
+    graded = _graded(w)
+    number = rf"{_NUMBER}(?![\d.]|{graded})"  # 500千伏 names a grade: no value, nor is 50 of it
+    value = f"(?P<v1>{number})(?P<u1>{unit})?(?:(?:{w.alternation('range')})(?P<v2>{number})(?P<u2>{unit})?)?{after}"
     adverbs = "|".join(filter(None, (w.alternation(r) for r in ("list", "skip", "before"))))
     periods = "|".join(re.escape(p) for p in w.periods)
     year = (
@@ -183,27 +193,45 @@ def patterns() -> Patterns:
         rf"(?P<adverbs>(?:{adverbs})*)(?P<verb>{verbs})(?P<pre>(?:{w.alternation('before')})?)"
         rf"(?P<share>[^\d的{re.escape(_CLAUSE_END)}]{{1,14}}的)?{value}"  # 达到最大用电负荷的3%~5%: a share of a whole
     )
+    counted = rf"(?P<v1>{number})(?:(?:{w.alternation('range')})(?P<v2>{number}))?(?P<u1>{unit})"  # 1至2个
     count_before = (
         rf"(?P<adverbs>(?:{adverbs})*)(?P<verb>{w.alternation('count')})"
-        rf"(?P<indicator>[^\d、{re.escape(_CLAUSE_END)}]{{2,12}}?)(?P<v1>{_NUMBER})(?P<u1>{unit}){after}"
+        rf"(?P<indicator>(?:\d+(?:{graded})|[^\d、{re.escape(_CLAUSE_END)}]){{2,12}}?){counted}{after}"
     )
     count_after = (
         rf"(?P<adverbs>(?:{adverbs})*)(?P<verb>{w.alternation('count')})"
-        rf"(?P<v1>{_NUMBER})(?P<u1>{unit}){after}(?P<indicator>(?:(?!和\d){clause_text})+)"
+        rf"{counted}{after}(?P<indicator>(?:(?!和\d){clause_text})+)"
     )
     count_more = (
-        rf"和(?P<adverbs>)(?P<verb>)(?P<v1>{_NUMBER})(?P<u1>{unit}){after}(?P<indicator>(?:(?!和\d){clause_text})+)"
+        rf"和(?P<adverbs>)(?P<verb>)(?P<v1>{number})(?P<u1>{unit}){after}(?P<indicator>(?:(?!和\d){clause_text})+)"
     )
-    more_value = rf"(?:{w.alternation('joiner')})(?P<v1>{_NUMBER})(?P<u1>{unit})?{after}"
+    more_value = rf"(?:{w.alternation('joiner')})(?P<v1>{number})(?P<u1>{unit})?{after}"
     lead = rf"(?:(?:{w.alternation('lead')})|(?:{year}))+"
     qualitative = rf"(?P<adverbs>{w.alternation('qualitative')})(?P<verb>{w.alternation('change')})"
     measured = (
         rf"(?P<measure>{w.alternation('measure')})(?P<adverbs0>)(?P<base>(?P<base_year>)(?P<base_from>))"
-        rf"(?P<adverbs>)(?P<verb>)(?P<pre>(?:{w.alternation('before')})?)(?P<v1>{_NUMBER})(?P<u1>{unit})"
-        rf"(?:(?:{w.alternation('range')})(?P<v2>{_NUMBER})(?P<u2>{unit})?)?{after}"
+        rf"(?P<adverbs>)(?P<verb>)(?P<pre>(?:{w.alternation('before')})?)(?P<v1>{number})(?P<u1>{unit})"
+        rf"(?:(?:{w.alternation('range')})(?P<v2>{number})(?P<u2>{unit})?)?{after}"
     )
-    sources = (year, target, base_from, count_before, count_after, count_more, more_value, lead, qualitative, measured)
+    verbs_of_groups = "|".join(filter(None, (w.alternation("direction"), w.alternation("count"))))
+    share_first = (
+        rf"(?P<v1>{number})(?P<u1>%)(?P<after>{w.alternation('after')})?的?"
+        rf"(?P<indicator>[^\d{re.escape(_CLAUSE_END)}]{{2,10}}?)(?P<verb>{verbs_of_groups})"
+    )
+    open_verb = rf"(?P<adverbs>(?:{adverbs})*)(?P<verb>{verbs})$"
+    first_value = rf"(?P<adverbs>)(?P<pre>){value}"
+    sources = (year, target, base_from, count_before, count_after, count_more, more_value, lead, qualitative, measured,
+               share_first, open_verb, first_value)
     return Patterns(*(re.compile(x) for x in sources))
+
+
+def _graded(w: Words) -> str:
+    """A grade word (千伏) that does not go on into a unit it begins (千伏安)."""
+    forms = []
+    for grade in w["grade"]:
+        tails = [unit[len(grade):] for unit in w["unit"] if unit.startswith(grade) and unit != grade]
+        forms.append(re.escape(grade) + (f"(?!{'|'.join(map(re.escape, tails))})" if tails else ""))
+    return "|".join(forms) or "(?!)"
 
 
 # -- reading a passage ----------------------------------------------------------------
@@ -426,6 +454,15 @@ def _previous_subject(text: _Text, clause: int) -> str:
     return text.words(start, start + change.start())
 
 
+def _share_of(indicator: str, before: str | None) -> str:
+    """A share whose subject the sentence gave before it (非化石能源发电装机超过800万千瓦，
+    占总装机的比重达到30%左右): the subject, after its last 的, then the share."""
+    if not indicator.startswith("占") or not before:
+        return indicator
+    subject = before.split("占")[0].rsplit("的", 1)[-1]
+    return subject + indicator if subject else indicator
+
+
 def _trim_tail(norm: str, start: int, end: int) -> int:
     """Where an indicator ends: before a change it is said to go through on the way
     (原油年产量回升并稳定在2亿吨: 原油年产量)."""
@@ -485,23 +522,85 @@ def extract(
     return _read(passage, normaliser, qualitative, since, None)[0]
 
 
+@dataclass(frozen=True)
+class _Open:
+    """A verb that ends a passage, its values in the next (a PDF's page break between)."""
+
+    indicator: str
+    verb: str
+    adverbs: str
+    modifiers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _End:
+    """How a passage ends, for the one after it: the year in force at its end, whether
+    it leads a list (主要目标是：), whether its last sentence runs on (到2025年，) and
+    the verb it ends with, if it does."""
+
+    year: int | None
+    leads: bool
+    runs_on: bool
+    verb: _Open | None = None
+
+
 def _read(
-    passage: Passage, normaliser: Normaliser, qualitative: bool, since: int | None, inherited: int | None
-) -> tuple[list[Target], int | None]:
-    """The targets of one passage and, when it leads a list (“十四五”时期…主要目标是：),
-    the year it hands to the passages below it."""
-    return _read_text(_Text.of(passage, normaliser), qualitative, since, inherited)
+    passage: Passage, normaliser: Normaliser, qualitative: bool, since: int | None, inherited: int | None,
+    verb: _Open | None = None,
+) -> tuple[list[Target], _End]:
+    """The targets of one passage, and how it ends; ``verb``: the one the passage before
+    ended with, whose values this one may open with."""
+    return _read_text(_Text.of(passage, normaliser), qualitative, since, inherited, verb)
 
 
 def _read_text(
-    text: _Text, qualitative: bool, since: int | None, inherited: int | None
-) -> tuple[list[Target], int | None]:
+    text: _Text, qualitative: bool, since: int | None, inherited: int | None, verb: _Open | None = None
+) -> tuple[list[Target], _End]:
     reading = _Reading(text, _Years(text, since, inherited), qualitative)
-    found: list[Target] = []
+    found, read_to = _continued(reading, verb) if verb is not None else ([], 0)
     for start, end in _clauses(text.norm):
-        found.extend(_clause_targets(reading, start, end))
-    leads = text.norm.endswith((":", "："))
-    return found, reading.years.at(len(text.norm)) if leads else None
+        if start >= read_to:
+            found.extend(_clause_targets(reading, start, end))
+    runs_on = bool(text.norm) and text.norm[-1] not in _SENTENCE_END + ";" + _CLOSERS
+    ending = _End(reading.years.at(len(text.norm)), text.norm.endswith((":", "：")), runs_on,
+                  _open_verb(reading) if runs_on else None)
+    return found, ending
+
+
+def _open_verb(reading: _Reading) -> _Open | None:
+    """The verb the passage ends with, after its indicator (…用气量分别达到)."""
+    norm = reading.text.norm
+    start = max(norm.rfind(c) for c in _CLAUSE_END) + 1
+    m = patterns().open_verb.search(norm, start)
+    if m is None:
+        return None
+    ind_start, leading = _strip_lead(norm, start, m.start())
+    if m.start() - ind_start < 2:
+        return None
+    modifiers = reading.hedged(m.start(), leading + _split_words(m.group("adverbs"), words()["before"]))
+    return _Open(reading.text.words(ind_start, m.start()), m.group("verb"), m.group("adverbs"), tuple(modifiers))
+
+
+def _continued(reading: _Reading, verb: _Open) -> tuple[list[Target], int]:
+    """The values a passage opens with, for the verb the passage before ended with, and
+    where in the text they end."""
+    text = reading.text
+    m = patterns().first_value.match(text.norm)
+    year = reading.years.at(0)
+    if m is None or year is None or (m.group("u1") is None and m.group("u2") is None):
+        return [], 0
+    end = next((i for i, c in enumerate(text.norm) if c in _SENTENCE_END), len(text.norm))
+    values = _values(text.norm, m, end, listed="分别" in verb.adverbs)
+    found = []
+    for value in values:
+        a, b = text.original(value.start, value.end)
+        found.append(Target(
+            doc=text.passage.doc, passage=text.passage.id, year=year, indicator=verb.indicator,
+            direction=verb.verb, value=_number(value.value), upper=_number(value.upper), unit=value.unit,
+            modifiers=verb.modifiers + ((value.after,) if value.after else ()), base_year=None,
+            start=a, end=b, span=text.passage.text[a:b],
+        ))
+    return found, values[-1].end
 
 
 def _clause_targets(reading: _Reading, start: int, end: int) -> list[Target]:
@@ -524,6 +623,8 @@ def _clause_targets(reading: _Reading, start: int, end: int) -> list[Target]:
     found.extend(_counts(reading, (start, end), taken))
     if not found:
         found.extend(_measured(reading, start, end))
+    if not found:
+        found.extend(_share_first(reading, start, end))
     if reading.qualitative and not found:
         found.extend(_qualitative(reading, start, end))
     return sorted(found, key=lambda t: t.start)
@@ -537,6 +638,28 @@ def _measured(reading: _Reading, start: int, end: int) -> list[Target]:
         return []
     ind_start, leading = _strip_lead(reading.text.norm, start, m.start())
     return _targets(reading, m, (ind_start, m.end("measure")), leading, _values(reading.text.norm, m, end), None)
+
+
+def _share_first(reading: _Reading, start: int, end: int) -> list[Target]:
+    """A clause that opens with a share of a group and says what that share will do
+    (力争80%以上的县级及以上机关达到节约型机关创建要求): the group is the indicator, the
+    verb after it the direction; the span runs to the clause's end."""
+    text = reading.text
+    ind_start, leading = _strip_lead(text.norm, start, end)
+    m = patterns().share_first.match(text.norm, ind_start, end)
+    year = reading.years.at(ind_start)
+    if m is None or year is None:
+        return []
+    span_start = ind_start - len("".join(leading)) if leading else ind_start
+    a, b = text.original(span_start, end)
+    modifiers = reading.hedged(m.start(), leading + ([m.group("after")] if m.group("after") else []))
+    return [
+        Target(
+            doc=text.passage.doc, passage=text.passage.id, year=year, indicator=text.words(*m.span("indicator")),
+            direction=m.group("verb"), value=_number(m.group("v1")), upper=None, unit="%",
+            modifiers=tuple(modifiers), base_year=None, start=a, end=b, span=text.passage.text[a:b],
+        )
+    ]
 
 
 def _counts(reading: _Reading, clause: tuple[int, int], taken: list[tuple[int, int]]) -> list[Target]:
@@ -563,11 +686,12 @@ def _more_counts(norm: str, m: re.Match[str], end: int) -> list[re.Match[str]]:
     return found
 
 
-def _values(norm: str, m: re.Match[str], clause_end: int) -> list[_Value]:
-    """The value or values a verb's match states: one, a range, or a 分别 list."""
+def _values(norm: str, m: re.Match[str], clause_end: int, listed: bool | None = None) -> list[_Value]:
+    """The value or values a verb's match states: one, a range, or a 分别 list
+    (``listed``: whether it is one, when the match's own adverbs do not say)."""
     first = _Value(m.group("v1"), m.group("v2"), m.group("u2") or m.group("u1") or "", m.group("after"),
                    m.start("v1"), m.end())
-    if "分别" not in _adverbs(m):
+    if not (listed if listed is not None else "分别" in _adverbs(m)):
         return [first]
     values = [first]
     position = m.end()
@@ -612,6 +736,7 @@ def _targets(
     indicator = indicator or reading.shared_indicator(m.start()) or _previous_subject(text, bounds[0])
     if not indicator:
         return []
+    indicator = _share_of(indicator, reading.shared_indicator(m.start()))
     if ind_start >= ind_end:  # the indicator is not in the clause: the span begins at the modifiers or verb
         lead = "".join(leading)  # 力争达到…, but 力争2025年达到… at the verb
         ind_start = m.start() - len(lead) if text.norm.endswith(lead, 0, m.start()) else m.start()
@@ -654,7 +779,8 @@ def _count_targets(reading: _Reading, m: re.Match[str], clause: tuple[int, int],
     return [
         Target(
             doc=text.passage.doc, passage=text.passage.id, year=year, indicator=text.words(ind_start, ind_end),
-            direction=verb or m.group("verb"), value=_number(m.group("v1")), upper=None, unit=m.group("u1"),
+            direction=verb or m.group("verb"), value=_number(m.group("v1")), upper=_number(m.groupdict().get("v2")),
+            unit=m.group("u1"),
             modifiers=tuple(modifiers), base_year=None, start=a, end=b, span=text.passage.text[a:b],
         )
         for year in years
@@ -691,17 +817,34 @@ def extract_all(
     """The targets of many passages, in their order; ``starts`` as ``document_starts``."""
     since = starts or {}
     found: list[Target] = []
-    lead: tuple[tuple[str, tuple[str, ...]], int] | None = None  # (document, section) of a lead passage, its year
+    lead: tuple[tuple[str, tuple[str, ...]], int | None] | None = None  # (document, section) of a lead, its year
+    before: tuple[tuple[str, tuple[str, ...]], _End] | None = None  # the passage before, how it ended
     for passage in passages:
         place = (passage.doc, passage.section)
         inherited = lead[1] if lead is not None and lead[0] == place else None
-        targets, handed = _read(passage, normaliser, qualitative, since.get(passage.doc), inherited)
+        within = before is not None and _within(place, before[0])
+        if before is not None and within and (before[1].runs_on or _in_goals(passage)):
+            inherited = before[1].year if before[1].year is not None else inherited
+        verb = before[1].verb if before is not None and within else None
+        targets, ending = _read(passage, normaliser, qualitative, since.get(passage.doc), inherited, verb)
         found.extend(targets)
-        if handed is not None:
-            lead = (place, handed)
+        if ending.leads:
+            lead = (place, ending.year)
         elif lead is not None and lead[0] != place:
             lead = None
+        before = (place, ending)
     return found
+
+
+def _within(place: tuple[str, tuple[str, ...]], outer: tuple[str, tuple[str, ...]]) -> bool:
+    """Whether a passage's place is that of the one before or nested in it: a heading's
+    text that runs on goes on in the section it opens."""
+    return place[0] == outer[0] and place[1][: len(outer[1])] == outer[1]
+
+
+def _in_goals(passage: Passage) -> bool:
+    """Whether a passage sits in a goals section (发展目标, 主要目标, 工作目标 …)."""
+    return bool(passage.section) and passage.section[-1].rstrip(_CLOSERS + "。.").endswith("目标")
 
 
 # -- choosing and exporting -------------------------------------------------------------
