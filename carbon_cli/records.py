@@ -236,7 +236,9 @@ def _order_issuers(front: str, table: Issuers) -> list[str]:
     return []
 
 
-_COVER_DATE = re.compile(r"(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年\s*(?:\d{1,2}|[一二三四五六七八九十]{1,2})\s*月(?:.{1,4}日)?")
+_COVER_DATE = re.compile(
+    r"(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年\s*(?:\d{1,2}|[一二三四五六七八九十]{1,2})\s*月(?:.{1,4}日)?"
+)
 
 
 def _cover_issuers(document: Document, table: Issuers) -> list[str]:

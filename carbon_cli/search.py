@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from .doc_kinds import compact, may_name
 from .facets import Places, added, places_of
 from .index import Index
-from .intent import Intent, boost, intents_of
+from .intent import Intent, boost, intents_of, names_a_target
 from .model import CarbonError, Passage, bare_text, title_line
 from .plan import QueryPlan, build_plan
 from .query import ParsedQuery, parse_query
@@ -134,6 +134,7 @@ class Searcher:
         positive = self.pipeline.normaliser.normalise(" ".join(c.text for c in parsed.positive))
         years = [int(y) for y in _YEAR.findall(positive)] if limit > 0 and sort != "date" else []
         intents = intents_of(self.pipeline.normaliser.normalise(typed), tokens)
+        asked = any(intent.name == "targets" for intent in intents)  # a target is asked for
         depth = max(limit, self.tuning.intent_pool if intents else 0, self.tuning.target_pool if years else 0)
         # the engine filters by a passage's own kind; --kind also takes what is nested under
         # an item of that kind (scope.py), which only the full scorer's filter knows
@@ -169,7 +170,7 @@ class Searcher:
             shown = self._by_intent(shown, scores, intents)
         passages = self.index.passages_by_pid(shown)
         if years:
-            shown = self._by_targets(shown, scores, passages, years[0], terms)
+            shown = self._by_targets(shown, scores, passages, years[0], terms, asked)
         shown = shown[: max(limit, 0)]
         explained = (
             self.scorer.score(terms, stats, among=set(shown), explain=True, recorded=recorded).explained
@@ -318,18 +319,24 @@ class Searcher:
         return shown, priors
 
     def _by_targets(
-        self, shown: list[int], scores: dict[int, float], passages: dict[int, Passage], year: int, terms: Sequence[Term]
+        self, shown: list[int], scores: dict[int, float], passages: dict[int, Passage], year: int,
+        terms: Sequence[Term], asked: bool,
     ) -> list[int]:
         """``shown`` re-ordered after raising the hits that state a target of ``year``
-        whose indicator holds every word of the query (but the year), or one of its
-        synonyms whole."""
+        whose indicator holds every word of the query, or one of its synonyms whole.
+        Not needed in the indicator: the year and its 年, the words that ask for a target
+        when the query asks (``asked``: 江西2025年非化石能源比重目标是多少), and a word of
+        the passage's document's title (江西: 江西省碳达峰实施方案 is about it)."""
         from .targets import states_target
 
         words = tuple(t.highlight for t in terms if t.source in ("query", "phrase") and not t.part
-                      and not _YEAR.fullmatch(t.highlight))
-        synonyms = {(t.highlight,) for t in terms if t.source.startswith("synonym")}
-        wordings = [w for w in (words, *synonyms) if w]
+                      and not _YEAR.fullmatch(t.highlight) and t.highlight != "年"
+                      and not (asked and names_a_target(t.highlight)))
+        synonyms = [(t.highlight,) for t in terms if t.source.startswith("synonym")]
+        titled = {word: set(self.index.titled_docs(word)) for word in words}
         for pid in shown:
+            own = tuple(word for word in words if passages[pid].doc not in titled[word])
+            wordings = [w for w in (own, *synonyms) if w]
             if wordings and states_target(passages[pid], self.pipeline.normaliser, year, wordings):
                 scores[pid] *= self.tuning.target_prior
         return sorted(shown, key=lambda pid: (-scores[pid], pid))

@@ -295,3 +295,13 @@ def test_a_markdown_heading_is_a_bare_title_like_a_plain_one(library):
     assert heading.text.startswith("###") and title_line(heading)
     result = searcher.search("节约能源法 建筑节能", limit=3)
     assert [h.passage.label for h in result.hits] == ["第三十四条", "第三十五条", "第三十六条"]
+
+
+def test_a_target_of_a_titled_place_ranks_the_passage_stating_it_first(library):
+    """江西 names no document but is a word of 江西省碳达峰实施方案's title: the passage of
+    that plan stating the 2025 target of the indicator asked for rises above another
+    plan's passage stating one of its own, and above a passage that only names 江西."""
+    _, searcher = library
+    result = searcher.search("江西2025年非化石能源比重目标是多少", limit=3)
+    first = result.hits[0].passage
+    assert first.doc.startswith("jiangxi-") and "2025" in first.text and "18.3%" in first.text
