@@ -189,7 +189,7 @@ class Searcher:
             from .facets import facets as count_facets
 
             counted = places_of(self.index.place_counts(candidates)) if spread is None else spread
-            result.facets = count_facets(counted, self.index.records(set(counted[0])))
+            result.facets = count_facets(counted, self.index.facet_records(counted[0]))
         return result
 
     def _by_intent(self, shown: list[int], scores: dict[int, float], intents: tuple[Intent, ...]) -> list[int]:
