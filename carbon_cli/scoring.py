@@ -265,7 +265,7 @@ class _Run:
                 self.tops[group] = known[key]
                 self.keys[group] = key
                 self.wordings.setdefault(members[0].concept, {})
-        evident = {group for group in self.tops if group in recorded or _self_evident(self.groups[group])}
+        evident = {group for group in self.tops if group in recorded or self_evident(self.groups[group])}
         hopeless = self._outscored(evident)
         # a passage's expansions found in its text are counted after those its postings
         # prove (``resolve``): the recorded ones likewise, so the sums are the same bits
@@ -509,7 +509,7 @@ def recorded_expansions(
     vocabulary still answers exactly, reading the texts where its records do not fit."""
     targets = {
         group: run_text(members[0].highlight) for group, members in groups.items()
-        if not _self_evident(members) and all(m.term in stats for m in members)
+        if not self_evident(members) and all(m.term in stats for m in members)
     }
     ids = index.written_ids(targets.values())
     fitting = {group: ids[phrase][0] for group, phrase in targets.items()
@@ -518,7 +518,7 @@ def recorded_expansions(
     return {group: by_wid[wid] for group, wid in fitting.items()}
 
 
-def _self_evident(members: Sequence[Term]) -> bool:
+def self_evident(members: Sequence[Term]) -> bool:
     """Whether a posting of the expansion's words already proves it occurs as written:
     one word is the whole expansion, or it is a kind (``kind:action``). Index terms
     are pieces of the normalised text and headings that ``_texts`` searches, so such a

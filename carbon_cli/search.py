@@ -26,7 +26,7 @@ from .plan import QueryPlan, build_plan
 from .query import ParsedQuery, parse_query
 from .rank import Params, default_params, idf
 from .scope import subtree
-from .scoring import Contribution, Scorer, Scores, Term, expansion_groups
+from .scoring import Contribution, Scorer, Scores, Term, expansion_groups, self_evident
 from .text import HAN, Pipeline
 from .tuning import DEFAULT, Tuning
 from .vocabulary import Vocabulary
@@ -359,11 +359,14 @@ class Searcher:
         spread over documents and kinds (for the facets)."""
         own, wordings = _engine_plan(terms, stats)
         plan = [(own.get(c, []), wordings.get(c, [])) for c in dict.fromkeys([*own, *wordings])]
-        by_presence = engine.query([(words, ()) for words in own.values()], kinds=kinds, docs=docs)
+        evident, unread = _expansion_clauses(terms, stats)
+        # hits by presence: a query word or an expansion whose postings prove it (风电 for 可再生能源)
+        present = [*((words, ()) for words in own.values()), *([((), [[c] for c in evident])] if evident else [])]
+        by_presence = engine.query(present, kinds=kinds, docs=docs)
         unproven: list[int] = []
-        if wordings:
-            through = engine.query([((), [w for ws in wordings.values() for w in ws])], kinds=kinds, docs=docs)
-            unproven = engine.matching(engine.exclude(through, by_presence) if own else through)
+        if unread:
+            through = engine.query([((), [[c] for c in unread])], kinds=kinds, docs=docs)
+            unproven = engine.matching(engine.exclude(through, by_presence) if present else through)
             unproven = _written_only(terms, stats, recorded, unproven)
         ranked, bound = engine.query(plan, kinds=kinds, docs=docs), self._reach(engine, terms, stats)
         wanted = max(limit, 1) * CANDIDATE_FACTOR
@@ -382,10 +385,10 @@ class Searcher:
                 break
             wanted *= 4
         proven = [pid for pid in unproven if pid in scoring.values]
-        total = (engine.best(by_presence, 0)[0] if own else 0) + len(proven)
+        total = (engine.best(by_presence, 0)[0] if present else 0) + len(proven)
         if every:
-            present = engine.place_counts(by_presence) if own else ({}, {})
-            return scoring, total, added(present, places_of(self.index.place_counts(proven)))
+            spread = engine.place_counts(by_presence) if present else ({}, {})
+            return scoring, total, added(spread, places_of(self.index.place_counts(proven)))
         return scoring, total, None
 
     def _engine_scores(
@@ -527,6 +530,19 @@ def _interleave(rows: list[list[Passage]]) -> list[list[Passage]]:
     longest = max((len(r) for r in rows), default=0)
     return [[r[i] for r in rows if i < len(r)] for i in range(longest)]
 
+def _expansion_clauses(terms: list[Term], stats: dict[str, tuple[int, int]]) -> tuple[list[Clause], list[Clause]]:
+    """The engine's clauses of the query's expansions (those whose words the index
+    knows): those whose postings prove them (``self_evident``: every passage holding
+    风电 is a hit), and those only a text or the index's record can."""
+    evident: list[Clause] = []
+    unread: list[Clause] = []
+    for members in expansion_groups(terms).values():
+        if all(m.term in stats for m in members):
+            clause = (tuple(m.term for m in members), members[0].weight)
+            (evident if self_evident(members) else unread).append(clause)
+    return evident, unread
+
+
 def _written_only(
     terms: list[Term], stats: dict[str, tuple[int, int]], recorded: dict[int, set[int]], unproven: list[int]
 ) -> list[int]:
@@ -534,7 +550,7 @@ def _written_only(
     holding one as written when the index recorded every expansion of the query that
     can match (all its words in the index)."""
     unrecorded = [members for group, members in expansion_groups(terms).items()
-                  if group not in recorded and all(m.term in stats for m in members)]
+                  if group not in recorded and all(m.term in stats for m in members) and not self_evident(members)]
     if not recorded or unrecorded:
         return unproven  # an expansion only its texts can prove: the scorer reads them
     written = set().union(*recorded.values())

@@ -191,7 +191,7 @@ def test_skipped_reads_change_no_score(searcher, monkeypatch):
         quick = _exact(searcher, query)
         with monkeypatch.context() as patch:
             patch.setattr(scoring, "recorded_expansions", lambda index, groups, stats: {})
-            patch.setattr(scoring, "_self_evident", lambda members: False)
+            patch.setattr(scoring, "self_evident", lambda members: False)
             patch.setattr(scoring._Run, "_outscored", lambda self, evident: set())
             full = _exact(searcher, query)
         assert quick == full, query
