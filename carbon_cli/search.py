@@ -348,10 +348,11 @@ class Searcher:
         """Exact scores of every passage that can be shown, and the number of hits, with
         the engine choosing which passages to score.
 
-        The engine counts the passages that hold a query word (hits by presence) and
-        ranks every passage by its own BM25 over the same concepts and weights. Its
-        best are scored exactly, with the passages that hold an expansion's words and
-        no query word (only their text says whether they are hits). carbon's score of
+        The engine counts the passages that hold a query word or an expansion its
+        postings prove (hits by presence) and ranks every passage by its own BM25 over
+        the same concepts and weights. Its best are scored exactly, with the passages
+        that hold another expansion's words and no query word (only their text or the
+        index's record says whether they are hits). carbon's score of
         a passage is at most ``reach`` times the engine's: once the shown ones score
         above that for the last passage the engine handed over, no other can reach
         them; until then, more are asked for. ``recorded``: the query's expansions the
