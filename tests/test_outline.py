@@ -459,28 +459,33 @@ def test_only_teasers_and_mixed_ellipsis():
     check_invariants(text, docs)
 
 
-def test_huge_single_line_is_fast():
+# What a pass quadratic in its input costs on the inputs below: minutes of CPU. The
+# bound catches that, on a loaded machine too; how fast parsing is lives in bench/.
+QUADRATIC_CPU_SECONDS = 15
+
+
+def test_huge_single_line_is_read_in_one_pass():
     text = ("一是加强。" + "碳" * 200 + "，") * 2500 + "😀" * 1000
     assert len(text) > 500_000
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     docs = parse_documents(text, "big")
-    assert time.perf_counter() - t0 < 5
+    assert time.process_time() - t0 < QUADRATIC_CPU_SECONDS
     check_invariants(text, docs)
     text = "（" * 300_000 + "一、" * 200_000
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     docs = parse_documents(text, "big")
-    assert time.perf_counter() - t0 < 5
+    assert time.process_time() - t0 < QUADRATIC_CPU_SECONDS
     check_invariants(text, docs)
 
 
-def test_100_kb_of_dash_lines_under_two_seconds():
-    """Each child looks at its earlier siblings once: one forward pass per parent.
-
-    Timed in this process's CPU time: other processes on a shared machine do not count."""
+def test_100_kb_of_dash_lines_in_one_pass():
+    """Each child looks at its earlier siblings once: one forward pass per parent
+    (about 1 s of CPU for 33,333 siblings; comparing each with every earlier one would
+    take minutes). Timed in this process's CPU time: other processes do not count."""
     text = "——\n" * (100_000 // 3)
     t0 = time.process_time()
     (d,) = parse_documents(text, "dash")
-    assert time.process_time() - t0 < 2
+    assert time.process_time() - t0 < QUADRATIC_CPU_SECONDS
     assert len(d.passages) == 100_000 // 3
     check_invariants(text, [d])
 
