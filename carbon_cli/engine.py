@@ -219,8 +219,8 @@ class Engine:
         """How many passages the query matches in each document and of each kind, counted
         by the engine over its fast fields: the facets of a common word's hundreds of
         thousands of hits without handing one of them over."""
-        buckets = {"size": max(self.size, 1)}  # every document and kind: none left out
-        aggregation = {name: {"terms": {"field": name, **buckets}} for name in FACET_FIELDS}
+        # as many buckets as passages: no document or kind left out
+        aggregation = {name: {"terms": {"field": name, "size": max(self.size, 1)}} for name in FACET_FIELDS}
         try:
             found = self.searcher.aggregate(query, aggregation)
         except ValueError as error:

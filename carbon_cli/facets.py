@@ -34,21 +34,12 @@ def facets(places: Places, records: Mapping[str, Mapping[str, Any]]) -> dict[str
     return {name: dict(counter.most_common()) for name, counter in counts.items()}
 
 
-def places_of(rows: Iterable[tuple[str, str, int]]) -> Places:
-    """The places of (document, kind, hits) rows, as ``Index.place_counts`` gives them."""
-    by_doc: Counter[str] = Counter()
-    by_kind: Counter[str] = Counter()
+def places_of(rows: Iterable[tuple[str, str, int]], counted: Places | None = None) -> Places:
+    """The places of (document, kind, hits) rows, as ``Index.place_counts`` gives them,
+    added to those of other hits ``counted`` already (the engine's)."""
+    by_doc: Counter[str] = Counter(counted[0] if counted else {})
+    by_kind: Counter[str] = Counter(counted[1] if counted else {})
     for doc, kind, hits in rows:
         by_doc[doc] += hits
         by_kind[kind] += hits
-    return dict(by_doc), dict(by_kind)
-
-
-def added(*places: Places) -> Places:
-    """The places of disjoint sets of hits, counted together."""
-    by_doc: Counter[str] = Counter()
-    by_kind: Counter[str] = Counter()
-    for docs, kinds in places:
-        by_doc.update(docs)
-        by_kind.update(kinds)
     return dict(by_doc), dict(by_kind)

@@ -27,15 +27,15 @@ class Intent:
 
 
 _TARGETS_ASKED = re.compile(r"目标|多少|指标")
+_TARGET = re.compile(r"(?:到|至)\s*20\d\d\s*年[^。；]{0,60}?(?:达到|下降|提高|提升|以上|以下|左右|%|控制在)")
+_QUESTION = re.compile(r"什么|多少|哪些|怎么|怎样|如何|几|吗|[?？]|what|how")  # 双碳目标 names a concept, asks nothing
+_DEFINITION_ASKED = re.compile(r"什么是|是什么意思|含义|定义|指什么|what\s+is|what\s+are")
 
 
 def names_a_target(word: str) -> bool:
     """Whether a query word is one that asks for a target (目标, 指标, 多少), not what
     the target measures."""
     return _TARGETS_ASKED.fullmatch(word) is not None
-_TARGET = re.compile(r"(?:到|至)\s*20\d\d\s*年[^。；]{0,60}?(?:达到|下降|提高|提升|以上|以下|左右|%|控制在)")
-_QUESTION = re.compile(r"什么|多少|哪些|怎么|怎样|如何|几|吗|[?？]|what|how")  # 双碳目标 names a concept, asks nothing
-_DEFINITION_ASKED = re.compile(r"什么是|是什么意思|含义|定义|指什么|what\s+is|what\s+are")
 
 
 def intents_of(normalised_query: str, words: list[str]) -> tuple[Intent, ...]:

@@ -18,7 +18,8 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .doc_kinds import compact, may_name
-from .facets import Places, added, places_of
+from .facets import Places, places_of
+from .facets import facets as count_facets
 from .index import Index
 from .intent import Intent, boost, intents_of, names_a_target
 from .model import CarbonError, Passage, bare_text, title_line
@@ -186,8 +187,6 @@ class Searcher:
         result = SearchResult(typed, parsed, tokens, terms, hits, count, notes, references, corrections)
         result.partial = _only_parts(terms, stats)
         if facets:
-            from .facets import facets as count_facets
-
             counted = places_of(self.index.place_counts(candidates)) if spread is None else spread
             result.facets = count_facets(counted, self.index.facet_records(counted[0]))
         return result
@@ -389,7 +388,7 @@ class Searcher:
         total = (engine.best(by_presence, 0)[0] if present else 0) + len(proven)
         if every:
             spread = engine.place_counts(by_presence) if present else ({}, {})
-            return scoring, total, added(spread, places_of(self.index.place_counts(proven)))
+            return scoring, total, places_of(self.index.place_counts(proven), spread)
         return scoring, total, None
 
     def _engine_scores(
@@ -531,16 +530,26 @@ def _interleave(rows: list[list[Passage]]) -> list[list[Passage]]:
     longest = max((len(r) for r in rows), default=0)
     return [[r[i] for r in rows if i < len(r)] for i in range(longest)]
 
+
+def _known_expansions(terms: Sequence[Term], stats: dict[str, tuple[int, int]]) -> dict[int, list[Term]]:
+    """The query's expansions whose every word the index knows: no other can match."""
+    return {group: members for group, members in expansion_groups(terms).items()
+            if all(m.term in stats for m in members)}
+
+
+def _clause(members: Sequence[Term]) -> Clause:
+    """An expansion as the engine's clause: all its words, its weight."""
+    return tuple(m.term for m in members), members[0].weight
+
+
 def _expansion_clauses(terms: list[Term], stats: dict[str, tuple[int, int]]) -> tuple[list[Clause], list[Clause]]:
-    """The engine's clauses of the query's expansions (those whose words the index
-    knows): those whose postings prove them (``self_evident``: every passage holding
-    风电 is a hit), and those only a text or the index's record can."""
+    """The engine's clauses of the query's known expansions: those whose postings prove
+    them (``self_evident``: every passage holding 风电 is a hit), and those only a text
+    or the index's record can."""
     evident: list[Clause] = []
     unread: list[Clause] = []
-    for members in expansion_groups(terms).values():
-        if all(m.term in stats for m in members):
-            clause = (tuple(m.term for m in members), members[0].weight)
-            (evident if self_evident(members) else unread).append(clause)
+    for members in _known_expansions(terms, stats).values():
+        (evident if self_evident(members) else unread).append(_clause(members))
     return evident, unread
 
 
@@ -550,8 +559,8 @@ def _written_only(
     """The passages holding an expansion's words and no query word, left to those
     holding one as written when the index recorded every expansion of the query that
     can match (all its words in the index)."""
-    unrecorded = [members for group, members in expansion_groups(terms).items()
-                  if group not in recorded and all(m.term in stats for m in members) and not self_evident(members)]
+    unrecorded = [members for group, members in _known_expansions(terms, stats).items()
+                  if group not in recorded and not self_evident(members)]
     if not recorded or unrecorded:
         return unproven  # an expansion only its texts can prove: the scorer reads them
     written = set().union(*recorded.values())
@@ -569,11 +578,9 @@ def _engine_plan(
     for term in terms:
         if not term.group and term.term in stats:
             own.setdefault(term.concept, []).append((term.term, term.weight))
-    for group, members in expansion_groups(terms).items():
-        if all(m.term in stats for m in members):
-            first = members[0]
-            clause = (tuple(m.term for m in members), first.weight)
-            wordings.setdefault(first.concept, {}).setdefault(first.alternative or group, []).append(clause)
+    for group, members in _known_expansions(terms, stats).items():
+        first = members[0]
+        wordings.setdefault(first.concept, {}).setdefault(first.alternative or group, []).append(_clause(members))
     return own, {concept: list(by_wording.values()) for concept, by_wording in wordings.items()}
 
 

@@ -733,10 +733,11 @@ def _targets(
     written = (leading + hedges + _split_words(adverbs, words()["before"])
                + ([m.group("pre")] if m.group("pre") else []))
     modifiers = reading.hedged(m.start(), written)
-    indicator = indicator or reading.shared_indicator(m.start()) or _previous_subject(text, bounds[0])
+    before = reading.shared_indicator(m.start())
+    indicator = indicator or before or _previous_subject(text, bounds[0])
     if not indicator:
         return []
-    indicator = _share_of(indicator, reading.shared_indicator(m.start()))
+    indicator = _share_of(indicator, before)
     if ind_start >= ind_end:  # the indicator is not in the clause: the span begins at the modifiers or verb
         lead = "".join(leading)  # 力争达到…, but 力争2025年达到… at the verb
         ind_start = m.start() - len(lead) if text.norm.endswith(lead, 0, m.start()) else m.start()
