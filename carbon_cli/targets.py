@@ -51,6 +51,7 @@ from bisect import bisect_right
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import groupby
 
 from .model import CarbonError, Passage
 from .outline.page_meta import is_page_number
@@ -162,6 +163,7 @@ class Patterns:
     measured: re.Pattern[str]  # 焚烧处理能力占比65%左右: a share or rate and its value, no verb
     share_first: re.Pattern[str]  # 80%以上党政机关建成节约型机关: the share of a group that will
     open_verb: re.Pattern[str]  # …人均生活用电量和用气量分别达到| : a verb whose values the next passage holds
+    part: re.Pattern[str]  # 煤电1245.3万千瓦: one part of a total, after 其中包括
     first_value: re.Pattern[str]  # |1200千瓦时和92立方米。: the values a passage opens with
 
 
@@ -219,9 +221,10 @@ def patterns() -> Patterns:
         rf"(?P<indicator>[^\d{re.escape(_CLAUSE_END)}]{{2,10}}?)(?P<verb>{verbs_of_groups})"
     )
     open_verb = rf"(?P<adverbs>(?:{adverbs})*)(?P<verb>{verbs})$"
+    part = rf"(?P<indicator>[^\d、和及与等{re.escape(_CLAUSE_END)}]{{1,16}}?)(?P<v1>{number})(?P<u1>{unit}){after}"
     first_value = rf"(?P<adverbs>)(?P<pre>){value}"
     sources = (year, target, base_from, count_before, count_after, count_more, more_value, lead, qualitative, measured,
-               share_first, open_verb, first_value)
+               share_first, open_verb, part, first_value)
     return Patterns(*(re.compile(x) for x in sources))
 
 
@@ -558,13 +561,56 @@ def _read_text(
 ) -> tuple[list[Target], _End]:
     reading = _Reading(text, _Years(text, since, inherited), qualitative)
     found, read_to = _continued(reading, verb) if verb is not None else ([], 0)
+    total: Target | None = None  # a total whose parts the clauses after 其中包括 list
     for start, end in _clauses(text.norm):
-        if start >= read_to:
-            found.extend(_clause_targets(reading, start, end))
+        if start < read_to:
+            continue
+        clause = _clause_targets(reading, start, end)
+        parts_from = _parts_lead(text.norm, start, end)
+        if clause or found and parts_from is not None:
+            total = found[-1] if not clause and _same_sentence(reading, found[-1], start) else None
+        elif total is not None and _same_sentence(reading, total, start):
+            parts_from = start
+        if not clause and total is not None and parts_from is not None:
+            clause = _parts(reading, total, parts_from, end)
+            total = total if clause or parts_from == end else None
+        found.extend(clause)
     runs_on = bool(text.norm) and text.norm[-1] not in _SENTENCE_END + ";" + _CLOSERS
     ending = _End(reading.years.at(len(text.norm)), text.norm.endswith((":", "：")), runs_on,
                   _open_verb(reading) if runs_on else None)
     return found, ending
+
+
+def _parts_lead(norm: str, start: int, end: int) -> int | None:
+    """Where the parts of a total begin, in a clause that opens with 其中 or 其中包括
+    (…达到2600万千瓦左右，其中包括：煤电1245.3万千瓦、气电516.6万千瓦); None if it does not."""
+    word = next((w for w in words()["parts"] if norm.startswith(w, start)), None)
+    return start + len(word) if word is not None else None
+
+
+def _same_sentence(reading: _Reading, target: Target, position: int) -> bool:
+    text = reading.text
+    at = next((i for i, origin in enumerate(text.origin) if origin >= target.start), len(text.norm))
+    return reading.years.sentence_of(at) == reading.years.sentence_of(position)
+
+
+def _parts(reading: _Reading, total: Target, start: int, end: int) -> list[Target]:
+    """The parts a total is made of, each an indicator and its value with no verb (煤电
+    1245.3万千瓦、气电516.6万千瓦…等): targets for the total's year, with its direction."""
+    text = reading.text
+    found: list[Target] = []
+    position = start
+    while (m := patterns().part.match(text.norm, position, end)) is not None:
+        a, b = text.original(m.start("indicator"), m.end())
+        found.append(Target(
+            doc=text.passage.doc, passage=text.passage.id, year=total.year, indicator=text.words(*m.span("indicator")),
+            direction=total.direction, value=_number(m.group("v1")), upper=None, unit=m.group("u1"),
+            modifiers=(m.group("after"),) if m.group("after") else (), base_year=None,
+            start=a, end=b, span=text.passage.text[a:b],
+        ))
+        position = m.end() + (1 if m.end() < end and text.norm[m.end()] in "、和及与" else 0)
+    rest = text.norm[position:end]
+    return found if rest in ("", "等") else []
 
 
 def _open_verb(reading: _Reading) -> _Open | None:
@@ -774,8 +820,14 @@ def _count_targets(reading: _Reading, m: re.Match[str], clause: tuple[int, int],
         start, end = (m.start("v1") if verb else start), ind_end
     else:
         start, end = m.start("verb") - len("".join(_split_words(adverbs, words()["before"]))), m.end()
+    hedge = next((w for w in words()["before"] if text.norm.endswith(w, ind_start, ind_end)), None)
+    if hedge is not None and ind_end - len(hedge) > ind_start:  # 新增电源装机共计709.1万千瓦
+        ind_end -= len(hedge)
+    else:
+        hedge = None
     a, b = text.original(start, end)
-    written = leading + _split_words(adverbs, words()["before"]) + ([m.group("after")] if m.group("after") else [])
+    written = (leading + _split_words(adverbs, words()["before"]) + ([hedge] if hedge else [])
+               + ([m.group("after")] if m.group("after") else []))
     modifiers = reading.hedged(m.start(), written)
     return [
         Target(
@@ -815,8 +867,24 @@ def extract_all(
     qualitative: bool = False,
     starts: Mapping[str, int] | None = None,
 ) -> list[Target]:
-    """The targets of many passages, in their order; ``starts`` as ``document_starts``."""
+    """The targets of many passages, in their order, those of their indicator tables
+    (``target_tables``) included; ``starts`` as ``document_starts``."""
+    from .target_tables import table_targets
+
     since = starts or {}
+    ordered = list(passages)
+    found = _sentence_targets(ordered, normaliser, qualitative, since)
+    spans = {(t.passage, i) for t in found for i in range(t.start, t.end)}
+    for doc, of_doc in groupby(ordered, key=lambda p: p.doc):
+        tabled = table_targets(list(of_doc), normaliser, since.get(doc))
+        found.extend(t for t in tabled if (t.passage, t.start) not in spans)  # a row its sentences read too
+    place = {p.id: i for i, p in enumerate(ordered)}
+    return sorted(found, key=lambda t: (place[t.passage], t.start))
+
+
+def _sentence_targets(
+    passages: Sequence[Passage], normaliser: Normaliser, qualitative: bool, since: Mapping[str, int]
+) -> list[Target]:
     found: list[Target] = []
     lead: tuple[tuple[str, tuple[str, ...]], int | None] | None = None  # (document, section) of a lead, its year
     before: tuple[tuple[str, tuple[str, ...]], _End] | None = None  # the passage before, how it ended

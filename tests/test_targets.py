@@ -213,6 +213,70 @@ def test_an_indicator_is_found_through_its_synonyms(corpus):
     assert all(t.year == 2025 for t in found)
 
 
+TJ_POWER_ID = "tj-power-development-plan-14fyp-2021"
+
+
+def of_document(corpus, doc: str, **kwargs):
+    passages, pipeline = corpus
+    return extract_all([p for p in passages.values() if p.doc == doc], pipeline.normaliser, **kwargs)
+
+
+def test_an_indicator_table_of_a_pdf_gives_each_rows_target_year_value(corpus):
+    # 表1: 指标 | 2020 年 | 2025 年 | 年均增速 | 属性, one cell a line; the last three rows'
+    # labels come after their values (16.1 | 22 左右 | [5.9] | 预期性 … 非化石能源电力消纳量比重 | （%）)
+    starts = {TJ_POWER_ID: 2021}
+    table = {t.passage.rsplit("/", 1)[1]: t for t in of_document(corpus, TJ_POWER_ID, starts=starts) if t.direction == ""}
+    total = table["s3.p28"]
+    assert (total.year, total.indicator, total.value, total.unit, total.modifiers, total.span) == (
+        2025, "总装机规模", 2600.0, "万千瓦", ("左右",), "2600 左右")
+    assert (table["s3.d1"].indicator, table["s3.d1"].value, table["s3.d1"].span) == ("需求响应负荷占比", 5.0, "5")
+    assert [(table[k].indicator, table[k].unit) for k in ("s3.p68", "s3.p72", "s3.p76")] == [
+        ("非化石能源电力消纳量比重", "%"), ("电能占终端能源消费比重", "%"), ("煤电机组平均供电煤耗", "克标准煤/千瓦时")]
+    assert not {"s3.p22", "s3.p24", "s3.p65"} & table.keys()  # the 2020 column, the growth rates: no targets
+
+
+def row_passages(doc: str, section: tuple[str, ...], lines: list[str]) -> list[Passage]:
+    return [Passage(f"{doc}/p{i}", doc, "paragraph", None, "", "", None, section, 0, len(line), line)
+            for i, line in enumerate(lines)]
+
+
+def test_a_table_of_rows_aligns_cells_under_its_header_from_the_right(corpus):
+    normaliser = corpus[1].normaliser
+    html = row_passages("h", ("发展目标",), [
+        "类别\t指标\t单位\t2020年\t2025年\t属性",
+        "总量\t能源消费总量\t万吨标准煤\t8000\t9000左右\t预期性",
+        "单位GDP能耗降低\t%\t—\t〔13.5〕\t约束性",  # its 类别 merged with the row above
+        "注：〔〕内为五年累计数。",
+        "全社会用电量\t亿千瓦时\t800\t900\t预期性",  # after the note: no row of the table
+    ])
+    found = [(t.passage, t.indicator, t.value, t.unit, t.modifiers, t.span) for t in extract_all(html, normaliser)]
+    assert found == [("h/p1", "能源消费总量", 9000.0, "万吨标准煤", ("左右",), "9000左右"),
+                     ("h/p2", "单位GDP能耗降低", 13.5, "%", ("累计",), "〔13.5〕")]
+    markdown = row_passages("m", ("目标",), ["| 指标 | 2025年 | 2030年 |", "| --- | --- | --- |", "| 森林覆盖率（%） | 24.1 | 25 |"])
+    assert [(t.year, t.value, t.unit) for t in extract_all(markdown, normaliser, starts={"m": 2021})] == [
+        (2025, 24.1, "%"), (2030, 25.0, "%")]
+
+
+def test_a_table_without_a_year_column_or_in_the_past_gives_nothing(corpus):
+    normaliser = corpus[1].normaliser
+    standards = row_passages("s", ("能效",), ["指标名称\t指标单位\t标杆水平\t基准水平", "炼油\t千克标准油/吨\t7.5\t8.5"])
+    past = row_passages("p", ("回顾",), ["指标\t2015年\t2020年", "风电装机（万千瓦）\t30\t84.5"])
+    assert extract_all(standards, normaliser) == []
+    assert extract_all(past, normaliser, starts={"p": 2021}) == []
+
+
+def test_the_parts_of_a_total_share_its_year_and_verb(corpus):
+    # 到 2025 年底，非化石能源发电装机达到 805.5 万千瓦，其中包括：风电 200 万千瓦，光伏发电 560 万千瓦，
+    # 生物质发电 45 万\n- 9 -\n\n\n千瓦，水电 0.5 万千瓦。
+    found = targets_of(corpus, f"{TJ_POWER_ID}/s4.1.2.p2")
+    assert [(t.year, t.indicator, t.direction, t.value, t.modifiers) for t in found] == [
+        (2025, "非化石能源发电装机", "达到", 805.5, ()), (2025, "风电", "达到", 200.0, ()), (2025, "光伏发电", "达到", 560.0, ()),
+        (2025, "生物质发电", "达到", 45.0, ()), (2025, "水电", "达到", 0.5, ())]
+    # a clause of words after 其中 is no list of parts: …达到20%，其中城市地区更高。
+    passage = Passage("d/p", "d", "paragraph", None, "", "", None, (), 0, 30, "到2025年，比重达到20%，其中城市达到30%以上，其中包括多个项目。")
+    assert [t.value for t in extract(passage, corpus[1].normaliser)] == [20.0, 30.0]
+
+
 PIECES = st.sampled_from(
     sorted({w for role in ("direction", "before", "after", "list", "unit", "count", "lead", "qualitative", "change")
             for w in words()[role]})
