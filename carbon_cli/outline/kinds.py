@@ -81,10 +81,11 @@ def _leads(par: Node, kind: str) -> list[bool]:
 
 
 def _paired_title(text: str) -> str:
-    """统筹规划，因地制宜。…: a first sentence of two short parallel phrases is a title whole."""
+    """统筹规划，因地制宜。…: a first sentence of two short parallel phrases is a title whole
+    (结构多元，保障供电安全: a four-character phrase and its aim in six)."""
     head = BREAK_RX.sub("", text[: max(text.find("。"), 0)]).strip(WS)
     parts = head.split("，")
-    paired = len(parts) == 2 and all(2 <= len(part) <= 6 for part in parts) and abs(len(parts[0]) - len(parts[1])) <= 1
+    paired = len(parts) == 2 and all(2 <= len(part) <= 6 for part in parts) and abs(len(parts[0]) - len(parts[1])) <= 2
     return head if paired else ""
 
 
