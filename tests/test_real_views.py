@@ -24,7 +24,7 @@ import outline_views  # noqa: E402
 # down, since three held-out plans and then three tuned ones were added (2026-12-03; their
 # first runs are in SOURCES.md)
 FLOORS = [("overall", 0.95, 0.96), ("title", 0.96, 0.96), ("doc_number", 1.0, 1.0), ("top_headings", 0.94, 1.0),
-          ("actions", 0.96, 1.0), ("principles", 0.93, 0.93), ("guarantees", 0.90, 0.90), ("articles", 1.0, 1.0)]
+          ("actions", 0.96, 1.0), ("principles", 0.93, 0.93), ("guarantees", 0.94, 0.91), ("articles", 1.0, 1.0)]
 
 
 @pytest.fixture(scope="module")
