@@ -475,24 +475,28 @@ class Index:
     ) -> list[tuple[int, int, int]]:
         """(pid, tf, dl) of a term's postings, as plain tuples: scoring every passage of
         a common word. ``among`` (a set or a dict's keys) limits them to some passages,
-        looked up one by one when they are few beside the term's postings (``df``,
-        looked up if not given)."""
-        if among is not None:
-            if df is None:
-                df = self.conn.execute("SELECT df FROM terms WHERE tid = ?", (tid,)).fetchone()[0]
-            if len(among) * 8 < df:
-                wanted = self._by_document(among)
-                rows: list[tuple[int, int, int]] = []
-                for chunk, marks in _chunks(sorted(wanted)):
-                    for doc, pids, tfs, dls in self.conn.execute(
-                        f"SELECT doc, pids, tfs, dls FROM postings WHERE tid = ? AND doc IN ({marks})", (tid, *chunk)
-                    ):
-                        rows.extend(_picked(pids, tfs, dls, wanted[doc]))
-                return rows
-        rows = []
-        for packed in self.conn.execute("SELECT pids, tfs, dls FROM postings WHERE tid = ?", (tid,)):
-            rows.extend(_rows_of(*packed))
-        return rows if among is None else [row for row in rows if row[0] in among]
+        picked from the rows of their documents only: looked up document by document
+        when they are few beside the term's postings (``df``, looked up if not given),
+        else from a walk over the term's rows that unpacks no other document's."""
+        rows: list[tuple[int, int, int]] = []
+        if among is None:
+            for packed in self.conn.execute("SELECT pids, tfs, dls FROM postings WHERE tid = ?", (tid,)):
+                rows.extend(_rows_of(*packed))
+            return rows
+        if df is None:
+            df = self.conn.execute("SELECT df FROM terms WHERE tid = ?", (tid,)).fetchone()[0]
+        wanted = self._by_document(among)
+        if len(among) * 8 < df:
+            for chunk, marks in _chunks(sorted(wanted)):
+                for doc, pids, tfs, dls in self.conn.execute(
+                    f"SELECT doc, pids, tfs, dls FROM postings WHERE tid = ? AND doc IN ({marks})", (tid, *chunk)
+                ):
+                    rows.extend(_picked(pids, tfs, dls, wanted[doc]))
+            return rows
+        for doc, pids, tfs, dls in self.conn.execute("SELECT doc, pids, tfs, dls FROM postings WHERE tid = ?", (tid,)):
+            if doc in wanted:
+                rows.extend(_picked(pids, tfs, dls, wanted[doc]))
+        return rows
 
     def written_ids(self, phrases: Iterable[str]) -> dict[str, tuple[int, str]]:
         """phrase -> its id and anchor, for the phrases this index recorded as written (``create``)."""
@@ -649,6 +653,16 @@ class Index:
         """Every passage of some documents (ids as the index stores them)."""
         marks = ",".join("?" * len(docs))
         return {pid for (pid,) in self.conn.execute(f"SELECT pid FROM passages WHERE doc IN ({marks})", list(docs))}
+
+    def titles(self, docs: Sequence[str], kinds: Sequence[str]) -> set[str]:
+        """The distinct titles of the passages of some kinds in some documents: the
+        sections a query may name, without reading the documents' passages."""
+        docs, kinds = [d for d in docs if storable(d)], [k for k in kinds if storable(k)]
+        if not docs or not kinds:
+            return set()
+        sql = (f"SELECT DISTINCT title FROM passages WHERE kind IN ({','.join('?' * len(kinds))})"
+               f" AND doc IN ({','.join('?' * len(docs))})")
+        return {title for (title,) in self.conn.execute(sql, [*kinds, *docs])}
 
     def filter_pids(self, pids: Iterable[int], kinds: Sequence[str], docs: Sequence[str]) -> set[int]:
         """The passages among ``pids`` of the given documents and of the given kinds or

@@ -244,14 +244,15 @@ class Searcher:
         wanted = "".join(words)
         if not wanted:
             return None
-        for doc in docs:
-            if any(self._titled(passage, wanted) for passage in self.index.passages(doc=doc)):
-                return wanted
-        return None
+        titles = self.index.titles(docs, _SECTION_KINDS)
+        return wanted if any(self._title_form(title) == wanted for title in titles) else None
 
     def _titled(self, passage: Passage, title: str) -> bool:
         """Whether a heading or item is titled ``title`` (a matching form)."""
-        return passage.kind in _SECTION_KINDS and compact(self.pipeline.normaliser.normalise(passage.title)) == title
+        return passage.kind in _SECTION_KINDS and self._title_form(passage.title) == title
+
+    def _title_form(self, title: str) -> str:
+        return compact(self.pipeline.normaliser.normalise(title))
 
     def _listing(
         self,
@@ -349,9 +350,11 @@ class Searcher:
 
         The engine counts the passages that hold a query word or an expansion its
         postings prove (hits by presence) and ranks every passage by its own BM25 over
-        the same concepts and weights. Its best are scored exactly, with the passages
-        that hold another expansion's words and no query word (only their text or the
-        index's record says whether they are hits). carbon's score of
+        the same concepts and weights. Its best are scored exactly. A passage that holds
+        another expansion's words and no query word is a hit if it holds the expansion
+        as written: where the index recorded every such expansion of the query, the
+        record says so and the passage is counted, scored only if the engine hands it
+        over; otherwise its text must say so, and it is scored up front. carbon's score of
         a passage is at most ``reach`` times the engine's: once the shown ones score
         above that for the last passage the engine handed over, no other can reach
         them; until then, more are asked for. ``recorded``: the query's expansions the
@@ -363,11 +366,16 @@ class Searcher:
         # hits by presence: a query word or an expansion whose postings prove it (风电 for 可再生能源)
         present = [*((words, ()) for words in own.values()), *([((), [[c] for c in evident])] if evident else [])]
         by_presence = engine.query(present, kinds=kinds, docs=docs)
-        unproven: list[int] = []
+        unproven: list[int] = []  # hits only their texts can prove: scored up front
+        by_record: list[int] = []  # hits the index's record proves: counted, scored if handed over
         if unread:
             through = engine.query([((), [[c] for c in unread])], kinds=kinds, docs=docs)
-            unproven = engine.matching(engine.exclude(through, by_presence) if present else through)
-            unproven = _written_only(terms, stats, recorded, unproven)
+            holding = engine.matching(engine.exclude(through, by_presence) if present else through)
+            written = _written(terms, stats, recorded)
+            if written is None:
+                unproven = holding
+            else:
+                by_record = [pid for pid in holding if pid in written]
         ranked, bound = engine.query(plan, kinds=kinds, docs=docs), self._reach(engine, terms, stats)
         wanted = max(limit, 1) * CANDIDATE_FACTOR
         scoring: Scores | None = None
@@ -384,7 +392,7 @@ class Searcher:
             if not last or _shown_bar(scoring, self.scorer.priors, limit) > bound * last * (1 + 1e-6):
                 break
             wanted *= 4
-        proven = [pid for pid in unproven if pid in scoring.values]
+        proven = [pid for pid in unproven if pid in scoring.values] + by_record
         total = (engine.best(by_presence, 0)[0] if present else 0) + len(proven)
         if every:
             spread = engine.place_counts(by_presence) if present else ({}, {})
@@ -553,18 +561,18 @@ def _expansion_clauses(terms: list[Term], stats: dict[str, tuple[int, int]]) -> 
     return evident, unread
 
 
-def _written_only(
-    terms: list[Term], stats: dict[str, tuple[int, int]], recorded: dict[int, set[int]], unproven: list[int]
-) -> list[int]:
-    """The passages holding an expansion's words and no query word, left to those
-    holding one as written when the index recorded every expansion of the query that
-    can match (all its words in the index)."""
+def _written(
+    terms: Sequence[Term], stats: dict[str, tuple[int, int]], recorded: dict[int, set[int]]
+) -> set[int] | None:
+    """The passages holding one of the query's expansions as written, when the index
+    recorded every expansion of the query that can match (all its words in the index);
+    None when one only its texts can prove: then every passage holding its words is
+    read."""
     unrecorded = [members for group, members in _known_expansions(terms, stats).items()
                   if group not in recorded and not self_evident(members)]
     if not recorded or unrecorded:
-        return unproven  # an expansion only its texts can prove: the scorer reads them
-    written = set().union(*recorded.values())
-    return [pid for pid in unproven if pid in written]
+        return None
+    return set().union(*recorded.values())
 
 
 def _engine_plan(
