@@ -134,7 +134,9 @@ def _cell(passage: Passage, start: int, end: int, normaliser: Normaliser) -> _Ce
     raw = passage.text[start:end]
     stripped = raw.strip()
     at = start + (raw.index(stripped) if stripped else 0)
-    return _Cell(passage, at, at + len(stripped), "".join(normaliser.normalise(stripped).split()))
+    # a paragraph far too long for a label only ends a table: its matching form is not needed
+    folded = stripped if len(stripped) > 2 * _LABEL_LIMIT else normaliser.normalise(stripped)
+    return _Cell(passage, at, at + len(stripped), "".join(folded.split()))
 
 
 # -- tables of rows ------------------------------------------------------------------------

@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import json
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -589,8 +589,9 @@ def _parts_lead(norm: str, start: int, end: int) -> int | None:
 
 
 def _same_sentence(reading: _Reading, target: Target, position: int) -> bool:
-    text = reading.text
-    at = next((i for i, origin in enumerate(text.origin) if origin >= target.start), len(text.norm))
+    """Whether a target (its offset in the passage text) is in the sentence of a
+    position of the matching form."""
+    at = bisect_left(reading.text.origin, target.start)
     return reading.years.sentence_of(at) == reading.years.sentence_of(position)
 
 
