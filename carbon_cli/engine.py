@@ -44,7 +44,6 @@ ENGINE_PASSAGES = 20_000
 KEY_FILE = "carbon.json"
 DOCS_FILE = "documents.json"  # document -> [first pid, last pid]: what an update compares
 LAYOUT_FILE = "layout.json"  # fixed at creation: the schema's FORMAT and the pad tokens of every passage
-SPAN_ROWS = 2_000  # passages whose postings are read at once while writing the engine
 FORMAT = "2"  # the schema below: a change rebuilds every engine index (2: document and kind as fast fields)
 WRITER_HEAP = 64_000_000  # bytes of tantivy's indexing buffer, shared by its threads
 
@@ -322,17 +321,18 @@ def _documents(index: Index) -> dict[str, list[int]]:
 
 
 def _passage_terms(index: Index, spans: Sequence[list[int]]) -> Iterator[tuple[int, str, str, dict[str, int]]]:
-    """(pid, document, kind, term -> frequency) of the passages in ``spans``, from the
-    store's postings: nothing is segmented again."""
+    """(pid, document, kind, term -> frequency) of the passages in ``spans`` (one
+    document's each), from the store's postings: nothing is segmented again. A
+    document's postings are read once, whole: they are stored by document, so reading
+    a long one in pieces read all of it for every piece (a document of 50,000 passages
+    cost 25 pieces). Its size is bounded by the readers' limits."""
     conn = index.conn
     terms = dict(conn.execute("SELECT tid, term FROM terms"))
     for first, last in sorted(spans):
-        for start in range(first, last + 1, SPAN_ROWS):
-            end = min(last, start + SPAN_ROWS - 1)
-            counts = index.term_counts(start, end)
-            described = conn.execute("SELECT pid, doc, kind FROM passages WHERE pid BETWEEN ? AND ?", (start, end))
-            for pid, doc, kind in described:
-                yield pid, doc, kind, {terms[tid]: tf for tid, tf in counts.get(pid, {}).items()}
+        counts = index.term_counts(first, last)
+        described = conn.execute("SELECT pid, doc, kind FROM passages WHERE pid BETWEEN ? AND ?", (first, last))
+        for pid, doc, kind in described:
+            yield pid, doc, kind, {terms[tid]: tf for tid, tf in counts.pop(pid, {}).items()}
 
 
 # -- how far carbon's score can be above the engine's ----------------------------------

@@ -143,7 +143,7 @@ def _circ_value(ch: str) -> int:
     return o - 0x32B1 + 36
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1 << 16)  # every line of the longest text allowed (readers.MAX_LINES)
 def ordinal(s: str) -> tuple[str, str, int | None, int] | None:
     """(style, label, value, length of label and of any Markdown marks before it).
 

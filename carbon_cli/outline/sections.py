@@ -23,7 +23,7 @@ def _normaliser() -> Normaliser:
     return Normaliser(traditional_chars())
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=1 << 16)  # every line of the longest text allowed (readers.MAX_LINES)
 def fold(s: str) -> str:
     """``s`` in the matching form of every text (see ``carbon_cli/text.py``)."""
     return _normaliser().normalise(s)
