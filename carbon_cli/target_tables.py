@@ -294,8 +294,9 @@ def _value(norm: str) -> _Value | None:
 def _targets(tables: list[list[_Row]], since: int | None) -> Iterator[Target]:
     for rows in tables:
         for row in rows:
+            first = min(row.by_year) if len(row.by_year) > 1 else None
             for year, cell in row.by_year.items():
-                target = _target(row, year, cell, since, min(row.by_year) if len(row.by_year) > 1 else None)
+                target = _target(row, year, cell, since, first)
                 if target is not None:
                     yield target
 

@@ -566,14 +566,18 @@ def _read_text(
         if start < read_to:
             continue
         clause = _clause_targets(reading, start, end)
-        parts_from = _parts_lead(text.norm, start, end)
-        if clause or found and parts_from is not None:
-            total = found[-1] if not clause and _same_sentence(reading, found[-1], start) else None
-        elif total is not None and _same_sentence(reading, total, start):
-            parts_from = start
-        if not clause and total is not None and parts_from is not None:
-            clause = _parts(reading, total, parts_from, end)
-            total = total if clause or parts_from == end else None
+        if clause:
+            total = None
+        else:
+            parts_from = _parts_lead(text.norm, start, end)
+            if parts_from is not None:  # 其中包括: the parts of the sentence's last target
+                total = found[-1] if found and _same_sentence(reading, found[-1], start) else None
+            elif total is not None and _same_sentence(reading, total, start):
+                parts_from = start  # the list goes on over the sentence's next clause
+            if total is not None and parts_from is not None:
+                clause = _parts(reading, total, parts_from, end)
+                if not clause and parts_from < end:
+                    total = None
         found.extend(clause)
     runs_on = bool(text.norm) and text.norm[-1] not in _SENTENCE_END + ";" + _CLOSERS
     ending = _End(reading.years.at(len(text.norm)), text.norm.endswith((":", "：")), runs_on,
