@@ -63,6 +63,10 @@ _CLAUSE_END = ",;。:!?"  # the normal forms of ，；。：！？ (and themselv
 _SENTENCE_END = "。!?"
 _CLOSERS = ")]）】”’\"'"  # a passage ending in one is closed: （…等按职责分工负责）
 _NUMBER = r"\d+(?:\.\d+)?"
+# numbers in words that plans state targets with: 超过一半, 超过三分之一 (a fraction of a
+# whole, so no unit), and in counts a bare magnitude (推广万种绿色产品: 1, in 万种)
+_DIGITS = "一二两三四五六七八九十"
+_WORDED = f"一半|[{_DIGITS}]分之[{_DIGITS}]"
 _MULTIPLIER = "[万亿千百]"
 _SINCE = "以来"
 _AS_OF = ("截至", "截止")
@@ -176,7 +180,7 @@ def patterns() -> Patterns:
     )
     after = f"(?P<after>{w.alternation('after')})?"
     graded = _graded(w)
-    number = rf"{_NUMBER}(?![\d.]|{graded})"  # 500千伏 names a grade: no value, nor is 50 of it
+    number = rf"(?:{_NUMBER}|{_WORDED})(?![\d.]|{graded})"  # 500千伏 names a grade: no value, nor is 50 of it
     value = f"(?P<v1>{number})(?P<u1>{unit})?(?:(?:{w.alternation('range')})(?P<v2>{number})(?P<u2>{unit})?)?{after}"
     adverbs = "|".join(filter(None, (w.alternation(r) for r in ("list", "skip", "before"))))
     periods = "|".join(re.escape(p) for p in w.periods)
@@ -196,13 +200,17 @@ def patterns() -> Patterns:
         rf"(?P<share>[^\d的{re.escape(_CLAUSE_END)}]{{1,14}}的)?{value}"  # 达到最大用电负荷的3%~5%: a share of a whole
     )
     counted = rf"(?P<v1>{number})(?:(?:{w.alternation('range')})(?P<v2>{number}))?(?P<u1>{unit})"  # 1至2个
+    # right after the verb, a magnitude alone before a unit counts one of it (推广万种绿色产品),
+    # but not one of a pair (千家万户); after words it is a unit's label (新增装机（万千瓦）)
+    bare = rf"(?={_MULTIPLIER}(?:{w.alternation('unit')})(?!{_MULTIPLIER}))"
+    counted_first = counted.replace(f"(?P<v1>{number})", f"(?P<v1>{number}|{bare})", 1)
     count_before = (
         rf"(?P<adverbs>(?:{adverbs})*)(?P<verb>{w.alternation('count')})"
         rf"(?P<indicator>(?:\d+(?:{graded})|[^\d、{re.escape(_CLAUSE_END)}]){{2,12}}?){counted}{after}"
     )
     count_after = (
         rf"(?P<adverbs>(?:{adverbs})*)(?P<verb>{w.alternation('count')})"
-        rf"{counted}{after}(?P<indicator>(?:(?!和\d){clause_text})+)"
+        rf"{counted_first}{after}(?P<indicator>(?:(?!和\d){clause_text})+)"
     )
     count_more = (
         rf"和(?P<adverbs>)(?P<verb>)(?P<v1>{number})(?P<u1>{unit}){after}(?P<indicator>(?:(?!和\d){clause_text})+)"
@@ -313,6 +321,11 @@ class _Years:
             hedges = tuple(_split_words(before, words()["before"])) if opens else ()
             self.markers.append(_Year(m.start(), m.end(), None if past else year, sentence, opens, hedges))
 
+    def frame(self) -> tuple[int | None] | None:
+        """The year the passage's first sentence opens with (“十四五”期间，…), if it does."""
+        first = self.markers[0] if self.markers else None
+        return (first.year,) if first is not None and first.opens and first.sentence == 0 else None
+
     def sentence_of(self, position: int) -> int:
         return bisect_right(self.sentence_starts, position) - 1
 
@@ -409,7 +422,24 @@ def _base_year(m: re.Match[str]) -> int | None:
 
 
 def _number(text: str | None) -> float | None:
-    return None if text is None else float(text)
+    """A value as written: digits, a fraction in words (三分之一), 一半, or nothing
+    before a magnitude (万种: one 万)."""
+    if text is None:
+        return None
+    if text == "一半":
+        return 0.5
+    if "分之" in text:
+        whole, part = text.split("分之")
+        return _digit(part) / _digit(whole)
+    return float(text) if text else 1.0
+
+
+def _is_fraction(value: str) -> bool:
+    return not value[0].isdigit()
+
+
+def _digit(word: str) -> int:
+    return 2 if word == "两" else "一二三四五六七八九十".index(word) + 1
 
 
 def _list_size(indicator: str) -> int:
@@ -545,6 +575,7 @@ class _End:
     leads: bool
     runs_on: bool
     verb: _Open | None = None
+    frame: tuple[int | None] | None = None  # the year its first sentence opens with, if one does
 
 
 def _read(
@@ -581,7 +612,7 @@ def _read_text(
         found.extend(clause)
     runs_on = bool(text.norm) and text.norm[-1] not in _SENTENCE_END + ";" + _CLOSERS
     ending = _End(reading.years.at(len(text.norm)), text.norm.endswith((":", "：")), runs_on,
-                  _open_verb(reading) if runs_on else None)
+                  _open_verb(reading) if runs_on else None, reading.years.frame())
     return found, ending
 
 
@@ -662,8 +693,8 @@ def _clause_targets(reading: _Reading, start: int, end: int) -> list[Target]:
     taken: list[tuple[int, int]] = []
     base: int | None = None
     for m in patterns().target.finditer(norm, start, end):
-        if m.group("u1") is None and m.group("u2") is None:
-            continue
+        if m.group("u1") is None and m.group("u2") is None and not _is_fraction(m.group("v1")):
+            continue  # 达到50: a bare number is no amount; 超过三分之一 is a share of a whole
         ind_start, leading = _strip_lead(norm, cursor, m.start())
         if based := patterns().base_lead.match(norm, ind_start, m.start()):
             ind_start, base = based.end(), int(based.group("base_from"))
@@ -893,21 +924,36 @@ def _sentence_targets(
     found: list[Target] = []
     lead: tuple[tuple[str, tuple[str, ...]], int | None] | None = None  # (document, section) of a lead, its year
     before: tuple[tuple[str, tuple[str, ...]], _End] | None = None  # the passage before, how it ended
+    frames: dict[tuple[str, tuple[str, ...]], tuple[int | None] | None] = {}  # a section's opening year
     for passage in passages:
         place = (passage.doc, passage.section)
-        inherited = lead[1] if lead is not None and lead[0] == place else None
+        inherited = lead[1] if lead is not None and lead[0] == place else _framed(frames, place)
         within = before is not None and _within(place, before[0])
         if before is not None and within and (before[1].runs_on or _in_goals(passage)):
             inherited = before[1].year if before[1].year is not None else inherited
         verb = before[1].verb if before is not None and within else None
         targets, ending = _read(passage, normaliser, qualitative, since.get(passage.doc), inherited, verb)
         found.extend(targets)
+        if passage.kind != "heading" and place not in frames:
+            frames[place] = ending.frame
         if ending.leads:
             lead = (place, ending.year)
         elif lead is not None and lead[0] != place:
             lead = None
         before = (place, ending)
     return found
+
+
+def _framed(frames: Mapping[tuple[str, tuple[str, ...]], tuple[int | None] | None],
+            place: tuple[str, tuple[str, ...]]) -> int | None:
+    """The year the nearest section around ``place`` opened its first paragraph with
+    (（一）电源。“十四五”期间，新增…: the time frame of what its parts list below)."""
+    doc, section = place
+    for depth in range(len(section), 0, -1):
+        frame = frames.get((doc, section[:depth]))
+        if frame is not None:
+            return frame[0]
+    return None
 
 
 def _within(place: tuple[str, tuple[str, ...]], outer: tuple[str, tuple[str, ...]]) -> bool:

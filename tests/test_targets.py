@@ -277,6 +277,27 @@ def test_the_parts_of_a_total_share_its_year_and_verb(corpus):
     assert [t.value for t in extract(passage, corpus[1].normaliser)] == [20.0, 30.0]
 
 
+def test_a_section_opening_with_its_period_dates_the_counts_below_it(corpus):
+    # （一）电源 opens: “十四五”期间，新增电源装机共计709.1万千瓦…; its part 2. 可再生能源
+    # says 新增可再生能源发电装机 523.5 万千瓦，其中包括：风电 115.5 万千瓦… with no year of its own
+    passages, pipeline = corpus
+    plan = [p for p in passages.values() if p.doc == TJ_POWER_ID]
+    found = [t for t in extract_all(plan, pipeline.normaliser) if t.passage == f"{TJ_POWER_ID}/s4.1.2.p1"]
+    assert [(t.year, t.indicator, t.direction, t.value) for t in found] == [
+        (2025, "可再生能源发电装机", "新增", 523.5), (2025, "风电", "新增", 115.5), (2025, "光伏发电", "新增", 396.4),
+        (2025, "生物质发电", "新增", 11.6)]
+    assert targets_of(corpus, f"{TJ_POWER_ID}/s4.1.2.p1") == []  # alone, the passage dates nothing
+
+
+def test_numbers_in_words_are_values(corpus):
+    normaliser = corpus[1].normaliser
+    text = "到2025年，外受电比重超过三分之一，教师占比超过一半，推广万种绿色产品，惠及千家万户，新增装机（万千瓦）。"
+    passage = Passage("d/p", "d", "paragraph", None, "", "", None, (), 0, len(text), text)
+    assert [(t.indicator, t.value, t.unit, t.span) for t in extract(passage, normaliser)] == [
+        ("外受电比重", 1 / 3, "", "外受电比重超过三分之一"), ("教师占比", 0.5, "", "教师占比超过一半"),
+        ("绿色产品", 1.0, "万种", "推广万种绿色产品")]
+
+
 PIECES = st.sampled_from(
     sorted({w for role in ("direction", "before", "after", "list", "unit", "count", "lead", "qualitative", "change")
             for w in words()[role]})
