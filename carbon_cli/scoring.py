@@ -434,23 +434,27 @@ class _Run:
                     best = words[pid]
                 sums[pid] = sums.get(pid, 0.0) + best
                 matched[pid] = matched.get(pid, 0) + 1
+        # a concept counts once in a passage, however many ways cover it
+        covered = {concept: self.words.get(concept, {}).keys() | self.wordings.get(concept, {}).keys()
+                   for concept in {*self.spanned, *self._titled}}
         for concept, cover in self.spanned.items():
             present = [self.found.get(word, set()) for word in cover]
-            done = self.words.get(concept, {}).keys() | self.wordings.get(concept, {}).keys()
-            for pid in matched:
-                if pid not in done and all(pid in p for p in present):
-                    matched[pid] += 1
-        self._covered_by_titles(matched)
+            spanned = [pid for pid in matched if pid not in covered[concept] and all(pid in p for p in present)]
+            covered[concept].update(spanned)
+            for pid in spanned:
+                matched[pid] += 1
+        self._covered_by_titles(matched, covered)
         return sums, matched
 
-    def _covered_by_titles(self, matched: dict[int, int]) -> None:
+    def _covered_by_titles(self, matched: dict[int, int], covered: dict[str, set[int]]) -> None:
         """A concept the title of a passage's document holds counts as covered by the
         passage: in 江西省碳达峰实施方案 every passage speaks of 江西, so 江西 非化石能源
         prefers its targets to another plan's. Only a word that singles documents out
         counts (in at most ``Tuning.title_share`` of the titles); it adds to the
-        coordination, not to the sum, so it makes no passage a hit."""
+        coordination, not to the sum, so it makes no passage a hit. ``covered``: the
+        passages each concept already counts in (its words, or the words it spans)."""
         for concept, inside in self._titled.items():
-            done = self.words.get(concept, {}).keys() | self.wordings.get(concept, {}).keys()
+            done = covered[concept]
             for pid in matched:
                 if pid in inside and pid not in done:
                     matched[pid] += 1

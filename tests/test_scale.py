@@ -274,6 +274,19 @@ def test_explain_changes_no_score(searcher):
         assert set(part.explained) == some, query
 
 
+def test_a_concept_counts_once_however_it_is_covered(searcher):
+    """Coordination is the share of the query's concepts a passage covers: at most 1,
+    so a score is never above the sum of its parts, even where a concept is covered
+    both by the words it spans and by the document's title. The engine's bound on
+    carbon's scores (``engine.reach``) holds only so."""
+    for query in [*QUERIES, "國際合作", "国际合作 低碳技术", "地方 先行先试"]:
+        terms, stats = _query(searcher, query)
+        scores = searcher.scorer.score(terms, stats, explain=True)
+        scores.settle(list(scores.values))
+        for pid, parts in scores.explained.items():
+            assert scores.values[pid] <= sum(part.score for part in parts) * (1 + 1e-9), (query, pid)
+
+
 def test_counting_terms_sees_the_ids_the_index_stores(home):
     """A parser bug that repeats a passage id must not make a parallel build (which counts
     the parsed passages) differ from a serial one (which counts what it stores): kinds
