@@ -201,9 +201,9 @@ class Engine:
         query = _tantivy().Query
         return query.boost_query(query.term_query(self.schema, "body", word), boost)
 
-    def best(self, query: Any, limit: int) -> tuple[int, list[int], float]:
+    def best(self, query: Any, limit: int) -> tuple[int, list[int], list[float]]:
         """How many passages the query matches, the numbers of the best ``limit``, and
-        the engine's score of the last of them (0 when it returned all)."""
+        the engine's score of each of them."""
         try:
             found = self.searcher.search(query, max(limit, 1), count=True)
         except ValueError as error:  # a segment damaged past what opening checks
@@ -211,8 +211,7 @@ class Engine:
             raise EngineDamaged(str(error)) from error
         hits = found.hits[:limit] if limit > 0 else []
         pids = list(self.searcher.fast_field_values("pid", [address for _, address in hits])) if hits else []
-        last = float(hits[-1][0]) if hits and len(hits) < found.count else 0.0
-        return int(found.count), pids, last
+        return int(found.count), pids, [float(score) for score, _ in hits]
 
     def place_counts(self, query: Any) -> tuple[dict[str, int], dict[str, int]]:
         """How many passages the query matches in each document and of each kind, counted

@@ -28,6 +28,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property, partial
+from typing import NamedTuple
 from typing import TYPE_CHECKING
 
 from . import indexing
@@ -81,6 +82,13 @@ CREATE INDEX names_doc ON names(doc);
 """
 
 PASSAGE_COLUMNS = 'pid, id, doc, kind, number, label, title, parent, section, start, "end", text'
+
+
+class Among(NamedTuple):
+    """Passages to read postings for, by document (``seq`` -> pids in order)."""
+
+    by_document: dict[int, list[int]]
+    size: int
 
 
 @dataclass(frozen=True)
@@ -471,13 +479,13 @@ class Index:
         return {term: (tid, df) for term, tid, df in rows}
 
     def posting_rows(
-        self, tid: int, among: Collection[int] | None = None, df: int | None = None
+        self, tid: int, among: Among | None = None, df: int | None = None
     ) -> list[tuple[int, int, int]]:
         """(pid, tf, dl) of a term's postings, as plain tuples: scoring every passage of
-        a common word. ``among`` (a set or a dict's keys) limits them to some passages,
-        picked from the rows of their documents only: looked up document by document
-        when they are few beside the term's postings (``df``, looked up if not given),
-        else from a walk over the term's rows that unpacks no other document's."""
+        a common word. ``among`` (``among``) limits them to some passages, picked from
+        the rows of their documents only: looked up document by document when they are
+        few beside the term's postings (``df``, looked up if not given), else from a
+        walk over the term's rows that unpacks no other document's."""
         rows: list[tuple[int, int, int]] = []
         if among is None:
             for packed in self.conn.execute("SELECT pids, tfs, dls FROM postings WHERE tid = ?", (tid,)):
@@ -485,8 +493,8 @@ class Index:
             return rows
         if df is None:
             df = self.conn.execute("SELECT df FROM terms WHERE tid = ?", (tid,)).fetchone()[0]
-        wanted = self._by_document(among)
-        if len(among) * 8 < df:
+        wanted = among.by_document
+        if among.size * 8 < df:
             for chunk, marks in _chunks(sorted(wanted)):
                 for doc, pids, tfs, dls in self.conn.execute(
                     f"SELECT doc, pids, tfs, dls FROM postings WHERE tid = ? AND doc IN ({marks})", (tid, *chunk)
@@ -520,6 +528,11 @@ class Index:
         documents), by first passage: a document's passages are numbered in one run."""
         rows = self.conn.execute("SELECT first, last, doc FROM spans ORDER BY first").fetchall()
         return [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
+
+    def among(self, pids: Collection[int]) -> Among:
+        """Some passages as ``posting_rows`` limits a term's postings to: grouped by
+        document once, however many terms' postings they limit."""
+        return Among(self._by_document(pids), len(pids))
 
     def _by_document(self, pids: Iterable[int]) -> dict[int, list[int]]:
         """Some passages by their document (its ``seq``), in pid order."""

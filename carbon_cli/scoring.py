@@ -24,7 +24,7 @@ from collections.abc import Collection, Iterable, Sequence
 from functools import cached_property
 from typing import NamedTuple
 
-from .index import Index
+from .index import Among, Index
 from .indexing import matching_text, run_text
 from .model import SEMANTIC_KINDS
 from .rank import Corpus, Params, idf, term_weight
@@ -206,10 +206,15 @@ class _Run:
             self.lazy = False
         return value
 
+    @cached_property
+    def grouped(self) -> Among | None:
+        """The passages scored, grouped by document once for every term's postings."""
+        return None if self.among is None else self.index.among(self.among)
+
     def postings(self, term: str, among: Collection[int] | None = None) -> Rows:
         """A term's postings, read once per query: a word and an expansion may share one."""
         tid, df = self.stats[term]
-        limit = self.among if among is None else among
+        limit = self.grouped if among is None else self.index.among(among)
         if limit is not None:
             return self.index.posting_rows(tid, among=limit, df=df)
         rows = self.rows.get(tid)

@@ -357,7 +357,8 @@ class Searcher:
         over; otherwise its text must say so, and it is scored up front. carbon's score of
         a passage is at most ``reach`` times the engine's: once the shown ones score
         above that for the last passage the engine handed over, no other can reach
-        them; until then, more are asked for. ``recorded``: the query's expansions the
+        them; until then, more are asked for, and of those only the ones whose bound
+        reaches the shown ones so far are scored. ``recorded``: the query's expansions the
         index recorded as written (``Scorer.recorded``). ``every``: also how the hits
         spread over documents and kinds (for the facets)."""
         own, wordings = _engine_plan(terms, stats)
@@ -380,16 +381,21 @@ class Searcher:
         wanted = max(limit, 1) * CANDIDATE_FACTOR
         scoring: Scores | None = None
         scored: set[int] = set()
+        bar = float("-inf")  # the last shown score so far: only ever rises as more are scored
         while True:
-            count, best, last = engine.best(ranked, wanted)
-            new = {*best, *unproven} - scored  # a round scores only the passages the last did not
+            count, best, engine_scores = engine.best(ranked, wanted)
+            # a round scores only the passages the last did not, and of them only those
+            # whose bound reaches the bar: the others can never be shown
+            reaching = [pid for pid, score in zip(best, engine_scores) if bound * score * (1 + 1e-6) >= bar]
+            new = {*reaching, *unproven} - scored
             more = self.scorer.score(terms, stats, among=new, recorded=recorded)
             if scoring is None:
                 scoring = more
             else:
                 scoring.add(more)
             scored |= new
-            if not last or _shown_bar(scoring, self.scorer.priors, limit) > bound * last * (1 + 1e-6):
+            bar = _shown_bar(scoring, self.scorer.priors, limit)
+            if len(best) == count or bar > bound * engine_scores[-1] * (1 + 1e-6):
                 break
             wanted *= 4
         proven = [pid for pid in unproven if pid in scoring.values] + by_record
