@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from operator import itemgetter
 from typing import Any
 
 UNKNOWN = "unknown"  # a hit of a document without a date or an issuer
@@ -22,16 +23,26 @@ def facets(places: Places, records: Mapping[str, Mapping[str, Any]]) -> dict[str
     kind, most first. A hit of a joint document counts once for each issuer; a hit of
     a document without a date or issuer counts under ``unknown``."""
     by_doc, by_kind = places
-    counts: dict[str, Counter[str]] = {name: Counter() for name in ("doc", "issuer", "year", "kind")}
-    counts["kind"].update(by_kind)
-    for doc, hits in by_doc.items():
-        record = records.get(doc, {})
+    issuers: dict[str, int] = {}
+    years: dict[str, int] = {}
+    for doc, hits in by_doc.items():  # thousands of documents for a common word: plain dicts
+        record = records.get(doc, _NO_RECORD)
         day = record.get("date_written") or record.get("date_published")
-        counts["doc"][doc] += hits
-        counts["year"][day[:4] if day else UNKNOWN] += hits
-        for issuer in record.get("issuers") or [UNKNOWN]:
-            counts["issuer"][issuer] += hits
-    return {name: dict(counter.most_common()) for name, counter in counts.items()}
+        year = day[:4] if day else UNKNOWN
+        years[year] = years.get(year, 0) + hits
+        for issuer in record.get("issuers") or _UNKNOWN_ISSUERS:
+            issuers[issuer] = issuers.get(issuer, 0) + hits
+    counts = {"doc": by_doc, "issuer": issuers, "year": years, "kind": by_kind}
+    return {name: _most_first(counter) for name, counter in counts.items()}
+
+
+_NO_RECORD: Mapping[str, Any] = {}
+_UNKNOWN_ISSUERS = (UNKNOWN,)
+
+
+def _most_first(counts: Mapping[str, int]) -> dict[str, int]:
+    """Counts, the largest first, ties in the order met (as ``Counter.most_common``)."""
+    return dict(sorted(counts.items(), key=itemgetter(1), reverse=True))
 
 
 def places_of(rows: Iterable[tuple[str, str, int]], counted: Places | None = None) -> Places:

@@ -770,7 +770,9 @@ class Index:
             row for chunk, marks in _chunks(sorted(d for d in wanted if storable(d)))
             for row in self.conn.execute(f"{sql} WHERE id IN ({marks})", chunk)
         ]
-        return {doc: {"issuers": json.loads(issuers) if issuers else None, "date_written": day}
+        parsed: dict[str, list[str]] = {}  # documents of one issuer write the same list
+        return {doc: {"issuers": (parsed.get(issuers) or parsed.setdefault(issuers, json.loads(issuers)))
+                      if issuers else None, "date_written": day}
                 for doc, issuers, day in rows if doc in wanted}
 
     def citations(self, *, doc: str | None = None, passage: str | None = None, key: str | None = None) -> list[dict]:
