@@ -673,7 +673,7 @@ class Catalog:
                 for write in writes:
                     write.result()
                 if writes:
-                    self.home.sync_records()
+                    self.home.sync_records(written)
             # The index commits first, keyed to the manifest about to be written: if that
             # write fails (a full disk) or never happens (SIGKILL), the next open finds
             # the keys differ and takes the documents out again.

@@ -45,9 +45,35 @@ def atomic_write(path: Path, data: bytes, mode: int = PRIVATE, *, sync: bool = T
         raise
 
 
+SYNC_EACH = 16  # up to this many files, an fsync each; more, one flush of the file system
+
+
+def sync_files(folder: Path, names: list[str]) -> None:
+    """Put files just written in ``folder`` (by ``atomic_write(sync=False)``) on disk,
+    with their names. A few files are flushed one by one, then the folder: about 10 ms
+    each, whatever else the machine has to write. Many are flushed by one call for the
+    whole file system (``sync_folder``): an fsync per record cost 200 s for 20,000
+    files, but that call also waits for every other program's unwritten data (1.3 s
+    after a copy of 500 MB), so one added document never pays it."""
+    if len(names) > SYNC_EACH:
+        sync_folder(folder)
+        return
+    for name in names:
+        fd = os.open(folder / name, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)  # the new names: os.replace wrote them into the folder
+    finally:
+        os.close(fd)
+
+
 def sync_folder(folder: Path) -> None:
     """Flush what was written in ``folder``'s file system to disk in one call (Linux's
-    syncfs; elsewhere sync): an fsync per record cost 10 ms each, 200 s for 20,000 files."""
+    syncfs; elsewhere sync)."""
     fd = os.open(folder, os.O_RDONLY)
     try:
         if sys.platform.startswith("linux"):

@@ -43,11 +43,11 @@ import os
 import re
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .fsio import atomic_write, sync_folder
+from .fsio import atomic_write, sync_files
 from .model import CarbonError
 
 MANIFEST = "manifest.json"
@@ -407,9 +407,9 @@ class Home:
         data = json.dumps(dataclasses.asdict(record), ensure_ascii=False).encode("utf-8")
         atomic_write(self.record_path(record.id, record.sha256), data, sync=False)  # see sync_records
 
-    def sync_records(self) -> None:
+    def sync_records(self, records: Sequence[Record]) -> None:
         """The records written by ``write_record``, on disk: before the manifest names them."""
-        sync_folder(self.records_dir)
+        sync_files(self.records_dir, [self.record_path(r.id, r.sha256).name for r in records])
 
     def discard_record(self, doc_id: str, sha256: str) -> None:
         """Remove a record file (one this process wrote, or one no entry names any more)."""
