@@ -2,11 +2,13 @@
 
 Chinese is typed by its sound, so the typos that reach a search box are mostly a
 character of the same pinyin, whatever its tone (碳达封 for 碳达峰, 储能备按 for 储能备案,
-灵活姓改造 for 灵活性改造). A query piece that is not a word of the index, where
-changing one character to one of the same toneless pinyin gives a word of the index,
-is searched as that word, and the correction is reported (stderr, and
-``corrections`` in the JSON). No dictionary of typos: the candidates are the index's
-own terms, so a library is corrected toward what it says.
+灵活姓改造 for 灵活性改造), or of a sound the input methods' fuzzy pinyin lets a user
+confuse (楞源 for 能源: n/l; 琴能 for 氢能: in/ing). A query piece that is not a word of
+the index, where changing one character to one of the same toneless pinyin gives a
+word of the index, is searched as that word; failing that, one of a near sound, then
+two neighbouring characters swapped (达碳峰); the correction is reported (stderr,
+and ``corrections`` in the JSON). No dictionary of typos: the candidates are the
+index's own terms, so a library is corrected toward what it says.
 
 Only pieces made of whole words of jieba's cut, at least one of them a single
 character or a word neither the index nor the query vocabulary knows, are looked at:
@@ -101,14 +103,52 @@ class Corrector:
         return positions, bounds
 
     def _homophone(self, piece: str, positions: list[int]) -> str | None:
-        """The most used index term that is ``piece`` with one character (at one of
-        ``positions``) changed to one of the same sound."""
+        """The index term ``piece`` most likely stands for, with one character (at one of
+        ``positions``) changed: to one of the same sound, the most used such term;
+        else to one of a sound the pinyin input methods confuse (``near_sound``); else
+        two neighbouring characters swapped (达碳峰)."""
         sounds = _sounds(piece)
-        best: tuple[int, str] | None = None
+        best: tuple[bool, int, str] | None = None  # (same sound, df, term)
         for i in positions:
             pattern = piece[:i] + "_" + piece[i + 1 :]
             for term, df in self.like(pattern):
-                if len(term) == len(piece) and term != piece and _sounds(term[i])[0] == sounds[i]:
-                    if best is None or df > best[0]:
-                        best = (df, term)
-        return best[1] if best else None
+                if len(term) != len(piece) or term == piece:
+                    continue
+                sound = _sounds(term[i])[0]
+                same = sound == sounds[i]
+                if (same or near_sound(sound) == near_sound(sounds[i])) and (best is None or (same, df) > best[:2]):
+                    best = (same, df, term)
+        if best is not None:
+            return best[2]
+        return self._swapped(piece, positions)
+
+    def _swapped(self, piece: str, positions: list[int]) -> str | None:
+        """``piece`` with two neighbouring characters, one of them at ``positions``,
+        swapped, if that is an index term."""
+        for i in range(len(piece) - 1):
+            if (i in positions or i + 1 in positions) and piece[i] != piece[i + 1]:
+                swapped = piece[:i] + piece[i + 1] + piece[i] + piece[i + 2 :]
+                if self.known(swapped):
+                    return swapped
+        return None
+
+
+# The fuzzy syllables (模糊音) that pinyin input methods let a user turn on, because
+# speakers of many dialects do not tell them apart: the initials z/zh, c/ch, s/sh, n/l,
+# f/h, r/l and the finals an/ang, en/eng, in/ing, ian/iang, uan/uang (Sogou, Microsoft
+# and Google Pinyin list the same pairs). A syllable is folded to one of each pair.
+_NEAR_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("n", "l"), ("f", "h"), ("r", "l"))
+_NEAR_FINALS = (("iang", "ian"), ("uang", "uan"), ("ang", "an"), ("eng", "en"), ("ing", "in"))
+
+
+def near_sound(syllable: str) -> str:
+    """A toneless syllable with the sounds pinyin input methods confuse folded together
+    (zhong and zong, neng and leng, qing and qin: one form each)."""
+    for initial, folded in _NEAR_INITIALS:
+        if syllable.startswith(initial):
+            syllable = folded + syllable[len(initial):]
+            break
+    for final, folded in _NEAR_FINALS:
+        if syllable.endswith(final):
+            return syllable[: -len(final)] + folded
+    return syllable

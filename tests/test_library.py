@@ -134,6 +134,27 @@ def test_a_homophone_typo_is_searched_as_the_index_word(library, typed, wrong, r
     assert result.hits and right in searcher.pipeline.normaliser.normalise(result.hits[0].passage.text + "".join(result.hits[0].passage.section))
 
 
+@pytest.mark.parametrize(
+    ("typed", "wrong", "right"),
+    [("楞源双控", "楞源", "能源"), ("琴能", "琴能", "氢能"), ("深林碳汇", "深林", "森林"), ("达碳峰 行动", "达碳峰", "碳达峰")],
+)
+def test_a_typo_of_a_near_sound_or_two_swapped_characters_is_corrected(library, typed, wrong, right):
+    # neng/leng, qing/qin, sen/shen: sounds pinyin input methods let users confuse (模糊音)
+    _, searcher = library
+    result = searcher.search(typed, limit=3)
+    assert [(c.typed, c.searched) for c in result.corrections] == [(wrong, right)]
+    assert result.hits
+
+
+def test_near_sounds_are_the_input_methods_fuzzy_pairs():
+    from carbon_cli.suggest import near_sound
+
+    pairs = [("zhong", "zong"), ("chu", "cu"), ("shen", "sen"), ("neng", "leng"), ("qing", "qin"), ("huang", "huan"),
+             ("xiang", "xian"), ("fa", "ha"), ("ri", "li")]
+    assert all(near_sound(a) == near_sound(b) for a, b in pairs)
+    assert near_sound("zhong") != near_sound("chong") and near_sound("tan") != near_sound("dan")
+
+
 @pytest.mark.parametrize("query", ["工信部 住建部 联合印发", "新型储能装机目标是多少", "碳汇能不能进碳交易市场", "储能 安全 消防"])
 def test_words_the_index_or_the_vocabulary_knows_are_never_corrected(library, query):
     _, searcher = library
