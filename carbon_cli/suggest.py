@@ -17,9 +17,14 @@ a query of known words is never changed (住建部 is a synonym, not a typo of �
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 LONGEST = 6  # characters of a piece looked at
@@ -31,11 +36,34 @@ class Correction:
     searched: str
 
 
-def _sounds(chars: str) -> list[str]:
-    """Toneless pinyin, one syllable a character (峰 and 封: feng)."""
-    from pypinyin import Style, lazy_pinyin  # only when a query has a piece to correct
+def _sound(char: str) -> str:
+    """A character's common reading in toneless pinyin (峰 and 封: feng), the first of
+    pypinyin's (its rare ones would make 以 sound like 是: yi, si); empty for a
+    character pypinyin does not know."""
+    readings = _readings().get(str(ord(char)))
+    return _toneless(readings.split(",")[0]) if readings else ""
 
-    return [s for s in lazy_pinyin(chars, style=Style.NORMAL, errors="default")]
+
+def _toneless(reading: str) -> str:
+    """zhòng -> zhong: the tone marks dropped (ü keeps no mark either: lü -> lu)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", reading) if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=1)
+def _readings() -> dict[str, str]:
+    """pypinyin's table of every character's readings (code point -> "zhòng,chóng"),
+    read from its data file without importing pypinyin: the import builds a phrase
+    segmenter and loads a phrase table (0.45 s a query), which one character's sound
+    does not need; a version without the file is imported."""
+    spec = importlib.util.find_spec("pypinyin")
+    folders = spec.submodule_search_locations if spec is not None else None
+    table = Path(folders[0]) / "pinyin_dict.json" if folders else None
+    if table is not None and table.is_file():
+        loaded: dict[str, str] = json.loads(table.read_text(encoding="utf-8"))
+        return loaded
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    return {str(code): readings for code, readings in pinyin_dict.items()}
 
 
 class Corrector:
@@ -107,16 +135,16 @@ class Corrector:
         ``positions``) changed: to one of the same sound, the most used such term;
         else to one of a sound the pinyin input methods confuse (``near_sound``); else
         two neighbouring characters swapped (达碳峰)."""
-        sounds = _sounds(piece)
         best: tuple[bool, int, str] | None = None  # (same sound, df, term)
         for i in positions:
             pattern = piece[:i] + "_" + piece[i + 1 :]
+            typed = _sound(piece[i])
             for term, df in self.like(pattern):
-                if len(term) != len(piece) or term == piece:
+                if len(term) != len(piece) or term == piece or not typed:
                     continue
-                sound = _sounds(term[i])[0]
-                same = sound == sounds[i]
-                if (same or near_sound(sound) == near_sound(sounds[i])) and (best is None or (same, df) > best[:2]):
+                sound = _sound(term[i])
+                same = sound == typed
+                if (same or near_sound(sound) == near_sound(typed)) and (best is None or (same, df) > best[:2]):
                     best = (same, df, term)
         if best is not None:
             return best[2]
