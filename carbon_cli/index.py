@@ -40,8 +40,9 @@ if TYPE_CHECKING:
     from .names import Name
     from .records import Issuers
 
-SCHEMA_VERSION = "6"  # 3: the record of each document, its citations and names; 4: query names, priors;
-# 5: postings packed per term and document; 6: the passages of each expansion as written
+SCHEMA_VERSION = "7"  # 3: the record of each document, its citations and names; 4: query names, priors;
+# 5: postings packed per term and document; 6: the passages of each expansion as written;
+# 7: the record's fields the facets count, apart
 
 SCHEMA = """
 CREATE TABLE meta(k TEXT PRIMARY KEY, v TEXT NOT NULL);
@@ -49,6 +50,7 @@ CREATE TABLE documents(
   id TEXT PRIMARY KEY, origin TEXT NOT NULL, seq INTEGER NOT NULL, title TEXT NOT NULL, truncated INTEGER NOT NULL,
   builtin INTEGER NOT NULL, source TEXT NOT NULL, encoding TEXT NOT NULL, format TEXT NOT NULL,
   sha256 TEXT NOT NULL, chars INTEGER NOT NULL, added TEXT NOT NULL, meta TEXT NOT NULL, record TEXT NOT NULL);
+CREATE TABLE facet_fields(doc TEXT PRIMARY KEY, issuers TEXT, day TEXT) WITHOUT ROWID;
 CREATE TABLE passages(
   pid INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, doc TEXT NOT NULL, kind TEXT NOT NULL,
   number INTEGER, label TEXT NOT NULL, title TEXT NOT NULL, parent TEXT, section TEXT NOT NULL,
@@ -335,7 +337,14 @@ class Writer:
             ((doc.id, c.passage, c.start, c.end, c.cited, c.key, c.alias_of)
              for c in references.citations(passages, normalise)),
         )
-        return json.dumps(record.to_json(), ensure_ascii=False)
+        fields = record.to_json()
+        issuers = fields.get("issuers")
+        self.conn.execute(  # every search's facets read these two fields of thousands of records
+            "INSERT INTO facet_fields VALUES (?,?,?)",
+            (doc.id, json.dumps(issuers, ensure_ascii=False) if issuers else None,
+             fields.get("date_written") or fields.get("date_published")),
+        )
+        return json.dumps(fields, ensure_ascii=False)
 
     def _section(self, section: tuple[str, ...]) -> str:
         found = self.sections.get(section)
@@ -424,6 +433,7 @@ def remove_origin(conn: sqlite3.Connection, origin: str, *, prune: bool = True) 
     conn.executemany("DELETE FROM refs WHERE doc = ?", ((doc,) for doc in docs))
     conn.executemany("DELETE FROM names WHERE doc = ?", ((doc,) for doc in docs))
     conn.executemany("DELETE FROM query_names WHERE doc = ?", ((doc,) for doc in docs))
+    conn.executemany("DELETE FROM facet_fields WHERE doc = ?", ((doc,) for doc in docs))
     conn.execute("DELETE FROM documents WHERE origin = ?", (origin,))
     _add_statistics(conn, -removed, -total)
     return tids
@@ -761,14 +771,12 @@ class Index:
     def facet_records(self, docs: Collection[str]) -> dict[str, dict]:
         """Document id -> the parts of its record the facets count (issuers, and its date
         as ``date_written``), of ``docs``: a common word's hits are in most documents,
-        whose whole records would be read and decoded for two fields."""
-        sql = ("SELECT id, json_extract(record, '$.issuers'), "
-               "coalesce(json_extract(record, '$.date_written'), json_extract(record, '$.date_published')) "
-               "FROM documents")
+        so the two fields are kept apart from the records, written with each document."""
+        sql = "SELECT doc, issuers, day FROM facet_fields"
         wanted = set(docs)
         rows = self.conn.execute(sql).fetchall() if len(wanted) > SQL_CHUNK else [
             row for chunk, marks in _chunks(sorted(d for d in wanted if storable(d)))
-            for row in self.conn.execute(f"{sql} WHERE id IN ({marks})", chunk)
+            for row in self.conn.execute(f"{sql} WHERE doc IN ({marks})", chunk)
         ]
         parsed: dict[str, list[str]] = {}  # documents of one issuer write the same list
         return {doc: {"issuers": (parsed.get(issuers) or parsed.setdefault(issuers, json.loads(issuers)))

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -99,6 +101,20 @@ def test_facets_count_every_hit_by_document_issuer_year_and_kind(cli):
         "year": {"2021": 2, "unknown": 1},
         "kind": {"item": 2, "preamble": 1},
     }
+
+
+def test_a_removed_document_leaves_the_facets(library, shared_cache, tmp_path):
+    home = tmp_path / "home"
+    shutil.copytree(library, home)
+    env = {**os.environ, "CARBON_HOME": str(home), "CARBON_CACHE": str(shared_cache)}
+    subprocess.run([sys.executable, "-m", "carbon_cli", "docs", "remove", STORAGE], env=env, check=True,
+                   capture_output=True)
+    found = subprocess.run([sys.executable, "-m", "carbon_cli", "search", "抽水蓄能", "--json"], env=env, check=True,
+                           capture_output=True, text=True)
+    facets = json.loads(found.stdout)["facets"]
+    assert facets["doc"] == {OPINIONS: 1, PEAK: 1} and "国家能源局" not in facets["issuer"]
+    with sqlite3.connect(home / "index.sqlite") as conn:
+        assert conn.execute("SELECT count(*) FROM facet_fields WHERE doc = ?", (STORAGE,)).fetchone() == (0,)
 
 
 def test_the_terminal_shows_facets_when_asked(cli):
