@@ -45,8 +45,10 @@ def _sound(char: str) -> str:
 
 
 def _toneless(reading: str) -> str:
-    """zhòng -> zhong: the tone marks dropped (ü keeps no mark either: lü -> lu)."""
-    return "".join(c for c in unicodedata.normalize("NFKD", reading) if not unicodedata.combining(c))
+    """zhòng -> zhong, lǜ -> lv: the tone marks dropped and ü written v, as pypinyin's
+    toneless style writes them (绿 lv is not 路 lu)."""
+    decomposed = unicodedata.normalize("NFKD", reading).replace("u\u0308", "v")
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 @lru_cache(maxsize=1)
