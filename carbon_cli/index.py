@@ -491,8 +491,8 @@ class Index:
         self, tid: int, among: Among | None = None, df: int | None = None
     ) -> list[tuple[int, int, int]]:
         """(pid, tf, dl) of a term's postings, as plain tuples: scoring every passage of
-        a common word. ``among`` (``among``) limits them to some passages, picked from
-        the rows of their documents only: looked up document by document when they are
+        a common word. ``among`` (made by ``Index.among``) limits them to some passages,
+        picked from the rows of their documents only: looked up document by document when they are
         few beside the term's postings (``df``, looked up if not given), else from a
         walk over the term's rows that unpacks no other document's."""
         rows: list[tuple[int, int, int]] = []

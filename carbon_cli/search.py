@@ -382,12 +382,16 @@ class Searcher:
         scoring: Scores | None = None
         scored: set[int] = set()
         bar = float("-inf")  # the last shown score so far: only ever rises as more are scored
+
+        def reaches(engine_score: float) -> bool:
+            """Whether a passage of this engine score can score up to the bar."""
+            return bound * engine_score * (1 + 1e-6) >= bar
+
         while True:
             count, best, engine_scores = engine.best(ranked, wanted)
             # a round scores only the passages the last did not, and of them only those
             # whose bound reaches the bar: the others can never be shown
-            reaching = [pid for pid, score in zip(best, engine_scores) if bound * score * (1 + 1e-6) >= bar]
-            new = {*reaching, *unproven} - scored
+            new = {*(pid for pid, score in zip(best, engine_scores) if reaches(score)), *unproven} - scored
             more = self.scorer.score(terms, stats, among=new, recorded=recorded)
             if scoring is None:
                 scoring = more
@@ -395,7 +399,7 @@ class Searcher:
                 scoring.add(more)
             scored |= new
             bar = _shown_bar(scoring, self.scorer.priors, limit)
-            if len(best) == count or bar > bound * engine_scores[-1] * (1 + 1e-6):
+            if len(best) == count or not reaches(engine_scores[-1]):  # none handed over later can
                 break
             wanted *= 4
         proven = [pid for pid in unproven if pid in scoring.values] + by_record

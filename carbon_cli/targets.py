@@ -54,6 +54,7 @@ from functools import lru_cache
 from itertools import groupby
 
 from .model import CarbonError, Passage
+from .outline.marks import cn_number
 from .outline.page_meta import is_page_number
 from .resources import data_file
 from .text import Normaliser, Pipeline
@@ -429,17 +430,13 @@ def _number(text: str | None) -> float | None:
     if text == "一半":
         return 0.5
     if "分之" in text:
-        whole, part = text.split("分之")
-        return _digit(part) / _digit(whole)
+        whole, part = (cn_number(word) or 0 for word in text.split("分之"))  # one digit each: never 0
+        return part / whole
     return float(text) if text else 1.0
 
 
 def _is_fraction(value: str) -> bool:
     return not value[0].isdigit()
-
-
-def _digit(word: str) -> int:
-    return 2 if word == "两" else "一二三四五六七八九十".index(word) + 1
 
 
 def _list_size(indicator: str) -> int:
