@@ -59,14 +59,14 @@ def sync_files(folder: Path, names: list[str]) -> None:
         sync_folder(folder)
         return
     for name in names:
-        fd = os.open(folder / name, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-    fd = os.open(folder, os.O_RDONLY)
+        _fsync(folder / name)
+    _fsync(folder)  # the new names: os.replace wrote them into the folder
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
     try:
-        os.fsync(fd)  # the new names: os.replace wrote them into the folder
+        os.fsync(fd)
     finally:
         os.close(fd)
 
