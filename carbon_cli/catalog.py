@@ -469,8 +469,11 @@ class Catalog:
         files, found = discover(paths, include, exclude)
         problems = [(path, f"{display_path(path)}: {message}") for path, message in found]
         given: dict[Path, Given] = {}
-        with tempfile.TemporaryDirectory(prefix="carbon-fetch-") as folder:
-            for n, url in enumerate(target for target in targets if is_url(target)):
+        urls = [target for target in targets if is_url(target)]
+        with contextlib.ExitStack() as stack:
+            # a folder only when a page is fetched: a killed add of files leaves none behind
+            folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="carbon-fetch-")) if urls else ""
+            for n, url in enumerate(urls):
                 try:
                     page = fetch(url)
                 except CarbonError as error:

@@ -144,15 +144,10 @@ def test_every_command_takes_undecodable_arguments(run_carbon, carbon_exe, args)
 
 # -- normaliser and highlighter -----------------------------------------------------
 
-_PIPELINE: list[Pipeline] = []
-
-
-def pipeline() -> Pipeline:
-    if not _PIPELINE:
-        import tempfile
-
-        _PIPELINE.append(Pipeline(Path(tempfile.mkdtemp(prefix="carbon-hard-"))))
-    return _PIPELINE[0]
+@pytest.fixture(scope="module")
+def hard_pipeline(tmp_path_factory) -> Pipeline:
+    """One pipeline for the module's many examples, its jieba cache in pytest's own folder."""
+    return Pipeline(tmp_path_factory.mktemp("pipeline"))
 
 
 document_text = st.one_of(
@@ -163,8 +158,8 @@ document_text = st.one_of(
 
 @settings(max_examples=300, deadline=None)
 @given(document_text)
-def test_normalised_offsets_point_into_the_original(text):
-    normalised, offsets = pipeline().normaliser.normalise_with_offsets(text)
+def test_normalised_offsets_point_into_the_original(hard_pipeline, text):
+    normalised, offsets = hard_pipeline.normaliser.normalise_with_offsets(text)
     if offsets is None:
         assert len(normalised) == len(text)
     else:
@@ -174,18 +169,18 @@ def test_normalised_offsets_point_into_the_original(text):
 
 @settings(max_examples=20, deadline=None)
 @given(st.builds(lambda c, n: c * n, st.sampled_from(["碳", "ﬁ", "😀", "\ud800", "\u0301", "知識"]), st.just(100_000)))
-def test_normaliser_on_100_kb(text):
-    normalised, offsets = pipeline().normaliser.normalise_with_offsets(text)
+def test_normaliser_on_100_kb(hard_pipeline, text):
+    normalised, offsets = hard_pipeline.normaliser.normalise_with_offsets(text)
     assert offsets is None or (len(offsets) == len(normalised) and offsets[-1] < len(text))
 
 
 @settings(max_examples=300, deadline=None)
 @given(text=document_text, picks=st.lists(st.tuples(st.integers(0, 400), st.integers(1, 6)), max_size=4), extra=st.lists(WORDS, max_size=2))
-def test_highlights_lie_in_the_text_and_cover_every_match(text, picks, extra):
+def test_highlights_lie_in_the_text_and_cover_every_match(hard_pipeline, text, picks, extra):
     """Needles are pieces of the normalised text (so they match) plus query words."""
     from carbon_cli.search import Searcher
 
-    p = pipeline()
+    p = hard_pipeline
     normalised, offsets = p.normaliser.normalise_with_offsets(text)
     needles = [normalised[a : a + n] for a, n in picks if a < len(normalised)]
     needles += [p.normaliser.normalise(w) for w in extra]

@@ -84,10 +84,14 @@ def index_is_sound(home: Path) -> None:
 
 
 @pytest.mark.slow
-def test_killed_adds_lose_nothing(home, carbon_exe, tmp_path):
+def test_killed_adds_lose_nothing(home, carbon_exe, tmp_path, monkeypatch):
     """SIGKILL ``docs add`` (and the call after it, which may be finishing its work)
     at random moments; after each kill the index opens, every document added before
-    is there, and a document of the killed call is either absent or whole."""
+    is there, a document of the killed call is either absent or whole, and nothing
+    is left in the temporary folder."""
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setenv("TMPDIR", str(scratch))
     rng = random.Random(int(os.environ.get("CARBON_KILL_SEED", "8")))
     assert carbon(carbon_exe, "docs", "add", str(STORAGE)).returncode == 0
     started = time.perf_counter()
@@ -133,6 +137,7 @@ def test_killed_adds_lose_nothing(home, carbon_exe, tmp_path):
     assert result.returncode == 0 and json.loads(result.stdout)["results"]
     index_is_sound(home)
     assert not list(home.glob(".index.*.tmp")) and not list((home / "library").glob(".*.tmp")), "temporary files left"
+    assert not list(scratch.iterdir()), "left in the temporary folder"
     print(f"\nkills: {kills}, documents confirmed: {len(confirmed)}, present: {len(present)}")
 
 
