@@ -85,6 +85,28 @@ def test_lexicon_answers_like_jiebas_prefix_dictionary(pipeline):
     assert lexicon.total == pipeline.full_tokenizer.total
 
 
+def test_lexicon_searches_its_file_and_its_list_alike(pipeline, monkeypatch):
+    """A lexicon searches its file until a text has asked enough, then a list of its
+    lines: both give the same answer for words, prefixes, near misses and odd keys."""
+    import carbon_cli.lexicon as lexicon_module
+
+    path = pipeline._lexicon_path
+    assert pipeline.lexicon.total > 0  # the file is written on first use
+    rng = random.Random(11)
+    words = rng.sample(sorted(pipeline.full_tokenizer.FREQ), 2000)
+    keys = words + [w[:-1] for w in words] + [w + "碳" for w in words] + [w + "\t1" for w in words[:50]]
+    keys += ["", "\t", "\n", "a\x01", "\U0010ffff", "!", "ccus", "碳达峰碳中和"]
+    monkeypatch.setattr(lexicon_module, "LIST_AFTER", len(keys) + 1)
+    by_file = lexicon_module.Lexicon(path)
+    answers = [by_file.get(k) for k in keys]
+    assert by_file._lines is None
+    monkeypatch.setattr(lexicon_module, "LIST_AFTER", 0)
+    by_list = lexicon_module.Lexicon(path)
+    assert [by_list.get(k) for k in keys] == answers
+    assert by_list._lines is not None
+    assert {answer is None for answer in answers} == {True, False} and 0 in answers  # words, prefixes, neither
+
+
 def test_user_dictionary_words_stay_whole(pipeline):
     words = pipeline.terms("聚焦提升CCUS、绿色碳汇、蓝色碳汇等负碳技术能力,对甲烷、氧化亚氮等非二氧化碳温室气体")
     for word in ("ccus", "绿色碳汇", "蓝色碳汇", "负碳", "甲烷", "氧化亚氮", "非二氧化碳", "温室气体"):
