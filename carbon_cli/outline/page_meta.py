@@ -24,8 +24,11 @@ META_KEYS = ["索引号", "主题分类", "发文机关", "成文日期", "标�
 _META_KEYSET = frozenset(META_KEYS)
 _KEY_ALT = "|".join(r"[ \t\u3000]*".join(re.escape(c) for c in k)
                     for k in sorted(META_KEYS, key=len, reverse=True))
-_KV_START_RX = re.compile(rf"^[【\[]?[ \t\u3000]*(?:{_KEY_ALT})[ \t\u3000]*[】\]]?[ \t\u3000]*[：:]")
-_KV_RX = re.compile(rf"(?P<k>{_KEY_ALT})[ \t\u3000]*[】\]]?[ \t\u3000]*[：:]")
+# One pattern for a key with its colon, optionally led by a bracket: matched at the start
+# of a line (a key line; the key alone when it ends there), or found anywhere (the pairs
+# of a line, whose values are stripped of brackets). Its alternation of every key
+# spelled out with spaces is most of the outline's import: it is compiled once.
+_KV_RX = re.compile(rf"[【\[]?[ \t\u3000]*(?P<k>{_KEY_ALT})[ \t\u3000]*[】\]]?[ \t\u3000]*[：:]")
 _NAV_RX = re.compile(r"大[ \t\u3000]*中[ \t\u3000]*小|打印本页|打印此页|关闭窗口|关闭本页|分享到|"
                      r"扫一扫|返回顶部|我要纠错|[【\[]打印[】\]]|[【\[]关闭[】\]]|^打印$|^收藏$")
 # A page's own time stamp: dashes or slashes, or a clock time (a bare ``2021年7月15日``
@@ -45,7 +48,6 @@ _FURNITURE_RX = re.compile(
 _MD_RULE_RX = re.compile(r"^(?:-{3,}|\*{3,}|_{3,})$")  # a Markdown rule between sections
 _SIBLING_RX = re.compile(r"^(?:上一篇|下一篇|上一条|下一条)[：:]|^(?:相关稿件|相关链接|相关新闻|相关阅读|相关文件)$")
 _SHARE_RX = re.compile(r"^(?:微信|微博|QQ空间|QQ|朋友圈|收藏|纠错|返回|关闭|分享)$")
-_DANGLING_RX = re.compile(rf"^[【\[]?[ \t\u3000]*(?P<k>{_KEY_ALT})[ \t\u3000]*[】\]]?[ \t\u3000]*[：:]$")
 _FONT_SIZES_RX = re.compile(r"^[【\[]?[ \t\u3000]*大[ \t\u3000]*中[ \t\u3000]*小")
 # A table of contents: its heading (目录, or 目 / 录 on two lines), then its entries,
 # often with dot leaders and page numbers (``第一章 发展环境与形势……… 1``).
@@ -64,13 +66,13 @@ def _strip_key(k: str) -> str:
 
 def _dangling_key(line: str) -> str | None:
     """The key of a metadata line that holds a key and no value (``索 引 号：``)."""
-    m = _DANGLING_RX.match(line)
-    return _strip_key(m.group("k")) if m else None
+    m = _KV_RX.match(line)
+    return _strip_key(m.group("k")) if m and m.end() == len(line) else None
 
 
 def _meta_value_like(line: str) -> bool:
     """A short line that can be the value of the key above it, not a heading or a key."""
-    return len(line) <= 80 and ordinal(line) is None and not _KV_START_RX.match(line) \
+    return len(line) <= 80 and ordinal(line) is None and not _KV_RX.match(line) \
         and not any(ch in SENTENCE_PUNCT for ch in line)
 
 
@@ -122,12 +124,12 @@ def meta_of(line: str) -> dict[str, str] | None:
     if line[0] in PIPES:
         return _table_meta(line)
     stamp = _STAMP_RX.match(line)
-    if stamp and (stamp.end() == len(line) or _KV_START_RX.match(line[stamp.end():])):
+    if stamp and (stamp.end() == len(line) or _KV_RX.match(line[stamp.end():])):
         rest = meta_of(line[stamp.end():]) if stamp.end() < len(line) else {}
         return {"发布时间": stamp.group(0).strip(WS), **(rest or {})}
     if _CRUMB_RX.match(line) or _SIBLING_RX.match(line) or len(line) <= 40 and _FURNITURE_RX.match(line):
         return {}
-    if len(line) <= 160 and (_KV_START_RX.match(line) or len(_KV_RX.findall(line)) >= 2):
+    if len(line) <= 160 and (_KV_RX.match(line) or len(_KV_RX.findall(line)) >= 2):
         return _pairs_meta(line)
     if len(line) <= 60 and _NAV_RX.search(line):
         return {}
