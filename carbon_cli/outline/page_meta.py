@@ -109,6 +109,19 @@ def _pairs_meta(line: str) -> dict[str, str]:
     return out
 
 
+_BARE_NUMBER_RX = re.compile(r"[0-9]{1,3}")
+
+
+def _closes_page(text: str, lines: list[Line], i: int) -> bool:
+    """A bare number that is a printed page's footer. A PDF's text layer writes a page's
+    footer last, then a blank line and the page break, which reading turns into a line
+    break: two blank lines after the number. Table cells and list numbers have one."""
+    if not _BARE_NUMBER_RX.fullmatch(lines[i].text):
+        return False
+    after = text[lines[i].end : lines[i + 1].start] if i + 1 < len(lines) else text[lines[i].end :]
+    return after.count("\n") >= 3
+
+
 def is_page_number(line: str) -> bool:
     """A printed page's number on a line of its own (``— 3 —``, ``第3页 共10页``)."""
     return _PAGE_NO_RX.match(line.strip()) is not None
@@ -202,7 +215,7 @@ def mark_meta(state: State) -> None:
     i = 0
     while i < len(lines):
         ln = lines[i]
-        m = meta_of(ln.text)
+        m = {} if _closes_page(state.text, lines, i) else meta_of(ln.text)
         if m is None and i > 0 and lines[i - 1].cls == "meta" and _SHARE_RX.match(ln.text):
             m = {}  # the buttons under 分享到：
         if m is not None:
