@@ -1338,3 +1338,32 @@ def test_invariants_on_every_real_document(path):
 
     text = read_file(path).text
     check_invariants(text, parse_documents(text, "real"))
+
+
+@pytest.mark.parametrize("path", [p for p in REAL if p.suffix == ".txt"], ids=lambda p: p.name)
+def test_page_numbers_of_a_pdf_text_are_in_no_passage(path):
+    """A page's footer number, which the PDF's text layer writes before the page break
+    (two blank lines after it, once read), ends no passage and is none; a table cell
+    that is a number (one blank line after it) stays a passage."""
+    from carbon_cli.readers import read_file
+
+    text = read_file(path).text
+    for doc in parse_documents(text, "real"):
+        for p in doc.passages:
+            last = p.text.rsplit("\n", 1)[-1].strip()
+            if re.fullmatch(r"[0-9]{1,3}", last):
+                assert text[p.end : p.end + 3].count("\n") < 3, (p.id, p.text[-40:])
+
+
+def test_a_paragraph_a_page_number_cut_is_whole():
+    from carbon_cli.readers import read_file
+
+    text = read_file(FIX / "real" / "miit_industry_carbon_peak_plan_2022.txt").text
+    (doc,) = parse_documents(text, "miit")
+    goals = [p for p in doc.passages if p.section and p.section[-1] == "总体目标" and p.kind == "paragraph"]
+    assert "“十四五”期间" in goals[0].text and "到 2025 年" in goals[0].text
+    assert "\n1\n" not in "".join(p.text for p in doc.passages[:12])
+    assert all(p.title != "24" for p in doc.passages)
+    cells = [p for p in parse_documents(read_file(FIX / "real" / "ndrc_nea_renewable_energy_plan_14fyp_2021.txt").text, "re")[0].passages
+             if p.text == "33"]
+    assert cells, "the table cell 33 is a passage of its own"
