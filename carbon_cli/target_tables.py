@@ -43,7 +43,7 @@ from functools import lru_cache
 from itertools import groupby
 
 from .model import Passage
-from .targets import Target, words
+from .targets import Target, patterns, words
 from .text import Normaliser
 
 _LABEL_LIMIT = 40  # characters: a longer cell is a sentence, not a row's label
@@ -53,6 +53,10 @@ _ROW_CELLS = re.compile(r"\t|\|")
 _MARKDOWN_RULE = re.compile(r"^[\s|:\-]*-{3,}[\s|:\-]*$")  # |---|:--:| under a Markdown header
 _NOTE = re.compile(r"^(?:注|备注|说明|资料来源|数据来源)\d*[:：]")
 _YEAR_TITLE = re.compile(r"^(?P<year>(?:19|20)\d\d)年?(?:底|末)?(?:目标值?|预期值?|规划值?)?$")
+_YEARS_IN_ONE = re.compile(r"(?:19|20)\d\d年")
+# a row's number: 1, 1.1, 2.1.1 (a 序号 cell, or opening a label: 1.1 可再生能源…), 一 for a group
+_ROW_NUMBER = re.compile(r"\d{1,2}(?:\.\d{1,2}){0,3}|[一二三四五六七八九十]{1,3}")
+_NUMBERED = re.compile(rf"^\s*(?P<number>{_ROW_NUMBER.pattern})[、.．]?[ \t\u3000]+(?=\S)")
 _UNIT_AFTER = re.compile(r"[(（](?P<unit>[^()（）]{1,12})[)）]$")
 _EMPTY_MARKS = frozenset("—-－–/／")
 
@@ -66,6 +70,7 @@ class _Cell:
     start: int
     end: int
     norm: str
+    joined: str = ""  # a cell read as part of this one (a label's unit in brackets), as written
 
     @property
     def text(self) -> str:
@@ -74,7 +79,7 @@ class _Cell:
     @property
     def written(self) -> str:
         """The cell as written, without whitespace: a label."""
-        return "".join(self.text.split())
+        return "".join(self.text.split()) + self.joined
 
 
 @dataclass(frozen=True)
@@ -84,8 +89,6 @@ class _Label:
     written: str
     norm: str
 
-    def joined(self, cell: _Cell) -> _Label:
-        return _Label(self.written + cell.written, self.norm + cell.norm)
 
 
 @dataclass
@@ -99,10 +102,19 @@ def table_targets(passages: Sequence[Passage], normaliser: Normaliser, since: in
     """The targets of every indicator table in ``passages`` (one document's, in order);
     ``since`` the year the document's own time begins (``targets.document_starts``)."""
     found: list[Target] = []
-    for _, section in groupby(passages, key=lambda p: p.section):
-        lines = [line for passage in section for line in _lines(passage, normaliser)]
+    keys = [_section_of(passage, following) for passage, following in zip(passages, [*passages[1:], None])]
+    for _, section in groupby(zip(keys, passages), key=lambda pair: pair[0]):
+        lines = [line for _, passage in section for line in _lines(passage, normaliser)]
         found.extend(_targets(_row_tables(lines) + _stream_tables(lines), since))
     return found
+
+
+def _section_of(passage: Passage, following: Passage | None) -> tuple[str, ...]:
+    """The section a passage's cells are read in: a heading's is the one it titles when
+    its parts follow, so that a 专栏's title and the column titles after it (类别 | 单位)
+    start its table."""
+    titled = (*passage.section, passage.title)
+    return titled if following is not None and following.section == titled else passage.section
 
 
 def _lines(passage: Passage, normaliser: Normaliser) -> Iterator[list[_Cell]]:
@@ -148,7 +160,8 @@ def _row_tables(lines: list[list[_Cell]]) -> list[list[_Row]]:
         heads = [k for k, cell in enumerate(header) if cell.norm in words()["table_head"]]
         years = _years(header)
         if len(header) > 1 and heads and years:
-            tables.append(list(_rows_below(lines[i + 1 :], len(header), heads[0], years, _unit_column(header))))
+            # the label column is the last head (类别 | 指标: 类别 groups the rows, 指标 labels them)
+            tables.append(list(_rows_below(lines[i + 1 :], len(header), heads[-1], years, _unit_column(header))))
     return tables
 
 
@@ -197,32 +210,58 @@ def _stream_table(cells: list[_Cell], i: int) -> list[_Row]:
         titles.append(cells[i])
         i += 1
     unit_columns = 1 if _unit_column(titles[:1]) == 0 else 0
-    width = len(titles) - 1 - unit_columns  # the first row's label (and unit) end the titles
-    years = {k - unit_columns: year for k, year in _years(titles[:width]).items() if k >= unit_columns}
-    if width <= unit_columns or not years:
+    end = _header_end(titles, unit_columns)
+    columns = [title for cell in titles[unit_columns:end] for title in _column_titles(cell.norm)]
+    years = {k: int(m.group("year")) for k, title in enumerate(columns) if (m := _YEAR_TITLE.match(title))}
+    if not columns or not years:
         return []
-    return _stream_rows(cells, i - 1 - unit_columns, width - unit_columns, years, unit_columns)
+    return _stream_rows(cells, i - len(titles) + end, len(columns), years)
 
 
-def _stream_rows(cells: list[_Cell], i: int, width: int, years: dict[int, int], unit_columns: int) -> list[_Row]:
+def _header_end(titles: list[_Cell], unit_columns: int) -> int:
+    """Where the column titles end and the first row's label (and unit) begin: before
+    its last cell (two with a unit column), unless a numbered row label (1.1 可再生能源…,
+    or a 序号 cell) comes before that, which a label wrapped over two cells puts there:
+    then after the last title the vocabulary knows (a year, 单位, ``table_title``)."""
+    end = len(titles) - 1 - unit_columns
+    known = [k + 1 for k, cell in enumerate(titles) if _is_column_title(cell.norm)]
+    if known and known[-1] < end and any(_row_number(cell) for cell in titles[known[-1] : end]):
+        return known[-1]
+    return end
+
+
+def _is_column_title(norm: str) -> bool:
+    return norm in words()["table_unit"] or norm in words()["table_title"] or all(
+        _YEAR_TITLE.match(title) for title in _column_titles(norm))
+
+
+def _column_titles(norm: str) -> list[str]:
+    """A title cell's column titles: a PDF may put two in one cell (2020年2025年)."""
+    years = _YEARS_IN_ONE.findall(norm)
+    return years if len(years) > 1 and "".join(years) == norm else [norm]
+
+
+def _stream_rows(cells: list[_Cell], i: int, width: int, years: dict[int, int]) -> list[_Row]:
     rows: list[_Row] = []
     waiting: list[_Row] = []  # rows whose labels a PDF put after them
     while i < len(cells):
-        labels, i, ended = _labels(cells, i)
-        run = [] if ended else _value_run(cells, i)
-        if run and len(run) % width:
-            break
+        found, i, ended = _labels(cells, i)
+        run = [] if ended else _value_run(cells, i, width)
+        if run and len(run) % width and not (len(run) < width and max(years) < len(run) and found
+                                             and _is_unit(found[-1].norm)):
+            break  # (a row with its unit may lack its last cells, 属性 left blank, when its years are there)
+        unit = found.pop().norm if found and _is_unit(found[-1].norm) else ""
+        labels = _row_labels(found)
         if not run:
             for label in labels[: len(waiting)]:
                 waiting.pop(0).label = label
             if ended or not waiting:
                 break
             continue
-        unit = labels.pop().norm if unit_columns and len(labels) > 1 else ""
         for k in range(0, len(run), width):  # a run of several rows: the later ones wait for their labels
             values = run[k : k + width]
-            row = _Row(labels[-1] if labels and not k else None, {y: values[c] for c, y in years.items()},
-                       unit if not k else "")
+            row = _Row(labels[-1] if labels and not k else None,
+                       {y: values[c] for c, y in years.items() if c < len(values)}, unit if not k else "")
             rows.append(row)
             if row.label is None:
                 waiting.append(row)
@@ -230,26 +269,80 @@ def _stream_rows(cells: list[_Cell], i: int, width: int, years: dict[int, int], 
     return rows
 
 
-def _labels(cells: list[_Cell], i: int) -> tuple[list[_Label], int, bool]:
-    """The label cells from ``cells[i]`` up to the next value, a unit in brackets joined
-    to the label before it (非化石能源电力消纳量比重 | （%）), where they end, and whether
-    the table ends there."""
-    labels: list[_Label] = []
-    while i < len(cells) and not _is_value(cells[i].norm):
+def _labels(cells: list[_Cell], i: int) -> tuple[list[_Cell], int, bool]:
+    """The label cells from ``cells[i]`` up to the next value (a row's number in a 序号
+    column, 1.1 before its label, is a label cell), a unit in brackets joined to the
+    label before it (非化石能源电力消纳量比重 | （%）), where they end, and whether the
+    table ends there."""
+    labels: list[_Cell] = []
+    while i < len(cells) and (not _is_value(cells[i].norm) or _numbers_row(cells, i)):
         cell = cells[i]
         if _ends_table(cell.norm):
             return labels, i, True
         if labels and _UNIT_AFTER.fullmatch(cell.norm):
-            labels[-1] = labels[-1].joined(cell)
+            labels[-1] = _joined(labels[-1], cell)
         else:
-            labels.append(_Label(cell.written, cell.norm))
+            labels.append(cell)
         i += 1
     return labels, i, i >= len(cells)
 
 
-def _value_run(cells: list[_Cell], i: int) -> list[_Cell]:
+def _joined(first: _Cell, second: _Cell) -> _Cell:
+    """Two cells of one label read as one (their texts apart in the passage)."""
+    return _Cell(first.passage, first.start, first.end, first.norm + second.norm, first.joined + second.written)
+
+
+def _row_labels(cells: list[_Cell]) -> list[_Label]:
+    """The labels of rows in label cells. Where rows are numbered (1.1 可再生能源…, or a
+    序号 cell before the label), a label runs from its number to the next, over the cells
+    a long label wraps onto; a number whose next one extends it (1 then 1.3, 二 then
+    2.1) heads a group of rows and labels none. Unnumbered, each cell is a label."""
+    groups: list[tuple[str, list[_Cell]]] = []
+    for cell in cells:
+        number = _row_number(cell)
+        if number is not None or not groups:
+            groups.append((number or "", []))
+        if number is None or _ROW_NUMBER.fullmatch(cell.norm) is None:
+            groups[-1][1].append(cell)
+    if all(not number for number, _ in groups):
+        return [_Label(cell.written, cell.norm) for cell in cells]
+    kept = [part for k, (number, part) in enumerate(groups)
+            if part and not (k + 1 < len(groups) and _heads(number, groups[k + 1][0]))]
+    return [_label_of(part) for part in kept]
+
+
+def _heads(number: str, following: str) -> bool:
+    return bool(number) and bool(following) and (following.startswith(number + ".") or not number[0].isdigit())
+
+
+def _label_of(cells: list[_Cell]) -> _Label:
+    first = cells[0]
+    number = _NUMBERED.match(first.text)
+    cut = len("".join(number.group(0).split())) if number else 0
+    return _Label("".join(c.written for c in cells)[cut:], "".join(c.norm for c in cells)[cut:])
+
+
+def _row_number(cell: _Cell) -> str | None:
+    """The row's number a label cell is or opens with (1.1, 2.1.1, 一), else None."""
+    if _ROW_NUMBER.fullmatch(cell.norm):
+        return cell.norm
+    m = _NUMBERED.match(cell.text)
+    return "".join(m.group("number").split()) if m else None
+
+
+def _numbers_row(cells: list[_Cell], i: int) -> bool:
+    """A number cell that is a row's number in a 序号 column: the label follows it."""
+    return bool(_ROW_NUMBER.fullmatch(cells[i].norm)) and i + 1 < len(cells) and not _is_value(cells[i + 1].norm)
+
+
+def _is_unit(norm: str) -> bool:
+    return bool(_UNIT_AFTER.fullmatch(norm)) or patterns().unit.fullmatch(norm) is not None
+
+
+def _value_run(cells: list[_Cell], i: int, width: int) -> list[_Cell]:
+    """The value cells from ``cells[i]``, up to a row's number that follows whole rows."""
     run: list[_Cell] = []
-    while i < len(cells) and _is_value(cells[i].norm):
+    while i < len(cells) and _is_value(cells[i].norm) and not (run and not len(run) % width and _numbers_row(cells, i)):
         run.append(cells[i])
         i += 1
     return run
@@ -273,7 +366,7 @@ class _Value:
 @lru_cache(maxsize=1)
 def _value_pattern() -> re.Pattern[str]:
     return re.compile(
-        r"^(?P<open>[\[〔【])?(?P<number>[-−]?\d+(?:\.\d+)?)(?P<close>[\]〕】])?(?P<unit>%|‰)?"
+        r"^(?P<compare>[<>≤≥])?(?P<open>[\[〔【])?(?P<number>[-−]?\d+(?:\.\d+)?)(?P<close>[\]〕】])?(?P<unit>%|‰)?"
         rf"(?P<after>(?:{words().alternation('after')})*)$"
     )
 
@@ -288,7 +381,8 @@ def _value(norm: str) -> _Value | None:
         return None
     after = tuple(re.findall(words().alternation("after"), m.group("after"))) if m.group("after") else ()
     cumulative = ("累计",) if m.group("open") else ()
-    return _Value(float(m.group("number").replace("−", "-")), m.group("unit") or "", cumulative + after)
+    compare = (m.group("compare"),) if m.group("compare") else ()  # >18%: a bound written as a sign
+    return _Value(float(m.group("number").replace("−", "-")), m.group("unit") or "", compare + cumulative + after)
 
 
 def _targets(tables: list[list[_Row]], since: int | None) -> Iterator[Target]:

@@ -170,6 +170,7 @@ class Patterns:
     open_verb: re.Pattern[str]  # …人均生活用电量和用气量分别达到| : a verb whose values the next passage holds
     part: re.Pattern[str]  # 煤电1245.3万千瓦: one part of a total, after 其中包括
     first_value: re.Pattern[str]  # |1200千瓦时和92立方米。: the values a passage opens with
+    unit: re.Pattern[str]  # 万千瓦, 亿吨标准煤, 万吨/日: a unit with its multiplier
 
 
 @lru_cache(maxsize=1)
@@ -233,7 +234,7 @@ def patterns() -> Patterns:
     part = rf"(?P<indicator>[^\d、和及与等{re.escape(_CLAUSE_END)}]{{1,16}}?)(?P<v1>{number})(?P<u1>{unit}){after}"
     first_value = rf"(?P<adverbs>)(?P<pre>){value}"
     sources = (year, target, base_from, count_before, count_after, count_more, more_value, lead, qualitative, measured,
-               share_first, open_verb, part, first_value)
+               share_first, open_verb, part, first_value, unit)
     return Patterns(*(re.compile(x) for x in sources))
 
 
@@ -321,6 +322,9 @@ class _Years:
             past = (since is not None and year < since) or _looks_back(text.norm, m.start(), m.end())
             hedges = tuple(_split_words(before, words()["before"])) if opens else ()
             self.markers.append(_Year(m.start(), m.end(), None if past else year, sentence, opens, hedges))
+        for m in re.finditer(words().alternation("past"), text.norm):  # 过去五年，…: the rest of its sentence
+            self.markers.append(_Year(m.start(), m.end(), None, self.sentence_of(m.start()), False))
+        self.markers.sort(key=lambda marker: marker.start)
 
     def frame(self) -> tuple[int | None] | None:
         """The year the passage's first sentence opens with (“十四五”期间，…), if it does."""
@@ -689,6 +693,8 @@ def _clause_targets(reading: _Reading, start: int, end: int) -> list[Target]:
     cursor = start
     taken: list[tuple[int, int]] = []
     base: int | None = None
+    if _cites_rule(norm, start, end):
+        return []
     for m in patterns().target.finditer(norm, start, end):
         if m.group("u1") is None and m.group("u2") is None and not _is_fraction(m.group("v1")):
             continue  # 达到50: a bare number is no amount; 超过三分之一 is a share of a whole
@@ -707,6 +713,12 @@ def _clause_targets(reading: _Reading, start: int, end: int) -> list[Target]:
     if reading.qualitative and not found:
         found.extend(_qualitative(reading, start, end))
     return sorted(found, key=lambda t: t.start)
+
+
+def _cites_rule(norm: str, start: int, end: int) -> bool:
+    """A clause that states another text's rule: 按照新增通道中可再生能源电量占比不低于50%的要求."""
+    clause = norm[start:end]
+    return clause.startswith(words()["cites"]) and clause.endswith(words()["rule"])
 
 
 def _measured(reading: _Reading, start: int, end: int) -> list[Target]:

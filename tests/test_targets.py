@@ -235,6 +235,40 @@ def test_an_indicator_table_of_a_pdf_gives_each_rows_target_year_value(corpus):
     assert not {"s3.p22", "s3.p24", "s3.p65"} & table.keys()  # the 2020 column, the growth rates: no targets
 
 
+RENEWABLE_ID = "ndrc-nea-renewable-energy-plan-14fyp-2021"
+INNER_MONGOLIA_ID = "inner-mongolia-renewable-energy-plan-14fyp-2022"
+
+
+def test_a_box_table_headed_by_category_with_labels_wrapped_over_cells(corpus):
+    # 专栏1: 类别 | 单位 | 2020 年 | 2025 年 | 属性, the titles in the box's heading passage, one
+    # cell a line; 1.1 可再生能源电力总量消 | 纳责任权重 | % | 28.8 | 33 | 预期性
+    table = {t.indicator: t for t in of_document(corpus, RENEWABLE_ID, starts={RENEWABLE_ID: 2021})
+             if ".box1." in t.passage}
+    assert {name: (t.year, t.value, t.unit) for name, t in table.items()} == {
+        "可再生能源电力总量消纳责任权重": (2025, 33.0, "%"), "非水电可再生能源电力消纳责任权重": (2025, 18.0, "%"),
+        "可再生能源发电量": (2025, 3.3, "万亿千瓦时"), "可再生能源非电利用": (2025, 6000.0, "万吨"),
+        "可再生能源利用总量": (2025, 10.0, "亿吨标准煤")}
+
+
+def test_a_table_with_a_number_column_group_rows_and_signs(corpus):
+    # 序号 | 类别 | 单位 | 2020 年 2025 年 (one cell) | 属性: 一 | 总体指标 | 1.1 | 可再生能源生产总量 | 亿吨 | …,
+    # 1.3 | 可再生能源消费占比 | 11.2% | >18% | 预期性; 抽水蓄能 | 亿千瓦时 | / | / with no 属性
+    table = [t for t in of_document(corpus, INNER_MONGOLIA_ID, starts={INNER_MONGOLIA_ID: 2022}) if ".box1." in t.passage]
+    by_name = {t.indicator: t for t in table}
+    assert (by_name["可再生能源生产总量"].value, by_name["可再生能源生产总量"].unit) == (0.9, "亿吨")
+    assert (by_name["可再生能源消费占比"].value, by_name["可再生能源消费占比"].modifiers) == (18.0, (">",))
+    assert by_name["可再生能源电力消纳权重"].value == 35.0  # 1.5 | 可再生能源电力消纳 | 权重
+    assert {"总体指标", "可再生能源发电装机", "一", "1.1"}.isdisjoint(by_name)  # group rows and numbers label nothing
+    assert all(t.year == 2025 for t in table) and 0.28 not in {t.value for t in table}
+
+
+def test_the_past_and_a_cited_rule_give_no_target(corpus):
+    found = of_document(corpus, RENEWABLE_ID, starts={RENEWABLE_ID: 2021})
+    spans = {t.span for t in found}
+    assert not any("约占" in span for span in spans)  # 过去五年，全球新增发电装机中可再生能源约占70%
+    assert not any("不低于 50%" in span for span in spans if "按照" in span or "新增通道" in span)
+
+
 def row_passages(doc: str, section: tuple[str, ...], lines: list[str]) -> list[Passage]:
     return [Passage(f"{doc}/p{i}", doc, "paragraph", None, "", "", None, section, 0, len(line), line)
             for i, line in enumerate(lines)]
