@@ -19,7 +19,9 @@ every offset mapped back to the original:
    the section where the text runs on into it: a passage that ends mid-sentence (a PDF's
    page break cut 到2025年， from what it governs), and every passage of a goals section
    (its title ends with 目标), whose paragraphs a PDF's short lines may cut apart. A
-   PDF's page-number lines inside the text are skipped.
+   PDF's page-number lines inside the text are skipped. A section's first paragraph
+   that opens with a year, or else the section's title (专栏5 “十四五”国家级…基地), dates
+   the passages of it that name none.
 2. Clauses. The text is cut at ，；。：！？; a target never crosses a clause.
 3. In a clause, each ``direction`` verb followed by a number with a unit is a target;
    its indicator is the clause's words before it (after the previous target of the same
@@ -34,7 +36,8 @@ every offset mapped back to the original:
 5. No verb: a share or rate (``measure``: 占比, 比重, 率 …) followed by its value
    (焚烧处理能力占比65%左右), where the clause holds no other target.
 6. Counts. A ``count`` verb with the thing counted before the number (新增水电装机容量
-   4000万千瓦) or after it (培育100个智能建造产业基地, …和5个绿色技术创新中心).
+   4000万千瓦) or after it (培育100个智能建造产业基地, …和5个绿色技术创新中心, 建成380万千瓦
+   风电、20万千瓦光伏基地). A place before the verb (在…地区新增建设…) is no part of it.
 7. With ``qualitative=True``, clauses in a year's scope that state a change without a
    number (单位国内生产总值能耗大幅下降, 体系基本建立) are returned as well, marked
    qualitative, with no value.
@@ -207,15 +210,16 @@ def patterns() -> Patterns:
     bare = rf"(?={_MULTIPLIER}(?:{w.alternation('unit')})(?!{_MULTIPLIER}))"
     counted_first = counted.replace(f"(?P<v1>{number})", f"(?P<v1>{number}|{bare})", 1)
     count_before = (
-        rf"(?P<adverbs>(?:{adverbs})*)(?P<verb>{w.alternation('count')})"
+        rf"(?P<adverbs>(?:{adverbs})*)(?P<verb>{w.alternation('count')})(?!(?:{w.alternation('count')})\d)"
         rf"(?P<indicator>(?:\d+(?:{graded})|[^\d、{re.escape(_CLAUSE_END)}]){{2,12}}?){counted}{after}"
     )
     count_after = (
         rf"(?P<adverbs>(?:{adverbs})*)(?P<verb>{w.alternation('count')})"
-        rf"{counted_first}{after}(?P<indicator>(?:(?!和\d){clause_text})+)"
+        rf"{counted_first}{after}(?P<indicator>(?:(?![和、]\d){clause_text})+)"
     )
     count_more = (
-        rf"和(?P<adverbs>)(?P<verb>)(?P<v1>{number})(?P<u1>{unit}){after}(?P<indicator>(?:(?!和\d){clause_text})+)"
+        rf"[和、](?P<adverbs>)(?P<verb>)(?P<v1>{number})(?P<u1>{unit}){after}"
+        rf"(?P<indicator>(?:(?![和、]\d){clause_text})+)"
     )
     more_value = rf"(?:{w.alternation('joiner')})(?P<v1>{number})(?P<u1>{unit})?{after}"
     lead = rf"(?:(?:{w.alternation('lead')})|(?:{year}))+"
@@ -861,7 +865,12 @@ def _count_targets(reading: _Reading, m: re.Match[str], clause: tuple[int, int],
     ind_start, ind_end = m.span("indicator")
     if m.re is not patterns().count_before:
         ind_start = max(ind_start, text.norm.rfind("的", ind_start, ind_end) + 1)
-        start = subject_start if subject_start < m.start() else m.start() - sum(len(w) for w in leading)
+        if subject_start >= m.start():  # no subject: the lead words (力争…) right before the verb
+            start = m.start() - sum(len(w) for w in leading)
+        elif text.norm.startswith("在", subject_start):  # a place (在鄂尔多斯等地区新增建设…), no subject
+            start = m.start()
+        else:
+            start = subject_start
         start, end = (m.start("v1") if verb else start), ind_end
     else:
         start, end = m.start("verb") - len("".join(_split_words(adverbs, words()["before"]))), m.end()
@@ -936,7 +945,8 @@ def _sentence_targets(
     frames: dict[tuple[str, tuple[str, ...]], tuple[int | None] | None] = {}  # a section's opening year
     for passage in passages:
         place = (passage.doc, passage.section)
-        inherited = lead[1] if lead is not None and lead[0] == place else _framed(frames, place)
+        inherited = lead[1] if lead is not None and lead[0] == place else \
+            _framed(frames, place, normaliser, since.get(passage.doc))
         within = before is not None and _within(place, before[0])
         if before is not None and within and (before[1].runs_on or _in_goals(passage)):
             inherited = before[1].year if before[1].year is not None else inherited
@@ -954,15 +964,29 @@ def _sentence_targets(
 
 
 def _framed(frames: Mapping[tuple[str, tuple[str, ...]], tuple[int | None] | None],
-            place: tuple[str, tuple[str, ...]]) -> int | None:
+            place: tuple[str, tuple[str, ...]], normaliser: Normaliser, since: int | None) -> int | None:
     """The year the nearest section around ``place`` opened its first paragraph with
-    (（一）电源。“十四五”期间，新增…: the time frame of what its parts list below)."""
+    (（一）电源。“十四五”期间，新增…: the time frame of what its parts list below), or
+    else its title opens with (专栏5 “十四五”国家级新能源电力供应保障基地: what the box
+    lists is for the period)."""
     doc, section = place
     for depth in range(len(section), 0, -1):
-        frame = frames.get((doc, section[:depth]))
+        frame = frames.get((doc, section[:depth])) or _title_frame(section[depth - 1], normaliser, since)
         if frame is not None:
             return frame[0]
     return None
+
+
+def _title_frame(title: str, normaliser: Normaliser, since: int | None) -> tuple[int | None] | None:
+    """The year a section's title opens with, None for one it looks back from
+    (“十三五”以来…) or one before the document's own time."""
+    norm = normaliser.normalise(title).strip()
+    m = patterns().year.match(norm)
+    if m is None or not m.group(0):
+        return None
+    year = int(m.group("year")) if m.group("year") else words().periods[m.group("period")]
+    past = (since is not None and year < since) or _looks_back(norm, m.start(), m.end())
+    return (None if past else year,)
 
 
 def _within(place: tuple[str, tuple[str, ...]], outer: tuple[str, tuple[str, ...]]) -> bool:

@@ -269,6 +269,26 @@ def test_the_past_and_a_cited_rule_give_no_target(corpus):
     assert not any("不低于 50%" in span for span in spans if "按照" in span or "新增通道" in span)
 
 
+def test_a_box_titled_with_its_period_dates_the_projects_it_lists(corpus):
+    # 专栏 5 “十四五”国家级新能源电力供应保障基地: no line of the box names a year
+    box = [t for t in of_document(corpus, INNER_MONGOLIA_ID, starts={INNER_MONGOLIA_ID: 2022}) if ".box5." in t.passage]
+    counts = {(t.passage.rsplit(".", 1)[1], t.indicator): (t.year, t.direction, t.value) for t in box}
+    # 在鄂尔多斯等地区新增建设 400 万千瓦光伏基地: a compound verb, and the place is no part of the span
+    assert counts[("p16", "光伏基地")] == (2025, "新增建设", 400.0)
+    assert next(t.span for t in box if t.passage.endswith("p16")) == "新增建设 400 万千瓦光伏基地"
+    # 建成 380 万千瓦风电、20 万千瓦光伏基地: two counts of one verb
+    assert counts[("p5", "风电")] == (2025, "建成", 380.0) and counts[("p5", "光伏基地")] == (2025, "建成", 20.0)
+    assert not [t for t in box if t.passage.endswith(("p2", "p9"))]  # a base's name with its size in brackets
+
+
+def test_a_section_titled_with_a_past_period_dates_nothing(corpus):
+    lines = ["新建光伏电站 300 万千瓦。"]
+    normaliser = corpus[1].normaliser
+    ahead = extract_all(row_passages("d", ("“十四五”重点工程",), lines), normaliser, starts={"d": 2021})
+    behind = extract_all(row_passages("d", ("“十三五”以来主要成就",), lines), normaliser, starts={"d": 2021})
+    assert [(t.year, t.value) for t in ahead] == [(2025, 300.0)] and behind == []
+
+
 def row_passages(doc: str, section: tuple[str, ...], lines: list[str]) -> list[Passage]:
     return [Passage(f"{doc}/p{i}", doc, "paragraph", None, "", "", None, section, 0, len(line), line)
             for i, line in enumerate(lines)]
