@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 
 from .marks import FINAL_PUNCT, WS, is_cell_row, ordinal, width
 from .state import Line
@@ -98,43 +99,67 @@ def _wrap_width(lines: list[Line]) -> int | None:
     return page - _WRAP_SLACK if wrapped else None
 
 
-def _last_line(text: str, ln: Line) -> str:
-    """The last source line of a (possibly joined) line."""
-    return text[ln.start:ln.end].rsplit("\n", 1)[-1].strip(WS)
-
-
-def _open_book_title(s: str) -> bool:
-    """A line that leaves a 《…》 title open: the title goes on on the next line."""
-    return s.count("《") > s.count("》")
-
-
 def is_markdown(lines: list[Line]) -> bool:
     """A Markdown text: it has ``#`` headings."""
     return any(_MD_HEADING_RX.match(ln.text) for ln in lines)
 
 
-def _soft_wrapped(prev: Line, ln: Line, text: str) -> bool:
+@dataclass
+class _Paragraph:
+    """The lines joined so far into one paragraph, with what deciding on the next line
+    asks of them, kept as lines join: reading the whole joined text again for every line
+    would make a long run of joined lines quadratic (50,000 lines: minutes)."""
+
+    first: Line
+    last: Line  # the last source line joined
+    open_titles: int  # 《 minus 》 so far: a title left open goes on on the next line
+    bracket: bool  # a （ or ( so far: a line ending with ） then closes a note after a sentence
+
+    @classmethod
+    def of(cls, ln: Line) -> _Paragraph:
+        return cls(ln, ln, ln.text.count("《") - ln.text.count("》"), "（" in ln.text or "(" in ln.text)
+
+    def join(self, ln: Line, text: str) -> None:
+        added = text[self.last.end : ln.end]
+        self.open_titles += added.count("《") - added.count("》")
+        self.bracket = self.bracket or "（" in added or "(" in added
+        self.last = ln
+
+    def ends_sentence(self) -> bool:
+        """``_ends_sentence`` of the joined text."""
+        s = self.last.text
+        return s.endswith(FINAL_PUNCT) or s[-1:] in "）)" and self.bracket
+
+    def line(self, text: str) -> Line:
+        if self.last is self.first:
+            return self.first
+        first = self.first
+        return Line(first.idx, first.start, self.last.end, text[first.start : self.last.end], first.cls, self.last.idx)
+
+
+def _soft_wrapped(prev: _Paragraph, ln: Line, text: str) -> bool:
     """In Markdown, a line right under another (no blank line between) goes on with its
     paragraph, unless it starts a block (heading, list item, quote, table, rule) or the
     line above ends a sentence (a text written one paragraph a line)."""
-    gap = text[prev.end:ln.start].replace("\r\n", "\n")
-    if gap.count("\n") + gap.count("\r") != 1 or _ends_sentence(prev.text):
+    gap = text[prev.last.end:ln.start].replace("\r\n", "\n")
+    if gap.count("\n") + gap.count("\r") != 1 or prev.ends_sentence():
         return False
-    return not _MD_BLOCK_RX.match(ln.text) and not _MD_BLOCK_RX.match(prev.text)
+    return not _MD_BLOCK_RX.match(ln.text) and not _MD_BLOCK_RX.match(prev.first.text)
 
 
-def _continues(prev: Line, ln: Line, every: list[Line], text: str, page: int | None, markdown: bool) -> bool:
-    """Whether ``ln`` goes on with the paragraph of ``prev``: cut at the page width, inside
+def _continues(prev: _Paragraph, ln: Line, every: list[Line], text: str, page: int | None, markdown: bool) -> bool:
+    """Whether ``ln`` goes on with the paragraph ``prev``: cut at the page width, inside
     a 《…》 title, or soft-wrapped in Markdown; never when ``ln`` opens with an ordinal or
     either is a table row."""
-    if not all(x.cls == "meta" for x in every[prev.last_idx + 1:ln.idx]) or ordinal(ln.text) is not None \
-            or is_cell_row(ln.text) or is_cell_row(prev.text):
+    last_idx = prev.last.last_idx
+    if not all(x.cls == "meta" for x in every[last_idx + 1:ln.idx]) or ordinal(ln.text) is not None \
+            or is_cell_row(ln.text) or is_cell_row(prev.first.text):
         return False
-    if _open_book_title(prev.text) and "》" in ln.text:
+    if prev.open_titles > 0 and "》" in ln.text:
         return True
-    if markdown and ln.idx == prev.last_idx + 1 and _soft_wrapped(prev, ln, text):
+    if markdown and ln.idx == last_idx + 1 and _soft_wrapped(prev, ln, text):
         return True
-    return page is not None and width(_last_line(text, prev)) >= page and not _ends_sentence(prev.text)
+    return page is not None and width(prev.last.text) >= page and not prev.ends_sentence()
 
 
 def unwrap(lines: list[Line], every: list[Line], text: str) -> list[Line]:
@@ -149,10 +174,14 @@ def unwrap(lines: list[Line], every: list[Line], text: str) -> list[Line]:
     page = _wrap_width(lines)
     markdown = is_markdown(every)
     out: list[Line] = []
+    paragraph: _Paragraph | None = None
     for ln in lines:
-        prev = out[-1] if out else None
-        if prev is not None and _continues(prev, ln, every, text, page, markdown):
-            out[-1] = Line(prev.idx, prev.start, ln.end, text[prev.start:ln.end], prev.cls, ln.idx)
-        else:
-            out.append(ln)
+        if paragraph is not None and _continues(paragraph, ln, every, text, page, markdown):
+            paragraph.join(ln, text)
+            continue
+        if paragraph is not None:
+            out.append(paragraph.line(text))
+        paragraph = _Paragraph.of(ln)
+    if paragraph is not None:
+        out.append(paragraph.line(text))
     return out
