@@ -271,14 +271,16 @@ def test_the_past_and_a_cited_rule_give_no_target(corpus):
 
 def test_a_box_titled_with_its_period_dates_the_projects_it_lists(corpus):
     # 专栏 5 “十四五”国家级新能源电力供应保障基地: no line of the box names a year
+    passages, _ = corpus
     box = [t for t in of_document(corpus, INNER_MONGOLIA_ID, starts={INNER_MONGOLIA_ID: 2022}) if ".box5." in t.passage]
-    counts = {(t.passage.rsplit(".", 1)[1], t.indicator): (t.year, t.direction, t.value) for t in box}
+    counts = {(t.indicator, t.value): (t.year, t.direction, t.span) for t in box}
     # 在鄂尔多斯等地区新增建设 400 万千瓦光伏基地: a compound verb, and the place is no part of the span
-    assert counts[("p16", "光伏基地")] == (2025, "新增建设", 400.0)
-    assert next(t.span for t in box if t.passage.endswith("p16")) == "新增建设 400 万千瓦光伏基地"
+    assert counts[("光伏基地", 400.0)] == (2025, "新增建设", "新增建设 400 万千瓦光伏基地")
     # 建成 380 万千瓦风电、20 万千瓦光伏基地: two counts of one verb
-    assert counts[("p5", "风电")] == (2025, "建成", 380.0) and counts[("p5", "光伏基地")] == (2025, "建成", 20.0)
-    assert not [t for t in box if t.passage.endswith(("p2", "p9"))]  # a base's name with its size in brackets
+    assert counts[("风电", 380.0)][:2] == (2025, "建成") and counts[("光伏基地", 20.0)][:2] == (2025, "建成")
+    # a base's name with its size in brackets (锡林郭勒盟交直流配套风电基地一期（700 万千瓦）) is no target
+    assert not [t for t in box if "（" in t.span]
+    assert all("（" not in passages[t.passage].text[t.start:t.end] for t in box)
 
 
 def test_a_section_titled_with_a_past_period_dates_nothing(corpus):

@@ -19,6 +19,7 @@ _MD_HEADING_RX = re.compile(r"^#{1,6}[ \t]")
 _MD_BLOCK_RX = re.compile(r"^(?:#{1,6}[ \t]|[-*+][ \t]|>|\||[0-9]{1,3}[.)][ \t]|```|<!--|-{3,}$|\*{3,}$)")
 _WRAP_MIN = 30  # a page narrower than this is a list, not a wrapped text
 _WRAP_SLACK = 6  # a wrapped line may stop this much short of the page (a word that did not fit)
+_NO_OPENING = tuple("，。、；：！？")  # marks no paragraph opens with: the line goes on the one before
 # A chapter or section heading a text layer glued to the end of the sentence before it
 # (``…责任。第八章 附 则``).
 _GLUED_HEADING_RX = re.compile(r"(?<=[。；;！!])第[一二三四五六七八九十百零〇0-9]{1,5}[章节][ \t\u3000]*"
@@ -149,13 +150,14 @@ def _soft_wrapped(prev: _Paragraph, ln: Line, text: str) -> bool:
 
 def _continues(prev: _Paragraph, ln: Line, every: list[Line], text: str, page: int | None, markdown: bool) -> bool:
     """Whether ``ln`` goes on with the paragraph ``prev``: cut at the page width, inside
-    a 《…》 title, or soft-wrapped in Markdown; never when ``ln`` opens with an ordinal or
-    either is a table row."""
+    a 《…》 title, opening with a mark no paragraph opens with (。在锡林郭勒 after a line
+    a PDF closed with （700 万千瓦）), or soft-wrapped in Markdown; never when ``ln`` opens
+    with an ordinal or either is a table row."""
     last_idx = prev.last.last_idx
     if not all(x.cls == "meta" for x in every[last_idx + 1:ln.idx]) or ordinal(ln.text) is not None \
             or is_cell_row(ln.text) or is_cell_row(prev.first.text):
         return False
-    if prev.open_titles > 0 and "》" in ln.text:
+    if prev.open_titles > 0 and "》" in ln.text or ln.text.startswith(_NO_OPENING):
         return True
     if markdown and ln.idx == last_idx + 1 and _soft_wrapped(prev, ln, text):
         return True
@@ -168,8 +170,9 @@ def unwrap(lines: list[Line], every: list[Line], text: str) -> list[Line]:
     A full-width line that does not end a sentence continues on the next line,
     unless that line opens with an ordinal; a page number between them is skipped.
     In any text, a line that leaves a 《…》 title open continues up to the line that
-    closes it, so the title's pieces never stand as paragraphs of their own. In
-    Markdown, a paragraph's soft-wrapped lines join.
+    closes it, so the title's pieces never stand as paragraphs of their own, and a line
+    that opens with ，。、；：！？ goes on the one before. In Markdown, a paragraph's
+    soft-wrapped lines join.
     """
     page = _wrap_width(lines)
     markdown = is_markdown(every)
