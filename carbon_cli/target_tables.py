@@ -90,7 +90,6 @@ class _Label:
     norm: str
 
 
-
 @dataclass
 class _Row:
     label: _Label | None  # None: a PDF put it after the row's values
@@ -158,7 +157,7 @@ def _row_tables(lines: list[list[_Cell]]) -> list[list[_Row]]:
     tables = []
     for i, header in enumerate(lines):
         heads = [k for k, cell in enumerate(header) if cell.norm in words()["table_head"]]
-        years = _years(header)
+        years = _years([cell.norm for cell in header])
         if len(header) > 1 and heads and years:
             # the label column is the last head (类别 | 指标: 类别 groups the rows, 指标 labels them)
             tables.append(list(_rows_below(lines[i + 1 :], len(header), heads[-1], years, _unit_column(header))))
@@ -180,9 +179,9 @@ def _rows_below(
         yield _Row(_Label(label.written, label.norm), by_year, unit)
 
 
-def _years(titles: Sequence[_Cell]) -> dict[int, int]:
-    """The year of each year column: {column: year}."""
-    return {k: int(m.group("year")) for k, cell in enumerate(titles) if (m := _YEAR_TITLE.match(cell.norm))}
+def _years(titles: Sequence[str]) -> dict[int, int]:
+    """The year of each year column, from the columns' titles: {column: year}."""
+    return {k: int(m.group("year")) for k, title in enumerate(titles) if (m := _YEAR_TITLE.match(title))}
 
 
 def _unit_column(titles: Sequence[_Cell]) -> int | None:
@@ -212,7 +211,7 @@ def _stream_table(cells: list[_Cell], i: int) -> list[_Row]:
     unit_columns = 1 if _unit_column(titles[:1]) == 0 else 0
     end = _header_end(titles, unit_columns)
     columns = [title for cell in titles[unit_columns:end] for title in _column_titles(cell.norm)]
-    years = {k: int(m.group("year")) for k, title in enumerate(columns) if (m := _YEAR_TITLE.match(title))}
+    years = _years(columns)
     if not columns or not years:
         return []
     return _stream_rows(cells, i - len(titles) + end, len(columns), years)

@@ -316,16 +316,13 @@ class _Years:
     def __init__(self, text: _Text, since: int | None = None, inherited: int | None = None) -> None:
         self.inherited = inherited  # the year of a lead passage above (主要目标是：), for words before any marker
         self.sentence_starts = [0] + [i + 1 for i, char in enumerate(text.norm) if char in _SENTENCE_END]
-        periods = words().periods
         self.markers: list[_Year] = []
         for m in patterns().year.finditer(text.norm):
-            year = int(m.group("year")) if m.group("year") else periods[m.group("period")]
             sentence = self.sentence_of(m.start())
             before = text.norm[self.sentence_starts[sentence] : m.start()]
             opens = not before or patterns().lead.fullmatch(before) is not None
-            past = (since is not None and year < since) or _looks_back(text.norm, m.start(), m.end())
             hedges = tuple(_split_words(before, words()["before"])) if opens else ()
-            self.markers.append(_Year(m.start(), m.end(), None if past else year, sentence, opens, hedges))
+            self.markers.append(_Year(m.start(), m.end(), _year_ahead(m, text.norm, since), sentence, opens, hedges))
         for m in re.finditer(words().alternation("past"), text.norm):  # 过去五年，…: the rest of its sentence
             self.markers.append(_Year(m.start(), m.end(), None, self.sentence_of(m.start()), False))
         self.markers.sort(key=lambda marker: marker.start)
@@ -366,6 +363,13 @@ class _Years:
                 run = [m]
         years = [m.year for m in run if m.year is not None]
         return years if len(run) > 1 and len(years) == len(run) else []
+
+
+def _year_ahead(m: re.Match[str], norm: str, since: int | None) -> int | None:
+    """The year a marker of ``patterns().year`` names, None for one the text looks back
+    from or one before the document's own time: its past."""
+    year = int(m.group("year")) if m.group("year") else words().periods[m.group("period")]
+    return None if (since is not None and year < since) or _looks_back(norm, m.start(), m.end()) else year
 
 
 def _looks_back(norm: str, start: int, end: int) -> bool:
@@ -943,10 +947,11 @@ def _sentence_targets(
     lead: tuple[tuple[str, tuple[str, ...]], int | None] | None = None  # (document, section) of a lead, its year
     before: tuple[tuple[str, tuple[str, ...]], _End] | None = None  # the passage before, how it ended
     frames: dict[tuple[str, tuple[str, ...]], tuple[int | None] | None] = {}  # a section's opening year
+    titled: dict[tuple[str, tuple[str, ...]], tuple[int | None] | None] = {}  # the year its title opens with
     for passage in passages:
         place = (passage.doc, passage.section)
         inherited = lead[1] if lead is not None and lead[0] == place else \
-            _framed(frames, place, normaliser, since.get(passage.doc))
+            _framed(frames, titled, place, normaliser, since.get(passage.doc))
         within = before is not None and _within(place, before[0])
         if before is not None and within and (before[1].runs_on or _in_goals(passage)):
             inherited = before[1].year if before[1].year is not None else inherited
@@ -964,14 +969,18 @@ def _sentence_targets(
 
 
 def _framed(frames: Mapping[tuple[str, tuple[str, ...]], tuple[int | None] | None],
+            titled: dict[tuple[str, tuple[str, ...]], tuple[int | None] | None],
             place: tuple[str, tuple[str, ...]], normaliser: Normaliser, since: int | None) -> int | None:
     """The year the nearest section around ``place`` opened its first paragraph with
     (（一）电源。“十四五”期间，新增…: the time frame of what its parts list below), or
     else its title opens with (专栏5 “十四五”国家级新能源电力供应保障基地: what the box
-    lists is for the period)."""
+    lists is for the period); ``titled`` keeps each section's title frame, read once."""
     doc, section = place
     for depth in range(len(section), 0, -1):
-        frame = frames.get((doc, section[:depth])) or _title_frame(section[depth - 1], normaliser, since)
+        key = (doc, section[:depth])
+        if key not in titled:
+            titled[key] = _title_frame(section[depth - 1], normaliser, since)
+        frame = frames.get(key) or titled[key]
         if frame is not None:
             return frame[0]
     return None
@@ -982,11 +991,7 @@ def _title_frame(title: str, normaliser: Normaliser, since: int | None) -> tuple
     (“十三五”以来…) or one before the document's own time."""
     norm = normaliser.normalise(title).strip()
     m = patterns().year.match(norm)
-    if m is None or not m.group(0):
-        return None
-    year = int(m.group("year")) if m.group("year") else words().periods[m.group("period")]
-    past = (since is not None and year < since) or _looks_back(norm, m.start(), m.end())
-    return (None if past else year,)
+    return (_year_ahead(m, norm, since),) if m is not None and m.group(0) else None
 
 
 def _within(place: tuple[str, tuple[str, ...]], outer: tuple[str, tuple[str, ...]]) -> bool:

@@ -67,7 +67,17 @@ def split_teasers(lines: list[Line]) -> tuple[list[Line], list[Line]]:
 
 def _ends_sentence(s: str) -> bool:
     """A line that ends a sentence, or a note in brackets after one (``…（发展改革委负责）``)."""
-    return s.endswith(FINAL_PUNCT) or s[-1:] in "）)" and ("（" in s or "(" in s)
+    return _closes(s, _opens_bracket(s))
+
+
+def _closes(last: str, bracketed: bool) -> bool:
+    """``_ends_sentence`` of a text ending with ``last``; ``bracketed``: whether the text
+    opens a bracket anywhere."""
+    return last.endswith(FINAL_PUNCT) or last[-1:] in "）)" and bracketed
+
+
+def _opens_bracket(s: str) -> bool:
+    return "（" in s or "(" in s
 
 
 def _wrap_width(lines: list[Line]) -> int | None:
@@ -118,18 +128,17 @@ class _Paragraph:
 
     @classmethod
     def of(cls, ln: Line) -> _Paragraph:
-        return cls(ln, ln, ln.text.count("《") - ln.text.count("》"), "（" in ln.text or "(" in ln.text)
+        return cls(ln, ln, ln.text.count("《") - ln.text.count("》"), _opens_bracket(ln.text))
 
     def join(self, ln: Line, text: str) -> None:
         added = text[self.last.end : ln.end]
         self.open_titles += added.count("《") - added.count("》")
-        self.bracket = self.bracket or "（" in added or "(" in added
+        self.bracket = self.bracket or _opens_bracket(added)
         self.last = ln
 
     def ends_sentence(self) -> bool:
         """``_ends_sentence`` of the joined text."""
-        s = self.last.text
-        return s.endswith(FINAL_PUNCT) or s[-1:] in "）)" and self.bracket
+        return _closes(self.last.text, self.bracket)
 
     def line(self, text: str) -> Line:
         if self.last is self.first:
