@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from pathlib import Path
@@ -1393,3 +1394,40 @@ def test_a_paragraph_a_page_number_cut_is_whole():
     cells = [p for p in parse_documents(read_file(FIX / "real" / "ndrc_nea_renewable_energy_plan_14fyp_2021.txt").text, "re")[0].passages
              if p.text == "33"]
     assert cells, "the table cell 33 is a passage of its own"
+
+
+# A page's metadata keys, read back from each colon, against the pattern they are
+# defined by: a bracket, blanks, a known key spelled out with blanks between its
+# characters (the longest at the leftmost place), blanks, a bracket, the colon.
+_KEY_PARTS = ["索引号", "发文字号", "字号", "文号", "来源", "信息来源", "公开事项名称", "发布时间",
+              "国务院", "时间", "【", "】", "[", "]", "：", ":", " ", "\u3000", "\t", "x", "。"]
+
+
+@functools.cache
+def _key_pattern() -> re.Pattern[str]:
+    from carbon_cli.outline.page_meta import META_KEYS
+
+    spelled = "|".join(r"[ \t\u3000]*".join(re.escape(c) for c in key) for key in sorted(META_KEYS, key=len, reverse=True))
+    return re.compile(rf"[【\[]?[ \t\u3000]*(?P<k>{spelled})[ \t\u3000]*[】\]]?[ \t\u3000]*[：:]")
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.sampled_from(_KEY_PARTS), max_size=14).map("".join))
+def test_metadata_keys_read_back_from_each_colon_are_the_pattern_s(line):
+    from carbon_cli.outline.page_meta import key_at_start, key_matches
+
+    pattern = _key_pattern()
+    expected = [(m.start(), m.end(), re.sub(r"[ \t\u3000]", "", m.group("k"))) for m in pattern.finditer(line)]
+    assert [tuple(m) for m in key_matches(line)] == expected
+    at_start = pattern.match(line)
+    found = key_at_start(line)
+    assert (found and tuple(found)) == (at_start and expected[0])
+
+
+def test_metadata_keys_spelled_out_and_bracketed():
+    from carbon_cli.outline.page_meta import key_at_start, key_matches
+
+    line = "【 索 引 号 】：000014349/2021-00123　 发布时间：2021-12-06 国务院来源：x"
+    assert [m.key for m in key_matches(line)] == ["索引号", "发布时间", "来源"]
+    assert key_at_start(line) == (0, 10, "索引号")
+    assert key_at_start("国务院 发布时间：2021") is None

@@ -9,6 +9,7 @@ the next, breadcrumbs, page numbers and page furniture (``字号 大 中 小``,
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from .marks import PIPES, SENTENCE_PUNCT, WS, is_cell_row, md_skip, ordinal
 from .state import Line, State
@@ -22,13 +23,77 @@ META_KEYS = ["索引号", "主题分类", "发文机关", "成文日期", "标�
              "效力状态", "时效性", "实施日期", "施行日期", "公布日期", "失效日期", "文件编号", "发布单位", "发文日期",
              "登记号", "统一编号", "信息分类", "内容分类", "组配分类", "发文时间", "废止日期"]
 _META_KEYSET = frozenset(META_KEYS)
-_KEY_ALT = "|".join(r"[ \t\u3000]*".join(re.escape(c) for c in k)
-                    for k in sorted(META_KEYS, key=len, reverse=True))
-# One pattern for a key with its colon, optionally led by a bracket: matched at the start
-# of a line (a key line; the key alone when it ends there), or found anywhere (the pairs
-# of a line, whose values are stripped of brackets). Its alternation of every key
-# spelled out with spaces is most of the outline's import: it is compiled once.
-_KV_RX = re.compile(rf"[【\[]?[ \t\u3000]*(?P<k>{_KEY_ALT})[ \t\u3000]*[】\]]?[ \t\u3000]*[：:]")
+_KEY_LONGEST = max(map(len, META_KEYS))
+_KEY_BLANKS = " \t\u3000"  # what may stand between a key's characters, and around it
+_COLON_RX = re.compile("[：:]")
+
+
+class KeyMatch(NamedTuple):
+    """A metadata key with its colon: ``start`` takes in a bracket and blanks before it
+    (``【 来 源 】：``), ``end`` is just past the colon; ``key`` is the key, compact."""
+
+    start: int
+    end: int
+    key: str
+
+
+def key_matches(line: str) -> list[KeyMatch]:
+    """Every known key that ends at a colon of ``line``, in order.
+
+    Each colon is read backwards: blanks, a closing bracket, blanks, then the longest
+    known key (its characters may be spelled out with blanks between them), then the
+    blanks and the opening bracket before it. One alternation of every key spelled out
+    with blanks found the same keys, but compiling it was most of the outline's import.
+    """
+    found: list[KeyMatch] = []
+    for colon in _COLON_RX.finditer(line):
+        match = _key_before(line, colon, found[-1].end if found else 0)
+        if match is not None:
+            found.append(match)
+    return found
+
+
+def key_at_start(line: str) -> KeyMatch | None:
+    """The key that opens ``line`` (after a bracket and blanks), with its colon: it can
+    only end at the first colon."""
+    colon = _COLON_RX.search(line)
+    match = _key_before(line, colon, 0) if colon is not None else None
+    return match if match is not None and match.start == 0 else None
+
+
+def _key_before(line: str, colon: re.Match[str], floor: int) -> KeyMatch | None:
+    end = _blanks_before(line, colon.start())
+    if end and line[end - 1] in "】]":
+        end = _blanks_before(line, end - 1)
+    start, key = _longest_key(line, end)
+    if not key:
+        return None
+    start = _blanks_before(line, start)
+    if start and line[start - 1] in "【[":
+        start -= 1
+    return KeyMatch(max(start, floor), colon.end(), key)
+
+
+def _blanks_before(line: str, pos: int) -> int:
+    while pos and line[pos - 1] in _KEY_BLANKS:
+        pos -= 1
+    return pos
+
+
+def _longest_key(line: str, end: int) -> tuple[int, str]:
+    """The start and compact form of the longest known key ending at ``end``."""
+    best_start, best, compact, pos = end, "", "", end
+    while pos and len(compact) < _KEY_LONGEST:
+        char = line[pos - 1]
+        pos -= 1
+        if char in _KEY_BLANKS:
+            continue
+        compact = char + compact
+        if compact in _META_KEYSET:
+            best_start, best = pos, compact
+    return best_start, best
+
+
 _NAV_RX = re.compile(r"大[ \t\u3000]*中[ \t\u3000]*小|打印本页|打印此页|关闭窗口|关闭本页|分享到|"
                      r"扫一扫|返回顶部|我要纠错|[【\[]打印[】\]]|[【\[]关闭[】\]]|^打印$|^收藏$")
 # A page's own time stamp: dashes or slashes, or a clock time (a bare ``2021年7月15日``
@@ -66,13 +131,13 @@ def _strip_key(k: str) -> str:
 
 def _dangling_key(line: str) -> str | None:
     """The key of a metadata line that holds a key and no value (``索 引 号：``)."""
-    m = _KV_RX.match(line)
-    return _strip_key(m.group("k")) if m and m.end() == len(line) else None
+    match = key_at_start(line)
+    return match.key if match is not None and match.end == len(line) else None
 
 
 def _meta_value_like(line: str) -> bool:
     """A short line that can be the value of the key above it, not a heading or a key."""
-    return len(line) <= 80 and ordinal(line) is None and not _KV_RX.match(line) \
+    return len(line) <= 80 and ordinal(line) is None and key_at_start(line) is None \
         and not any(ch in SENTENCE_PUNCT for ch in line)
 
 
@@ -97,11 +162,11 @@ def _table_meta(line: str) -> dict[str, str] | None:
 def _pairs_meta(line: str) -> dict[str, str]:
     """The ``key：value`` pairs of one line."""
     out: dict[str, str] = {}
-    ms = list(_KV_RX.finditer(line))
-    for j, m in enumerate(ms):
-        end = ms[j + 1].start() if j + 1 < len(ms) else len(line)
-        v = line[m.end():end].strip(WS + "【】[]|")
-        k = _strip_key(m.group("k"))
+    matches = key_matches(line)
+    for j, match in enumerate(matches):
+        end = matches[j + 1].start if j + 1 < len(matches) else len(line)
+        v = line[match.end:end].strip(WS + "【】[]|")
+        k = match.key
         if k in ("字号", "字体") and (not v or _FONT_SIZES_RX.match(v)):
             continue
         if v:
@@ -137,12 +202,12 @@ def meta_of(line: str) -> dict[str, str] | None:
     if line[0] in PIPES:
         return _table_meta(line)
     stamp = _STAMP_RX.match(line)
-    if stamp and (stamp.end() == len(line) or _KV_RX.match(line[stamp.end():])):
+    if stamp and (stamp.end() == len(line) or key_at_start(line[stamp.end():])):
         rest = meta_of(line[stamp.end():]) if stamp.end() < len(line) else {}
         return {"发布时间": stamp.group(0).strip(WS), **(rest or {})}
     if _CRUMB_RX.match(line) or _SIBLING_RX.match(line) or len(line) <= 40 and _FURNITURE_RX.match(line):
         return {}
-    if len(line) <= 160 and (_KV_RX.match(line) or len(_KV_RX.findall(line)) >= 2):
+    if len(line) <= 160 and (key_at_start(line) is not None or len(key_matches(line)) >= 2):
         return _pairs_meta(line)
     if len(line) <= 60 and _NAV_RX.search(line):
         return {}
