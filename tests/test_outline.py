@@ -835,10 +835,11 @@ def test_metadata_line_led_by_a_site_name():
 ORDER = FIX / "synthetic_ministry_order_measures.txt"
 
 
-def test_order_front_signed_by_a_minister():
+def test_order_front_signed_by_a_minister_titles_the_measures_it_promulgates():
     d = parse_one(ORDER, "o")
     ps = passages(d)
-    assert d.title == "生态环境部令" and d.meta["文号"] == "第19号"
+    assert d.title == "碳排放权交易管理办法（试行）" and d.meta["文号"] == "第19号"
+    assert ps["o/title"].text == "生态环境部令"
     assert [p.kind for p in d.passages[:6]] == ["title", "number", "preamble", "signature", "date", "title"]
     assert ps["o/signature"].text == "部长\u3000黄某某"
     assert ps["o/title-2"].text == "碳排放权交易管理办法（试行）"
@@ -1431,3 +1432,27 @@ def test_metadata_keys_spelled_out_and_bracketed():
     assert [m.key for m in key_matches(line)] == ["索引号", "发布时间", "来源"]
     assert key_at_start(line) == (0, 10, "索引号")
     assert key_at_start("国务院 发布时间：2021") is None
+
+
+def test_an_order_s_header_titles_the_rule_only_when_its_sentence_names_it():
+    order = "国家安全生产监督管理总局令\n第92号\n《煤矿安全培训规定》已经局长办公会议审议通过，现予公布。\n局长\xa0\xa0王玉普\n2018年1月11日\n煤矿安全培训规定\n第一章　总则\n第一条　为了加强培训，制定本规定。\n"
+    assert parse_documents(order, "o")[0].title == "煤矿安全培训规定"
+    unnamed = order.replace("《煤矿安全培训规定》已经", "本规定已经")
+    assert parse_documents(unnamed, "o")[0].title == "国家安全生产监督管理总局令"
+
+
+def test_a_wrapped_title_ends_as_a_title_on_its_joined_lines():
+    text = "吉林省人民政府关于加快建立健全经济体系的实施意\n见\n吉林省人民政府关于加快\n建立健全经济体系的实施意见\n一、总体要求\n（一）指导思想。坚持新发展理念。\n"
+    d = parse_documents(text, "j")[0]
+    assert d.title == "吉林省人民政府关于加快建立健全经济体系的实施意见"
+
+
+def test_a_captured_page_s_link_lines_are_furniture():
+    from carbon_cli.outline.page_meta import links_only
+
+    assert links_only("- [首 页](http://www.nea.gov.cn/)")
+    assert links_only("[首页](https://www.ndrc.gov.cn/) > [政务公开](https://www.ndrc.gov.cn/xxgk/)")
+    assert links_only("![](https://www.ndrc.gov.cn/images/dayin.png)\\[ 打印 \\]")
+    assert links_only('## [2026年4月21日国内成品油价格下调](http://www.ndrc.gov.cn/a.html "2026年4月21日")')
+    assert not links_only("国家能源局近期发布 [《关于支持电力领域新型经营主体创新发展的指导意见》](http://x.cn/a.htm)，回答记者提问。")
+    assert not links_only("第一条　为了规范[括号]中的内容，制定本办法。")

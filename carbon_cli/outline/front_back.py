@@ -30,7 +30,7 @@ _TITLE_END_RX = re.compile(
     r"指南|条例|决议|通报|计划|要点|说明|解读|措施|规则|标准|目录|清单|命令|令)[）)]?"
     r"(?:[（(][^（）()]{1,12}[）)])?$")  # …方案（征求意见稿）, …办法（试行）
 _AGENCY_RX = re.compile(r"(?:院|委|局|部|厅|办|署|会|政府|办公室|中心|公司|集团|银行|小组|法院|检察院)$|"
-                        r"^(?:部长|主任|局长|署长|行长|总理|主席|省长|市长|区长|县长|院长)[ \t\u3000]+\S{2,4}$")
+                        r"^(?:部长|主任|局长|署长|行长|总理|主席|省长|市长|区长|县长|院长)[\s\u3000]+\S{2,4}$")
 _ATTACH_LABEL_RX = re.compile(r"^附[ \t\u3000]*件[ \t\u3000]*[0-9０-９]{0,2}$")
 _CN_DATE = (r"[0-9０-９〇零一二三四五六七八九]{4}[ \t\u3000]*年[ \t\u3000]*[0-9０-９〇一二三四五六七八九十]{1,3}"
             r"[ \t\u3000]*月[ \t\u3000]*[0-9０-９〇一二三四五六七八九十]{1,3}[ \t\u3000]*日")
@@ -103,6 +103,12 @@ def _front_note(content: list[Line], i: int) -> int:
     return 0
 
 
+def _joined(run: list[Line]) -> str:
+    """A wrapped title's lines as one: whether it ends as a title ends is read on the
+    whole (…的实施意 / 见)."""
+    return "".join(ln.text for ln in run)
+
+
 def _title_run(content: list[Line], i: int) -> list[Line]:
     """A title line and up to two wrapped continuation lines; a Markdown title is one line."""
     run = [content[i]]
@@ -110,7 +116,7 @@ def _title_run(content: list[Line], i: int) -> list[Line]:
         return run
     j = i + 1
     while (j < len(content) and j <= i + 2
-           and (not _TITLE_END_RX.search(run[-1].text) or _open_brackets(run))
+           and (not _TITLE_END_RX.search(_joined(run)) or _open_brackets(run))
            and not run[-1].text.endswith("文件")  # the agency header of a printed document
            and content[j].cls == "body" and _title_like(content[j].text)
            and not DOCNO_RX.match(content[j].text) and not _front_note(content, j)):
@@ -131,7 +137,7 @@ def _replaces_header(content: list[Line], i: int) -> bool:
     (…的通知, …方案), follows the document number.
     """
     earlier = [ln for ln in content[:i] if ln.cls == "title"]
-    if not earlier or _TITLE_END_RX.search(earlier[-1].text):
+    if not earlier or _TITLE_END_RX.search(_joined(earlier)):
         return False
     if not _TITLE_END_RX.search(_title_run(content, i)[-1].text):
         return False

@@ -162,7 +162,7 @@ def _mark_questions(state: State) -> None:
     """The interview form: ``一、…？`` headings, or ``问：`` / bare question lines."""
     root = state.root
     qs = [c for c in root.children if c.kind == "ord" and c.style == "cn"]
-    asks = [c for c in qs if c.text.rstrip(WS + "。").endswith(("?", "？"))]
+    asks = [c for c in qs if c.text.rstrip(WS + "。*").endswith(("?", "？"))]  # **一、…？**
     qa = len(asks) >= 2 and 2 * len(asks) >= len(qs)
     if not qa:
         asks = [c for c in root.children if c.style == "ask"]

@@ -14,6 +14,7 @@ from .marks import FINAL_PUNCT, WS, is_cell_row, ordinal, width
 from .state import Line
 
 _LINE_RX = re.compile(r"[^\r\n]+")
+_BR_RX = re.compile(r"<br[ \t]*/?>", re.IGNORECASE)
 _TEASER_RX = re.compile(r"(?:\.{3,}|…+|。{3,})$")
 _MD_HEADING_RX = re.compile(r"^#{1,6}[ \t]")
 _MD_BLOCK_RX = re.compile(r"^(?:#{1,6}[ \t]|[-*+][ \t]|>|\||[0-9]{1,3}[.)][ \t]|```|<!--|-{3,}$|\*{3,}$)")
@@ -28,21 +29,51 @@ _GLUED_HEADING_RX = re.compile(r"(?<=[。；;！!])第[一二三四五六七八�
 
 def lines_of(text: str) -> list[Line]:
     """The non-blank lines of ``text``, each trimmed of whitespace; a heading glued to
-    the sentence before it is a line of its own."""
+    the sentence before it is a line of its own, and so is each piece of a line broken
+    with ``<br>``: a captured page's article set in one table cell (``| …<br>…<br>… |``)
+    is read as its paragraphs."""
     out: list[Line] = []
     for m in _LINE_RX.finditer(text):
-        raw = m.group(0)
-        ls = raw.lstrip(WS)
-        if not ls:
-            continue
-        s = ls.rstrip(WS)
-        start = m.start() + (len(raw) - len(ls))
-        glued = _GLUED_HEADING_RX.search(s)
-        if glued:
-            out.append(Line(len(out), start, start + glued.start(), s[: glued.start()]))
-            start, s = start + glued.start(), glued.group(0)
-        out.append(Line(len(out), start, start + len(s), s))
+        start, end = _one_cell(text, *_trimmed(text, m.start(), m.end()))
+        for piece in _pieces(text, start, end):
+            _add_line(out, text, *piece)
     return out
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in WS:
+        start += 1
+    while end > start and text[end - 1] in WS:
+        end -= 1
+    return start, end
+
+
+def _one_cell(text: str, start: int, end: int) -> tuple[int, int]:
+    """A table row of one cell (``| text |``) as its text: a layout box, not a table."""
+    if end - start > 2 and text[start] == "|" and text[end - 1] == "|" and "|" not in text[start + 1:end - 1]:
+        return _trimmed(text, start + 1, end - 1)
+    return start, end
+
+
+def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The spans of a line between its ``<br>`` breaks, trimmed, blank ones dropped."""
+    if "<" not in text[start:end]:
+        return [(start, end)] if end > start else []
+    spans, at = [], start
+    for br in _BR_RX.finditer(text, start, end):
+        spans.append(_trimmed(text, at, br.start()))
+        at = br.end()
+    spans.append(_trimmed(text, at, end))
+    return [(a, b) for a, b in spans if b > a]
+
+
+def _add_line(out: list[Line], text: str, start: int, end: int) -> None:
+    s = text[start:end]
+    glued = _GLUED_HEADING_RX.search(s)
+    if glued:
+        out.append(Line(len(out), start, start + glued.start(), s[: glued.start()]))
+        start, s = start + glued.start(), glued.group(0)
+    out.append(Line(len(out), start, start + len(s), s))
 
 
 def is_teaser(line: Line) -> bool:

@@ -21,9 +21,10 @@ META_KEYS = ["索引号", "主题分类", "发文机关", "成文日期", "标�
              "您的位置", "编辑", "发布者", "点击量", "阅读量", "稿件来源", "发文单位", "成文时间",
              "公开事项名称", "制发日期", "文件有效性", "信息名称", "公开方式", "公开范围", "生成日期", "所属机构",
              "效力状态", "时效性", "实施日期", "施行日期", "公布日期", "失效日期", "文件编号", "发布单位", "发文日期",
-             "登记号", "统一编号", "信息分类", "内容分类", "组配分类", "发文时间", "废止日期"]
+             "登记号", "统一编号", "信息分类", "内容分类", "组配分类", "发文时间", "废止日期", "分类"]
 _META_KEYSET = frozenset(META_KEYS)
 _KEY_LONGEST = max(map(len, META_KEYS))
+_LIST_SEMICOLON_RX = re.compile(r"(?<=[^\s；;]{2})[；;](?=[^\s；;。]{2})")
 _KEY_BLANKS = " \t\u3000"  # what may stand between a key's characters, and around it
 _COLON_RX = re.compile("[：:]")
 
@@ -95,24 +96,31 @@ def _longest_key(line: str, end: int) -> tuple[int, str]:
 
 
 _NAV_RX = re.compile(r"大[ \t\u3000]*中[ \t\u3000]*小|打印本页|打印此页|关闭窗口|关闭本页|分享到|"
-                     r"扫一扫|返回顶部|我要纠错|[【\[]打印[】\]]|[【\[]关闭[】\]]|^打印$|^收藏$")
+                     r"扫一扫|打开微信|返回顶部|我要纠错|[【\[]打印[】\]]|[【\[]关闭[】\]]|^打印$|^收藏$|^无标题文档$")
 # A page's own time stamp: dashes or slashes, or a clock time (a bare ``2021年7月15日``
 # line is the document's date, not metadata).
 _STAMP_RX = re.compile(
     r"^[0-9]{4}(?:[-/.][0-9]{1,2}[-/.][0-9]{1,2}(?:[ \t\u3000]+[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)?|"
     r"年[0-9]{1,2}月[0-9]{1,2}日[ \t\u3000]*[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)[ \t\u3000]*")
-_CRUMB_RX = re.compile(r"^(?:首页|主页|网站首页|您现在的位置|您所在的位置).{0,80}[>＞»›]")
+_CRUMB_RX = re.compile(r"^(?:首页|主页|网站首页|您现在的位置|您所在的位置|您当前位置|当前位置).{0,80}[>＞»›]")
+# Markdown links and images (``[首页](http://…)``, ``![](…/dayin.png)``), and what a line
+# of them alone may hold besides: a captured page's menus, breadcrumbs and link boxes.
+_MD_LINK_RX = re.compile(r"!?\[[^\]\n]*\]\([^)\n]*\)")
+_LINK_SEPARATORS_RX = re.compile(r"[\s\u3000\\>＞»›|｜·/、_*#-]+")
 # Page numbers of a printed document: ``— 3 —``, ``- 3 -``, ``第3页 共10页``.
 _PAGE_NO_RX = re.compile(r"^(?:[-—－–]{1,2}[ \t\u3000]*[0-9]{1,4}[ \t\u3000]*[-—－–]{1,2}|"
                          r"第[ \t\u3000]*[0-9]{1,4}[ \t\u3000]*页"
                          r"(?:[ \t\u3000，,]*共[ \t\u3000]*[0-9]{1,4}[ \t\u3000]*页)?)$")
 # A line made of page buttons only: ``打印 关闭``, ``【打印】【关闭】``, ``字号：大 中 小``.
 _FURNITURE_RX = re.compile(
-    r"^(?:[\s\u3000【】\[\]|｜/：:]*(?:打印本页|打印此页|打印|关闭窗口|关闭本页|关闭|收藏本页|收藏|分享到|分享|"
-    r"我要纠错|纠错|返回顶部|返回|字号|字体|默认|大|中|小))+[\s\u3000【】\[\]|｜/：:]*$")
+    r"^(?:[\s\u3000【】\[\]|｜/：:*]*(?:打印本页|打印此页|打印|关闭窗口|关闭本页|关闭|收藏本页|收藏|分享到|分享|"
+    r"我要纠错|纠错|返回顶部|返回|字号|字体|默认|大|中|小))+[\s\u3000【】\[\]|｜/：:*]*$")
 _MD_RULE_RX = re.compile(r"^(?:-{3,}|\*{3,}|_{3,})$")  # a Markdown rule between sections
-_SIBLING_RX = re.compile(r"^(?:上一篇|下一篇|上一条|下一条)[：:]|^(?:相关稿件|相关链接|相关新闻|相关阅读|相关文件)$")
-_SHARE_RX = re.compile(r"^(?:微信|微博|QQ空间|QQ|朋友圈|收藏|纠错|返回|关闭|分享)$")
+_SIBLING_RX = re.compile(r"^(?:上一篇|下一篇|上一条|下一条)[：:]|"
+                         r"^(?:相关稿件|相关链接|相关新闻|相关阅读|相关文件|相关政策|相关解读|相关政策与解读|排行榜)$")
+_SHARE_RX = re.compile(r"^(?:微信|微博|QQ空间|QQ|朋友圈|收藏|纠错|返回|关闭|分享)+$")
+# A box's rank in emphasis (``- _01_``) and a page's id in digits: no text of the document.
+_RANK_OR_ID_RX = re.compile(r"^(?:_[0-9]{1,3}_|\*{1,2}[0-9]{1,3}\*{1,2}|[0-9]{16,})$")
 _FONT_SIZES_RX = re.compile(r"^[【\[]?[ \t\u3000]*大[ \t\u3000]*中[ \t\u3000]*小")
 # A table of contents: its heading (目录, or 目 / 录 on two lines), then its entries,
 # often with dot leaders and page numbers (``第一章 发展环境与形势……… 1``).
@@ -136,9 +144,25 @@ def _dangling_key(line: str) -> str | None:
 
 
 def _meta_value_like(line: str) -> bool:
-    """A short line that can be the value of the key above it, not a heading or a key."""
-    return len(line) <= 80 and ordinal(line) is None and key_at_start(line) is None \
-        and not any(ch in SENTENCE_PUNCT for ch in line)
+    """A short line that can be the value of the key above it, not a heading or a key
+    (nor a key the list does not know: ``分类：`` is no title). A semicolon between
+    short terms lists them (``环境监测、保护与治理;意见``): it ends no sentence."""
+    if len(line) > 80 or ordinal(line) is not None or key_at_start(line) is not None or line[-1] in "：:":
+        return False
+    return not any(ch in SENTENCE_PUNCT for ch in _LIST_SEMICOLON_RX.sub("", line))
+
+
+def links_only(line: str) -> bool:
+    """A line of Markdown links or images and nothing else but separators and page
+    buttons: a captured page's menu (``- [首 页](…)``), breadcrumb (``[首页](…) > [解读](…)``)
+    or box of other pages' links (``## [2026年4月21日…](… "…")``)."""
+    if "](" not in line:
+        return False
+    rest = _MD_LINK_RX.sub("", line)
+    if len(rest) == len(line):
+        return False
+    rest = _LINK_SEPARATORS_RX.sub("", rest)
+    return not rest or _FURNITURE_RX.match(rest) is not None
 
 
 def _table_meta(line: str) -> dict[str, str] | None:
@@ -206,6 +230,8 @@ def meta_of(line: str) -> dict[str, str] | None:
         rest = meta_of(line[stamp.end():]) if stamp.end() < len(line) else {}
         return {"发布时间": stamp.group(0).strip(WS), **(rest or {})}
     if _CRUMB_RX.match(line) or _SIBLING_RX.match(line) or len(line) <= 40 and _FURNITURE_RX.match(line):
+        return {}
+    if links_only(line) or _RANK_OR_ID_RX.match(line):
         return {}
     if len(line) <= 160 and (key_at_start(line) is not None or len(key_matches(line)) >= 2):
         return _pairs_meta(line)

@@ -186,8 +186,15 @@ def _preamble(state: State) -> list[list[Node]]:
     return [] if first is None else _para_runs(kids[:first])
 
 
+# The header of an order or announcement that promulgates a rule or law
+# (国家安全生产监督管理总局令, …常务委员会公告): not the title of what it promulgates.
+_PROMULGATION_RX = re.compile(r"(?:令|公告)$")
+_BLANKS_RX = re.compile(f"[{WS}]+")
+
+
 def _document_title(state: State, specials: list[list[Line]]) -> str:
-    first_title = next((run for run in specials if run[0].cls == "title"), None)
+    titles = [run for run in specials if run[0].cls == "title"]
+    first_title = _promulgated(state, titles) if titles else None
     if first_title:
         title = title_text(first_title)
     else:
@@ -200,6 +207,19 @@ def _document_title(state: State, specials: list[list[Line]]) -> str:
         first = state.passages[0]
         title = first.title or title_of(first.text, 30)
     return title
+
+
+def _promulgated(state: State, titles: list[list[Line]]) -> list[Line]:
+    """The first title, or, under an order's header, the title of the rule it
+    promulgates: the later title that the order's sentence names in 《》
+    (《煤矿安全培训规定》已经…审议通过，现予公布)."""
+    first = titles[0]
+    if len(titles) < 2 or not _PROMULGATION_RX.search(title_text(first)):
+        return first
+    later = titles[1]
+    between = _BLANKS_RX.sub("", state.text[first[-1].end:later[0].start])
+    named = "《" + _BLANKS_RX.sub("", title_text(later)) + "》"
+    return later if named in between else first
 
 
 def emit_passages(state: State) -> None:

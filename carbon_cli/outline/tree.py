@@ -34,7 +34,7 @@ from .marks import (
 )
 from .state import Line, Node, State, walk
 
-_INLINE_BEFORE = "：:。；;，,！!？? \t\u3000)）”\""
+_INLINE_BEFORE = "：:。；;，,！!？? \t\u3000)）”\"*"  # * : a Markdown item in bold (**一是…)
 # (style, pattern with the numeral in group 1, characters allowed right before it;
 # "" means anywhere, the start of the line included).
 _INLINE: list[tuple[str, re.Pattern[str], str]] = [
