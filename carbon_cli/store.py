@@ -91,10 +91,16 @@ def create_private(path: Path) -> None:
     os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
 
 
+_json_string: Callable[[str], str] = json.encoder.encode_basestring
+
+
+_PATH_CHARS_RX = re.compile(r"[/\\\x00]")  # what would make an id a path: checked once per entry
+
+
 def safe_id(doc_id: str) -> bool:
     """Whether an id names a file inside the library and nothing else: ids are slugs,
     but the manifest is a plain file a hand may edit."""
-    return bool(doc_id) and not doc_id.startswith(".") and not any(c in doc_id for c in "/\\\x00")
+    return bool(doc_id) and not doc_id.startswith(".") and _PATH_CHARS_RX.search(doc_id) is None
 
 
 def pid_alive(pid: int) -> bool:
@@ -249,10 +255,11 @@ class Home:
         """Call under ``lock``: move an older layout's records into place, repair a
         damaged manifest from the records, and remove what interrupted writers left
         (records no entry names, temporary files)."""
-        for pattern in (self.root.glob(".index.*.tmp"), self.library.glob(".*.tmp"), self.records_dir.glob(".*.tmp")):
-            for path in pattern:  # only the lock holder writes these, so any other one is left over
-                with contextlib.suppress(OSError):
-                    path.unlink()
+        records = self._record_names()  # one listing: a library of 10,000 has as many files here
+        temporary = [self.records_dir / name for name in records if name.startswith(".") and name.endswith(".tmp")]
+        for path in [*self.root.glob(".index.*.tmp"), *self.library.glob(".*.tmp"), *temporary]:
+            with contextlib.suppress(OSError):  # only the lock holder writes these, so any other one is left over
+                path.unlink()
         with contextlib.suppress(OSError):
             sweep_dead_writers(self.cache, ".*.tmp")
         manifest, damaged = self._read_manifest()
@@ -260,8 +267,10 @@ class Home:
             manifest = self._rebuild_manifest()
             self.write_manifest(manifest)
             warn(f"the library's manifest in {self.library} was damaged; rebuilt from its {len(manifest)} records")
-        self._migrate(manifest, warn)
-        left = [path for path in self.records_dir.glob("*.json") if not self._named(path, manifest)]
+        if self._migrate(manifest, warn):
+            records = self._record_names()
+        left = [self.records_dir / name for name in records
+                if name.endswith(".json") and not self._named(name, manifest)]
         for path in left:
             with contextlib.suppress(OSError):
                 path.unlink()
@@ -269,25 +278,33 @@ class Home:
             noun = "record" if len(left) == 1 else "records"
             warn(f"removed {len(left)} library {noun} of an interrupted add (no manifest entry names them)")
 
-    def _named(self, path: Path, manifest: dict[str, dict[str, str]]) -> bool:
+    def _record_names(self) -> list[str]:
+        try:
+            with os.scandir(self.records_dir) as entries:
+                return [entry.name for entry in entries]
+        except FileNotFoundError:
+            return []
+
+    def _named(self, name: str, manifest: dict[str, dict[str, str]]) -> bool:
         """Whether the manifest names this record file: by id and hash, or by id alone
         when the entry's hash names no file (an entry edited by hand keeps its record)."""
-        doc_id = path.name.rsplit(".", 2)[0]
+        doc_id = name.rsplit(".", 2)[0]
         entry = manifest.get(doc_id)
         if entry is None:
             return False
         sha = entry["sha256"]
-        return path.name == f"{doc_id}.{sha[:16]}.json" or not (
+        return name == f"{doc_id}.{sha[:16]}.json" or not (
             _SHA.fullmatch(sha) and self.record_path(doc_id, sha).exists()
         )
 
-    def _migrate(self, manifest: dict[str, dict[str, str]], warn: Warn) -> None:
+    def _migrate(self, manifest: dict[str, dict[str, str]], warn: Warn) -> bool:
         """Records of the layout before ``library/docs/``: those the manifest names move
         into place (a rename: nothing is copied, nothing lost); the others, which an
-        older carbon may have shown as documents, move to ``library/orphans/``."""
+        older carbon may have shown as documents, move to ``library/orphans/``. Whether
+        any moved."""
         legacy = [path for path in self.library.glob("*.json") if path.name != MANIFEST]
         if not legacy:
-            return
+            return False
         self.records_dir.mkdir(mode=0o700, exist_ok=True)
         kept = []
         for path in legacy:
@@ -304,6 +321,7 @@ class Home:
             noun = "file" if len(kept) == 1 else "files"
             warn(f"moved {len(kept)} library {noun} no manifest entry names to {self.library / ORPHANS}: "
                  f"{', '.join(kept)[:200]}")
+        return True
 
     # -- the library -------------------------------------------------------------------
 
@@ -426,7 +444,16 @@ class Home:
 
     @staticmethod
     def manifest_data(manifest: dict[str, dict[str, str]]) -> bytes:
-        return json.dumps(dict(sorted(manifest.items())), ensure_ascii=False, indent=0).encode()
+        """The manifest's bytes: what ``json.dumps(sorted, ensure_ascii=False, indent=0)``
+        writes (one field a line, a file a hand may edit), put together from the C string
+        encoder, since the indenting encoder is Python's own: 70 ms at 10,000 documents."""
+        if not manifest:
+            return b"{}"
+        entries = []
+        for doc_id, entry in sorted(manifest.items()):
+            fields = ",\n".join(f"{_json_string(key)}: {_json_string(value)}" for key, value in entry.items())
+            entries.append(f"{_json_string(doc_id)}: " + (f"{{\n{fields}\n}}" if fields else "{}"))
+        return ("{\n" + ",\n".join(entries) + "\n}").encode()
 
     def write_manifest(self, manifest: dict[str, dict[str, str]]) -> None:
         self.write_manifest_data(self.manifest_data(manifest))

@@ -22,6 +22,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from carbon_cli.store import Home, Record
 from helpers import OPINIONS, STORAGE, record_file
@@ -446,3 +448,15 @@ def test_temporary_files_of_dead_writers_are_swept_at_start(run_carbon, home, tm
     records.write_bytes(b"{")
     assert run_carbon("docs", "add", str(STORAGE), env=env).code == 0
     assert not left.exists() and not records.exists() and live.exists()
+
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(_TEXT, st.dictionaries(st.sampled_from(["sha256", "source", "added"]), _TEXT), max_size=6))
+def test_the_manifest_is_written_as_the_indenting_json_encoder_writes_it(manifest):
+    """Its bytes name the library (``library_key``): a home written before keeps its key."""
+    expected = json.dumps(dict(sorted(manifest.items())), ensure_ascii=False, indent=0).encode()
+    assert Home.manifest_data(manifest) == expected
+    assert json.loads(Home.manifest_data(manifest)) == manifest
