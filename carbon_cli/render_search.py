@@ -103,13 +103,14 @@ def hit_header(hit: Hit, width: int) -> list[Text]:
     return [first, second]
 
 
-_LINE_BREAKS = re.compile(r"[\r\n\v\f\u2028\u2029\x85]")
+_LINE_BREAKS = re.compile(r"[\r\n\v\f\u2028\u2029\x85]|<br[ \t]*/?>", re.IGNORECASE)
 
 
 def one_line(text: str) -> str:
-    """An excerpt as the terminal shows it: a line break of the source is a space (same
-    length, so highlight offsets hold); the JSON keeps ``excerpt`` a slice of ``text``."""
-    return _LINE_BREAKS.sub(" ", text)
+    """An excerpt as the terminal shows it: a line break of the source, or an HTML one
+    kept in a Markdown capture (``<br>``), is spaces of its length (so highlight offsets
+    hold); the JSON keeps ``excerpt`` a slice of ``text``."""
+    return _LINE_BREAKS.sub(lambda brk: " " * len(brk.group()), text)
 
 
 def print_explain_terms(result: SearchResult) -> None:

@@ -6,6 +6,8 @@ import json
 
 import pytest
 
+from helpers import FIXTURES
+
 
 def _search(cli, *args):
     result = cli("search", *args, "--json")
@@ -180,3 +182,15 @@ def test_punctuation_only_query_has_no_hits(cli):
 def test_english_plurals_hyphens_and_case_reach_the_glossary(cli, query):
     _, data = _search(cli, query)
     assert data["results"][0]["id"] == "qa/action/4"
+
+
+def test_a_markdown_capture_s_html_breaks_are_no_text_of_an_excerpt(cli):
+    """The NEA Q&A's article is one table cell broken with <br>: the terminal shows
+    spaces of their length, the JSON the passage's own text, and the offsets hold."""
+    assert cli("docs", "add", str(FIXTURES / "real" / "nea_qa_new_power_market_entities_2024.md")).code == 0
+    shown = cli("search", "单一技术类 主体", "--doc", "nea-qa-new-power-market-entities-2024", "-n", "1")
+    assert shown.code == 0 and "单一技术类" in shown.stdout and "<br>" not in shown.stdout
+    hit = json.loads(cli("search", "单一技术类 主体", "--doc", "nea-qa-new-power-market-entities-2024",
+                         "-n", "1", "--json").stdout)["results"][0]
+    assert "<br>" in hit["text"]
+    assert hit["highlights"] and all(set(hit["text"][a:b]) <= set("单一技术类主体") for a, b in hit["highlights"])
