@@ -48,6 +48,8 @@ HELD_OUT = frozenset({
     "miit_industrial_green_development_plan_14fyp_2021.txt",
     "mohurd_building_energy_efficiency_green_building_plan_14fyp_2022.txt",
     "ndrc_circular_economy_plan_14fyp_2021.txt",
+    "ndrc_notice_energy_saving_carbon_reduction_upgrade_guides_2022.txt",
+    "scio_white_paper_energy_development_new_era_2020.txt",
 })
 _ARTICLE_RX = re.compile(r"^第[一二三四五六七八九十百零〇0-9０-９]{1,5}条$")
 _MD_RX = re.compile(r"^(?:#{1,6}[ \t]+|\*\*|__)+|(?:\*\*|__)$")
