@@ -1456,3 +1456,14 @@ def test_a_captured_page_s_link_lines_are_furniture():
     assert links_only('## [2026年4月21日国内成品油价格下调](http://www.ndrc.gov.cn/a.html "2026年4月21日")')
     assert not links_only("国家能源局近期发布 [《关于支持电力领域新型经营主体创新发展的指导意见》](http://x.cn/a.htm)，回答记者提问。")
     assert not links_only("第一条　为了规范[括号]中的内容，制定本办法。")
+
+
+def test_a_chapter_named_safeguards_holds_its_sub_headings_even_one_named_like_a_section():
+    """第四章 保障措施 of the Guangxi plan: 一、加强规划引领和衔接 … 二、加强组织实施 … are its
+    safeguards, though 加强组织实施 alone would name a section of safeguards."""
+    text = ("某某规划\n第一章 发展基础\n一、发展成效\n我们做了很多工作。\n第二章 保障措施\n"
+            "一、加强规划引领\n完善规划约束引导机制。\n二、加强组织实施\n建立健全工作机制。\n"
+            "三、加强政策协同\n持续完善政策体系。\n")
+    assert titles(parse_documents(text, "x")[0], "guarantee") == ["加强规划引领", "加强组织实施", "加强政策协同"]
+    held = "某某方案\n二、基本原则和主要目标\n（一）基本原则\n坚持统筹。坚持节约。\n（二）主要目标\n到2025年，能耗下降。\n"
+    assert titles(parse_documents(held, "y")[0], "principle") == ["坚持统筹"]  # not （二）主要目标

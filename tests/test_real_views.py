@@ -21,10 +21,12 @@ sys.path.insert(0, str(ROOT / "bench"))
 import outline_views  # noqa: E402
 
 # (view, precision, recall) at least, over all real fixtures: the figures reached, rounded
-# down, since three held-out plans and then three tuned ones were added (2026-12-03; their
-# first runs are in SOURCES.md)
-FLOORS = [("overall", 0.95, 0.96), ("title", 0.96, 0.96), ("doc_number", 1.0, 1.0), ("top_headings", 0.94, 1.0),
-          ("actions", 0.96, 1.0), ("principles", 0.93, 0.93), ("guarantees", 0.94, 0.91), ("articles", 1.0, 1.0)]
+# down, since a white paper and a notice carrying seventeen attachments were added held out
+# (2026-12-04; their first runs are in the commit that added them). The notice's expected
+# top headings are its first attachment's only, and the parser lists every attachment's:
+# top_headings precision 0.95 -> 0.80.
+FLOORS = [("overall", 0.93, 0.99), ("title", 0.95, 0.95), ("doc_number", 1.0, 1.0), ("top_headings", 0.80, 1.0),
+          ("actions", 0.96, 1.0), ("principles", 0.94, 0.94), ("guarantees", 0.96, 0.98), ("articles", 1.0, 1.0)]
 
 
 @pytest.fixture(scope="module")
