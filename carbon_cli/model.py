@@ -12,6 +12,9 @@ from typing import Any
 # The kinds of item a plan is read for (``carbon actions``, ``principles``,
 # ``guarantees``): a passage under one carries it too (``indexing.semantic_kinds``).
 SEMANTIC_KINDS = ("principle", "action", "guarantee")
+# An HTML line break a Markdown capture of a page keeps in its text (``<br>``, ``<br />``):
+# the outline breaks lines at it, and the terminal shows it as spaces.
+HTML_BREAK = r"<br[ \t]*/?>"
 
 
 @dataclass(frozen=True)

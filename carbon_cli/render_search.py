@@ -10,7 +10,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from .grouping import Group
-from .model import passage_row
+from .model import HTML_BREAK, passage_row
 from .render import ELLIPSIS, clip_value, console, fit_cells, heading, highlighted
 from .scoring import expansion_groups
 from .search import Hit, SearchResult
@@ -103,7 +103,7 @@ def hit_header(hit: Hit, width: int) -> list[Text]:
     return [first, second]
 
 
-_LINE_BREAKS = re.compile(r"[\r\n\v\f\u2028\u2029\x85]|<br[ \t]*/?>", re.IGNORECASE)
+_LINE_BREAKS = re.compile(r"[\r\n\v\f\u2028\u2029\x85]|" + HTML_BREAK, re.IGNORECASE)
 
 
 def one_line(text: str) -> str:

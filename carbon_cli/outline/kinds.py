@@ -47,9 +47,10 @@ def _section_about(par: Node | None, kind: str) -> bool:
     """
     if par is None or par.kind == "root" or not fits(kind, "heading", par.title):
         return False
+    # （一）基本原则 under 二、基本原则和主要目标 is a section of its own, and so is 第四章 保障措施
+    # whose items are named like sections (一、加强组织实施)
     if fits(kind, "name", par.title):
-        return True  # （一）基本原则 under 二、基本原则和主要目标 is a section of its own, and so is
-        # 第四章 保障措施 whose items are named like sections (一、加强组织实施)
+        return True
     if any(c.kind == "ord" and fits(kind, "name", c.title) for c in par.children):
         return False  # 二、基本原则和主要目标 holds the section （一）基本原则, not principles
     up = par.parent

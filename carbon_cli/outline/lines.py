@@ -10,11 +10,13 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from carbon_cli.model import HTML_BREAK
+
 from .marks import FINAL_PUNCT, WS, is_cell_row, ordinal, width
 from .state import Line
 
 _LINE_RX = re.compile(r"[^\r\n]+")
-_BR_RX = re.compile(r"<br[ \t]*/?>", re.IGNORECASE)
+_BR_RX = re.compile(HTML_BREAK, re.IGNORECASE)
 _TEASER_RX = re.compile(r"(?:\.{3,}|…+|。{3,})$")
 _MD_HEADING_RX = re.compile(r"^#{1,6}[ \t]")
 _MD_BLOCK_RX = re.compile(r"^(?:#{1,6}[ \t]|[-*+][ \t]|>|\||[0-9]{1,3}[.)][ \t]|```|<!--|-{3,}$|\*{3,}$)")
